@@ -1,0 +1,10 @@
+#ifndef LATCHKEY_COPENSSL_SHIM_H
+#define LATCHKEY_COPENSSL_SHIM_H
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/crypto.h>
+#include <openssl/kdf.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+#include <openssl/err.h>
+#endif

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `LatchkeyBench`: the benchmarks named in the README.
+@main
+struct LatchkeyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latchkey-bench",
+        abstract: "Latchkey benchmarks (run in release mode).",
+        subcommands: [DatabaseBenchmark.self, PolicyBenchmarkCommand.self, CryptoBenchmarkCommand.self]
+    )
+}

@@ -1,0 +1,24 @@
+/// What the key rules need to decide `key.revoke`: whose key it is and its organisation context.
+public struct KeyFacts: Sendable, Hashable {
+    /// The user the key belongs to.
+    public var ownerID: Int64
+    /// The organisation the key was issued in, if any.
+    public var organisationID: Int64?
+
+    public init(ownerID: Int64, organisationID: Int64? = nil) {
+        self.ownerID = ownerID
+        self.organisationID = organisationID
+    }
+}
+
+extension KeyFacts: ResourceFacts {
+    public var resourceType: ResourceType { .key }
+
+    public func matches(leaf: VisibilityPredicate) -> Bool {
+        switch leaf {
+        case .ownerIs(let user): return ownerID == user
+        case .organisationIn(let ids): return organisationID.map(ids.contains) ?? false
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// What the key rules need to decide `key.issue`: the target user and the key requested.
+public struct KeyIssuanceFacts: Sendable, Hashable {
+    /// The user the key is for.
+    public var targetUserID: Int64
+    /// The target's tier, which picks the issuer rule and the limit (SPEC §2).
+    public var targetTier: Tier
+    /// Organisations the target belongs to (memberships, plus organisations they own).
+    public var targetOrganisationIDs: IDSet
+    /// Teams the target belongs to.
+    public var targetTeamIDs: IDSet
+    /// The organisation context requested for the key, if any; the target must belong to it.
+    public var organisationID: Int64?
+    /// The capabilities requested for the key.
+    public var requestedCapabilities: Capabilities
+    /// How many active (unrevoked, unexpired) keys the target holds now.
+    public var activeKeyCount: Int
+    /// Whether the request is an SSO token exchange by the target themselves (enterprise only).
+    public var isSSOExchange: Bool
+
+    public init(
+        targetUserID: Int64,
+        targetTier: Tier,
+        targetOrganisationIDs: IDSet = [],
+        targetTeamIDs: IDSet = [],
+        organisationID: Int64? = nil,
+        requestedCapabilities: Capabilities = .default,
+        activeKeyCount: Int = 0,
+        isSSOExchange: Bool = false
+    ) {
+        self.targetUserID = targetUserID
+        self.targetTier = targetTier
+        self.targetOrganisationIDs = targetOrganisationIDs
+        self.targetTeamIDs = targetTeamIDs
+        self.organisationID = organisationID
+        self.requestedCapabilities = requestedCapabilities
+        self.activeKeyCount = activeKeyCount
+        self.isSSOExchange = isSSOExchange
+    }
+}
+
+extension KeyIssuanceFacts: ResourceFacts {
+    public var resourceType: ResourceType { .key }
+    public func matches(leaf: VisibilityPredicate) -> Bool { false }
+}

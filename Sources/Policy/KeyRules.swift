@@ -1,0 +1,130 @@
+/// The key issuance and revocation rules of SPEC §2, registered by the vault.
+///
+/// `key.issue` (facts: ``KeyIssuanceFacts``), by the target's tier: free — nobody; pro — the user
+/// themselves; team — an admin of a team the target belongs to; organisation/enterprise — an
+/// admin (or the owner) of an organisation the target belongs to, or of the key's organisation
+/// when one is requested (a non-staff issuer must belong to that organisation); enterprise also through SSO exchange by the target. Staff may issue
+/// for anyone. Capabilities beyond `view` only on organisation/enterprise tiers and only by an
+/// organisation admin or staff; `superuser` only by staff. Active-key limits: pro 5, team 10,
+/// organisation 20, enterprise unlimited — they bind staff too.
+///
+/// `key.revoke` (facts: ``KeyFacts``): the key's owner, an admin (or the owner) of the key's
+/// organisation, or staff.
+///
+/// The issuer's own key capabilities are not consulted: issuance is a web-UI/CLI operation and
+/// the Vault builds the issuer principal from the user record.
+public struct KeyRules: PolicyRules {
+    public init() {}
+
+    public var actions: [Action] { [.keyIssue, .keyRevoke] }
+
+    public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
+        let verb = action.verb
+        guard verb == .issue || verb == .revoke else { return .unknownAction }
+        let user: UserPrincipal
+        switch principal.gate(requiring: nil) {
+        case .deny(let decision): return decision
+        case .pass(let passed): user = passed
+        }
+        if verb == .revoke {
+            guard case .key(let key) = resource else { return .resourceMismatch }
+            return Self.revoke(user, key)
+        }
+        guard case .keyIssuance(let request) = resource else { return .resourceMismatch }
+        return Self.issue(user, request)
+    }
+}
+
+extension KeyRules {
+    static func revoke(_ user: UserPrincipal, _ key: KeyFacts) -> Decision {
+        if key.ownerID == user.userID { return .allow(.allowOwner, "The caller owns the key.") }
+        if let organisation = key.organisationID {
+            if user.organisationRole(organisation) == .admin {
+                return .allow(.allowOrgAdmin, "The caller is an admin of the key's organisation.")
+            }
+            if user.ownsOrganisation(organisation) {
+                return .allow(.allowOrgOwner, "The caller owns the key's organisation.")
+            }
+        }
+        if user.isStaff { return .allow(.allowStaff, "Platform staff may revoke any key.") }
+        return .deny(.denyNotMember, "Only the key's owner, an admin of its organisation or staff may revoke it.")
+    }
+
+    static func issue(_ issuer: UserPrincipal, _ request: KeyIssuanceFacts) -> Decision {
+        if request.targetTier == .free {
+            return .deny(.denyTier, "Free-tier users have no API access; no key can be issued.")
+        }
+        if let organisation = request.organisationID, !request.targetOrganisationIDs.contains(organisation) {
+            return .deny(.denyNotMember, "The target does not belong to the key's organisation.")
+        }
+        if let organisation = request.organisationID, !issuer.isStaff, !issuer.belongsToOrganisation(organisation) {
+            return .deny(.denyNotMember, "The caller does not belong to the key's organisation.")
+        }
+        let authority = issuerAuthority(issuer, request)
+        guard authority.isAllowed else { return authority }
+        let extra = request.requestedCapabilities.subtracting(.view)
+        if !extra.isEmpty {
+            guard request.targetTier.allowsWriteCapabilities else {
+                return .deny(.denyCapabilityGrant, "Capabilities beyond 'view' need the organisation or enterprise tier.")
+            }
+            if extra.contains(.superuser), !issuer.isStaff {
+                return .deny(.denyCapabilityGrant, "Only platform staff may grant the 'superuser' capability.")
+            }
+            let isOrganisationAdmin = authority.code == .allowOrgAdmin || authority.code == .allowOrgOwner
+            if !extra.subtracting(.superuser).isEmpty, !issuer.isStaff, !isOrganisationAdmin {
+                return .deny(.denyCapabilityGrant, "Only an organisation admin may grant capabilities beyond 'view'.")
+            }
+        }
+        if let limit = request.targetTier.activeKeyLimit, request.activeKeyCount >= limit {
+            return .deny(.denyLimit, "The target already holds the active-key limit of their tier.")
+        }
+        return authority
+    }
+
+    /// Who may issue for the target's tier, before capability rules and limits.
+    static func issuerAuthority(_ issuer: UserPrincipal, _ request: KeyIssuanceFacts) -> Decision {
+        let isSelf = issuer.userID == request.targetUserID
+        if request.isSSOExchange {
+            guard request.targetTier == .enterprise else {
+                return .deny(.denyTier, "SSO token exchange is available on the enterprise tier only.")
+            }
+            guard isSelf else { return .deny(.denyDefault, "An SSO exchange issues a key for the signed-in user only.") }
+            return .allow(.allowSSO, "The enterprise user exchanged an SSO token.")
+        }
+        var related = false
+        switch request.targetTier {
+        case .free:
+            return .deny(.denyTier, "Free-tier users have no API access; no key can be issued.")
+        case .pro:
+            if isSelf { return .allow(.allowSelfServe, "Pro-tier users issue their own keys.") }
+        case .team:
+            for team in request.targetTeamIDs.ids {
+                guard let role = issuer.teamRole(team) else { continue }
+                if role == .admin { return .allow(.allowTeamAdmin, "The caller is an admin of a team the target belongs to.") }
+                related = true
+            }
+        case .organisation, .enterprise:
+            if let organisation = request.organisationID {
+                if let decision = organisationAuthority(issuer, organisation, &related) { return decision }
+            } else {
+                for organisation in request.targetOrganisationIDs.ids {
+                    if let decision = organisationAuthority(issuer, organisation, &related) { return decision }
+                }
+            }
+        }
+        if issuer.isStaff { return .allow(.allowStaff, "Platform staff may issue keys for anyone.") }
+        if related { return .deny(.denyRole, "The caller's role does not allow issuing keys for this user.") }
+        return .deny(.denyNotMember, "The caller may not issue keys for this user on their tier.")
+    }
+
+    static func organisationAuthority(_ issuer: UserPrincipal, _ organisation: Int64, _ related: inout Bool) -> Decision? {
+        if issuer.organisationRole(organisation) == .admin {
+            return .allow(.allowOrgAdmin, "The caller is an admin of an organisation the target belongs to.")
+        }
+        if issuer.ownsOrganisation(organisation) {
+            return .allow(.allowOrgOwner, "The caller owns an organisation the target belongs to.")
+        }
+        if issuer.organisationRole(organisation) != nil { related = true }
+        return nil
+    }
+}

@@ -1,0 +1,80 @@
+/// Answers every authorization question of Latchkey by dispatching to the registered
+/// ``PolicyRules``: the resource API and the decision API both call it, so they cannot disagree.
+///
+/// The engine knows no resource: plugins register their rules. Its own guarantees hold for every
+/// rule set: an action no rule handles is denied (`DENY_UNKNOWN_ACTION`), and a free-tier user is
+/// denied everything (`DENY_TIER`). Built once at start-up, then read concurrently.
+public struct PolicyEngine: Sendable {
+    @usableFromInline
+    struct Entry: Sendable {
+        @usableFromInline let resource: ResourceType
+        @usableFromInline let verbs: ContiguousArray<Verb>
+        @usableFromInline let rules: any PolicyRules
+    }
+
+    @usableFromInline
+    var entries: ContiguousArray<Entry> = []
+
+    /// An engine with the given rule sets registered in order.
+    public init(rules: [any PolicyRules] = []) {
+        for ruleSet in rules { register(ruleSet) }
+    }
+
+    /// Registers a rule set. Registering two rule sets for the same action, or a rule set whose
+    /// actions span several resource types, is a programming error and traps.
+    public mutating func register(_ rules: any PolicyRules) {
+        let actions = rules.actions
+        guard let resource = actions.first?.resource else { return }
+        precondition(actions.allSatisfy { $0.resource == resource },
+                     "a PolicyRules value must handle actions of one resource type")
+        for action in actions {
+            precondition(self.rules(for: action) == nil, "two rule sets registered for \(action)")
+        }
+        entries.append(Entry(resource: resource, verbs: ContiguousArray(actions.map(\.verb)), rules: rules))
+    }
+
+    /// Every action some registered rule set handles, in registration order.
+    public var actions: [Action] {
+        entries.flatMap { entry in entry.verbs.map { Action(entry.resource, $0) } }
+    }
+
+    /// The rule set handling `action`, if any.
+    @inlinable
+    public func rules(for action: Action) -> (any PolicyRules)? {
+        // Compare in place: copying an entry would retain its rules and verbs.
+        entries.withUnsafeBufferPointer { buffer -> (any PolicyRules)? in
+            for index in buffer.indices where buffer[index].resource == action.resource {
+                let found = buffer[index].verbs.withUnsafeBufferPointer { verbs in
+                    verbs.contains { $0 == action.verb }
+                }
+                if found { return buffer[index].rules }
+            }
+            return nil
+        }
+    }
+
+    /// Decides whether `principal` may perform `action` on `resource`. Never throws, never
+    /// blocks, allocates nothing for the built-in rules.
+    @inlinable
+    public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
+        guard let rules = rules(for: action) else { return .unknownAction }
+        if case .user(let user) = principal, !user.tier.hasAPIAccess { return .freeTier }
+        return rules.decide(principal, action, resource)
+    }
+
+    /// Decides an action given as a SPEC string such as `survey.retrieve`; a malformed string is
+    /// an unknown action.
+    public func decide(_ principal: Principal, _ action: String, _ resource: Resource) -> Decision {
+        guard let parsed = Action(action) else { return .unknownAction }
+        return decide(principal, parsed, resource)
+    }
+
+    /// The visibility predicate for a list action, simplified; `.none` when the action is
+    /// unknown, is not a list action, or the caller may not list at all. Evaluated against each
+    /// object it gives exactly the objects whose per-object read decision allows.
+    public func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate {
+        guard let rules = rules(for: action) else { return .none }
+        if case .user(let user) = principal, !user.tier.hasAPIAccess { return .none }
+        return rules.visibility(principal, for: action)?.simplified() ?? .none
+    }
+}

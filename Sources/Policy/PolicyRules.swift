@@ -1,0 +1,22 @@
+/// A set of authorization rules for the actions of one resource type, contributed by the
+/// plugin that owns the resource and registered with a ``PolicyEngine``.
+///
+/// Contract: rules are pure (no I/O, no clocks, no shared mutable state) and must not block;
+/// they deny by default; they check the key capability before roles. The engine has already
+/// denied the free tier and actions nobody handles before a rule is asked.
+public protocol PolicyRules: Sendable {
+    /// The actions these rules answer; every action must be of the same resource type.
+    var actions: [Action] { get }
+
+    /// Decides one action on one resource for one principal.
+    func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision
+
+    /// The rows a list action may return, as a predicate equal to filtering the collection
+    /// with the per-object decision; `nil` when `action` is not a list action of these rules.
+    func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate?
+}
+
+extension PolicyRules {
+    /// No list actions by default.
+    public func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate? { nil }
+}

@@ -1,0 +1,12 @@
+/// The facts about one resource that rules and visibility predicates read.
+///
+/// Built-in facts (surveys, datasets, …) conform; a plugin with its own resource type conforms
+/// its facts too and passes them as ``Resource/custom(_:)``.
+public protocol ResourceFacts: Sendable {
+    /// The resource type these facts describe.
+    var resourceType: ResourceType { get }
+
+    /// Whether these facts satisfy one leaf of a ``VisibilityPredicate`` (never `.and`, `.or`,
+    /// `.all` or `.none`, which the evaluator handles). Leaves that do not apply are `false`.
+    func matches(leaf: VisibilityPredicate) -> Bool
+}

@@ -1,0 +1,51 @@
+/// A survey's status (SPEC §1).
+public enum SurveyStatus: String, Sendable, Hashable, CaseIterable, Codable {
+    case draft, published, closed
+}
+
+/// What the survey rules need to know about one survey.
+public struct SurveyFacts: Sendable, Hashable {
+    /// The survey id (ignored for `survey.create`).
+    public var id: Int64
+    /// The survey's owner.
+    public var ownerID: Int64
+    /// The survey's organisation, if any.
+    public var organisationID: Int64?
+    /// The owner of the survey's organisation, if the organisation has one.
+    public var organisationOwnerID: Int64?
+    /// The survey's team, if any.
+    public var teamID: Int64?
+    /// The survey's status.
+    public var status: SurveyStatus
+
+    public init(
+        id: Int64,
+        ownerID: Int64,
+        organisationID: Int64? = nil,
+        organisationOwnerID: Int64? = nil,
+        teamID: Int64? = nil,
+        status: SurveyStatus = .draft
+    ) {
+        self.id = id
+        self.ownerID = ownerID
+        self.organisationID = organisationID
+        self.organisationOwnerID = organisationOwnerID
+        self.teamID = teamID
+        self.status = status
+    }
+}
+
+extension SurveyFacts: ResourceFacts {
+    public var resourceType: ResourceType { .survey }
+
+    public func matches(leaf: VisibilityPredicate) -> Bool {
+        switch leaf {
+        case .ownerIs(let user): return ownerID == user
+        case .organisationIn(let ids): return organisationID.map(ids.contains) ?? false
+        case .organisationOwnerIs(let user): return organisationID != nil && organisationOwnerID == user
+        case .teamIn(let ids): return teamID.map(ids.contains) ?? false
+        case .surveyIn(let ids): return ids.contains(id)
+        default: return false
+        }
+    }
+}

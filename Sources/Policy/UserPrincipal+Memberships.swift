@@ -1,0 +1,39 @@
+extension UserPrincipal {
+    /// The role held in organisation `id`, or `nil` without a membership.
+    @inlinable
+    public func organisationRole(_ id: Int64) -> OrganisationRole? { organisationRoles[id] }
+
+    /// Whether this user is the `owner` of organisation `id`.
+    @inlinable
+    public func ownsOrganisation(_ id: Int64) -> Bool { ownedOrganisations.contains(id) }
+
+    /// Whether this user belongs to organisation `id`: any membership, or its owner.
+    @inlinable
+    public func belongsToOrganisation(_ id: Int64) -> Bool {
+        organisationRoles.contains(id) || ownedOrganisations.contains(id)
+    }
+
+    /// Whether this user administers organisation `id`: an `admin` membership or its owner.
+    @inlinable
+    public func administersOrganisation(_ id: Int64) -> Bool {
+        organisationRoles[id] == .admin || ownedOrganisations.contains(id)
+    }
+
+    /// The role held in team `id`, or `nil` without a membership.
+    @inlinable
+    public func teamRole(_ id: Int64) -> TeamRole? { teamRoles[id] }
+
+    /// The role held in survey `id`, or `nil` without a membership.
+    @inlinable
+    public func surveyRole(_ id: Int64) -> SurveyRole? { surveyRoles[id] }
+
+    /// Organisations where this user is `admin` or owner, ascending.
+    public var administeredOrganisationIDs: [Int64] {
+        IDSet(organisationRoles.ids(where: { $0 == .admin }) + ownedOrganisations.ids).ids.map { $0 }
+    }
+
+    /// Organisations this user belongs to (any membership, or owner), ascending.
+    public var organisationIDs: [Int64] {
+        IDSet(organisationRoles.ids + ownedOrganisations.ids).ids.map { $0 }
+    }
+}

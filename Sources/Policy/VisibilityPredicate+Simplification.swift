@@ -1,0 +1,40 @@
+extension VisibilityPredicate {
+    /// An equivalent predicate without redundant structure: nested `and`/`or` flattened,
+    /// `.all`/`.none` absorbed, empty id lists turned into `.none`, single terms unwrapped.
+    /// ``PolicyEngine/visibility(_:for:)`` returns predicates in this form.
+    public func simplified() -> VisibilityPredicate {
+        switch self {
+        case .organisationIn(let ids): return ids.isEmpty ? .none : .organisationIn(Self.canonical(ids))
+        case .teamIn(let ids): return ids.isEmpty ? .none : .teamIn(Self.canonical(ids))
+        case .surveyIn(let ids): return ids.isEmpty ? .none : .surveyIn(Self.canonical(ids))
+        case .and(let terms):
+            var flat: [VisibilityPredicate] = []
+            for term in terms {
+                switch term.simplified() {
+                case .all: continue
+                case .none: return .none
+                case .and(let inner): flat.append(contentsOf: inner)
+                case let other: flat.append(other)
+                }
+            }
+            return flat.isEmpty ? .all : flat.count == 1 ? flat[0] : .and(flat)
+        case .or(let terms):
+            var flat: [VisibilityPredicate] = []
+            for term in terms {
+                switch term.simplified() {
+                case .none: continue
+                case .all: return .all
+                case .or(let inner): flat.append(contentsOf: inner)
+                case let other: flat.append(other)
+                }
+            }
+            return flat.isEmpty ? .none : flat.count == 1 ? flat[0] : .or(flat)
+        default:
+            return self
+        }
+    }
+
+    private static func canonical(_ ids: [Int64]) -> [Int64] {
+        IDSet(ids).ids.map { $0 }
+    }
+}

@@ -1,0 +1,33 @@
+/// Which objects of a collection a caller may see, as data: evaluated in memory against
+/// ``ResourceFacts`` and translated to SQL by a repository, so a list and the per-object
+/// decisions cannot drift apart.
+///
+/// Leaves name a fact, not a column; each resource type states what its leaves mean
+/// (see the `matches(leaf:)` of its facts). A leaf that does not apply to a resource is false.
+public indirect enum VisibilityPredicate: Sendable, Hashable {
+    /// Every object.
+    case all
+    /// No object.
+    case none
+    /// Every sub-predicate holds (`.and([])` is `.all`).
+    case and([VisibilityPredicate])
+    /// At least one sub-predicate holds (`.or([])` is `.none`).
+    case or([VisibilityPredicate])
+    /// The object's owner is this user (survey owner, template publisher, key owner; for the
+    /// user directory: the user themselves).
+    case ownerIs(Int64)
+    /// The object's organisation is one of these (user directory: the user belongs to one).
+    case organisationIn([Int64])
+    /// The object's organisation is owned by this user (`organisations.owner`).
+    case organisationOwnerIs(Int64)
+    /// The object's team is one of these.
+    case teamIn([Int64])
+    /// The survey's id is one of these (the caller's survey memberships).
+    case surveyIn([Int64])
+    /// The object is global (dataset `is_global`; template `publication_level = global`).
+    case isGlobal
+    /// The object is active (dataset `is_active`; template `status = active`; user `is_active`).
+    case isActive
+    /// The dataset was created by this user and has neither organisation nor team.
+    case createdByWithNoOrganisationOrTeam(Int64)
+}

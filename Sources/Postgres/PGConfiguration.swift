@@ -1,0 +1,44 @@
+/// How to reach PostgreSQL and how large the pool may grow.
+public struct PGConfiguration: Sendable {
+    /// A libpq connection string: a `postgresql://` URI or `key=value` conninfo.
+    public var connectionString: String
+    /// A database name that overrides the one in `connectionString`, when set.
+    public var database: String?
+    /// The most connections the pool opens at once.
+    public var maxConnections: Int
+    /// How long `withConnection` waits for a free connection before failing.
+    public var acquireTimeout: Duration
+    /// libpq's `connect_timeout`, in seconds, unless the connection string sets one.
+    public var connectTimeoutSeconds: Int
+    /// `application_name`, visible in `pg_stat_activity`.
+    public var applicationName: String
+    /// The most prepared statements cached per connection.
+    public var statementCacheSize: Int
+
+    public init(
+        connectionString: String,
+        maxConnections: Int = 8,
+        acquireTimeout: Duration = .seconds(10),
+        connectTimeoutSeconds: Int = 5,
+        applicationName: String = "latchkey",
+        statementCacheSize: Int = 256
+    ) {
+        self.connectionString = connectionString
+        self.database = nil
+        self.maxConnections = max(1, maxConnections)
+        self.acquireTimeout = acquireTimeout
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.applicationName = applicationName
+        self.statementCacheSize = statementCacheSize
+    }
+
+    /// Reads `DATABASE_URL` and, when set, `LATCHKEY_DB_POOL_SIZE`; `nil` without `DATABASE_URL`.
+    public static func fromEnvironment(_ environment: [String: String]) -> PGConfiguration? {
+        guard let url = environment["DATABASE_URL"], !url.isEmpty else { return nil }
+        var configuration = PGConfiguration(connectionString: url)
+        if let size = environment["LATCHKEY_DB_POOL_SIZE"].flatMap(Int.init), size > 0 {
+            configuration.maxConnections = size
+        }
+        return configuration
+    }
+}

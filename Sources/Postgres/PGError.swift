@@ -1,0 +1,55 @@
+/// An error from PostgreSQL or from the client layer, with the server's SQLSTATE when there is one.
+///
+/// Messages never contain bound parameter values, so they are safe to log.
+public struct PGError: Error, Sendable, CustomStringConvertible {
+    /// Where the error came from.
+    public enum Kind: String, Sendable {
+        /// The connection could not be opened, or it broke while in use.
+        case connection
+        /// The server rejected the statement (it carries a SQLSTATE).
+        case server
+        /// A value in a row could not be decoded into the requested Swift type.
+        case decoding
+        /// No connection became free within the pool's wait timeout.
+        case poolTimeout
+        /// The pool has been shut down.
+        case poolClosed
+    }
+
+    public var kind: Kind
+    /// The five-character SQLSTATE code, e.g. `23505` for a unique violation.
+    public var sqlState: String?
+    /// The primary, human-readable message.
+    public var message: String
+    /// The server's DETAIL field, when it sent one.
+    public var detail: String?
+    /// The constraint named by the server, when it sent one.
+    public var constraint: String?
+
+    public init(_ kind: Kind, sqlState: String? = nil, message: String, detail: String? = nil, constraint: String? = nil) {
+        self.kind = kind
+        self.sqlState = sqlState
+        self.message = message
+        self.detail = detail
+        self.constraint = constraint
+    }
+
+    /// True for `23505 unique_violation`.
+    public var isUniqueViolation: Bool { sqlState == "23505" }
+    /// True for `23503 foreign_key_violation`.
+    public var isForeignKeyViolation: Bool { sqlState == "23503" }
+    /// True for `23514 check_violation`.
+    public var isCheckViolation: Bool { sqlState == "23514" }
+    /// True for `40001 serialization_failure` and `40P01 deadlock_detected`.
+    public var isRetryable: Bool { sqlState == "40001" || sqlState == "40P01" }
+    /// True when the database could not be reached or the connection broke.
+    public var isConnectionFailure: Bool { kind == .connection || kind == .poolTimeout }
+
+    public var description: String {
+        var text = "PostgreSQL \(kind.rawValue) error"
+        if let sqlState { text += " \(sqlState)" }
+        text += ": \(message)"
+        if let detail { text += " (\(detail))" }
+        return text
+    }
+}

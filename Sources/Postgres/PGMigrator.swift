@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+
+/// Applies the SQL files of a migrations folder, each once, in order.
+///
+/// Layout: `<root>/core/*.sql` first, then every other sub-folder (one per plugin) in name order,
+/// files in name order within each. Each file runs in its own transaction and is recorded in
+/// `latchkey_migrations`. A session advisory lock serialises concurrent migrators, so instances
+/// starting together apply each file exactly once.
+public struct PGMigrator: Sendable {
+    /// One migration file.
+    public struct Migration: Sendable, Hashable {
+        /// `folder/file.sql`, the name recorded in `latchkey_migrations`.
+        public var name: String
+        public var sql: String
+    }
+
+    /// An arbitrary constant: the advisory-lock key for migrations.
+    static let lockKey: Int64 = 0x4C41_5443_484B_4559
+
+    public let pool: PGPool
+    public let root: URL
+    private let logger: Logger
+
+    public init(pool: PGPool, root: URL, logger: Logger = Logger(label: "latchkey.migrate")) {
+        self.pool = pool
+        self.root = root
+        self.logger = logger
+    }
+
+    /// The migrations found under `root`, in the order they apply.
+    public func migrations() throws -> [Migration] {
+        let files = FileManager.default
+        let folders = try files.contentsOfDirectory(atPath: root.path)
+            .filter { name in
+                var isDirectory: ObjCBool = false
+                return files.fileExists(atPath: root.appendingPathComponent(name).path, isDirectory: &isDirectory) && isDirectory.boolValue
+            }
+            .sorted { ($0 == "core" ? 0 : 1, $0) < ($1 == "core" ? 0 : 1, $1) }
+        var result: [Migration] = []
+        for folder in folders {
+            let directory = root.appendingPathComponent(folder)
+            for file in try files.contentsOfDirectory(atPath: directory.path).filter({ $0.hasSuffix(".sql") }).sorted() {
+                let sql = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+                result.append(Migration(name: "\(folder)/\(file)", sql: sql))
+            }
+        }
+        return result
+    }
+
+    /// Applies what has not been applied yet and returns the names it applied.
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        let pending = try migrations()
+        return try await pool.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))")
+            do {
+                let applied = try await apply(pending, on: connection)
+                try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
+                return applied
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
+                throw error
+            }
+        }
+    }
+
+    private func apply(_ migrations: [Migration], on connection: PGConnection) async throws -> [String] {
+        try await connection.run(script: """
+            CREATE TABLE IF NOT EXISTS latchkey_migrations (
+                name text PRIMARY KEY,
+                checksum text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """)
+        let rows = try await connection.query("SELECT name, checksum FROM latchkey_migrations")
+        var done: [String: String] = [:]
+        for row in rows {
+            let (name, checksum) = try row.decode((String, String).self)
+            done[name] = checksum
+        }
+        var applied: [String] = []
+        for migration in migrations {
+            if let checksum = done[migration.name] {
+                let current = try await connection.query("SELECT md5(\(migration.sql))")[0].decode(String.self, at: 0)
+                if current != checksum {
+                    logger.warning("an applied migration has changed since; it is not re-run", metadata: ["migration": "\(migration.name)"])
+                }
+                continue
+            }
+            do {
+                try await connection.withTransaction { connection in
+                    try await connection.run(script: migration.sql)
+                    try await connection.execute("INSERT INTO latchkey_migrations (name, checksum) VALUES (\(migration.name), md5(\(migration.sql)))")
+                }
+            } catch let error as PGError {
+                var failure = error
+                failure.message = "migration \(migration.name) failed: \(error.message)"
+                throw failure
+            }
+            logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
+            applied.append(migration.name)
+        }
+        return applied
+    }
+}

@@ -1,0 +1,131 @@
+/// A SQL statement whose interpolated values travel as `$n` bind parameters, never as SQL text.
+///
+/// ```swift
+/// let rows = try await pool.query("SELECT id FROM users WHERE username = \(name)")
+/// ```
+/// Every `\(value)` becomes the next placeholder (`$1`, `$2`, …). A `PGQuery` interpolated into
+/// another is spliced in with its placeholders renumbered, so queries compose safely.
+public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation {
+    /// The SQL text, with `$n` placeholders.
+    public private(set) var sql: String
+    /// The values bound to the placeholders, in order.
+    public private(set) var binds: [PGBind]
+
+    public init(stringLiteral value: String) {
+        sql = value
+        binds = []
+    }
+
+    public init(stringInterpolation: StringInterpolation) {
+        sql = stringInterpolation.sql
+        binds = stringInterpolation.binds
+    }
+
+    /// Appends another query, renumbering its placeholders.
+    public mutating func append(_ other: PGQuery) {
+        var interpolation = StringInterpolation(literalCapacity: 0, interpolationCount: 0)
+        interpolation.sql = sql
+        interpolation.binds = binds
+        interpolation.appendInterpolation(other)
+        sql = interpolation.sql
+        binds = interpolation.binds
+    }
+
+    /// Joins fragments with a literal separator, e.g. `" AND "`.
+    public static func joined(_ parts: [PGQuery], separator: String) -> PGQuery {
+        var result: PGQuery = ""
+        for (index, part) in parts.enumerated() {
+            if index > 0 { result.sql += separator }
+            result.append(part)
+        }
+        return result
+    }
+
+    public static func + (lhs: PGQuery, rhs: PGQuery) -> PGQuery {
+        var result = lhs
+        result.append(rhs)
+        return result
+    }
+
+    /// Builds the SQL text and bind list.
+    public struct StringInterpolation: StringInterpolationProtocol, Sendable {
+        var sql: String
+        var binds: [PGBind]
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            sql = ""
+            sql.reserveCapacity(literalCapacity + interpolationCount * 3)
+            binds = []
+            binds.reserveCapacity(interpolationCount)
+        }
+
+        public mutating func appendLiteral(_ literal: String) {
+            sql += literal
+        }
+
+        /// Binds a value as the next `$n` parameter.
+        public mutating func appendInterpolation<Value: PGEncodable>(_ value: Value) {
+            binds.append(PGBind(value))
+            sql += "$\(binds.count)"
+        }
+
+        /// Binds an optional value; `nil` is sent as SQL `NULL`.
+        public mutating func appendInterpolation<Value: PGEncodable>(_ value: Value?) {
+            binds.append(value.map(PGBind.init) ?? PGBind(text: nil, type: Value.pgType))
+            sql += "$\(binds.count)"
+        }
+
+        /// Splices in a query fragment, renumbering its placeholders after ours.
+        public mutating func appendInterpolation(_ fragment: PGQuery) {
+            let offset = binds.count
+            binds.append(contentsOf: fragment.binds)
+            guard offset > 0, !fragment.binds.isEmpty else {
+                sql += fragment.sql
+                return
+            }
+            sql += PGQuery.renumber(fragment.sql, by: offset)
+        }
+    }
+
+    /// Shifts every `$n` placeholder outside quotes by `offset`.
+    static func renumber(_ sql: String, by offset: Int) -> String {
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        var out: [UInt8] = []
+        out.reserveCapacity(sql.utf8.count + 8)
+        var bytes = Array(sql.utf8)[...]
+        var quote: UInt8? = nil
+        while let byte = bytes.popFirst() {
+            if let open = quote {
+                if byte == open { quote = nil }
+            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+                quote = byte
+            } else if byte == UInt8(ascii: "$"), let first = bytes.first, digits.contains(first) {
+                var number = 0
+                while let digit = bytes.first, digits.contains(digit) {
+                    number = number * 10 + Int(digit - UInt8(ascii: "0"))
+                    bytes.removeFirst()
+                }
+                out.append(contentsOf: "$\(number + offset)".utf8)
+                continue
+            }
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// One bound parameter: its text form (or `nil` for `NULL`) and its type.
+public struct PGBind: Sendable, Hashable {
+    public var text: String?
+    public var type: PGType
+
+    public init(text: String?, type: PGType) {
+        self.text = text
+        self.type = type
+    }
+
+    public init<Value: PGEncodable>(_ value: Value) {
+        text = value.pgText
+        type = Value.pgType
+    }
+}

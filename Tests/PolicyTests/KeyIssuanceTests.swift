@@ -1,0 +1,140 @@
+import Policy
+import Testing
+
+/// Every row of the SPEC §2 issuer table, allowed and refused, with limits and capability rules.
+@Suite("Key issuance and revocation")
+struct KeyIssuanceTests {
+    enum Issuer: String, Sendable, CaseIterable {
+        case target, teamAdmin, teamViewer, orgAdmin, orgOwner, orgCreator, outsider, staff, anonymous, freeStaff
+    }
+
+    static let targetID: Int64 = 70
+
+    static func principal(_ issuer: Issuer) -> Principal {
+        func user(_ id: Int64, tier: Tier = .organisation, staff: Bool = false, org: MembershipTable<OrganisationRole> = [:],
+                  owned: IDSet = [], teams: MembershipTable<TeamRole> = [:]) -> Principal {
+            .user(UserPrincipal(userID: id, tier: tier, isStaff: staff, organisationRoles: org, ownedOrganisations: owned, teamRoles: teams))
+        }
+        switch issuer {
+        case .target: return user(targetID, tier: .pro)
+        case .teamAdmin: return user(71, teams: [CheckTick.team: .admin])
+        case .teamViewer: return user(72, teams: [CheckTick.team: .viewer])
+        case .orgAdmin: return user(73, org: [CheckTick.organisation: .admin])
+        case .orgOwner: return user(74, owned: [CheckTick.organisation])
+        case .orgCreator: return user(75, org: [CheckTick.organisation: .creator])
+        case .outsider: return user(76, org: [CheckTick.otherOrganisation: .admin], teams: [99: .admin])
+        case .staff: return user(77, staff: true)
+        case .anonymous: return .anonymous
+        case .freeStaff: return user(78, tier: .free, staff: true)
+        }
+    }
+
+    struct Row: Sendable, CustomTestStringConvertible {
+        let tier: Tier
+        let issuer: Issuer
+        var capabilities: Capabilities = .view
+        var active = 0
+        var context: Int64? = nil
+        var sso = false
+        let expected: DecisionCode
+        var testDescription: String {
+            "\(tier) by \(issuer) [\(capabilities)] active=\(active)\(context.map { " org=\($0)" } ?? "")\(sso ? " sso" : "")"
+        }
+    }
+
+    static let rows: [Row] = [
+        // free: nobody
+        Row(tier: .free, issuer: .target, expected: .denyTier),
+        Row(tier: .free, issuer: .staff, expected: .denyTier),
+        Row(tier: .free, issuer: .orgAdmin, expected: .denyTier),
+        // pro: the user themselves, limit 5
+        Row(tier: .pro, issuer: .target, expected: .allowSelfServe),
+        Row(tier: .pro, issuer: .target, active: 4, expected: .allowSelfServe),
+        Row(tier: .pro, issuer: .target, active: 5, expected: .denyLimit),
+        Row(tier: .pro, issuer: .orgAdmin, expected: .denyNotMember),
+        Row(tier: .pro, issuer: .teamAdmin, expected: .denyNotMember),
+        Row(tier: .pro, issuer: .staff, expected: .allowStaff),
+        Row(tier: .pro, issuer: .staff, active: 5, expected: .denyLimit),
+        Row(tier: .pro, issuer: .target, capabilities: [.view, .add], expected: .denyCapabilityGrant),
+        // team: an admin of a team the target belongs to, limit 10
+        Row(tier: .team, issuer: .teamAdmin, expected: .allowTeamAdmin),
+        Row(tier: .team, issuer: .teamAdmin, active: 9, expected: .allowTeamAdmin),
+        Row(tier: .team, issuer: .teamAdmin, active: 10, expected: .denyLimit),
+        Row(tier: .team, issuer: .teamViewer, expected: .denyRole),
+        Row(tier: .team, issuer: .target, expected: .denyNotMember),
+        Row(tier: .team, issuer: .orgAdmin, expected: .denyNotMember),
+        Row(tier: .team, issuer: .outsider, expected: .denyNotMember),
+        Row(tier: .team, issuer: .staff, expected: .allowStaff),
+        Row(tier: .team, issuer: .teamAdmin, capabilities: [.view, .edit], expected: .denyCapabilityGrant),
+        // organisation: an admin of an organisation the target belongs to, limit 20
+        Row(tier: .organisation, issuer: .orgAdmin, expected: .allowOrgAdmin),
+        Row(tier: .organisation, issuer: .orgOwner, expected: .allowOrgOwner),
+        Row(tier: .organisation, issuer: .orgAdmin, active: 19, expected: .allowOrgAdmin),
+        Row(tier: .organisation, issuer: .orgAdmin, active: 20, expected: .denyLimit),
+        Row(tier: .organisation, issuer: .orgCreator, expected: .denyRole),
+        Row(tier: .organisation, issuer: .teamAdmin, expected: .denyNotMember),
+        Row(tier: .organisation, issuer: .outsider, expected: .denyNotMember),
+        Row(tier: .organisation, issuer: .target, expected: .denyNotMember),
+        Row(tier: .organisation, issuer: .staff, expected: .allowStaff),
+        Row(tier: .organisation, issuer: .orgAdmin, capabilities: [.view, .add, .edit, .delete], expected: .allowOrgAdmin),
+        Row(tier: .organisation, issuer: .orgAdmin, capabilities: [.view, .superuser], expected: .denyCapabilityGrant),
+        Row(tier: .organisation, issuer: .staff, capabilities: .all, expected: .allowStaff),
+        Row(tier: .organisation, issuer: .orgAdmin, context: CheckTick.organisation, expected: .allowOrgAdmin),
+        Row(tier: .organisation, issuer: .orgAdmin, context: CheckTick.otherOrganisation, expected: .denyNotMember),
+        Row(tier: .organisation, issuer: .staff, context: CheckTick.otherOrganisation, expected: .denyNotMember),
+        // enterprise: an organisation admin or SSO exchange, unlimited
+        Row(tier: .enterprise, issuer: .orgAdmin, expected: .allowOrgAdmin),
+        Row(tier: .enterprise, issuer: .orgAdmin, active: 10_000, expected: .allowOrgAdmin),
+        Row(tier: .enterprise, issuer: .orgCreator, expected: .denyRole),
+        Row(tier: .enterprise, issuer: .target, sso: true, expected: .allowSSO),
+        Row(tier: .enterprise, issuer: .target, capabilities: [.view, .add], sso: true, expected: .denyCapabilityGrant),
+        Row(tier: .enterprise, issuer: .orgAdmin, sso: true, expected: .denyDefault),
+        Row(tier: .organisation, issuer: .target, sso: true, expected: .denyTier),
+        Row(tier: .enterprise, issuer: .orgAdmin, capabilities: [.view, .delete], expected: .allowOrgAdmin),
+        Row(tier: .enterprise, issuer: .staff, capabilities: [.view, .superuser], expected: .allowStaff),
+        // issuers that are refused before any rule
+        Row(tier: .pro, issuer: .anonymous, expected: .denyAnonymous),
+        Row(tier: .pro, issuer: .freeStaff, expected: .denyTier),
+    ]
+
+    @Test("issuer table", arguments: rows)
+    func issue(_ row: Row) {
+        let request = KeyIssuanceFacts(
+            targetUserID: Self.targetID, targetTier: row.tier,
+            targetOrganisationIDs: [CheckTick.organisation], targetTeamIDs: [CheckTick.team],
+            organisationID: row.context, requestedCapabilities: row.capabilities,
+            activeKeyCount: row.active, isSSOExchange: row.sso
+        )
+        let decision = standardEngine.decide(Self.principal(row.issuer), .keyIssue, .keyIssuance(request))
+        #expect(decision.code == row.expected, "\(decision)")
+        #expect(decision.isAllowed == row.expected.rawValue.hasPrefix("ALLOW_"))
+    }
+
+    @Test("limits per tier")
+    func limits() {
+        #expect(Tier.free.activeKeyLimit == 0)
+        #expect(Tier.pro.activeKeyLimit == 5)
+        #expect(Tier.team.activeKeyLimit == 10)
+        #expect(Tier.organisation.activeKeyLimit == 20)
+        #expect(Tier.enterprise.activeKeyLimit == nil)
+    }
+
+    static let revokeRows: [(Issuer, Int64?, DecisionCode)] = [
+        (.target, CheckTick.organisation, .allowOwner),
+        (.orgAdmin, CheckTick.organisation, .allowOrgAdmin),
+        (.orgOwner, CheckTick.organisation, .allowOrgOwner),
+        (.orgCreator, CheckTick.organisation, .denyNotMember),
+        (.orgAdmin, nil, .denyNotMember),
+        (.orgAdmin, CheckTick.otherOrganisation, .denyNotMember),
+        (.teamAdmin, CheckTick.organisation, .denyNotMember),
+        (.staff, nil, .allowStaff),
+        (.outsider, CheckTick.organisation, .denyNotMember),
+        (.anonymous, nil, .denyAnonymous),
+    ]
+
+    @Test("revocation", arguments: revokeRows)
+    func revoke(_ issuer: Issuer, _ organisation: Int64?, _ expected: DecisionCode) {
+        let key = KeyFacts(ownerID: Self.targetID, organisationID: organisation)
+        #expect(standardEngine.decide(Self.principal(issuer), .keyRevoke, .key(key)).code == expected)
+    }
+}

@@ -1,0 +1,95 @@
+import Policy
+
+/// A deliberately naive reading of SPEC §2 and §4, written from the SPEC text alone: it answers
+/// allow/deny from the world's raw membership lists (not from a principal's tables) with plain
+/// linear searches, and knows nothing of codes, gates or rule sets.
+struct ReferencePolicy {
+    let world: World
+
+    func allowed(_ me: World.User?, capabilities: Capabilities, keyOrganisation: Int64?, _ action: String, _ resource: Resource) -> Bool {
+        guard let me else {
+            // Anonymous: datasets only, and only active global ones.
+            if action == "dataset.list" { return true }
+            if action == "dataset.retrieve", case .dataset(let d) = resource { return d.isActive && d.isGlobal }
+            return false
+        }
+        if me.tier == .free { return false }  // "no API access"
+
+        func orgRole(_ org: Int64) -> OrganisationRole? {
+            world.organisationMembers.first { $0.organisation == org && $0.user == me.id }?.role
+        }
+        func ownsOrg(_ org: Int64) -> Bool { world.organisations.contains { $0.id == org && $0.ownerID == me.id } }
+        func inOrg(_ org: Int64) -> Bool { orgRole(org) != nil || ownsOrg(org) }
+        func adminOrOwner(_ org: Int64?) -> Bool { org.map { orgRole($0) == .admin || ownsOrg($0) } ?? false }
+        func teamRole(_ team: Int64?) -> TeamRole? {
+            world.teamMembers.first { $0.team == team && $0.user == me.id }?.role
+        }
+        func surveyRole(_ survey: Int64) -> SurveyRole? {
+            world.surveyMembers.first { $0.survey == survey && $0.user == me.id }?.role
+        }
+        let view = capabilities.contains(.view)
+
+        switch (action, resource) {
+        case ("survey.list", _), ("dataset.list", _), ("template.list", _):
+            return view
+        case ("survey.retrieve", .survey(let s)), ("survey.metrics", .survey(let s)):
+            return view && (s.ownerID == me.id || adminOrOwner(s.organisationID) || teamRole(s.teamID) == .admin || surveyRole(s.id) != nil)
+        case ("survey.update", .survey(let s)):
+            return capabilities.contains(.edit) && (s.ownerID == me.id || adminOrOwner(s.organisationID)
+                || teamRole(s.teamID) == .admin || surveyRole(s.id) == .creator || surveyRole(s.id) == .editor)
+        case ("survey.delete", .survey(let s)):
+            return capabilities.contains(.delete) && (s.ownerID == me.id || adminOrOwner(s.organisationID))
+        case ("survey.create", .survey(let s)):
+            let orgOK = s.organisationID.map { ownsOrg($0) || orgRole($0) == .admin || orgRole($0) == .creator } ?? true
+            let teamOK = s.teamID == nil || teamRole(s.teamID) == .admin || teamRole(s.teamID) == .creator
+            return capabilities.contains(.add) && s.ownerID == me.id && orgOK && teamOK
+        case ("dataset.retrieve", .dataset(let d)):
+            let mine = d.createdBy == me.id && d.organisationID == nil && d.teamID == nil
+            return view && d.isActive && (d.isGlobal || (d.organisationID.map(inOrg) ?? false) || teamRole(d.teamID) != nil || mine)
+        case ("dataset.create", .dataset(let d)), ("dataset.update", .dataset(let d)), ("dataset.delete", .dataset(let d)):
+            let needed: Capability = action == "dataset.create" ? .add : action == "dataset.update" ? .edit : .delete
+            guard capabilities.contains(needed), d.category != .nhsDD, !d.isGlobal, let org = d.organisationID else { return false }
+            return ownsOrg(org) || orgRole(org) == .admin || orgRole(org) == .creator
+        case ("template.retrieve", .template(let t)):
+            return view && t.status == .active && (t.level == .global || (t.organisationID.map(inOrg) ?? false))
+        case ("user.list", _):
+            return view && keyOrganisation.map(inOrg) == true
+        case ("user.retrieve", .user(let u)):
+            return view && keyOrganisation.map(inOrg) == true && u.organisationIDs.contains(keyOrganisation!)
+        case ("user.create", _):
+            return capabilities.contains(.superuser) && keyOrganisation.map(inOrg) == true
+        case ("user.update", .user(let u)), ("user.delete", .user(let u)):
+            return capabilities.contains(.superuser) && keyOrganisation.map(inOrg) == true && u.organisationIDs.contains(keyOrganisation!)
+        case ("key.revoke", .key(let k)):
+            return k.ownerID == me.id || adminOrOwner(k.organisationID) || me.isStaff
+        case ("key.issue", .keyIssuance(let r)):
+            let tier = r.targetTier
+            if tier == .free { return false }
+            if let ctx = r.organisationID, !r.targetOrganisationIDs.ids.contains(ctx) { return false }
+            if let ctx = r.organisationID, !me.isStaff, !inOrg(ctx) { return false }  // no keys into a foreign organisation
+            let candidateOrgs = r.organisationID.map { [$0] } ?? Array(r.targetOrganisationIDs.ids)
+            let orgAdminOfTarget = candidateOrgs.contains { adminOrOwner($0) }
+            let mayIssue: Bool
+            if r.isSSOExchange {
+                mayIssue = tier == .enterprise && me.id == r.targetUserID
+            } else {
+                switch tier {
+                case .free: mayIssue = false
+                case .pro: mayIssue = me.isStaff || me.id == r.targetUserID
+                case .team: mayIssue = me.isStaff || r.targetTeamIDs.ids.contains { teamRole($0) == .admin }
+                case .organisation, .enterprise: mayIssue = me.isStaff || orgAdminOfTarget
+                }
+            }
+            let extra = r.requestedCapabilities.subtracting(.view)
+            let writes = extra.subtracting(.superuser)
+            let capabilitiesOK = extra.isEmpty || ((tier == .organisation || tier == .enterprise)
+                && (!extra.contains(.superuser) || me.isStaff)
+                && (writes.isEmpty || me.isStaff || (!r.isSSOExchange && orgAdminOfTarget)))
+            let limits: [Tier: Int] = [.pro: 5, .team: 10, .organisation: 20]
+            let underLimit = limits[tier].map { r.activeKeyCount < $0 } ?? true
+            return mayIssue && capabilitiesOK && underLimit
+        default:
+            return false
+        }
+    }
+}

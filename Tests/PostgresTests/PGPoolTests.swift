@@ -1,0 +1,108 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Postgres
+import Testing
+
+@Suite("Connection pool")
+struct PGPoolTests {
+    @Test func twoHundredTasksShareEightConnectionsWithoutOverlap() async throws {
+        try await TestDatabase.withPool(maxConnections: 8) { pool in
+            let inUse = NIOLockedValueBox(Set<Int32>())
+            let seen = NIOLockedValueBox(Set<Int32>())
+            let overlaps = NIOLockedValueBox(0)
+            let results = try await withThrowingTaskGroup(of: Int.self) { group in
+                for task in 0..<200 {
+                    group.addTask {
+                        try await pool.withConnection { connection in
+                            let pid = connection.backendPID
+                            inUse.withLockedValue { if !$0.insert(pid).inserted { overlaps.withLockedValue { $0 += 1 } } }
+                            seen.withLockedValue { _ = $0.insert(pid) }
+                            defer { inUse.withLockedValue { _ = $0.remove(pid) } }
+                            let rows = try await connection.query("SELECT \(task)::int8 * 2, pg_backend_pid()")
+                            #expect(try rows[0].decode(Int32.self, at: 1) == pid)
+                            return try rows[0].decode(Int.self, at: 0)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(results.sorted() == (0..<200).map { $0 * 2 })
+            #expect(overlaps.withLockedValue { $0 } == 0)
+            #expect(seen.withLockedValue { $0.count } <= 8)
+            #expect(seen.withLockedValue { $0.count } > 1)
+        }
+    }
+
+    @Test func waitingLongerThanTheTimeoutFails() async throws {
+        try await TestDatabase.withFresh(maxConnections: 1) { base in
+            var configuration = base
+            configuration.acquireTimeout = .milliseconds(200)
+            let pool = PGPool(configuration: configuration)
+            defer { Task { await pool.close() } }
+            try await pool.withConnection { _ in
+                let started = ContinuousClock.now
+                let error = await #expect(throws: PGError.self) { try await pool.query("SELECT 1") }
+                #expect(error?.kind == .poolTimeout)
+                #expect(ContinuousClock.now - started < .seconds(2))
+            }
+            // Once the connection is back, the pool serves again.
+            #expect(try await pool.query("SELECT 7")[0].decode(Int.self, at: 0) == 7)
+        }
+    }
+
+    @Test func uniqueViolationCarriesSQLStateAndDetail() async throws {
+        try await TestDatabase.withPool { pool in
+            try await pool.execute("CREATE TABLE people (email text CONSTRAINT people_email_key UNIQUE)")
+            try await pool.execute("INSERT INTO people VALUES (\("a@example.com"))")
+            let error = await #expect(throws: PGError.self) {
+                try await pool.execute("INSERT INTO people VALUES (\("a@example.com"))")
+            }
+            #expect(error?.isUniqueViolation == true)
+            #expect(error?.sqlState == "23505")
+            #expect(error?.constraint == "people_email_key")
+            #expect(error?.detail?.contains("already exists") == true)
+            #expect(error?.kind == .server)
+        }
+    }
+
+    @Test func syntaxErrorsAreServerErrorsAndTheConnectionSurvives() async throws {
+        try await TestDatabase.withPool(maxConnections: 1) { pool in
+            let error = await #expect(throws: PGError.self) { try await pool.query("SELEC 1") }
+            #expect(error?.sqlState == "42601")
+            let after = try await pool.query("SELECT 2")[0].decode(Int.self, at: 0)
+            #expect(after == 2)
+        }
+    }
+
+    @Test func terminatedBackendsAreReplaced() async throws {
+        try await TestDatabase.withFresh(maxConnections: 4) { configuration in
+            let pool = PGPool(configuration: configuration)
+            // Open four connections and leave them idle in the pool.
+            try await withThrowingTaskGroup(of: Int32.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await pool.withConnection { connection in
+                        try await connection.query("SELECT pg_sleep(0.05)")
+                        return connection.backendPID
+                    } }
+                }
+                let pids = try await group.reduce(into: Set<Int32>()) { $0.insert($1) }
+                #expect(pids.count == 4)
+            }
+            var observerConfiguration = configuration
+            observerConfiguration.maxConnections = 1
+            let observer = PGPool(configuration: observerConfiguration)
+            let killed = try await observer.query("""
+                SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """)[0].decode(Int.self, at: 0)
+            await observer.close()
+            #expect(killed == 4)
+            // Every pooled backend is gone now; the next queries must still succeed.
+            for value in 0..<8 {
+                let answer = try await pool.query("SELECT \(value)::int8")[0].decode(Int.self, at: 0)
+                #expect(answer == value)
+            }
+            await pool.close()
+        }
+    }
+}

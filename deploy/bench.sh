@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs a benchmark in a release build against the private PostgreSQL cluster (unless DATABASE_URL is set).
+#   deploy/bench.sh db        pool point reads next to pgbench -S
+#   deploy/bench.sh policy    in-process policy decisions
+#   deploy/bench.sh crypto    key parse/hash/generate
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+deploy/setup.sh
+if [ -z "${DATABASE_URL:-}" ]; then
+    DATABASE_URL="$(deploy/local-postgres.sh start)"
+    export DATABASE_URL
+fi
+swift build -c release --product LatchkeyBench >&2
+exec .build/release/LatchkeyBench "$@"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs what is missing, starts the private PostgreSQL cluster
+# unless DATABASE_URL is set, then `swift test`. Extra arguments go to `swift test`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+deploy/setup.sh
+if [ -z "${DATABASE_URL:-}" ]; then
+    DATABASE_URL="$(deploy/local-postgres.sh start)"
+    export DATABASE_URL
+fi
+echo "test: using the PostgreSQL server at ${DATABASE_URL%%\?*}" >&2
+swift test "$@"
