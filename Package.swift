@@ -54,7 +54,17 @@ let package = Package(
                 "Policy",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Fixtures",
+            dependencies: [
+                "Postgres",
+                "Vault",
+                "Policy",
             ],
             swiftSettings: swiftSettings
         ),
@@ -75,6 +85,7 @@ let package = Package(
                 "Postgres",
                 "Vault",
                 "Server",
+                "Fixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -91,9 +102,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres"],
+            dependencies: ["Postgres", "TestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -102,8 +119,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FixturesTests",
+            dependencies: ["Fixtures", "Postgres", "Vault", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "VaultTests",
-            dependencies: ["Vault", "Postgres"],
+            dependencies: ["Vault", "Postgres", "Policy", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ]

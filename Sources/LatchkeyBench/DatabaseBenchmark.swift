@@ -30,7 +30,9 @@ struct DatabaseBenchmark: AsyncParsableCommand {
 
         try pgbench(["-i", "-s", "1", "-q", url])
         for mode in ["simple", "prepared"] {
-            let output = try pgbench(["-S", "-M", mode, "-c", "\(concurrency)", "-j", "2", "-T", "\(seconds)", "-n", url])
+            // A transaction count, not -T: pgbench's -T timer is a signal, which a child of this process may not receive.
+            let perClient = max(1_000, Int(ours) * seconds / concurrency)
+            let output = try pgbench(["-S", "-M", mode, "-c", "\(concurrency)", "-j", "2", "-t", "\(perClient)", "-n", url])
             let tps = output.split(separator: "\n").first { $0.hasPrefix("tps =") }.map(String.init) ?? "tps = ?"
             print(String(format: "pgbench  -S -M %-8@ %2d clients: %@", mode, concurrency, tps))
             if let value = Double(tps.split(separator: " ").dropFirst(2).first ?? "") {

@@ -1,4 +1,7 @@
 import COpenSSL
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A SHA-256 digest (32 bytes), computed with OpenSSL EVP, usable as a `Dictionary` key.
 ///
@@ -67,12 +70,13 @@ public struct SHA256Digest: Hashable, Sendable {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         let ok = withUnsafeMutableBytes(of: &words) { out -> Bool in
             var length: UInt32 = 0
-            let status = EVP_Digest(
-                buffer.baseAddress, buffer.count,
-                out.baseAddress!.assumingMemoryBound(to: UInt8.self), &length,
-                SHA256Engine.shared.md, nil
-            )
-            return status == 1 && length == 32
+            let engine = SHA256Engine.shared
+            let context = engine.threadContext()
+            guard EVP_DigestInit_ex2(context, engine.md, nil) == 1,
+                  EVP_DigestUpdate(context, buffer.baseAddress, buffer.count) == 1,
+                  EVP_DigestFinal_ex(context, out.baseAddress!.assumingMemoryBound(to: UInt8.self), &length) == 1
+            else { return false }
+            return length == 32
         }
         precondition(ok, "OpenSSL SHA-256 failed: \(CryptoError.openSSLErrorText())")
         self.init(
@@ -143,8 +147,25 @@ struct SHA256Engine: @unchecked Sendable {
 
     /// The `EVP_MD` for SHA-256.
     let md: OpaquePointer
+    /// A per-thread `EVP_MD_CTX`, reused so hashing does not allocate a context each time.
+    private let contextKey: pthread_key_t
+
+    /// This thread's digest context (created on first use, freed when the thread exits).
+    ///
+    /// Safe because a context is used only within one synchronous call on its own thread.
+    func threadContext() -> OpaquePointer {
+        if let existing = pthread_getspecific(contextKey) { return OpaquePointer(existing) }
+        let context = EVP_MD_CTX_new()!
+        pthread_setspecific(contextKey, UnsafeRawPointer(context))
+        return context
+    }
 
     private init() {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { pointer in
+            if let pointer { EVP_MD_CTX_free(OpaquePointer(pointer)) }
+        }
+        contextKey = key
         if let fetched = EVP_MD_fetch(nil, "SHA256", nil) {
             md = fetched
         } else {

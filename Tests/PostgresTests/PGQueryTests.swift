@@ -1,4 +1,5 @@
 @testable import Postgres
+import TestSupport
 import Testing
 
 @Suite("Query building")

@@ -4,10 +4,10 @@ import Postgres
 /// The PostgreSQL server the tests use, and fresh databases on it.
 ///
 /// `DATABASE_URL` when set; otherwise the private cluster of `deploy/local-postgres.sh`, started on demand.
-enum TestDatabase {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public enum TestDatabase {
+    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let serverURL: String = {
+    public static let serverURL: String = {
         if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty { return url }
         return try! runScript("deploy/local-postgres.sh", ["start"])
     }()
@@ -16,7 +16,7 @@ enum TestDatabase {
     ///
     /// Uses `posix_spawn` and `waitpid` directly: Foundation's `Process` can miss the exit of a
     /// child whose own children (the PostgreSQL server) live on.
-    static func runScript(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
+    public static func runScript(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("latchkey-script-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
@@ -39,7 +39,7 @@ enum TestDatabase {
     }
 
     /// Creates an empty database, runs `body` with a configuration for it, then drops it.
-    static func withFresh<Result>(
+    public static func withFresh<Result>(
         maxConnections: Int = 8,
         _ body: (PGConfiguration) async throws -> Result
     ) async throws -> Result {
@@ -62,7 +62,7 @@ enum TestDatabase {
     }
 
     /// A pool on a fresh database, closed afterwards.
-    static func withPool<Result>(
+    public static func withPool<Result>(
         maxConnections: Int = 8,
         _ body: (PGPool) async throws -> Result
     ) async throws -> Result {
@@ -76,6 +76,17 @@ enum TestDatabase {
                 await pool.close()
                 throw error
             }
+        }
+    }
+
+    /// A pool on a fresh database with every migration of `db/` applied.
+    public static func withMigratedPool<Result>(
+        maxConnections: Int = 8,
+        _ body: (PGPool) async throws -> Result
+    ) async throws -> Result {
+        try await withPool(maxConnections: maxConnections) { pool in
+            try await PGMigrator(pool: pool, root: packageRoot.appendingPathComponent("db")).migrate()
+            return try await body(pool)
         }
     }
 }

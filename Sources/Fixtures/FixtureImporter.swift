@@ -1,0 +1,36 @@
+import Foundation
+import Postgres
+import Vault
+
+/// Loads a fixture file into PostgreSQL in one transaction (`latchkey import`, SPEC §8).
+///
+/// Everything that can be checked without the database is checked first (see ``Fixture``);
+/// then passwords are hashed, and every row is inserted in a single transaction, so any failure,
+/// including a conflict with a row already in the database, leaves the database unchanged.
+/// Keys are stored as given, without the issuance rules of SPEC §2, and only as their SHA-256
+/// digest, prefix and last four characters: the raw keys exist only in the returned result.
+public struct FixtureImporter: Sendable {
+    public let pool: PGPool
+    /// Hashes the fixture's passwords. Tests may pass cheap parameters; the CLI uses OWASP's.
+    public let passwordHasher: PasswordHasher
+
+    public init(pool: PGPool, passwordHasher: PasswordHasher = PasswordHasher()) {
+        self.pool = pool
+        self.passwordHasher = passwordHasher
+    }
+
+    /// Validates and imports a fixture file's JSON; throws ``FixtureError`` naming the item at fault.
+    public func importFixture(_ data: Data) async throws -> FixtureImportResult {
+        try await importFixture(try Fixture(json: data))
+    }
+
+    /// Imports an already validated fixture in one transaction.
+    public func importFixture(_ fixture: Fixture) async throws -> FixtureImportResult {
+        let passwords = try await FixturePasswords.hash(fixture.users.map(\.password), with: passwordHasher)
+        return try await pool.withTransaction { connection in
+            var writer = FixtureWriter(connection: connection)
+            try await writer.write(fixture, passwords: passwords)
+            return writer.result
+        }
+    }
+}

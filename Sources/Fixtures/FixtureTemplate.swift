@@ -1,0 +1,43 @@
+/// An item of the fixture's `templates` section (question-group templates).
+struct FixtureTemplate: Sendable {
+    static let fields = ["ref", "name", "description", "markdown", "publication_level", "publisher", "organisation", "attribution", "tags", "language", "import_count", "status"]
+    static let levels = ["global", "organisation"]
+    static let statuses = ["active", "deleted"]
+
+    let item: String
+    let ref: String
+    let name: String
+    let description: String
+    let markdown: String
+    let publicationLevel: String
+    let publisher: String
+    let organisation: String?
+    /// A JSON object, stored as `jsonb`.
+    let attribution: JSONValue
+    let tags: [String]
+    let language: String
+    let importCount: Int
+    let status: String
+
+    init(_ value: JSONValue, index: Int, catalog: inout FixtureCatalog) throws(FixtureError) {
+        let fields = try FixtureFieldReader(value, item: FixtureFieldReader.itemName("templates", index, of: value), fields: Self.fields)
+        item = fields.item
+        ref = try fields.string("ref")
+        name = try fields.string("name")
+        description = try fields.string("description", default: "")
+        markdown = try fields.string("markdown", default: "")
+        publicationLevel = try fields.choice("publication_level", from: Self.levels, default: "global")
+        publisher = try fields.requiredRef("publisher", to: "user", among: catalog.refs(.user))
+        organisation = try fields.ref("organisation", to: "organisation", among: catalog.refs(.organisation))
+        attribution = try fields.object("attribution")
+        tags = try fields.strings("tags")
+        language = try fields.string("language", default: "en")
+        importCount = try fields.integer("import_count", default: 0)
+        status = try fields.choice("status", from: Self.statuses, default: "active")
+        guard publicationLevel != "organisation" || organisation != nil else {
+            throw fields.failure("publication_level \"organisation\" requires an \"organisation\"")
+        }
+        guard !language.isEmpty else { throw fields.failure("field \"language\" must not be empty") }
+        try catalog.define(.template, ref: ref, by: item)
+    }
+}

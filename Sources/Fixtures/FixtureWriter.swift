@@ -1,0 +1,187 @@
+import Foundation
+import Postgres
+import Vault
+
+/// Inserts a validated fixture's rows through one connection, inside the caller's transaction.
+///
+/// Every value is a bind parameter. A statement the database refuses (for example a unique
+/// violation against a row that already exists) becomes a ``FixtureError`` naming the item.
+struct FixtureWriter {
+    let connection: PGConnection
+    /// The ids and raw keys, filled in as rows are inserted.
+    private(set) var result = FixtureImportResult()
+    private var ids: [FixtureCatalog.Kind: [String: Int64]] = [:]
+
+    init(connection: PGConnection) {
+        self.connection = connection
+    }
+
+    /// Inserts every section in dependency order, then records a `fixture.imported` audit event.
+    ///
+    /// `passwords` holds the encoded password hash of each user, in order.
+    mutating func write(_ fixture: Fixture, passwords: [String?]) async throws {
+        for (user, password) in zip(fixture.users, passwords) { try await insert(user, password: password) }
+        for organisation in fixture.organisations { try await insert(organisation) }
+        for team in fixture.teams { try await insert(team) }
+        for survey in fixture.surveys { try await insert(survey) }
+        for dataset in fixture.datasets { try await insert(dataset) }
+        for template in fixture.templates { try await insert(template) }
+        for key in fixture.keys { try await insert(key) }
+        for service in fixture.services { try await insert(service) }
+        try await run("INSERT INTO audit_events (action, detail) VALUES ('fixture.imported', \(PGJSON(fixture.counts)))", for: "fixture")
+    }
+
+    // MARK: Sections
+
+    private mutating func insert(_ user: FixtureUser, password: String?) async throws {
+        let id = try await insertReturningID("""
+            INSERT INTO users (username, email, first_name, last_name, password, tier, is_active, is_staff, mfa_secret)
+            VALUES (\(user.username), \(user.email), \(user.firstName), \(user.lastName), \(password), \(user.tier),
+                    \(user.isActive), \(user.isStaff), \(user.mfaSecret))
+            RETURNING id
+            """, for: user.item)
+        record(.user, user.ref, id, as: "user")
+    }
+
+    private mutating func insert(_ organisation: FixtureOrganisation) async throws {
+        let id = try await insertReturningID("""
+            INSERT INTO organisations (slug, name, owner_id)
+            VALUES (\(organisation.slug), \(organisation.name), \(self.id(.user, organisation.owner)))
+            RETURNING id
+            """, for: organisation.item)
+        record(.organisation, organisation.ref, id, as: "org")
+        for member in organisation.members {
+            try await run("""
+                INSERT INTO organisation_memberships (organisation_id, user_id, role)
+                VALUES (\(id), \(self.id(.user, member.user)), \(member.role))
+                """, for: member.item)
+        }
+    }
+
+    private mutating func insert(_ team: FixtureTeam) async throws {
+        let id = try await insertReturningID("""
+            INSERT INTO teams (slug, name, organisation_id, size)
+            VALUES (\(team.slug), \(team.name), \(self.id(.organisation, team.organisation)), \(team.size))
+            RETURNING id
+            """, for: team.item)
+        record(.team, team.ref, id, as: "team")
+        for member in team.members {
+            try await run("""
+                INSERT INTO team_memberships (team_id, user_id, role)
+                VALUES (\(id), \(self.id(.user, member.user)), \(member.role))
+                """, for: member.item)
+        }
+    }
+
+    private mutating func insert(_ survey: FixtureSurvey) async throws {
+        let id = try await insertReturningID("""
+            INSERT INTO surveys (name, slug, description, owner_id, organisation_id, team_id, status, start_at, end_at)
+            VALUES (\(survey.name), \(survey.slug), \(survey.description), \(self.id(.user, survey.owner)),
+                    \(self.id(.organisation, survey.organisation)), \(self.id(.team, survey.team)), \(survey.status),
+                    \(survey.startAt), \(survey.endAt))
+            RETURNING id
+            """, for: survey.item)
+        record(.survey, survey.ref, id, as: "survey")
+        for member in survey.members {
+            try await run("""
+                INSERT INTO survey_memberships (survey_id, user_id, role)
+                VALUES (\(id), \(self.id(.user, member.user)), \(member.role))
+                """, for: member.item)
+        }
+        if !survey.responses.isEmpty {
+            let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+            let times = survey.responses.map { format.format($0) }
+            try await run("""
+                INSERT INTO survey_responses (survey_id, submitted_at)
+                SELECT \(id), submitted_at FROM unnest(\(times)::timestamptz[]) AS submitted_at
+                """, for: "\(survey.item).responses")
+        }
+    }
+
+    private mutating func insert(_ dataset: FixtureDataset) async throws {
+        try await run("""
+            INSERT INTO datasets (key, name, description, category, is_global, organisation_id, team_id, created_by,
+                                  options, tags, version, is_active)
+            VALUES (\(dataset.key), \(dataset.name), \(dataset.description), \(dataset.category), \(dataset.isGlobal),
+                    \(self.id(.organisation, dataset.organisation)), \(self.id(.team, dataset.team)),
+                    \(self.id(.user, dataset.createdBy)), \(dataset.options), \(dataset.tags), \(Int32(dataset.version)),
+                    \(dataset.isActive))
+            """, for: dataset.item)
+        result.ids["dataset:\(dataset.key)"] = .text(dataset.key)
+    }
+
+    private mutating func insert(_ template: FixtureTemplate) async throws {
+        let id = try await insertReturningID("""
+            INSERT INTO question_group_templates (name, description, markdown, publication_level, publisher_id,
+                                                  organisation_id, attribution, tags, language, import_count, status)
+            VALUES (\(template.name), \(template.description), \(template.markdown), \(template.publicationLevel),
+                    \(self.id(.user, template.publisher)), \(self.id(.organisation, template.organisation)),
+                    \(PGJSON(template.attribution)), \(template.tags), \(template.language), \(Int32(template.importCount)),
+                    \(template.status))
+            RETURNING id
+            """, for: template.item)
+        record(.template, template.ref, id, as: "template")
+    }
+
+    private mutating func insert(_ key: FixtureKey) async throws {
+        let secret = try KeyFormat.generate(.live)
+        let revokeReason: String? = key.revoked ? "imported as revoked" : nil
+        let rows = try await run("""
+            INSERT INTO api_keys (user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by,
+                                  expires_at, revoked_at, revoke_reason)
+            VALUES (\(self.id(.user, key.user)), \(self.id(.organisation, key.organisation)), \(key.name),
+                    \(secret.prefix), \(secret.last4), \(Data(secret.digest.bytes)), \(key.capabilities),
+                    \(self.id(.user, key.createdBy)), \(key.expiresAt), CASE WHEN \(key.revoked) THEN now() END,
+                    \(revokeReason))
+            RETURNING id
+            """, for: key.item)
+        result.ids["key:\(key.ref)"] = .text(try rows[0].decode(UUID.self, at: 0).uuidString.lowercased())
+        result.keys[key.ref] = secret.secret
+    }
+
+    private mutating func insert(_ service: FixtureService) async throws {
+        let secret = try KeyFormat.generate(.service)
+        let rows = try await run("""
+            INSERT INTO service_credentials (name, prefix, last4, hash)
+            VALUES (\(service.name), \(secret.prefix), \(secret.last4), \(Data(secret.digest.bytes)))
+            RETURNING id
+            """, for: service.item)
+        result.ids["service:\(service.ref)"] = .text(try rows[0].decode(UUID.self, at: 0).uuidString.lowercased())
+        result.services[service.ref] = secret.secret
+    }
+
+    // MARK: Helpers
+
+    /// Remembers an inserted item's id and reports it as `<label>:<ref>`.
+    private mutating func record(_ kind: FixtureCatalog.Kind, _ ref: String, _ id: Int64, as label: String) {
+        ids[kind, default: [:]][ref] = id
+        result.ids["\(label):\(ref)"] = .number(id)
+    }
+
+    /// The id of an item inserted earlier; refs were checked when the fixture was validated.
+    private func id(_ kind: FixtureCatalog.Kind, _ ref: String) -> Int64 {
+        guard let id = ids[kind]?[ref] else { preconditionFailure("\(kind.rawValue) ref \"\(ref)\" was not validated") }
+        return id
+    }
+
+    /// The id of an optional ref.
+    private func id(_ kind: FixtureCatalog.Kind, _ ref: String?) -> Int64? {
+        ref.map { id(kind, $0) }
+    }
+
+    private func insertReturningID(_ query: PGQuery, for item: String) async throws -> Int64 {
+        try await run(query, for: item)[0].decode(Int64.self, at: 0)
+    }
+
+    /// Runs `query` for `item`; a statement the server refuses becomes a ``FixtureError`` naming the item.
+    @discardableResult
+    private func run(_ query: PGQuery, for item: String) async throws -> PGRowSet {
+        do {
+            return try await connection.query(query)
+        } catch let error as PGError where error.kind == .server {
+            let reason = [error.message, error.detail].compactMap { $0 }.joined(separator: ": ")
+            let problem = error.isUniqueViolation ? "conflicts with a row already in the database (\(reason))" : "refused by the database (\(reason))"
+            throw FixtureError(item: item, problem: problem)
+        }
+    }
+}

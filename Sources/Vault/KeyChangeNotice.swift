@@ -1,0 +1,27 @@
+/// The payload of a `NOTIFY latchkey_keys` message: which cached keys to forget.
+///
+/// `user:<id>` for every key of one user (revocation, password change, tier change), `all`
+/// for everything. Sent inside the transaction that made the change, so it is delivered on commit.
+enum KeyChangeNotice: Equatable {
+    case user(Int64)
+    case all
+
+    static let channel = "latchkey_keys"
+
+    var payload: String {
+        switch self {
+        case .user(let id): "user:\(id)"
+        case .all: "all"
+        }
+    }
+
+    init?(payload: String) {
+        if payload == "all" {
+            self = .all
+        } else if payload.hasPrefix("user:"), let id = Int64(payload.dropFirst(5)) {
+            self = .user(id)
+        } else {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/// Who is issuing or revoking a key.
+public enum KeyIssuer: Sendable, Hashable {
+    /// The platform operator (the command line without `--by`): acts as staff.
+    case platformOperator
+    /// A user, by username; the issuance rules of SPEC §2 apply to them.
+    case user(String)
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Policy
+import Postgres
+
+extension KeyRecord {
+    /// The columns `init(row:)` reads, in order, from `api_keys k`.
+    static let columns: PGQuery = """
+        k.id, k.user_id, k.organisation_id, k.name, k.prefix, k.last4, k.capabilities, k.created_by, \
+        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at
+        """
+
+    /// Decodes the first thirteen columns, in the order of `columns`.
+    init(row: PGRow) throws {
+        let names = try row.decode([String].self, at: 6)
+        guard let capabilities = Capabilities(names: names) else {
+            throw PGError(.decoding, message: "unknown capability in \(names)")
+        }
+        self.init(
+            id: try row.decode(UUID.self, at: 0),
+            userID: try row.decode(Int64.self, at: 1),
+            organisationID: try row.decode(Int64?.self, at: 2),
+            name: try row.decode(String.self, at: 3),
+            prefix: try row.decode(String.self, at: 4),
+            last4: try row.decode(String.self, at: 5),
+            capabilities: capabilities,
+            createdBy: try row.decode(Int64?.self, at: 7),
+            expiresAt: try row.decode(Date?.self, at: 8),
+            lastUsedAt: try row.decode(Date?.self, at: 9),
+            revokedAt: try row.decode(Date?.self, at: 10),
+            revokeReason: try row.decode(String?.self, at: 11),
+            createdAt: try row.decode(Date.self, at: 12)
+        )
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Policy
+
+/// What the vault stores about an API key: everything but the secret.
+public struct KeyRecord: Sendable, Hashable {
+    public var id: UUID
+    public var userID: Int64
+    public var organisationID: Int64?
+    public var name: String
+    /// The first 12 characters of the key, for display.
+    public var prefix: String
+    public var last4: String
+    public var capabilities: Capabilities
+    public var createdBy: Int64?
+    public var expiresAt: Date?
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
+    public var revokeReason: String?
+    public var createdAt: Date
+
+    /// `active`, `revoked` or `expired` at `now`.
+    public func status(at now: Date) -> String {
+        if revokedAt != nil { return "revoked" }
+        if let expiresAt, expiresAt <= now { return "expired" }
+        return "active"
+    }
+}
+
+/// The owner of a key, as the decision API reports it.
+public struct KeyOwner: Sendable, Hashable {
+    public var id: Int64
+    public var username: String
+    public var tier: Tier
+    public var isActive: Bool
+    public var isStaff: Bool
+}
+
+/// The organisation a key was issued in.
+public struct KeyOrganisation: Sendable, Hashable {
+    public var id: Int64
+    public var slug: String
+    public var name: String
+}

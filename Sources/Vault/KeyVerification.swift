@@ -1,0 +1,56 @@
+import Foundation
+import Policy
+
+/// The outcome of checking a presented key.
+public enum KeyStatus: String, Sendable, Hashable, CaseIterable {
+    case valid = "VALID"
+    case malformed = "MALFORMED"
+    case notFound = "NOT_FOUND"
+    case revoked = "REVOKED"
+    case expired = "EXPIRED"
+    case tierNoAPIAccess = "TIER_NO_API_ACCESS"
+    case userInactive = "USER_INACTIVE"
+}
+
+/// A key as found in the vault, with its owner and the principal it acts as.
+///
+/// An immutable class: the cache hands out one shared reference per hit instead of copying
+/// every field (memberships, strings) on the hot path.
+public final class VerifiedKey: Sendable {
+    public let key: KeyRecord
+    public let owner: KeyOwner
+    public let organisation: KeyOrganisation?
+    /// The owner's memberships with the key's capabilities and organisation context.
+    public let principal: UserPrincipal
+
+    public init(key: KeyRecord, owner: KeyOwner, organisation: KeyOrganisation?, principal: UserPrincipal) {
+        self.key = key
+        self.owner = owner
+        self.organisation = organisation
+        self.principal = principal
+    }
+
+    /// Judges the key at `now`: revoked, then inactive owner, then expiry, then tier.
+    public func status(at now: Date) -> KeyStatus {
+        if key.revokedAt != nil { return .revoked }
+        if !owner.isActive { return .userInactive }
+        if let expiresAt = key.expiresAt, expiresAt <= now { return .expired }
+        if !owner.tier.hasAPIAccess { return .tierNoAPIAccess }
+        return .valid
+    }
+}
+
+/// The result of `Vault.verify`: a status and, when the key exists, what it is.
+public struct KeyVerification: Sendable {
+    public var status: KeyStatus
+    /// Present for every status but `malformed` and `notFound`.
+    public var found: VerifiedKey?
+
+    public var isValid: Bool { status == .valid }
+
+    /// The principal to act as, only when the key is valid.
+    public var principal: UserPrincipal? { status == .valid ? found?.principal : nil }
+
+    public static let malformed = KeyVerification(status: .malformed, found: nil)
+    public static let notFound = KeyVerification(status: .notFound, found: nil)
+}

@@ -1,0 +1,60 @@
+import Policy
+import Postgres
+
+/// Loads a user's memberships into a `UserPrincipal`.
+enum PrincipalLoader {
+    /// Three array columns — organisation roles, owned organisations, team roles — for the user `userColumn`.
+    ///
+    /// `userColumn` is a column reference written by this module, never input.
+    static func membershipColumns(_ userColumn: StaticString) -> PGQuery {
+        let user = "\(userColumn)"
+        return PGQuery(stringLiteral: """
+            ARRAY(SELECT m.organisation_id || ':' || m.role FROM organisation_memberships m WHERE m.user_id = \(user)) AS organisation_roles,
+            ARRAY(SELECT o2.id FROM organisations o2 WHERE o2.owner_id = \(user)) AS owned_organisations,
+            ARRAY(SELECT t.team_id || ':' || t.role FROM team_memberships t WHERE t.user_id = \(user)) AS team_roles
+            """)
+    }
+
+    /// Builds the principal from the three membership columns starting at `firstColumn`.
+    static func principal(row: PGRow, firstColumn: Int, userID: Int64, tier: Tier, isStaff: Bool) throws -> UserPrincipal {
+        let organisationRoles = try roles(row.decode([String].self, at: firstColumn), OrganisationRole.init(rawValue:))
+        let owned = try row.decode([Int64].self, at: firstColumn + 1)
+        let teamRoles = try roles(row.decode([String].self, at: firstColumn + 2), TeamRole.init(rawValue:))
+        return UserPrincipal(
+            userID: userID,
+            tier: tier,
+            isStaff: isStaff,
+            capabilities: .default,
+            organisationRoles: MembershipTable(organisationRoles),
+            ownedOrganisations: IDSet(owned),
+            teamRoles: MembershipTable(teamRoles)
+        )
+    }
+
+    /// Loads the principal of a user by id (for issuers and the decision API).
+    static func principal(userID: Int64, on connection: PGConnection) async throws -> (UserPrincipal, isActive: Bool)? {
+        let rows = try await connection.query("""
+            SELECT u.tier, u.is_staff, u.is_active, \(membershipColumns("u.id")) FROM users u WHERE u.id = \(userID)
+            """)
+        guard let row = rows.first else { return nil }
+        let principal = try principal(
+            row: row, firstColumn: 3, userID: userID,
+            tier: tier(row.decode(String.self, at: 0)), isStaff: row.decode(Bool.self, at: 1))
+        return (principal, try row.decode(Bool.self, at: 2))
+    }
+
+    static func tier(_ text: String) throws -> Tier {
+        guard let tier = Tier(rawValue: text) else { throw PGError(.decoding, message: "unknown tier \(text)") }
+        return tier
+    }
+
+    private static func roles<Role>(_ items: [String], _ make: (String) -> Role?) throws -> [(Int64, Role)] {
+        try items.map { item in
+            let parts = item.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let id = Int64(parts[0]), let role = make(String(parts[1])) else {
+                throw PGError(.decoding, message: "malformed membership \(item)")
+            }
+            return (id, role)
+        }
+    }
+}

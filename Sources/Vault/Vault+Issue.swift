@@ -1,0 +1,120 @@
+import Foundation
+import Policy
+import Postgres
+
+/// What to issue.
+public struct KeyIssueRequest: Sendable {
+    public var username: String
+    public var name: String
+    public var organisationSlug: String?
+    public var capabilities: Capabilities
+    public var expiresAt: Date?
+    public var issuer: KeyIssuer
+
+    public init(
+        username: String, name: String, organisationSlug: String? = nil,
+        capabilities: Capabilities = .default, expiresAt: Date? = nil, issuer: KeyIssuer = .platformOperator
+    ) {
+        self.username = username
+        self.name = name
+        self.organisationSlug = organisationSlug
+        self.capabilities = capabilities
+        self.expiresAt = expiresAt
+        self.issuer = issuer
+    }
+}
+
+/// A newly issued key: the secret, shown exactly once, and its record.
+public struct IssuedKey: Sendable {
+    /// The raw key. Return it to the caller once; never log or store it.
+    public let secret: String
+    public let record: KeyRecord
+}
+
+extension Vault {
+    /// The principal the command-line operator acts as: platform staff.
+    static let operatorPrincipal = UserPrincipal(userID: 0, tier: .enterprise, isStaff: true, capabilities: .all)
+
+    /// Issues a key after the `key.issue` policy allows it (tier, issuer, capabilities, active-key limit).
+    ///
+    /// The target user's row is locked for the transaction, so concurrent issuances for one user
+    /// are serialised and the active-key limit holds under races.
+    public func issue(_ request: KeyIssueRequest) async throws -> IssuedKey {
+        let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200 else { throw VaultError.invalidInput("a key needs a name of 1 to 200 characters") }
+        if let expiresAt = request.expiresAt, expiresAt <= Date() {
+            throw VaultError.invalidInput("the expiry must be in the future")
+        }
+        let generated = try KeyFormat.generate(.live)
+        let record: KeyRecord = try await pool.withTransaction { connection in
+            let targetRows = try await connection.query("""
+                SELECT id, tier FROM users WHERE username = \(request.username) FOR UPDATE
+                """)
+            guard let targetRow = targetRows.first else { throw VaultError.userNotFound(request.username) }
+            let targetID = try targetRow.decode(Int64.self, at: 0)
+            let targetTier = try PrincipalLoader.tier(targetRow.decode(String.self, at: 1))
+
+            var organisationID: Int64?
+            if let slug = request.organisationSlug {
+                let rows = try await connection.query("SELECT id FROM organisations WHERE slug = \(slug)")
+                guard let id = try rows.first?.decode(Int64.self, at: 0) else { throw VaultError.organisationNotFound(slug) }
+                organisationID = id
+            }
+
+            let facts = try await connection.query("""
+                SELECT ARRAY(SELECT organisation_id FROM organisation_memberships WHERE user_id = \(targetID)
+                             UNION SELECT id FROM organisations WHERE owner_id = \(targetID)),
+                       ARRAY(SELECT team_id FROM team_memberships WHERE user_id = \(targetID)),
+                       (SELECT count(*) FROM api_keys WHERE user_id = \(targetID) AND revoked_at IS NULL
+                                                      AND (expires_at IS NULL OR expires_at > now()))
+                """)[0]
+            let issuance = KeyIssuanceFacts(
+                targetUserID: targetID,
+                targetTier: targetTier,
+                targetOrganisationIDs: IDSet(try facts.decode([Int64].self, at: 0)),
+                targetTeamIDs: IDSet(try facts.decode([Int64].self, at: 1)),
+                organisationID: organisationID,
+                requestedCapabilities: request.capabilities,
+                activeKeyCount: try facts.decode(Int.self, at: 2)
+            )
+
+            let (issuer, issuerID) = try await issuerPrincipal(request.issuer, on: connection)
+            let decision = engine.decide(.user(issuer), .keyIssue, .keyIssuance(issuance))
+            guard decision.isAllowed else { throw VaultError.denied(decision) }
+
+            let rows = try await connection.query("""
+                INSERT INTO api_keys AS k (user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by, expires_at)
+                VALUES (\(targetID), \(organisationID), \(name), \(generated.prefix), \(generated.last4),
+                        \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(request.expiresAt))
+                RETURNING \(KeyRecord.columns)
+                """)
+            let record = try KeyRecord(row: rows[0])
+            try await AuditLog.record(
+                "key.issued", actor: issuerID, organisation: organisationID, target: record.id.uuidString,
+                detail: ["user": request.username, "name": name, "prefix": record.prefix,
+                         "capabilities": request.capabilities.description, "decision": decision.code.rawValue],
+                on: connection)
+            return record
+        }
+        logger.info("issued key", metadata: ["key": "\(record.id)", "prefix": "\(record.prefix)", "user": "\(record.userID)"])
+        return IssuedKey(secret: generated.secret, record: record)
+    }
+
+    /// The principal an issuer acts as, and the user id to record (nil for the operator).
+    func issuerPrincipal(_ issuer: KeyIssuer, on connection: PGConnection) async throws -> (UserPrincipal, Int64?) {
+        switch issuer {
+        case .platformOperator:
+            return (Self.operatorPrincipal, nil)
+        case .user(let username):
+            let rows = try await connection.query("SELECT id FROM users WHERE username = \(username)")
+            guard let id = try rows.first?.decode(Int64.self, at: 0),
+                  let (principal, isActive) = try await PrincipalLoader.principal(userID: id, on: connection) else {
+                throw VaultError.userNotFound(username)
+            }
+            guard isActive else {
+                throw VaultError.invalidInput("the issuing user \(username) is inactive")
+            }
+            return (principal, id)
+        }
+    }
+}

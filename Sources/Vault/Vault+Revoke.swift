@@ -1,0 +1,100 @@
+import Foundation
+import Policy
+import Postgres
+
+extension Vault {
+    /// Revokes a key at once. Idempotent: revoking a revoked key changes nothing and succeeds.
+    ///
+    /// A user issuer must pass the `key.revoke` policy (the key's owner, an admin of its
+    /// organisation, or staff). The key's sessions die with it.
+    @discardableResult
+    public func revoke(keyID: UUID, by issuer: KeyIssuer = .platformOperator, reason: String = "revoked") async throws -> KeyRecord {
+        let record = try await pool.withTransaction { connection in
+            let rows = try await connection.query("SELECT \(KeyRecord.columns) FROM api_keys k WHERE k.id = \(keyID) FOR UPDATE")
+            guard let row = rows.first else { throw VaultError.keyNotFound(keyID.uuidString) }
+            let key = try KeyRecord(row: row)
+            let (principal, issuerID) = try await issuerPrincipal(issuer, on: connection)
+            let decision = engine.decide(.user(principal), .keyRevoke, .key(KeyFacts(ownerID: key.userID, organisationID: key.organisationID)))
+            guard decision.isAllowed else { throw VaultError.denied(decision) }
+            if key.revokedAt != nil { return key }
+
+            let updated = try await connection.query("""
+                UPDATE api_keys AS k SET revoked_at = now(), revoked_by = \(issuerID), revoke_reason = \(reason), updated_at = now()
+                WHERE k.id = \(keyID) RETURNING \(KeyRecord.columns)
+                """)
+            try await connection.execute("""
+                UPDATE session_tokens SET revoked_at = now(), updated_at = now() WHERE api_key_id = \(keyID) AND revoked_at IS NULL
+                """)
+            try await AuditLog.record(
+                "key.revoked", actor: issuerID, organisation: key.organisationID, target: keyID.uuidString,
+                detail: ["prefix": key.prefix, "reason": reason], on: connection)
+            try await Self.notify(.user(key.userID), on: connection)
+            return try KeyRecord(row: updated[0])
+        }
+        cache.evict(userID: record.userID)
+        return record
+    }
+
+    /// Sets a user's password (scrypt) and, in the same transaction, revokes all their keys and sessions.
+    ///
+    /// Returns how many keys were revoked. Hashing runs off the cooperative thread pool.
+    @discardableResult
+    public func setPassword(username: String, password: String) async throws -> Int {
+        guard password.count >= 8, password.utf8.count <= 1024 else {
+            throw VaultError.invalidInput("a password needs 8 to 1024 characters")
+        }
+        let hasher = passwordHasher
+        let encoded = try await NIOThreadPoolHashing.run { try hasher.hash(password: password) }
+        let (userID, revoked) = try await pool.withTransaction { connection in
+            let users = try await connection.query("""
+                UPDATE users SET password = \(encoded), password_changed_at = now(), updated_at = now()
+                WHERE username = \(username) RETURNING id
+                """)
+            guard let userID = try users.first?.decode(Int64.self, at: 0) else { throw VaultError.userNotFound(username) }
+            let revoked = try await connection.execute("""
+                UPDATE api_keys SET revoked_at = now(), revoke_reason = 'password_change', updated_at = now()
+                WHERE user_id = \(userID) AND revoked_at IS NULL
+                """)
+            try await connection.execute("""
+                UPDATE session_tokens SET revoked_at = now(), updated_at = now()
+                WHERE revoked_at IS NULL AND api_key_id IN (SELECT id FROM api_keys WHERE user_id = \(userID))
+                """)
+            try await AuditLog.record(
+                "keys.revoked_password_change", actor: userID, target: "user:\(userID)",
+                detail: ["revoked_keys": String(revoked)], on: connection)
+            try await Self.notify(.user(userID), on: connection)
+            return (userID, revoked)
+        }
+        cache.evict(userID: userID)
+        return revoked
+    }
+
+    /// Changes a user's tier; cached keys of the user are evicted everywhere.
+    public func setTier(username: String, tier: Tier) async throws {
+        let userID = try await pool.withTransaction { connection in
+            let users = try await connection.query("""
+                UPDATE users SET tier = \(tier.rawValue), updated_at = now() WHERE username = \(username) RETURNING id
+                """)
+            guard let userID = try users.first?.decode(Int64.self, at: 0) else { throw VaultError.userNotFound(username) }
+            try await AuditLog.record("user.tier_changed", actor: nil, target: "user:\(userID)", detail: ["tier": tier.rawValue], on: connection)
+            try await Self.notify(.user(userID), on: connection)
+            return userID
+        }
+        cache.evict(userID: userID)
+    }
+
+    /// Checks a password against the stored scrypt hash, off the cooperative pool.
+    public func checkPassword(username: String, password: String) async throws -> Bool {
+        let rows = try await pool.query("SELECT password FROM users WHERE username = \(username) AND is_active")
+        let encoded = try rows.first?.decode(String?.self, at: 0) ?? nil
+        let hasher = passwordHasher
+        return try await NIOThreadPoolHashing.run {
+            // Hash even for unknown users so timing does not reveal which usernames exist.
+            guard let encoded else {
+                _ = try? hasher.hash(password: password)
+                return false
+            }
+            return hasher.verify(password: password, against: encoded)
+        }
+    }
+}

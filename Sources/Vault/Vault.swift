@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import Policy
+import Postgres
+
+/// The key vault: issues, verifies, lists and revokes API keys, and manages passwords and tiers.
+///
+/// Verification is format check (no I/O) → in-memory cache by SHA-256 → PostgreSQL on a miss.
+/// Every change that can invalidate a cached key sends `NOTIFY latchkey_keys` in its transaction;
+/// `VaultInvalidator` evicts on every instance.
+public final class Vault: Sendable {
+    public let pool: PGPool
+    public let engine: PolicyEngine
+    let cache: VerificationCache
+    let passwordHasher: PasswordHasher
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - cacheCapacity: most keys held in memory.
+    ///   - cacheTTL: how long a cached key is trusted without re-reading it (at most 60 s).
+    public init(
+        pool: PGPool,
+        engine: PolicyEngine = PolicyEngine(rules: [KeyRules()]),
+        cacheCapacity: Int = 100_000,
+        cacheTTL: Duration = .seconds(30),
+        passwordHasher: PasswordHasher = PasswordHasher(),
+        logger: Logger = Logger(label: "latchkey.vault")
+    ) {
+        self.pool = pool
+        self.engine = engine
+        self.cache = VerificationCache(capacity: cacheCapacity, ttl: min(cacheTTL, .seconds(60)))
+        self.passwordHasher = passwordHasher
+        self.logger = logger
+    }
+
+    /// Checks a presented `ct_live_` key.
+    ///
+    /// A string that is not a well-formed key is `MALFORMED` without touching the database.
+    /// Throws only when the database cannot be reached.
+    public func verify(_ presented: String) async throws -> KeyVerification {
+        guard let parsed = try? KeyFormat.parse(presented, as: .live) else { return .malformed }
+        let digest = parsed.digest
+        if let found = cache.lookup(digest) {
+            return KeyVerification(status: found.status(at: Date()), found: found)
+        }
+        let generation = cache.generation
+        guard let found = try await load(digest: digest) else { return .notFound }
+        cache.store(found, for: digest, readAt: generation)
+        return KeyVerification(status: found.status(at: Date()), found: found)
+    }
+
+    /// Reads a key, its owner, organisation and the owner's memberships in one query.
+    func load(digest: SHA256Digest) async throws -> VerifiedKey? {
+        let rows = try await pool.query("""
+            SELECT k.id, k.user_id, k.organisation_id, k.name, k.prefix, k.last4, k.capabilities, k.created_by,
+                   k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at,
+                   u.username, u.tier, u.is_active, u.is_staff, o.slug, o.name,
+                   \(PrincipalLoader.membershipColumns("u.id"))
+            FROM api_keys k
+            JOIN users u ON u.id = k.user_id
+            LEFT JOIN organisations o ON o.id = k.organisation_id
+            WHERE k.hash = \(Data(digest.bytes))
+            """)
+        guard let row = rows.first else { return nil }
+        let key = try KeyRecord(row: row)
+        let owner = KeyOwner(
+            id: key.userID,
+            username: try row.decode(String.self, at: 13),
+            tier: try PrincipalLoader.tier(row.decode(String.self, at: 14)),
+            isActive: try row.decode(Bool.self, at: 15),
+            isStaff: try row.decode(Bool.self, at: 16)
+        )
+        var organisation: KeyOrganisation?
+        if let id = key.organisationID, let slug = try row.decode(String?.self, at: 17) {
+            organisation = KeyOrganisation(id: id, slug: slug, name: try row.decode(String.self, at: 18))
+        }
+        var principal = try PrincipalLoader.principal(row: row, firstColumn: 19, userID: owner.id, tier: owner.tier, isStaff: owner.isStaff)
+        principal.capabilities = key.capabilities
+        principal.keyOrganisationID = key.organisationID
+        return VerifiedKey(key: key, owner: owner, organisation: organisation, principal: principal)
+    }
+
+    /// Lists a user's keys, newest first — never the secret.
+    public func listKeys(username: String) async throws -> [KeyRecord] {
+        let users = try await pool.query("SELECT id FROM users WHERE username = \(username)")
+        guard let userID = try users.first?.decode(Int64.self, at: 0) else { throw VaultError.userNotFound(username) }
+        let rows = try await pool.query("""
+            SELECT \(KeyRecord.columns) FROM api_keys k WHERE k.user_id = \(userID) ORDER BY k.created_at DESC, k.id
+            """)
+        return try rows.map(KeyRecord.init(row:))
+    }
+
+    /// Forgets every cached key (for tests and operators).
+    public func flushCache() { cache.evictAll() }
+
+    /// Sends the change notice inside the current transaction.
+    static func notify(_ notice: KeyChangeNotice, on connection: PGConnection) async throws {
+        try await connection.query("SELECT pg_notify(\(KeyChangeNotice.channel), \(notice.payload))")
+    }
+}

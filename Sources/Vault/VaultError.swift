@@ -1,0 +1,25 @@
+import Policy
+
+/// Why a vault operation was refused or could not run.
+public enum VaultError: Error, Sendable, CustomStringConvertible {
+    /// No user with that username or id.
+    case userNotFound(String)
+    /// No organisation with that slug.
+    case organisationNotFound(String)
+    /// No key with that id.
+    case keyNotFound(String)
+    /// The input is invalid (empty name, expiry in the past, …).
+    case invalidInput(String)
+    /// The policy engine refused; the decision says why.
+    case denied(Decision)
+
+    public var description: String {
+        switch self {
+        case .userNotFound(let user): "no such user: \(user)"
+        case .organisationNotFound(let slug): "no such organisation: \(slug)"
+        case .keyNotFound(let id): "no such key: \(id)"
+        case .invalidInput(let why): why
+        case .denied(let decision): "refused (\(decision.code.rawValue)): " + decision.reasons.joined(separator: " ")
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Fixtures
+import Foundation
+import Postgres
+import Vault
+
+/// `latchkey import FILE.json`: loads a fixture in one transaction and prints the ids and raw keys.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Load a fixture file (users, organisations, teams, surveys, datasets, templates, keys, services) in one transaction.",
+        discussion: "Prints {\"ids\":…,\"keys\":…,\"services\":…} as JSON on stdout; the raw keys are shown only this once. "
+            + "On any problem nothing is imported and the item at fault is named on stderr."
+    )
+
+    @Argument(help: "The fixture JSON file.")
+    var file: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            FileHandle.standardError.write(Data("latchkey import: cannot read \(file): \(error.localizedDescription)\n".utf8))
+            throw ExitCode.failure
+        }
+        // Validate before connecting, so a bad file is reported even without a database.
+        let fixture: Fixture
+        do {
+            fixture = try Fixture(json: data)
+        } catch {
+            throw Self.refused(error)
+        }
+        let logger = makeLogger("latchkey.import")
+        let pool = PGPool(configuration: try database.configuration(), logger: logger)
+        let result: FixtureImportResult
+        do {
+            result = try await FixtureImporter(pool: pool, passwordHasher: PasswordHasher()).importFixture(fixture)
+            await pool.close()
+        } catch let error as FixtureError {
+            await pool.close()
+            throw Self.refused(error)
+        } catch {
+            await pool.close()
+            throw error
+        }
+        logger.info("fixture imported", metadata: ["ids": "\(result.ids.count)", "keys": "\(result.keys.count)", "services": "\(result.services.count)"])
+        print(String(decoding: try result.jsonData(), as: UTF8.self))
+    }
+
+    /// Reports a refused fixture on stderr and returns the exit status to throw; nothing was imported.
+    private static func refused(_ error: FixtureError) -> ExitCode {
+        FileHandle.standardError.write(Data("latchkey import: \(error) (nothing was imported)\n".utf8))
+        return .failure
+    }
+}

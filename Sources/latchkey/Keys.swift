@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Policy
+import Vault
+
+/// `latchkey keys issue|list|revoke`.
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Issue, list and revoke API keys.",
+        subcommands: [Issue.self, List.self, Revoke.self]
+    )
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a key; prints the raw key once, alone on its own line of stdout.")
+
+        @Option(help: "Username the key is for.") var user: String
+        @Option(help: "A name for the key.") var name: String
+        @Option(help: "Organisation slug the key acts in.") var org: String?
+        @Option(help: "Days until the key expires.") var expiresDays: Int?
+        @Option(help: "Comma-separated capabilities: view,add,edit,delete,superuser.") var capabilities = "view"
+        @Option(help: "Username of the issuer; the issuance rules apply to them. Without it, the operator acts as staff.")
+        var by: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if let expiresDays, expiresDays <= 0 { throw ValidationError("--expires-days must be a positive number of days") }
+            if Capabilities(parsing: capabilities) == nil {
+                throw ValidationError("--capabilities takes a comma-separated subset of view,add,edit,delete,superuser")
+            }
+        }
+
+        func run() async throws {
+            let request = KeyIssueRequest(
+                username: user, name: name, organisationSlug: org,
+                capabilities: Capabilities(parsing: capabilities) ?? .default,
+                expiresAt: expiresDays.map { Date().addingTimeInterval(Double($0) * 86_400) },
+                issuer: by.map(KeyIssuer.user) ?? .platformOperator)
+            let issued = try await database.withVault("latchkey.keys") { try await $0.issue(request) }
+            FileHandle.standardError.write(Data("issued key \(issued.record.id) (\(issued.record.prefix)…) for \(user)\n".utf8))
+            print(issued.secret)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a user's keys (never the secrets).")
+
+        @Option(help: "Username.") var user: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let keys = try await database.withVault("latchkey.keys") { try await $0.listKeys(username: user) }
+            let now = Date()
+            let format = ISO8601DateFormatter()
+            func date(_ value: Date?) -> String { value.map(format.string(from:)) ?? "-" }
+            for key in keys {
+                print([key.id.uuidString.lowercased(), key.name, key.prefix + "…" + key.last4, key.status(at: now),
+                       "created=\(date(key.createdAt))", "expires=\(date(key.expiresAt))",
+                       "last_used=\(date(key.lastUsedAt))", "revoked=\(date(key.revokedAt))",
+                       "capabilities=\(key.capabilities)"].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key (idempotent).")
+
+        @Argument(help: "The key id (uuid).") var id: String
+        @Option(help: "Username of the revoker; the revocation rules apply to them.") var by: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard let keyID = UUID(uuidString: id) else { throw ValidationError("\(id) is not a key id (uuid)") }
+            let record = try await database.withVault("latchkey.keys") {
+                try await $0.revoke(keyID: keyID, by: by.map(KeyIssuer.user) ?? .platformOperator)
+            }
+            print("revoked \(record.id.uuidString.lowercased()) (\(record.prefix)…)")
+        }
+    }
+}

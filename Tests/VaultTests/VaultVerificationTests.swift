@@ -1,0 +1,245 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Policy
+import Postgres
+import TestSupport
+import Testing
+@testable import Vault
+
+@Suite("Key verification, revocation and the cache")
+struct VaultVerificationTests {
+    @Test func everyStatusCode() async throws {
+        try await VaultWorld.withWorld { world in
+            let vault = world.vault()
+            let pro = try await world.user("pro", tier: .pro)
+            let free = try await world.user("free", tier: .free)
+            let inactive = try await world.user("gone", tier: .pro, active: false)
+            let valid = try await vault.issue(.init(username: "pro", name: "ok"))
+
+            let result = try await vault.verify(valid.secret)
+            #expect(result.status == .valid)
+            #expect(result.found?.owner.username == "pro")
+            #expect(result.principal?.userID == pro)
+            #expect(result.principal?.capabilities == [.view])
+
+            #expect(try await vault.verify("nonsense").status == .malformed)
+            #expect(try await vault.verify(try KeyFormat.generate(.live).secret).status == .notFound)
+            #expect(try await vault.verify(try world.insertKey(for: free)).status == .tierNoAPIAccess)
+            #expect(try await vault.verify(try world.insertKey(for: inactive)).status == .userInactive)
+            #expect(try await vault.verify(try world.insertKey(for: pro, expiresAt: Date().addingTimeInterval(-1))).status == .expired)
+
+            try await vault.revoke(keyID: valid.record.id)
+            let revoked = try await vault.verify(valid.secret)
+            #expect(revoked.status == .revoked)
+            #expect(revoked.principal == nil)
+        }
+    }
+
+    @Test func expiryBoundary() async throws {
+        try await VaultWorld.withWorld { world in
+            let vault = world.vault()
+            let pro = try await world.user("pro", tier: .pro)
+            let soon = try await world.insertKey(for: pro, expiresAt: Date().addingTimeInterval(0.5))
+            #expect(try await vault.verify(soon).status == .valid)
+            try await Task.sleep(for: .milliseconds(600))
+            // Still cached, yet judged at the current time: expired.
+            #expect(try await vault.verify(soon).status == .expired)
+            vault.flushCache()
+            #expect(try await vault.verify(soon).status == .expired)
+        }
+    }
+
+    @Test func flippingAnyCharacterIsMalformedWithoutTouchingTheDatabase() async throws {
+        // A vault whose pool is closed: any query would throw, so a returned status proves no I/O.
+        let pool = PGPool(configuration: PGConfiguration(connectionString: "postgresql://nobody@127.0.0.1:1/none"))
+        await pool.close()
+        let vault = Vault(pool: pool)
+        let key = try KeyFormat.generate(.live).secret
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        var characters = Array(key)
+        for index in characters.indices {
+            let original = characters[index]
+            characters[index] = alphabet.first { $0 != original }!
+            #expect(try await vault.verify(String(characters)).status == .malformed)
+            characters[index] = original
+        }
+        await #expect(throws: PGError.self) { try await vault.verify(key) }
+    }
+
+    @Test func tierDowngradeBlocksKeysUntilTheTierReturns() async throws {
+        try await VaultWorld.withWorld { world in
+            let vault = world.vault()
+            try await world.user("pro", tier: .pro)
+            let key = try await vault.issue(.init(username: "pro", name: "k"))
+            #expect(try await vault.verify(key.secret).status == .valid)
+            try await vault.setTier(username: "pro", tier: .free)
+            #expect(try await vault.verify(key.secret).status == .tierNoAPIAccess)
+            try await vault.setTier(username: "pro", tier: .pro)
+            #expect(try await vault.verify(key.secret).status == .valid)
+        }
+    }
+
+    @Test func revokeIsIdempotentAndAudited() async throws {
+        try await VaultWorld.withWorld { world in
+            let vault = world.vault()
+            try await world.user("pro", tier: .pro)
+            let key = try await vault.issue(.init(username: "pro", name: "k"))
+            let first = try await vault.revoke(keyID: key.record.id)
+            let second = try await vault.revoke(keyID: key.record.id)
+            #expect(first.revokedAt != nil)
+            #expect(second.revokedAt == first.revokedAt)
+            let audits = try await world.pool.query("SELECT count(*) FROM audit_events WHERE action = 'key.revoked'")[0].decode(Int.self, at: 0)
+            #expect(audits == 1)
+            await #expect(throws: VaultError.self) { try await vault.revoke(keyID: UUID()) }
+            // Someone else's key: refused for a non-admin.
+            try await world.user("mallory", tier: .pro)
+            let other = try await vault.issue(.init(username: "pro", name: "k2"))
+            await #expect(throws: VaultError.self) { try await vault.revoke(keyID: other.record.id, by: .user("mallory")) }
+            #expect(try await vault.verify(other.secret).status == .valid)
+        }
+    }
+
+    @Test func revocationOnOneInstanceReachesAnotherWithin100ms() async throws {
+        try await TestDatabase.withFresh { configuration in
+            let poolA = PGPool(configuration: configuration)
+            try await PGMigrator(pool: poolA, root: TestDatabase.packageRoot.appendingPathComponent("db")).migrate()
+            let poolB = PGPool(configuration: configuration)
+            let world = VaultWorld(pool: poolA)
+            let vaultA = world.vault()
+            let vaultB = Vault(pool: poolB, passwordHasher: VaultWorld.fastHasher)
+            let invalidator = VaultInvalidator(vault: vaultB, configuration: configuration)
+            let listening = Task { try await invalidator.run() }
+            try await Task.sleep(for: .milliseconds(200))
+
+            try await world.user("pro", tier: .pro)
+            let key = try await vaultA.issue(.init(username: "pro", name: "k"))
+            #expect(try await vaultB.verify(key.secret).status == .valid)  // now cached in B
+            #expect(vaultB.cache.count == 1)
+            try await vaultA.revoke(keyID: key.record.id)
+            // Time how long B keeps trusting its cached copy after A's commit (the NOTIFY path).
+            let revokedAt = ContinuousClock.now
+            while vaultB.cache.count > 0, ContinuousClock.now - revokedAt < .seconds(2) {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            let evictedAfter = ContinuousClock.now - revokedAt
+            #expect(evictedAfter < .milliseconds(100))
+            #expect(try await vaultB.verify(key.secret).status == .revoked)
+
+            invalidator.stop()
+            try await listening.value
+            await poolA.close()
+            await poolB.close()
+        }
+    }
+
+    @Test func withoutNotificationsTheTTLStillEndsARevokedKey() async throws {
+        try await VaultWorld.withWorld { world in
+            let vaultA = world.vault()
+            let ttl = Duration.seconds(1)
+            let vaultB = world.vault(cacheTTL: ttl)  // no invalidator running
+            try await world.user("pro", tier: .pro)
+            let key = try await vaultA.issue(.init(username: "pro", name: "k"))
+            #expect(try await vaultB.verify(key.secret).status == .valid)
+            let cachedAt = ContinuousClock.now
+            try await vaultA.revoke(keyID: key.record.id)
+            let stale = try await vaultB.verify(key.secret).status
+            if ContinuousClock.now - cachedAt < ttl / 2 {
+                #expect(stale == .valid)  // B has not heard: it serves its cached answer within the TTL
+            }
+            try await Task.sleep(until: cachedAt + ttl + .milliseconds(50))
+            #expect(try await vaultB.verify(key.secret).status == .revoked)
+        }
+    }
+
+    @Test func passwordChangeRevokesThatUsersKeysAndSessionsOnly() async throws {
+        try await VaultWorld.withWorld { world in
+            let vault = world.vault()
+            try await world.user("alice", tier: .pro)
+            try await world.user("bob", tier: .pro)
+            let alice1 = try await vault.issue(.init(username: "alice", name: "a1"))
+            let alice2 = try await vault.issue(.init(username: "alice", name: "a2"))
+            let bob = try await vault.issue(.init(username: "bob", name: "b"))
+            for key in [alice1, bob] {
+                try await world.pool.execute("""
+                    INSERT INTO session_tokens (token_hash, csrf_token, api_key_id, expires_at)
+                    VALUES (\(Data(try SecureRandom.bytes(32))), 'csrf', \(key.record.id), now() + interval '1 hour')
+                    """)
+            }
+            #expect(try await vault.verify(alice1.secret).status == .valid)
+
+            let revoked = try await vault.setPassword(username: "alice", password: "correct horse battery")
+            #expect(revoked == 2)
+            #expect(try await vault.verify(alice1.secret).status == .revoked)
+            #expect(try await vault.verify(alice2.secret).status == .revoked)
+            #expect(try await vault.verify(bob.secret).status == .valid)
+            let liveSessions = try await world.pool.query("""
+                SELECT u.username FROM session_tokens s JOIN api_keys k ON k.id = s.api_key_id JOIN users u ON u.id = k.user_id
+                WHERE s.revoked_at IS NULL
+                """).decode((String).self)
+            #expect(liveSessions == ["bob"])
+            #expect(try await vault.checkPassword(username: "alice", password: "correct horse battery"))
+            #expect(try await !vault.checkPassword(username: "alice", password: "wrong"))
+            #expect(try await !vault.checkPassword(username: "nobody", password: "correct horse battery"))
+            await #expect(throws: VaultError.self) { try await vault.setPassword(username: "alice", password: "short") }
+        }
+    }
+
+    @Test func lastUsedIsWrittenInTheBackgroundAtMostOncePerInterval() async throws {
+        try await VaultWorld.withWorld { world in
+            let vault = world.vault()
+            try await world.user("pro", tier: .pro)
+            let key = try await vault.issue(.init(username: "pro", name: "k"))
+            let flusher = UsageFlusher(vault: vault)
+            for _ in 0..<50 { _ = try await vault.verify(key.secret) }
+            let before = try await world.pool.query("SELECT last_used_at FROM api_keys")[0].decode(Date?.self, at: 0)
+            #expect(before == nil)  // nothing written on the verify path
+            await flusher.flush()
+            let after = try await world.pool.query("SELECT last_used_at FROM api_keys")[0].decode(Date?.self, at: 0)
+            #expect(after != nil)
+            for _ in 0..<50 { _ = try await vault.verify(key.secret) }
+            #expect(vault.cache.takePendingUsage().isEmpty)  // marked once a minute at most
+        }
+    }
+
+    @Test func noSecretReachesTheDatabaseOrTheLogs() async throws {
+        try await VaultWorld.withWorld { world in
+            let lines = NIOLockedValueBox([String]())
+            let logger = Logger(label: "capture") { _ in CapturingLogHandler(lines: lines) }
+            let vault = world.vault(logger: logger)
+            try await world.user("pro", tier: .pro)
+            let orgUser = try await world.user("orguser", tier: .enterprise)
+            try await world.organisation("acme", owner: orgUser)
+            var secrets: [String] = []
+            for index in 0..<100 {
+                let issued = try await vault.issue(.init(username: "orguser", name: "key \(index)"))
+                secrets.append(issued.secret)
+                _ = try await vault.verify(issued.secret)
+            }
+            let password = "a very secret passphrase"
+            try await vault.setPassword(username: "pro", password: password)
+            secrets.append(password)
+
+            let tables = try await world.pool.query("""
+                SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+                """).decode((String).self)
+            var dump = ""
+            for table in tables {
+                // Table names come from the catalog, not from input.
+                for row in try await world.pool.query(PGQuery(stringLiteral: "SELECT t::text FROM \(table) t")) {
+                    dump += (try row.decode(String.self, at: 0)) + "\n"
+                }
+            }
+            #expect(dump.contains("orguser"))  // the dump is real
+            let logText = lines.withLockedValue { $0.joined(separator: "\n") }
+            #expect(logText.contains("issued key"))
+            for secret in secrets {
+                let hexOfSecret = Data(secret.utf8).map { String(format: "%02x", $0) }.joined()
+                #expect(!dump.contains(secret))
+                #expect(!dump.contains(String(secret.dropFirst(8).prefix(20))))
+                #expect(!dump.contains(hexOfSecret))
+                #expect(!logText.contains(secret))
+            }
+        }
+    }
+}
