@@ -124,6 +124,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LatchkeyCLITests",
+            dependencies: ["Vault", "Postgres", "TestSupport", "latchkey"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "VaultTests",
             dependencies: ["Vault", "Postgres", "Policy", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings

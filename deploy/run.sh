@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs Latchkey on this machine: installs what is missing, starts a private
-# PostgreSQL cluster unless DATABASE_URL is set, builds, migrates and serves.
+# PostgreSQL cluster unless DATABASE_URL is set, builds, migrates, loads the demo data once,
+# issues a fresh demo key, prints a working curl line and serves.
 # Extra arguments go to `latchkey serve` (e.g. --port 9090).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,7 +13,27 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 swift build -c release --product latchkey >&2
 bin=.build/release/latchkey
-"$bin" migrate
+"$bin" migrate >&2
+
+if [ "$(psql "$DATABASE_URL" -tAc 'SELECT count(*) FROM users')" = "0" ]; then
+    echo "run: loading the demo data (deploy/demo.json; passwords are demo-password-<username>)" >&2
+    "$bin" import deploy/demo.json >/dev/null
+fi
+# A new key on each run: the raw key is shown only here, once.
+key="$("$bin" keys issue --user erin --org globex --name "demo $(date -u +%Y-%m-%dT%H:%M:%SZ)" 2>/dev/null)"
+
 port="${LATCHKEY_PORT:-8080}"
-echo "Latchkey is starting on http://127.0.0.1:$port — try: curl -s http://127.0.0.1:$port/api/health" >&2
+previous=""
+for arg in "$@"; do
+    if [ "$previous" = "--port" ]; then port="$arg"; fi
+    case "$arg" in --port=*) port="${arg#--port=}" ;; esac
+    previous="$arg"
+done
+cat >&2 <<MSG
+
+Latchkey is starting on http://127.0.0.1:$port (Ctrl-C stops it). Try:
+  curl -s http://127.0.0.1:$port/api/health
+  curl -s -H "Authorization: Bearer $key" http://127.0.0.1:$port/api/surveys/
+
+MSG
 exec "$bin" serve "$@"

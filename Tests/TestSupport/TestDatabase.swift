@@ -90,3 +90,15 @@ public enum TestDatabase {
         }
     }
 }
+
+extension TestDatabase {
+    /// A connection URL for the database a configuration names (for programs that take only a URL).
+    public static func url(for configuration: PGConfiguration) -> String {
+        guard let database = configuration.database else { return configuration.connectionString }
+        if var components = URLComponents(string: configuration.connectionString), components.scheme?.hasPrefix("postgres") == true {
+            components.path = "/" + database
+            return components.string ?? configuration.connectionString
+        }
+        return configuration.connectionString + " dbname=" + database
+    }
+}

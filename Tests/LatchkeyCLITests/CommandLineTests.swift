@@ -1,0 +1,101 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+import Vault
+
+/// The `latchkey` executable end to end (SPEC §8), against a fresh database.
+@Suite("latchkey command line")
+struct CommandLineTests {
+    static let fixture = """
+        {"users": [
+           {"ref": "alice", "username": "alice", "email": "alice@example.com", "tier": "pro"},
+           {"ref": "bob", "username": "bob", "email": "bob@example.com", "tier": "organisation"},
+           {"ref": "carol", "username": "carol", "email": "carol@example.com", "tier": "organisation"}],
+         "organisations": [{"ref": "acme", "slug": "acme", "name": "Acme", "members": [
+           {"user": "bob", "role": "admin"}, {"user": "carol", "role": "viewer"}]}],
+         "keys": [{"ref": "k1", "user": "alice", "name": "imported"}],
+         "services": [{"ref": "svc", "name": "billing"}]}
+        """
+
+    @Test func migrateImportIssueListRevokeSetPasswordAndServices() async throws {
+        try await TestDatabase.withFresh { configuration in
+            let env = ["DATABASE_URL": TestDatabase.url(for: configuration), "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path]
+            func latchkey(_ arguments: String..., stdin: String? = nil) throws -> CommandRunner.Output {
+                try CommandRunner.run("latchkey", arguments, stdin: stdin, environment: env)
+            }
+
+            let migrated = try latchkey("migrate")
+            #expect(migrated.status == 0)
+            #expect(migrated.stdout.contains("core/0001_identity.sql"))
+            #expect(try latchkey("migrate").stdout.contains("nothing to apply"))
+
+            let fixtureFile = FileManager.default.temporaryDirectory.appendingPathComponent("cli-fixture-\(UUID()).json")
+            try Self.fixture.write(to: fixtureFile, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: fixtureFile) }
+            let imported = try latchkey("import", fixtureFile.path)
+            #expect(imported.status == 0)
+            let result = try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [String: Any]
+            #expect((result?["ids"] as? [String: Any])?["user:alice"] != nil)
+            let importedKey = (result?["keys"] as? [String: String])?["k1"] ?? ""
+            #expect(importedKey.hasPrefix("ct_live_"))
+            #expect(((result?["services"] as? [String: String])?["svc"] ?? "").hasPrefix("ct_svc_"))
+
+            // keys issue: the raw key alone on its own line of stdout.
+            let issued = try latchkey("keys", "issue", "--user", "alice", "--name", "CI", "--expires-days", "30")
+            #expect(issued.status == 0)
+            #expect(issued.lines.count == 1)
+            let key = issued.lines.first ?? ""
+            #expect(key.count == 57 && key.hasPrefix("ct_live_"))
+            #expect(!issued.stderr.contains(key))
+
+            let pool = PGPool(configuration: configuration)
+            let vault = Vault(pool: pool)
+            #expect(try await vault.verify(key).status == .valid)
+
+            // With --by the rules apply: alice (pro) may issue for herself up to five active keys.
+            for index in 0..<3 {
+                #expect(try latchkey("keys", "issue", "--user", "alice", "--name", "self \(index)", "--by", "alice").status == 0)
+            }
+            let refused = try latchkey("keys", "issue", "--user", "alice", "--name", "sixth", "--by", "alice")
+            #expect(refused.status != 0)
+            #expect(refused.stdout.isEmpty)
+            #expect(refused.stderr.lowercased().contains("limit"))
+            let notAdmin = try latchkey("keys", "issue", "--user", "bob", "--name", "x", "--org", "acme", "--by", "carol")
+            #expect(notAdmin.status != 0)
+            #expect(try latchkey("keys", "issue", "--user", "carol", "--name", "ok", "--org", "acme", "--by", "bob",
+                                 "--capabilities", "view,add").status == 0)
+            #expect(try latchkey("keys", "issue", "--user", "alice", "--name", "x", "--capabilities", "root").status != 0)
+
+            // keys list: one line per key with id, name, prefix, status and dates; never the secret.
+            let listed = try latchkey("keys", "list", "--user", "alice")
+            #expect(listed.lines.count == 5)
+            #expect(!listed.stdout.contains(key) && !listed.stdout.contains(importedKey))
+            let ciLine = listed.lines.first { $0.contains("\tCI\t") } ?? ""
+            #expect(ciLine.contains("active") && ciLine.contains(String(key.prefix(12))))
+            let ciID = String(ciLine.split(separator: "\t").first ?? "")
+
+            // keys revoke, idempotently.
+            #expect(try latchkey("keys", "revoke", ciID).status == 0)
+            #expect(try latchkey("keys", "revoke", ciID).status == 0)
+            #expect(try latchkey("keys", "revoke", "not-a-uuid").status != 0)
+            vault.flushCache()
+            #expect(try await vault.verify(key).status == .revoked)
+
+            // users set-password: the password comes on stdin and revokes the user's keys.
+            let changed = try latchkey("users", "set-password", "alice", stdin: "a new long password\n")
+            #expect(changed.status == 0)
+            vault.flushCache()
+            #expect(try await vault.verify(importedKey).status == .revoked)
+            #expect(try latchkey("users", "set-password", "nobody", stdin: "a new long password\n").status != 0)
+
+            // services issue: a ct_svc_ credential alone on its line.
+            let service = try latchkey("services", "issue", "--name", "search")
+            #expect(service.status == 0 && service.lines.count == 1)
+            #expect(service.lines.first?.hasPrefix("ct_svc_") == true && service.lines.first?.count == 56)
+            let credential = try await vault.verifyServiceCredential(service.lines.first ?? "")
+            #expect(credential?.name == "search")
+            await pool.close()
+        }
+    }
+}
