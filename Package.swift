@@ -69,8 +69,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PluginKit",
+            dependencies: [
+                "Postgres",
+                "Vault",
+                "Policy",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Surveys",
+            dependencies: [
+                "PluginKit",
+                "Postgres",
+                "Policy",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Plugins/Surveys",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Server",
             dependencies: [
+                "PluginKit",
                 "Postgres",
                 "Vault",
                 "Policy",
@@ -85,6 +108,8 @@ let package = Package(
                 "Postgres",
                 "Vault",
                 "Server",
+                "PluginKit",
+                "Surveys",
                 "Fixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,6 +151,14 @@ let package = Package(
         .testTarget(
             name: "LatchkeyCLITests",
             dependencies: ["Vault", "Postgres", "TestSupport", "latchkey"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Surveys", "PluginKit", "Vault", "Policy", "Postgres", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,9 @@
 import Hummingbird
 import Logging
+import PluginKit
+import Policy
 import Postgres
+import Vault
 
 /// Settings for the HTTP service.
 public struct ServerSettings: Sendable {
@@ -13,20 +16,44 @@ public struct ServerSettings: Sendable {
     }
 }
 
-/// Builds the Latchkey HTTP application over an open connection pool.
-public func buildApplication(settings: ServerSettings, pool: PGPool, logger: Logger) -> some ApplicationProtocol {
-    let router = buildRouter(pool: pool)
+/// Builds the Latchkey HTTP application over an open connection pool, mounting `plugins`.
+///
+/// The application runs the pool, the vault's cache invalidator and its usage flusher as
+/// services; on SIGTERM/SIGINT the server stops accepting, lets in-flight requests finish, then
+/// the services stop in reverse order (the pool last).
+public func buildApplication(
+    settings: ServerSettings,
+    pool: PGPool,
+    plugins: [any ResourcePlugin],
+    logger: Logger
+) -> some ApplicationProtocol {
+    let engine = PolicyEngine(plugins: plugins)
+    let vault = Vault(pool: pool, engine: engine, logger: logger)
+    let dependencies = PluginDependencies(pool: pool, vault: vault, engine: engine, logger: logger)
     return Application(
-        router: router,
+        router: buildRouter(dependencies: dependencies, plugins: plugins),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
-        services: [pool],
+        services: [
+            pool,
+            VaultInvalidator(vault: vault, configuration: pool.configuration, logger: logger),
+            UsageFlusher(vault: vault, logger: logger),
+        ],
         logger: logger
     )
 }
 
-/// Builds the router: every route Latchkey serves.
-public func buildRouter(pool: PGPool) -> Router<BasicRequestContext> {
-    let router = Router()
-    HealthController(pool: pool).register(on: router)
+/// Builds the router: public endpoints, then authentication, then every plugin's routes, then
+/// 405 answers for known paths asked with other methods.
+public func buildRouter(dependencies: PluginDependencies, plugins: [any ResourcePlugin]) -> Router<LatchkeyRequestContext> {
+    let router = Router(context: LatchkeyRequestContext.self, options: [.autoGenerateHeadEndpoints])
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: JSONErrorMiddleware())
+    let routes = PluginRoutes(router: router)
+    HealthController(pool: dependencies.pool).register(on: routes)
+    routes.add(middleware: AuthenticationMiddleware(vault: dependencies.vault))
+    for plugin in plugins {
+        plugin.registerRoutes(on: routes, dependencies: dependencies)
+    }
+    routes.registerMethodFallbacks()
     return router
 }

@@ -1,12 +1,13 @@
 import Hummingbird
+import PluginKit
 import Postgres
 
 /// `GET /api/health`: reports whether the database answers.
 struct HealthController: Sendable {
     let pool: PGPool
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/api/health") { _, _ in try await check() }
+    func register<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
+        routes.get("/api/health") { _, _ in try await check() }
     }
 
     func check() async throws -> Response {

@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
             host: host ?? environment["LATCHKEY_HOST"] ?? "127.0.0.1",
             port: port ?? environment["LATCHKEY_PORT"].flatMap(Int.init) ?? 8080
         )
-        let app = buildApplication(settings: settings, pool: pool, logger: logger)
+        let app = buildApplication(settings: settings, pool: pool, plugins: registeredPlugins, logger: logger)
         try await app.runService()
     }
 }

@@ -1,0 +1,60 @@
+import Hummingbird
+import PluginKit
+import Policy
+
+/// The survey routes: `GET /api/surveys/`, `GET /api/surveys/{id}/`,
+/// `GET /api/surveys/{id}/metrics/responses/`.
+///
+/// Every answer comes from the policy engine: the list is filtered in SQL by the engine's
+/// visibility predicate for `survey.list`; an object is shown only if `survey.retrieve` (or
+/// `survey.metrics`) allows it, judged on facts that include the caller's survey role.
+struct SurveyController<Context: PluginRequestContext>: Sendable {
+    let repository: SurveyRepository
+    let engine: PolicyEngine
+
+    func register(on routes: PluginRoutes<Context>) {
+        routes.get("/api/surveys/") { request, context in try await list(request, context) }
+        routes.get("/api/surveys/{id}/") { _, context in try await retrieve(context) }
+        routes.get("/api/surveys/{id}/metrics/responses/") { _, context in try await metrics(context) }
+    }
+
+    /// The surveys the caller may see, ordered by id; paged with `?limit=`/`?offset=`.
+    func list(_ request: Request, _ context: Context) async throws -> Response {
+        let user = try context.caller.requireAuthenticated()
+        try engine.require(.user(user), .surveyList, .collection)
+        let listing = SurveyMemberships.listingPrincipal(user)
+        let predicate = engine.visibility(.user(listing), for: .surveyList)
+        return try await ListResponse.respond(
+            to: request,
+            base: repository.visibleQuery(predicate, callerID: user.userID),
+            orderBy: "id",
+            pool: repository.pool,
+            decode: SurveyRecord.init(row:from:)
+        )
+    }
+
+    /// One survey: 200 when visible, 403 when it exists but is not, 404 when it does not exist.
+    func retrieve(_ context: Context) async throws -> Response {
+        let id = try ObjectID.int64("id", in: context)
+        let user = try context.caller.requireAuthenticated()
+        guard let found = try await repository.find(id: id, callerID: user.userID) else { throw APIError.notFound }
+        try authorize(.surveyRetrieve, found.survey, role: found.role, user)
+        return try .json(found.survey)
+    }
+
+    /// Response counts of one survey, under the same rule as retrieve.
+    func metrics(_ context: Context) async throws -> Response {
+        let id = try ObjectID.int64("id", in: context)
+        let user = try context.caller.requireAuthenticated()
+        guard let found = try await repository.findWithMetrics(id: id, callerID: user.userID) else {
+            throw APIError.notFound
+        }
+        try authorize(.surveyMetrics, found.survey, role: found.role, user)
+        return try .json(found.metrics)
+    }
+
+    private func authorize(_ action: Action, _ survey: SurveyRecord, role: SurveyRole?, _ user: UserPrincipal) throws {
+        let principal = SurveyMemberships.principal(user, role: role, in: survey.id)
+        try engine.require(.user(principal), action, .survey(survey.facts))
+    }
+}

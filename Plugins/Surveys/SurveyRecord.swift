@@ -1,0 +1,75 @@
+import Foundation
+import PluginKit
+import Policy
+import Postgres
+
+/// One survey as the API shows it (SPEC §4: `id`, `name`, `slug`, `description`, `status`,
+/// `start_at`, `end_at`, `organisation`, `team`), plus the facts the policy needs.
+struct SurveyRecord: Sendable, Encodable {
+    var id: Int64
+    var name: String
+    var slug: String
+    var description: String
+    var status: String
+    var startAt: Date?
+    var endAt: Date?
+    var organisationID: Int64?
+    var teamID: Int64?
+    /// Not shown; for the policy.
+    var ownerID: Int64
+    /// Not shown; for the policy (`nil` when the organisation has no owner, or no organisation).
+    var organisationOwnerID: Int64?
+
+    /// The columns ``init(row:from:)`` reads, in order, for a `surveys s` joined to its
+    /// `organisations o` (left join).
+    static let columns: PGQuery = """
+        s.id, s.name, s.slug, s.description, s.status, s.start_at, s.end_at, s.organisation_id, s.team_id, \
+        s.owner_id, o.owner_id AS organisation_owner_id
+        """
+
+    /// Reads the ``columns`` starting at `first`.
+    init(row: PGRow, from first: Int) throws {
+        id = try row.decode(Int64.self, at: first)
+        name = try row.decode(String.self, at: first + 1)
+        slug = try row.decode(String.self, at: first + 2)
+        description = try row.decode(String.self, at: first + 3)
+        status = try row.decode(String.self, at: first + 4)
+        startAt = try row.decode(Date?.self, at: first + 5)
+        endAt = try row.decode(Date?.self, at: first + 6)
+        organisationID = try row.decode(Int64?.self, at: first + 7)
+        teamID = try row.decode(Int64?.self, at: first + 8)
+        ownerID = try row.decode(Int64.self, at: first + 9)
+        organisationOwnerID = try row.decode(Int64?.self, at: first + 10)
+    }
+
+    /// What the survey rules read.
+    var facts: SurveyFacts {
+        SurveyFacts(
+            id: id,
+            ownerID: ownerID,
+            organisationID: organisationID,
+            organisationOwnerID: organisationOwnerID,
+            teamID: teamID,
+            status: SurveyStatus(rawValue: status) ?? .draft
+        )
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, slug, description, status
+        case startAt = "start_at", endAt = "end_at", organisation, team
+    }
+
+    /// Every field, `null` included.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(description, forKey: .description)
+        try container.encode(status, forKey: .status)
+        try container.encode(startAt.map(ISOTimestamp.string(from:)), forKey: .startAt)
+        try container.encode(endAt.map(ISOTimestamp.string(from:)), forKey: .endAt)
+        try container.encode(organisationID, forKey: .organisation)
+        try container.encode(teamID, forKey: .team)
+    }
+}

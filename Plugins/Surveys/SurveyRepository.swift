@@ -1,0 +1,63 @@
+import PluginKit
+import Policy
+import Postgres
+
+/// The surveys plugin's SQL: parameterised queries only, one statement per request.
+struct SurveyRepository: Sendable {
+    let pool: PGPool
+
+    /// How the visibility leaves map onto `surveys s` for the caller `callerID`; survey
+    /// memberships are an `EXISTS` over `survey_memberships` (see ``SurveyMemberships``).
+    static func visibility(callerID: Int64) -> VisibilitySQL {
+        VisibilitySQL(
+            owner: "s.owner_id",
+            organisation: "s.organisation_id",
+            team: "s.team_id",
+            id: "s.id",
+            membership: { _ in
+                "EXISTS (SELECT 1 FROM survey_memberships m WHERE m.survey_id = s.id AND m.user_id = \(callerID))"
+            }
+        )
+    }
+
+    /// The listed fields of every survey satisfying `predicate`, unordered.
+    func visibleQuery(_ predicate: VisibilityPredicate, callerID: Int64) -> PGQuery {
+        """
+        SELECT \(SurveyRecord.columns)
+        FROM surveys s LEFT JOIN organisations o ON o.id = s.organisation_id
+        WHERE \(Self.visibility(callerID: callerID).condition(for: predicate))
+        """
+    }
+
+    /// A survey and the caller's role in it, or `nil` when no survey has this id.
+    func find(id: Int64, callerID: Int64) async throws -> (survey: SurveyRecord, role: SurveyRole?)? {
+        let rows = try await pool.query("""
+            SELECT \(SurveyRecord.columns), m.role
+            FROM surveys s
+            LEFT JOIN organisations o ON o.id = s.organisation_id
+            LEFT JOIN survey_memberships m ON m.survey_id = s.id AND m.user_id = \(callerID)
+            WHERE s.id = \(id)
+            """)
+        guard let row = rows.first else { return nil }
+        return (try SurveyRecord(row: row, from: 0), try Self.role(row, at: 11))
+    }
+
+    /// A survey, the caller's role in it and its response counts, or `nil` when no survey has
+    /// this id.
+    func findWithMetrics(id: Int64, callerID: Int64) async throws -> (survey: SurveyRecord, role: SurveyRole?, metrics: SurveyResponseCounts)? {
+        let rows = try await pool.query("""
+            SELECT \(SurveyRecord.columns), m.role, c.total, c.today, c.last7, c.last14
+            FROM surveys s
+            LEFT JOIN organisations o ON o.id = s.organisation_id
+            LEFT JOIN survey_memberships m ON m.survey_id = s.id AND m.user_id = \(callerID)
+            CROSS JOIN LATERAL (\(SurveyResponseCounts.lateral)) c
+            WHERE s.id = \(id)
+            """)
+        guard let row = rows.first else { return nil }
+        return (try SurveyRecord(row: row, from: 0), try Self.role(row, at: 11), try SurveyResponseCounts(row: row, from: 12))
+    }
+
+    private static func role(_ row: PGRow, at column: Int) throws -> SurveyRole? {
+        try row.decode(String?.self, at: column).flatMap(SurveyRole.init(rawValue:))
+    }
+}

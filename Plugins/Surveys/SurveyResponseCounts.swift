@@ -1,0 +1,27 @@
+import Postgres
+
+/// `GET /api/surveys/{id}/metrics/responses/`: response counts, never responses.
+///
+/// `today` counts from 00:00 UTC; `last7`/`last14` count `submitted_at >= now - N days`.
+struct SurveyResponseCounts: Sendable, Encodable, Equatable {
+    var total: Int
+    var today: Int
+    var last7: Int
+    var last14: Int
+
+    /// The SQL computing the counts for the survey `s`, as columns `total, today, last7, last14`.
+    static let lateral: PGQuery = """
+        SELECT count(*) AS total,
+               count(*) FILTER (WHERE r.submitted_at >= date_trunc('day', now(), 'UTC')) AS today,
+               count(*) FILTER (WHERE r.submitted_at >= now() - interval '7 days') AS last7,
+               count(*) FILTER (WHERE r.submitted_at >= now() - interval '14 days') AS last14
+        FROM survey_responses r WHERE r.survey_id = s.id
+        """
+
+    init(row: PGRow, from first: Int) throws {
+        (total, today, last7, last14) = (
+            try row.decode(Int.self, at: first), try row.decode(Int.self, at: first + 1),
+            try row.decode(Int.self, at: first + 2), try row.decode(Int.self, at: first + 3)
+        )
+    }
+}

@@ -1,0 +1,19 @@
+import PluginKit
+import Policy
+
+/// The surveys plugin (SPEC §4 Surveys): list, retrieve and response metrics of surveys.
+///
+/// Tables: `surveys`, `survey_memberships`, `survey_responses` (`db/surveys`). Rules:
+/// ``SurveyRules``. Writes arrive with issue 6.
+public struct SurveysPlugin: ResourcePlugin {
+    public init() {}
+
+    public var name: String { "surveys" }
+
+    public var policyRules: any PolicyRules { SurveyRules() }
+
+    public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
+        SurveyController<Context>(repository: SurveyRepository(pool: dependencies.pool), engine: dependencies.engine)
+            .register(on: routes)
+    }
+}

@@ -1,0 +1,9 @@
+import Hummingbird
+
+/// A request context that carries the authenticated caller.
+///
+/// The server's context conforms; plugins are generic over it, so they never depend on `Server`.
+public protocol PluginRequestContext: RequestContext {
+    /// The caller, set by the authentication middleware before any plugin route runs.
+    var caller: Caller { get set }
+}

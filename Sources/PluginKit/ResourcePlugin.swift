@@ -1,0 +1,29 @@
+import Policy
+
+/// A resource plugin: one kind of resource served under `/api/`, with its own tables, rules and
+/// routes.
+///
+/// A plugin is a library target under `Plugins/`, its SQL migrations under `db/<migrationsFolder>`,
+/// and one line where the executable lists its plugins. The server builds the ``PolicyEngine``
+/// from every plugin's ``policyRules`` and mounts every plugin's routes; nothing in `Server/` or
+/// `Policy/` names a plugin.
+public protocol ResourcePlugin: Sendable {
+    /// A short lower-case name, e.g. `surveys`.
+    var name: String { get }
+
+    /// The folder of `db/` holding this plugin's migrations (default: ``name``).
+    var migrationsFolder: String { get }
+
+    /// The authorization rules for this plugin's actions; registered with the shared engine.
+    var policyRules: any PolicyRules { get }
+
+    /// Registers this plugin's routes.
+    ///
+    /// Called once while the router is built, after authentication middleware has been added:
+    /// every handler sees the caller in `context.caller`. Must not start tasks or do I/O.
+    func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies)
+}
+
+extension ResourcePlugin {
+    public var migrationsFolder: String { name }
+}

@@ -1,0 +1,78 @@
+import Hummingbird
+
+/// The query parameters of a request, read strictly: a value that does not parse, or a
+/// parameter given twice, throws a 400 ``APIError`` naming the parameter. Unknown parameters
+/// are ignored.
+public struct StrictQuery: Sendable {
+    /// Every `name=value` pair, percent-decoded, in order.
+    let parameters: [(key: Substring, value: Substring)]
+
+    public init(_ request: Request) {
+        parameters = Array(request.uri.queryParameters)
+    }
+
+    /// Whether the parameter is present (with any value).
+    public func has(_ name: String) -> Bool {
+        parameters.contains { $0.key == name }
+    }
+
+    /// The parameter's single value, or `nil` when absent.
+    public func string(_ name: String) throws -> Substring? {
+        let values = parameters.filter { $0.key == name }.map(\.value)
+        guard values.count <= 1 else { throw APIError.badParameter(name, "given more than once") }
+        return values.first
+    }
+
+    /// A whole number within `range` (ASCII digits, optional leading `-`), or `nil` when absent.
+    public func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = try string(name) else { return nil }
+        guard let value = Self.parseInteger(text), range.contains(value) else {
+            throw APIError.badParameter(name, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// `True`/`False` (also `true`/`false`, `1`/`0`), or `nil` when absent.
+    public func boolean(_ name: String) throws -> Bool? {
+        guard let text = try string(name) else { return nil }
+        switch text {
+        case "True", "true", "1": return true
+        case "False", "false", "0": return false
+        default: throw APIError.badParameter(name, "expected True or False")
+        }
+    }
+
+    /// One of the raw values of `Choice`, or `nil` when absent.
+    public func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, as type: Choice.Type) throws -> Choice?
+    where Choice.RawValue == String {
+        guard let text = try string(name) else { return nil }
+        guard let value = Choice(rawValue: String(text)) else {
+            let allowed = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError.badParameter(name, "expected one of \(allowed)")
+        }
+        return value
+    }
+
+    /// A comma-separated list with empty items dropped, or `[]` when absent.
+    public func list(_ name: String) throws -> [String] {
+        guard let text = try string(name) else { return [] }
+        return text.split(separator: ",").map { String($0) }.filter { !$0.isEmpty }
+    }
+
+    /// Parses ASCII digits with an optional leading `-`; `nil` on anything else or overflow.
+    static func parseInteger(_ text: Substring) -> Int? {
+        var digits = text.utf8[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.count <= 19 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+        }
+        return negative ? -value : value
+    }
+}

@@ -1,0 +1,99 @@
+import Policy
+import Postgres
+
+/// Translates a ``VisibilityPredicate`` into a SQL boolean expression for one table.
+///
+/// A plugin states which column (or expression) carries each fact its leaves name; a leaf
+/// whose fact the plugin does not map is `FALSE`, exactly as a leaf that does not apply is
+/// false in memory (see `VisibilityPredicate+Evaluation`). Values travel as `$n` binds.
+///
+/// ```swift
+/// let sql = VisibilitySQL(owner: "s.owner_id", organisation: "s.organisation_id", team: "s.team_id")
+/// let rows = try await pool.query("SELECT … FROM surveys s WHERE \(sql.condition(for: predicate))")
+/// ```
+public struct VisibilitySQL: Sendable {
+    /// The owner column (`ownerIs`), e.g. `s.owner_id`.
+    public var owner: PGQuery?
+    /// The organisation column (`organisationIn`; also `organisationOwnerIs` and
+    /// `createdByWithNoOrganisationOrTeam`), e.g. `s.organisation_id`.
+    public var organisation: PGQuery?
+    /// The team column (`teamIn`; also `createdByWithNoOrganisationOrTeam`), e.g. `s.team_id`.
+    public var team: PGQuery?
+    /// The object's id column (`surveyIn` as `id = ANY(ids)`, unless ``membership`` is set).
+    public var id: PGQuery?
+    /// A boolean expression for `isGlobal`, e.g. `d.is_global`.
+    public var isGlobal: PGQuery?
+    /// A boolean expression for `isActive`, e.g. `d.is_active`.
+    public var isActive: PGQuery?
+    /// The creator column (`createdByWithNoOrganisationOrTeam`), e.g. `d.created_by`.
+    public var createdBy: PGQuery?
+    /// The SQL for `surveyIn` when memberships live in a table rather than in the principal,
+    /// e.g. an `EXISTS` over the plugin's membership table for the caller. Given the leaf's ids.
+    public var membership: (@Sendable ([Int64]) -> PGQuery)?
+    /// Consulted first for every leaf: return SQL to override the standard translation, or
+    /// `nil` to keep it (e.g. the user directory, whose `organisationIn` means "belongs to").
+    public var custom: (@Sendable (VisibilityPredicate) -> PGQuery?)?
+
+    public init(
+        owner: PGQuery? = nil,
+        organisation: PGQuery? = nil,
+        team: PGQuery? = nil,
+        id: PGQuery? = nil,
+        isGlobal: PGQuery? = nil,
+        isActive: PGQuery? = nil,
+        createdBy: PGQuery? = nil,
+        membership: (@Sendable ([Int64]) -> PGQuery)? = nil,
+        custom: (@Sendable (VisibilityPredicate) -> PGQuery?)? = nil
+    ) {
+        self.owner = owner
+        self.organisation = organisation
+        self.team = team
+        self.id = id
+        self.isGlobal = isGlobal
+        self.isActive = isActive
+        self.createdBy = createdBy
+        self.membership = membership
+        self.custom = custom
+    }
+
+    /// The SQL condition equal to `predicate`, parenthesised so it can be spliced anywhere.
+    public func condition(for predicate: VisibilityPredicate) -> PGQuery {
+        switch predicate {
+        case .all: return "TRUE"
+        case .none: return "FALSE"
+        case .and(let terms): return terms.isEmpty ? "TRUE" : combine(terms, "AND")
+        case .or(let terms): return terms.isEmpty ? "FALSE" : combine(terms, "OR")
+        default: return custom?(predicate) ?? leaf(predicate) ?? "FALSE"
+        }
+    }
+
+    private func combine(_ terms: [VisibilityPredicate], _ connective: String) -> PGQuery {
+        "(\(PGQuery.joined(terms.map(condition(for:)), separator: " \(connective) ")))"
+    }
+
+    /// The standard translation of one leaf, or `nil` when its fact is not mapped.
+    private func leaf(_ predicate: VisibilityPredicate) -> PGQuery? {
+        switch predicate {
+        case .ownerIs(let user):
+            return owner.map { "(\($0) = \(user))" }
+        case .organisationIn(let ids):
+            return organisation.map { "(\($0) = ANY(\(ids)))" }
+        case .organisationOwnerIs(let user):
+            return organisation.map { "(\($0) IN (SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = \(user)))" }
+        case .teamIn(let ids):
+            return team.map { "(\($0) = ANY(\(ids)))" }
+        case .surveyIn(let ids):
+            if let membership { return "(\(membership(ids)))" }
+            return id.map { "(\($0) = ANY(\(ids)))" }
+        case .isGlobal:
+            return isGlobal.map { "(\($0))" }
+        case .isActive:
+            return isActive.map { "(\($0))" }
+        case .createdByWithNoOrganisationOrTeam(let user):
+            guard let createdBy, let organisation, let team else { return nil }
+            return "(\(createdBy) = \(user) AND \(organisation) IS NULL AND \(team) IS NULL)"
+        case .all, .none, .and, .or:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PluginKit
+import Policy
+import Postgres
+import Server
+import Surveys
+import TestSupport
+import Vault
+
+/// A migrated database, the real router with the surveys plugin, and seeding helpers.
+struct ServerWorld: Sendable {
+    let pool: PGPool
+    let dependencies: PluginDependencies
+
+    init(pool: PGPool) {
+        self.pool = pool
+        let engine = PolicyEngine(plugins: Self.plugins)
+        let logger = Logger(label: "test")
+        dependencies = PluginDependencies(pool: pool, vault: Vault(pool: pool, engine: engine, logger: logger), engine: engine, logger: logger)
+    }
+
+    static let plugins: [any ResourcePlugin] = [SurveysPlugin()]
+
+    /// Runs `body` with a world on a fresh migrated database.
+    static func with<Result: Sendable>(_ body: @Sendable (ServerWorld) async throws -> Result) async throws -> Result {
+        try await TestDatabase.withMigratedPool { pool in try await body(ServerWorld(pool: pool)) }
+    }
+
+    /// Runs `body` with a client of the real router (no network).
+    func client<Result: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Result) async throws -> Result {
+        let app = Application(router: buildRouter(dependencies: dependencies, plugins: Self.plugins))
+        return try await app.test(.router, body)
+    }
+
+    // MARK: Seeding
+
+    @discardableResult
+    func user(_ username: String, tier: Tier = .pro, active: Bool = true) async throws -> Int64 {
+        try await pool.query("""
+            INSERT INTO users (username, email, tier, is_active)
+            VALUES (\(username), \(username + "@example.com"), \(tier.rawValue), \(active)) RETURNING id
+            """)[0].decode(Int64.self, at: 0)
+    }
+
+    @discardableResult
+    func organisation(_ slug: String, owner: Int64? = nil, members: [(Int64, String)] = []) async throws -> Int64 {
+        let id = try await pool.query("INSERT INTO organisations (slug, name, owner_id) VALUES (\(slug), \(slug.uppercased()), \(owner)) RETURNING id")[0].decode(Int64.self, at: 0)
+        for (user, role) in members {
+            try await pool.execute("INSERT INTO organisation_memberships (organisation_id, user_id, role) VALUES (\(id), \(user), \(role))")
+        }
+        return id
+    }
+
+    @discardableResult
+    func team(_ slug: String, organisation: Int64? = nil, members: [(Int64, String)] = []) async throws -> Int64 {
+        let id = try await pool.query("INSERT INTO teams (slug, name, organisation_id) VALUES (\(slug), \(slug), \(organisation)) RETURNING id")[0].decode(Int64.self, at: 0)
+        for (user, role) in members {
+            try await pool.execute("INSERT INTO team_memberships (team_id, user_id, role) VALUES (\(id), \(user), \(role))")
+        }
+        return id
+    }
+
+    @discardableResult
+    func survey(
+        _ slug: String, owner: Int64, organisation: Int64? = nil, team: Int64? = nil,
+        status: String = "published", members: [(Int64, String)] = []
+    ) async throws -> Int64 {
+        let id = try await pool.query("""
+            INSERT INTO surveys (name, slug, description, owner_id, organisation_id, team_id, status, start_at)
+            VALUES (\(slug.uppercased()), \(slug), \("About " + slug), \(owner), \(organisation), \(team), \(status),
+                    '2026-11-20 10:00:00+00')
+            RETURNING id
+            """)[0].decode(Int64.self, at: 0)
+        for (user, role) in members {
+            try await pool.execute("INSERT INTO survey_memberships (survey_id, user_id, role) VALUES (\(id), \(user), \(role))")
+        }
+        return id
+    }
+
+    /// Inserts a key directly (as an import would), bypassing issuance rules; returns the secret.
+    func key(for userID: Int64, expiresAt: Date? = nil, revoked: Bool = false, capabilities: [String] = ["view"]) async throws -> String {
+        let key = try KeyFormat.generate(.live)
+        try await pool.execute("""
+            INSERT INTO api_keys (user_id, name, prefix, last4, hash, expires_at, capabilities, revoked_at)
+            VALUES (\(userID), 'test', \(key.prefix), \(key.last4), \(Data(key.digest.bytes)), \(expiresAt),
+                    \(capabilities)::text[], CASE WHEN \(revoked) THEN now() END)
+            """)
+        return key.secret
+    }
+}
+
+/// One response, decoded for assertions.
+struct Reply: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var text: String
+
+    /// The body as JSON (`nil` when it is not JSON).
+    var json: Any? { try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) }
+    /// The body as a JSON object.
+    var object: [String: Any] { json as? [String: Any] ?? [:] }
+    /// `detail` of a JSON error body.
+    var detail: String? { object["detail"] as? String }
+    /// The `id`s of a JSON array (or of a page's `results`).
+    var ids: Set<Int64> {
+        let items = (json as? [[String: Any]]) ?? (object["results"] as? [[String: Any]]) ?? []
+        return Set(items.compactMap { ($0["id"] as? NSNumber)?.int64Value })
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends a request, with `Authorization: Bearer <key>` when `key` is given.
+    func send(_ uri: String, method: HTTPRequest.Method = .get, key: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
+        var fields = headers
+        if let key { fields[.authorization] = "Bearer \(key)" }
+        return try await execute(uri: uri, method: method, headers: fields) { response in
+            Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
+        }
+    }
+}
