@@ -91,6 +91,39 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Datasets",
+            dependencies: [
+                "PluginKit",
+                "Postgres",
+                "Policy",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Plugins/Datasets",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Templates",
+            dependencies: [
+                "PluginKit",
+                "Postgres",
+                "Policy",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Plugins/Templates",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "UsersDirectory",
+            dependencies: [
+                "PluginKit",
+                "Postgres",
+                "Policy",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Plugins/UsersDirectory",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Server",
             dependencies: [
                 "PluginKit",
@@ -110,6 +143,9 @@ let package = Package(
                 "Server",
                 "PluginKit",
                 "Surveys",
+                "Datasets",
+                "Templates",
+                "UsersDirectory",
                 "Fixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -156,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Surveys", "PluginKit", "Vault", "Policy", "Postgres", "TestSupport",
+                "Server", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Policy", "Postgres", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

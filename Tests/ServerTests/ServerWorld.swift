@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -7,10 +8,12 @@ import Policy
 import Postgres
 import Server
 import Surveys
+import Templates
 import TestSupport
+import UsersDirectory
 import Vault
 
-/// A migrated database, the real router with the surveys plugin, and seeding helpers.
+/// A migrated database with every registered plugin mounted, and seeding helpers for server tests.
 struct ServerWorld: Sendable {
     let pool: PGPool
     let dependencies: PluginDependencies
@@ -22,7 +25,7 @@ struct ServerWorld: Sendable {
         dependencies = PluginDependencies(pool: pool, vault: Vault(pool: pool, engine: engine, logger: logger), engine: engine, logger: logger)
     }
 
-    static let plugins: [any ResourcePlugin] = [SurveysPlugin()]
+    static let plugins: [any ResourcePlugin] = [SurveysPlugin(), DatasetsPlugin(), TemplatesPlugin(), UsersDirectoryPlugin()]
 
     /// Runs `body` with a world on a fresh migrated database.
     static func with<Result: Sendable>(_ body: @Sendable (ServerWorld) async throws -> Result) async throws -> Result {

@@ -1,0 +1,59 @@
+import Hummingbird
+import PluginKit
+import Policy
+
+/// The dataset routes: `GET /api/datasets/`, `GET /api/datasets/available-tags/`,
+/// `GET /api/datasets/{key}/`.
+///
+/// Anonymous callers are served (global datasets only). The list and the tag counts are
+/// filtered in SQL by the engine's visibility predicate for `dataset.list`; one dataset is shown
+/// only if `dataset.retrieve` allows it, and anything not shown is 404, never 403.
+struct DatasetController<Context: PluginRequestContext>: Sendable {
+    let repository: DatasetRepository
+    let engine: PolicyEngine
+
+    func register(on routes: PluginRoutes<Context>) {
+        routes.get("/api/datasets/") { request, context in try await list(request, context) }
+        routes.get("/api/datasets/available-tags/") { _, context in try await availableTags(context) }
+        routes.get("/api/datasets/{key}/") { _, context in try await retrieve(context) }
+    }
+
+    /// The datasets the caller may see, filtered, ordered by category then name; paged with
+    /// `?limit=`/`?offset=`.
+    func list(_ request: Request, _ context: Context) async throws -> Response {
+        let filters = try DatasetFilters(StrictQuery(request))
+        let predicate = try visibility(context.caller)
+        let permissions = DatasetPermissions(engine: engine, caller: context.caller)
+        return try await ListResponse.respond(
+            to: request,
+            base: repository.visibleQuery(predicate, filters: filters),
+            orderBy: DatasetRepository.ordering,
+            pool: repository.pool,
+            decode: { row, first in permissions.annotate(try DatasetRecord(row: row, from: first)) }
+        )
+    }
+
+    /// One dataset by key: 200 when visible, otherwise 404 (whether or not it exists).
+    func retrieve(_ context: Context) async throws -> Response {
+        guard let key = context.parameters.get("key"), DatasetRecord.isWellFormedKey(key) else { throw APIError.notFound }
+        let principal = context.caller.principal
+        try engine.require(principal, .datasetList, .collection)
+        guard let record = try await repository.find(key: key),
+              engine.decide(principal, .datasetRetrieve, .dataset(record.facts)).isAllowed
+        else { throw APIError.notFound }
+        return try .json(DatasetPermissions(engine: engine, caller: context.caller).annotate(record))
+    }
+
+    /// `{"tags":[{"tag","count"}]}` over the datasets the caller may see, most used first.
+    func availableTags(_ context: Context) async throws -> Response {
+        let predicate = try visibility(context.caller)
+        return try .json(DatasetTagCounts(tags: try await repository.tagCounts(predicate)))
+    }
+
+    /// The `dataset.list` visibility predicate, after the list itself is allowed (a key without
+    /// `view` is refused with 403).
+    private func visibility(_ caller: Caller) throws -> VisibilityPredicate {
+        try engine.require(caller.principal, .datasetList, .collection)
+        return engine.visibility(caller.principal, for: .datasetList)
+    }
+}

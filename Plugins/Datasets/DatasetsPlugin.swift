@@ -1,0 +1,19 @@
+import PluginKit
+import Policy
+
+/// The datasets plugin (SPEC §4 Datasets): list, retrieve and tag counts of datasets.
+///
+/// Table: `datasets` (`db/datasets`). Rules: ``DatasetRules``. Writes arrive with issue 6;
+/// until then the router answers them 405 with `Allow`.
+public struct DatasetsPlugin: ResourcePlugin {
+    public init() {}
+
+    public var name: String { "datasets" }
+
+    public var policyRules: any PolicyRules { DatasetRules() }
+
+    public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
+        DatasetController<Context>(repository: DatasetRepository(pool: dependencies.pool), engine: dependencies.engine)
+            .register(on: routes)
+    }
+}

@@ -1,0 +1,46 @@
+import Hummingbird
+import PluginKit
+import Policy
+
+/// The template routes: `GET /api/question-group-templates/` and
+/// `GET /api/question-group-templates/{id}/`.
+///
+/// The list is filtered in SQL by the engine's visibility predicate for `template.list`; an
+/// object is shown only if `template.retrieve` allows it. A template the caller may not see
+/// answers 404, exactly like one that does not exist (SPEC §4).
+struct TemplateController<Context: PluginRequestContext>: Sendable {
+    let repository: TemplateRepository
+    let engine: PolicyEngine
+
+    func register(on routes: PluginRoutes<Context>) {
+        routes.get("/api/question-group-templates/") { request, context in try await list(request, context) }
+        routes.get("/api/question-group-templates/{id}/") { _, context in try await retrieve(context) }
+    }
+
+    /// The visible templates, filtered and ordered as the query asks; paged with `?limit=`/`?offset=`.
+    func list(_ request: Request, _ context: Context) async throws -> Response {
+        let user = try context.caller.requireAuthenticated()
+        try engine.require(.user(user), .templateList, .collection)
+        let query = try TemplateListQuery(StrictQuery(request))
+        let predicate = engine.visibility(.user(user), for: .templateList)
+        return try await ListResponse.respond(
+            to: request,
+            base: repository.visibleQuery(predicate, filters: query),
+            orderBy: query.ordering.sql,
+            pool: repository.pool,
+            decode: { row, first in try TemplateRecord(row: row, from: first, callerID: user.userID) }
+        )
+    }
+
+    /// One template: 200 when visible; 404 when it does not exist or the caller may not see it.
+    func retrieve(_ context: Context) async throws -> Response {
+        let user = try context.caller.requireAuthenticated()
+        // Denials that do not depend on the object (capability, tier) answer 403 as on the list.
+        try engine.require(.user(user), .templateList, .collection)
+        let id = try ObjectID.int64("id", in: context)
+        guard let template = try await repository.find(id: id, callerID: user.userID),
+              engine.decide(.user(user), .templateRetrieve, .template(template.facts)).isAllowed
+        else { throw APIError.notFound }
+        return try .json(template)
+    }
+}

@@ -1,0 +1,19 @@
+import PluginKit
+import Policy
+
+/// The question-group templates plugin (SPEC §4 Question-group templates): list and retrieve.
+///
+/// Table: `question_group_templates` (`db/templates`). Rules: ``TemplateRules``. Publishing is a
+/// web-UI operation, so every other method answers 405.
+public struct TemplatesPlugin: ResourcePlugin {
+    public init() {}
+
+    public var name: String { "templates" }
+
+    public var policyRules: any PolicyRules { TemplateRules() }
+
+    public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
+        TemplateController<Context>(repository: TemplateRepository(pool: dependencies.pool), engine: dependencies.engine)
+            .register(on: routes)
+    }
+}

@@ -1,0 +1,56 @@
+import Hummingbird
+import PluginKit
+import Policy
+
+/// The directory routes: `GET /api/user/` and `GET /api/user/{id}/`.
+///
+/// The caller must be allowed to read the directory at all (`user.list`: a key with `view`,
+/// issued in an organisation the caller still belongs to), else 403; the list is then filtered
+/// in SQL by the engine's visibility predicate, and one user is shown only if `user.retrieve`
+/// allows it — a user outside the key's organisation answers 404, like one that does not exist.
+struct DirectoryUserController<Context: PluginRequestContext>: Sendable {
+    let repository: DirectoryUserRepository
+    let engine: PolicyEngine
+
+    func register(on routes: PluginRoutes<Context>) {
+        routes.get("/api/user/") { request, context in try await list(request, context) }
+        routes.get("/api/user/{id}/") { _, context in try await retrieve(context) }
+    }
+
+    /// The users of the key's organisation, ordered by id; `?is_active=True|False` filters;
+    /// paged with `?limit=`/`?offset=`.
+    func list(_ request: Request, _ context: Context) async throws -> Response {
+        let (user, organisation) = try requireDirectory(context)
+        let isActive = try StrictQuery(request).boolean("is_active")
+        let predicate = engine.visibility(.user(user), for: .userList)
+        return try await ListResponse.respond(
+            to: request,
+            base: repository.visibleQuery(predicate, organisationID: organisation, isActive: isActive),
+            orderBy: "id",
+            pool: repository.pool,
+            decode: DirectoryUserRecord.init(row:from:)
+        )
+    }
+
+    /// One user of the key's organisation: 200, or 404 when no such user is in it.
+    func retrieve(_ context: Context) async throws -> Response {
+        let (user, organisation) = try requireDirectory(context)
+        let id = try ObjectID.int64("id", in: context)
+        guard let found = try await repository.find(id: id, organisationID: organisation),
+              engine.decide(.user(user), .userRetrieve, .user(found.facts)).isAllowed
+        else { throw APIError.notFound }
+        return try .json(found.record)
+    }
+
+    /// The caller and the key's organisation, once `user.list` allows reading the directory:
+    /// anonymous → 401; no `view`, no organisation context or no longer a member → 403.
+    private func requireDirectory(_ context: Context) throws -> (UserPrincipal, Int64) {
+        let user = try context.caller.requireAuthenticated()
+        try engine.require(.user(user), .userList, .collection)
+        guard let organisation = user.keyOrganisationID else {
+            // `user.list` allows only with a key organisation; kept as a guard, not a trap.
+            throw APIError(.forbidden, detail: "The user directory needs a key issued in an organisation.")
+        }
+        return (user, organisation)
+    }
+}

@@ -1,0 +1,49 @@
+import PluginKit
+import Policy
+import Postgres
+
+/// The directory's SQL: parameterised queries only, one statement per request.
+struct DirectoryUserRepository: Sendable {
+    let pool: PGPool
+
+    /// How the visibility leaves map onto `users u` (see `DirectoryUserFacts`):
+    /// `organisationIn` means "belongs to" — a membership, or the organisation's owner.
+    static let visibility = VisibilitySQL(
+        owner: "u.id",
+        isActive: "u.is_active",
+        custom: { leaf in
+            guard case .organisationIn(let ids) = leaf else { return nil }
+            return """
+                (EXISTS (SELECT 1 FROM organisation_memberships lk_m WHERE lk_m.user_id = u.id AND lk_m.organisation_id = ANY(\(ids))) \
+                OR EXISTS (SELECT 1 FROM organisations lk_o WHERE lk_o.owner_id = u.id AND lk_o.id = ANY(\(ids))))
+                """
+        }
+    )
+
+    /// The shown fields of every user satisfying `predicate` (and `isActive`, when given), with
+    /// their role in `organisationID`; unordered.
+    func visibleQuery(_ predicate: VisibilityPredicate, organisationID: Int64, isActive: Bool?) -> PGQuery {
+        let filter: PGQuery = isActive.map { "u.is_active = \($0)" } ?? "TRUE"
+        return """
+            SELECT \(DirectoryUserRecord.columns)
+            FROM \(DirectoryUserRecord.tables(organisationID: organisationID))
+            WHERE \(Self.visibility.condition(for: predicate)) AND \(filter)
+            """
+    }
+
+    /// A user with their role in `organisationID` and the facts the policy reads (every
+    /// organisation they belong to), or `nil` when no user has this id.
+    func find(id: Int64, organisationID: Int64) async throws -> (record: DirectoryUserRecord, facts: DirectoryUserFacts)? {
+        let rows = try await pool.query("""
+            SELECT \(DirectoryUserRecord.columns),
+                   ARRAY(SELECT lk_m.organisation_id FROM organisation_memberships lk_m WHERE lk_m.user_id = u.id
+                         UNION SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id)
+            FROM \(DirectoryUserRecord.tables(organisationID: organisationID))
+            WHERE u.id = \(id)
+            """)
+        guard let row = rows.first else { return nil }
+        let record = try DirectoryUserRecord(row: row, from: 0)
+        let organisations = try row.decode([Int64].self, at: 7)
+        return (record, DirectoryUserFacts(userID: record.id, organisationIDs: IDSet(organisations), isActive: record.isActive))
+    }
+}

@@ -1,0 +1,21 @@
+import PluginKit
+import Policy
+
+/// The organisation user directory (SPEC §4 Users): list and retrieve the users of the key's
+/// organisation.
+///
+/// Tables: the core `users`, `organisations` and `organisation_memberships` (no migrations of
+/// its own). Rules: ``UserDirectoryRules``. Writes (`superuser`) arrive with issue 6; until then
+/// every other method answers 405.
+public struct UsersDirectoryPlugin: ResourcePlugin {
+    public init() {}
+
+    public var name: String { "users" }
+
+    public var policyRules: any PolicyRules { UserDirectoryRules() }
+
+    public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
+        DirectoryUserController<Context>(repository: DirectoryUserRepository(pool: dependencies.pool), engine: dependencies.engine)
+            .register(on: routes)
+    }
+}
