@@ -3,8 +3,13 @@
 #   deploy/bench.sh db        pool point reads next to pgbench -S
 #   deploy/bench.sh policy    in-process policy decisions
 #   deploy/bench.sh crypto    key parse/hash/generate
+#   deploy/bench.sh http      wrk against a release server (see deploy/bench-http.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [ "${1:-}" = "http" ]; then
+    shift
+    exec deploy/bench-http.sh "$@"
+fi
 
 deploy/setup.sh
 if [ -z "${DATABASE_URL:-}" ]; then
