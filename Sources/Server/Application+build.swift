@@ -45,15 +45,29 @@ public func buildApplication(
 /// Builds the router: public endpoints, then authentication, then every plugin's routes, then
 /// 405 answers for known paths asked with other methods.
 public func buildRouter(dependencies: PluginDependencies, plugins: [any ResourcePlugin]) -> Router<LatchkeyRequestContext> {
+    mountRoutes(dependencies: dependencies, plugins: plugins).router
+}
+
+/// Every path the router of ``buildRouter(dependencies:plugins:)`` serves, with the methods
+/// registered on it (not the `HEAD`, `OPTIONS` and 405 answers derived from them).
+///
+/// `SchemaTests` compares this with the OpenAPI document.
+public func registeredRoutes(dependencies: PluginDependencies, plugins: [any ResourcePlugin]) -> [PluginRoutes<LatchkeyRequestContext>.Entry] {
+    mountRoutes(dependencies: dependencies, plugins: plugins).entries
+}
+
+/// A new router with every route mounted, and the record of what was mounted.
+private func mountRoutes(dependencies: PluginDependencies, plugins: [any ResourcePlugin]) -> PluginRoutes<LatchkeyRequestContext> {
     let router = Router(context: LatchkeyRequestContext.self, options: [.autoGenerateHeadEndpoints])
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: JSONErrorMiddleware())
     let routes = PluginRoutes(router: router)
     HealthController(pool: dependencies.pool).register(on: routes)
+    SchemaController().register(on: routes)
     routes.add(middleware: AuthenticationMiddleware(vault: dependencies.vault))
     for plugin in plugins {
         plugin.registerRoutes(on: routes, dependencies: dependencies)
     }
     routes.registerMethodFallbacks()
-    return router
+    return routes
 }
