@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PolicyTests",
-            dependencies: ["Policy"],
+            dependencies: ["Policy", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

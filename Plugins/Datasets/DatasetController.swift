@@ -41,13 +41,13 @@ struct DatasetController<Context: PluginRequestContext>: Sendable {
         guard let record = try await repository.find(key: key),
               engine.decide(principal, .datasetRetrieve, .dataset(record.facts)).isAllowed
         else { throw APIError.notFound }
-        return try .json(DatasetPermissions(engine: engine, caller: context.caller).annotate(record))
+        return .json(DatasetPermissions(engine: engine, caller: context.caller).annotate(record))
     }
 
     /// `{"tags":[{"tag","count"}]}` over the datasets the caller may see, most used first.
     func availableTags(_ context: Context) async throws -> Response {
         let predicate = try visibility(context.caller)
-        return try .json(DatasetTagCounts(tags: try await repository.tagCounts(predicate)))
+        return .json(DatasetTagCounts(tags: try await repository.tagCounts(predicate)))
     }
 
     /// The `dataset.list` visibility predicate, after the list itself is allowed (a key without

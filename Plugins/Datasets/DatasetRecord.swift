@@ -6,7 +6,7 @@ import Postgres
 /// One dataset as the API shows it (SPEC §4 Datasets), plus the facts the policy needs.
 ///
 /// `is_editable` and `can_publish` depend on the caller; ``DatasetPermissions`` sets them.
-struct DatasetRecord: Sendable, Encodable {
+struct DatasetRecord: Sendable, JSONWritable {
     var key: String
     var name: String
     var description: String
@@ -92,33 +92,26 @@ struct DatasetRecord: Sendable, Encodable {
         )
     }
 
-    enum CodingKeys: String, CodingKey {
-        case key, name, description, category
-        case isGlobal = "is_global", organisation, organisationName = "organisation_name", team
-        case teamName = "team_name", options, tags, version, isActive = "is_active"
-        case isEditable = "is_editable", canPublish = "can_publish"
-        case createdAt = "created_at", updatedAt = "updated_at"
-    }
-
     /// Every field, `null` included.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(key, forKey: .key)
-        try container.encode(name, forKey: .name)
-        try container.encode(description, forKey: .description)
-        try container.encode(category.rawValue, forKey: .category)
-        try container.encode(isGlobal, forKey: .isGlobal)
-        try container.encode(organisationID, forKey: .organisation)
-        try container.encode(organisationName, forKey: .organisationName)
-        try container.encode(teamID, forKey: .team)
-        try container.encode(teamName, forKey: .teamName)
-        try container.encode(options, forKey: .options)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(version, forKey: .version)
-        try container.encode(isActive, forKey: .isActive)
-        try container.encode(isEditable, forKey: .isEditable)
-        try container.encode(canPublish, forKey: .canPublish)
-        try container.encode(ISOTimestamp.string(from: createdAt), forKey: .createdAt)
-        try container.encode(ISOTimestamp.string(from: updatedAt), forKey: .updatedAt)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("key", key)
+            json.field("name", name)
+            json.field("description", description)
+            json.field("category", category.rawValue)
+            json.field("is_global", isGlobal)
+            json.field("organisation", organisationID)
+            json.field("organisation_name", organisationName)
+            json.field("team", teamID)
+            json.field("team_name", teamName)
+            json.field("options", options)
+            json.field("tags", tags)
+            json.field("version", version)
+            json.field("is_active", isActive)
+            json.field("is_editable", isEditable)
+            json.field("can_publish", canPublish)
+            json.field("created_at", createdAt)
+            json.field("updated_at", updatedAt)
+        }
     }
 }

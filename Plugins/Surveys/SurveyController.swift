@@ -39,7 +39,7 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
         let user = try context.caller.requireAuthenticated()
         guard let found = try await repository.find(id: id, callerID: user.userID) else { throw APIError.notFound }
         try authorize(.surveyRetrieve, found.survey, role: found.role, user)
-        return try .json(found.survey)
+        return .json(found.survey)
     }
 
     /// Response counts of one survey, under the same rule as retrieve.
@@ -50,7 +50,7 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
             throw APIError.notFound
         }
         try authorize(.surveyMetrics, found.survey, role: found.role, user)
-        return try .json(found.metrics)
+        return .json(found.metrics)
     }
 
     private func authorize(_ action: Action, _ survey: SurveyRecord, role: SurveyRole?, _ user: UserPrincipal) throws {

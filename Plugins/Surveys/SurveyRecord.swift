@@ -5,7 +5,7 @@ import Postgres
 
 /// One survey as the API shows it (SPEC §4: `id`, `name`, `slug`, `description`, `status`,
 /// `start_at`, `end_at`, `organisation`, `team`), plus the facts the policy needs.
-struct SurveyRecord: Sendable, Encodable {
+struct SurveyRecord: Sendable, JSONWritable {
     var id: Int64
     var name: String
     var slug: String
@@ -54,22 +54,18 @@ struct SurveyRecord: Sendable, Encodable {
         )
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, slug, description, status
-        case startAt = "start_at", endAt = "end_at", organisation, team
-    }
-
     /// Every field, `null` included.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(slug, forKey: .slug)
-        try container.encode(description, forKey: .description)
-        try container.encode(status, forKey: .status)
-        try container.encode(startAt.map(ISOTimestamp.string(from:)), forKey: .startAt)
-        try container.encode(endAt.map(ISOTimestamp.string(from:)), forKey: .endAt)
-        try container.encode(organisationID, forKey: .organisation)
-        try container.encode(teamID, forKey: .team)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", id)
+            json.field("name", name)
+            json.field("slug", slug)
+            json.field("description", description)
+            json.field("status", status)
+            json.field("start_at", startAt)
+            json.field("end_at", endAt)
+            json.field("organisation", organisationID)
+            json.field("team", teamID)
+        }
     }
 }

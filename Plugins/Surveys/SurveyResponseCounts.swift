@@ -1,9 +1,10 @@
+import PluginKit
 import Postgres
 
 /// `GET /api/surveys/{id}/metrics/responses/`: response counts, never responses.
 ///
 /// `today` counts from 00:00 UTC; `last7`/`last14` count `submitted_at >= now - N days`.
-struct SurveyResponseCounts: Sendable, Encodable, Equatable {
+struct SurveyResponseCounts: Sendable, Equatable, JSONWritable {
     var total: Int
     var today: Int
     var last7: Int
@@ -23,5 +24,14 @@ struct SurveyResponseCounts: Sendable, Encodable, Equatable {
             try row.decode(Int.self, at: first), try row.decode(Int.self, at: first + 1),
             try row.decode(Int.self, at: first + 2), try row.decode(Int.self, at: first + 3)
         )
+    }
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("total", total)
+            json.field("today", today)
+            json.field("last7", last7)
+            json.field("last14", last14)
+        }
     }
 }

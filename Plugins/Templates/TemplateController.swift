@@ -41,6 +41,6 @@ struct TemplateController<Context: PluginRequestContext>: Sendable {
         guard let template = try await repository.find(id: id, callerID: user.userID),
               engine.decide(.user(user), .templateRetrieve, .template(template.facts)).isAllowed
         else { throw APIError.notFound }
-        return try .json(template)
+        return .json(template)
     }
 }

@@ -4,7 +4,7 @@ import Policy
 import Postgres
 
 /// One question-group template as the API shows it (SPEC §4), plus the facts the policy needs.
-struct TemplateRecord: Sendable, Encodable {
+struct TemplateRecord: Sendable, JSONWritable {
     var id: Int64
     var name: String
     var description: String
@@ -12,7 +12,8 @@ struct TemplateRecord: Sendable, Encodable {
     var publicationLevel: PublicationLevel
     var publisherUsername: String
     var organizationName: String?
-    var attribution: TemplateJSON
+    /// JSON text, as PostgreSQL prints the `jsonb` column; shown as stored.
+    var attribution: String
     var tags: [String]
     var language: String
     var importCount: Int
@@ -52,7 +53,7 @@ struct TemplateRecord: Sendable, Encodable {
         publicationLevel = try Self.enumeration(row.decode(String.self, at: first + 4))
         publisherUsername = try row.decode(String.self, at: first + 5)
         organizationName = try row.decode(String?.self, at: first + 6)
-        attribution = try TemplateJSON(text: row.decode(String.self, at: first + 7))
+        attribution = try row.decode(String.self, at: first + 7)
         tags = try row.decode([String].self, at: first + 8)
         language = try row.decode(String.self, at: first + 9)
         importCount = try row.decode(Int.self, at: first + 10)
@@ -69,31 +70,25 @@ struct TemplateRecord: Sendable, Encodable {
         TemplateFacts(id: id, level: publicationLevel, organisationID: organisationID, publisherID: publisherID, status: status)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, description, markdown
-        case publicationLevel = "publication_level", publisherUsername = "publisher_username"
-        case organizationName = "organization_name", attribution, tags, language
-        case importCount = "import_count", canDelete = "can_delete"
-        case createdAt = "created_at", updatedAt = "updated_at"
-    }
-
     /// Every shown field, `null` included.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(description, forKey: .description)
-        try container.encode(markdown, forKey: .markdown)
-        try container.encode(publicationLevel.rawValue, forKey: .publicationLevel)
-        try container.encode(publisherUsername, forKey: .publisherUsername)
-        try container.encode(organizationName, forKey: .organizationName)
-        try container.encode(attribution, forKey: .attribution)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(language, forKey: .language)
-        try container.encode(importCount, forKey: .importCount)
-        try container.encode(canDelete, forKey: .canDelete)
-        try container.encode(ISOTimestamp.string(from: createdAt), forKey: .createdAt)
-        try container.encode(ISOTimestamp.string(from: updatedAt), forKey: .updatedAt)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", id)
+            json.field("name", name)
+            json.field("description", description)
+            json.field("markdown", markdown)
+            json.field("publication_level", publicationLevel.rawValue)
+            json.field("publisher_username", publisherUsername)
+            json.field("organization_name", organizationName)
+            json.key("attribution")
+            json.raw(attribution)
+            json.field("tags", tags)
+            json.field("language", language)
+            json.field("import_count", importCount)
+            json.field("can_delete", canDelete)
+            json.field("created_at", createdAt)
+            json.field("updated_at", updatedAt)
+        }
     }
 
     /// A text column constrained by the schema to the raw values of `Value`.

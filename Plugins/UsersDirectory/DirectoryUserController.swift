@@ -39,7 +39,7 @@ struct DirectoryUserController<Context: PluginRequestContext>: Sendable {
         guard let found = try await repository.find(id: id, organisationID: organisation),
               engine.decide(.user(user), .userRetrieve, .user(found.facts)).isAllowed
         else { throw APIError.notFound }
-        return try .json(found.record)
+        return .json(found.record)
     }
 
     /// The caller and the key's organisation, once `user.list` allows reading the directory:

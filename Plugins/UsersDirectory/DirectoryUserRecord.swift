@@ -5,7 +5,7 @@ import Postgres
 /// One user as the directory shows it: `id`, `username`, `email`, `first_name`, `last_name`,
 /// `is_active`, and `role` — the user's role in the key's organisation (`admin`, `creator`,
 /// `viewer`), or `owner` for the organisation's owner without a membership.
-struct DirectoryUserRecord: Sendable, Encodable {
+struct DirectoryUserRecord: Sendable, JSONWritable {
     var id: Int64
     var username: String
     var email: String
@@ -42,19 +42,16 @@ struct DirectoryUserRecord: Sendable, Encodable {
         role = try row.decode(String?.self, at: first + 6)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, username, email, firstName = "first_name", lastName = "last_name", isActive = "is_active", role
-    }
-
     /// Every field, `null` included.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(username, forKey: .username)
-        try container.encode(email, forKey: .email)
-        try container.encode(firstName, forKey: .firstName)
-        try container.encode(lastName, forKey: .lastName)
-        try container.encode(isActive, forKey: .isActive)
-        try container.encode(role, forKey: .role)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", id)
+            json.field("username", username)
+            json.field("email", email)
+            json.field("first_name", firstName)
+            json.field("last_name", lastName)
+            json.field("is_active", isActive)
+            json.field("role", role)
+        }
     }
 }

@@ -22,10 +22,13 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     /// The JSON body.
-    public var body: String {
-        var json = #"{"detail":"# + JSONString.quoted(detail)
-        if let code { json += #","code":"# + JSONString.quoted(code) }
-        return json + "}"
+    public var body: ByteBuffer {
+        var json = JSONWriter(capacity: 64)
+        json.object { json in
+            json.field("detail", detail)
+            if let code { json.field("code", code) }
+        }
+        return json.buffer
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -36,7 +39,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public func response() -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 }
 

@@ -5,26 +5,25 @@ import Postgres
 /// the request has `?limit=` or `?offset=`.
 public enum ListResponse {
     /// The envelope of a paged list.
-    struct Page<Item: Encodable>: Encodable {
+    struct Page<Item: JSONWritable>: JSONWritable {
         var count: Int
         var next: String?
         var previous: String?
         var results: [Item]
 
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(count, forKey: .count)
-            try container.encode(next, forKey: .next)
-            try container.encode(previous, forKey: .previous)
-            try container.encode(results, forKey: .results)
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                json.field("count", count)
+                json.field("next", next)
+                json.field("previous", previous)
+                json.field("results", results)
+            }
         }
-
-        enum CodingKeys: String, CodingKey { case count, next, previous, results }
     }
 
     /// Runs `base` (a `SELECT` without `ORDER BY`) ordered by `orderBy`, paged if asked, and
     /// encodes each row with `decode`, which reads the row's columns from the given index on.
-    public static func respond<Item: Encodable>(
+    public static func respond<Item: JSONWritable>(
         to request: Request,
         base: PGQuery,
         orderBy: PGQuery,
@@ -33,12 +32,12 @@ public enum ListResponse {
     ) async throws -> Response {
         guard let page = try PageRequest(StrictQuery(request)) else {
             let rows = try await pool.query("\(base) ORDER BY \(orderBy)")
-            return try .json(rows.map { try decode($0, 0) })
+            return .json(try rows.map { try decode($0, 0) })
         }
         let rows = try await pool.query(page.query(base, orderBy: orderBy))
         let count = try rows.first.map { try $0.decode(Int.self, at: 0) } ?? 0
         let items = try rows.filter { $0.text(at: 1) != nil }.map { try decode($0, 2) }
         let (next, previous) = page.links(count: count, request: request)
-        return try .json(Page(count: count, next: next, previous: previous, results: items))
+        return .json(Page(count: count, next: next, previous: previous, results: items))
     }
 }

@@ -1,4 +1,5 @@
 import Policy
+import TestSupport
 import Testing
 
 @Suite("Actions, capabilities and membership tables")

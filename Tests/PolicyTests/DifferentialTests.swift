@@ -1,4 +1,5 @@
 import Policy
+import TestSupport
 import Testing
 
 /// The engine against ``ReferencePolicy`` on random worlds: every built-in action, every fitting

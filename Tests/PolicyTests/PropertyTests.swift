@@ -1,4 +1,5 @@
 import Policy
+import TestSupport
 import Testing
 
 /// Seeded, reproducible properties on random worlds (≥ 100,000 cases per run in total).

@@ -1,4 +1,5 @@
 import Policy
+import TestSupport
 
 /// One random question on a random world: who asks, what, about which resource.
 struct RandomCase {

@@ -1,4 +1,5 @@
 import Policy
+import TestSupport
 
 /// A random, internally consistent world of users, organisations, teams and resources.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Testing
+import TestSupport
 
 /// SPEC §4 Datasets, read side: visibility for every kind of dataset, retrieve, tag counts,
 /// filters, ordering, fields, and list == per-object decisions, end to end.
@@ -259,7 +260,7 @@ import Testing
     @Test(arguments: [1, 2, 3] as [UInt64])
     func listEqualsPerObjectDecisions(seed: UInt64) async throws {
         try await ServerWorld.with { world in
-            var random = SeededRandom(seed: seed)
+            var random = SplitMix64(seed: seed)
             let roles = ["admin", "creator", "viewer"]
             var users: [Int64] = []
             for index in 0..<6 { users.append(try await world.user("u\(index)")) }

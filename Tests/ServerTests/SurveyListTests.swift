@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Testing
+import TestSupport
 
 /// Paging, metrics, and list == per-object decisions on a random world.
 @Suite struct SurveyListTests {
@@ -61,7 +62,7 @@ import Testing
     @Test(arguments: [1, 2, 3] as [UInt64])
     func listEqualsPerObjectDecisions(seed: UInt64) async throws {
         try await ServerWorld.with { world in
-            var random = SeededRandom(seed: seed)
+            var random = SplitMix64(seed: seed)
             let roles = ["admin", "creator", "viewer"]
             var users: [Int64] = []
             for index in 0..<8 { users.append(try await world.user("u\(index)")) }
@@ -107,24 +108,5 @@ import Testing
                 #expect(listedSomething)
             }
         }
-    }
-}
-
-/// SplitMix64: a small seeded generator, so a failing world can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func chance(_ probability: Double) -> Bool {
-        Double.random(in: 0..<1, using: &self) < probability
     }
 }

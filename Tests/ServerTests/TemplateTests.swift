@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Policy
 import Testing
+import TestSupport
 
 /// SPEC §4 Question-group templates, end to end: visibility, filters, ordering, fields.
 @Suite struct TemplateTests {
@@ -315,7 +316,7 @@ import Testing
     @Test(arguments: [1, 2, 3] as [UInt64])
     func listEqualsPerObjectDecisions(seed: UInt64) async throws {
         try await ServerWorld.with { world in
-            var random = SeededRandom(seed: seed)
+            var random = SplitMix64(seed: seed)
             var users: [Int64] = []
             for index in 0..<6 { users.append(try await world.user("u\(index)")) }
             var organisations: [Int64] = []

@@ -1,0 +1,7 @@
+import Policy
+import TestSupport
+
+extension SplitMix64 {
+    /// A random subset of `Capabilities.all`.
+    mutating func capabilities() -> Capabilities { Capabilities(rawValue: UInt8.random(in: 0...31, using: &self)) }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import NIOCore
+import PluginKit
+import Testing
+import TestSupport
+
+@Suite struct JSONWriterTests {
+    private func text(_ body: (inout JSONWriter) -> Void) -> String {
+        var json = JSONWriter()
+        body(&json)
+        return String(buffer: json.buffer)
+    }
+
+    @Test func membersKeepTheirOrderAndNullsAreWritten() {
+        let out = text { json in
+            json.object { json in
+                json.field("z", 1)
+                json.field("a", Int64?.none)
+                json.field("m", [true, false])
+                json.field("nested", [["x"], []])
+                json.key("raw")
+                json.raw(#"{"k": [1, 2.5]}"#)
+                json.field("empty", [String]())
+            }
+        }
+        #expect(out == #"{"z":1,"a":null,"m":[true,false],"nested":[["x"],[]],"raw":{"k": [1, 2.5]},"empty":[]}"#)
+    }
+
+    @Test func stringsAreEscaped() {
+        let out = text { $0.string("a\"b\\c\nd\r\te\u{01}\u{1F}f\u{2028}g\u{2029}h\u{E2}é🙂") }
+        #expect(out == #""a\"b\\c\nd\r\te\u0001\u001ff\u2028g\u2029h\#u{E2}é🙂""#)
+    }
+
+    @Test(arguments: 0..<200) func anyStringRoundTripsThroughAJSONParser(seed: Int) throws {
+        var generator = SplitMix64(seed: UInt64(seed))
+        let pool: [Unicode.Scalar] = ["\"", "\\", "/", "\n", "\u{0}", "\u{7F}", "a", " ", "é", "\u{2028}", "\u{2029}", "\u{E2}", "🙂", "\u{FFFF}"]
+        var value = ""
+        for _ in 0..<Int.random(in: 0...40, using: &generator) {
+            value.unicodeScalars.append(pool.randomElement(using: &generator)!)
+        }
+        let out = text { json in json.array([value]) }
+        let parsed = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String]
+        #expect(parsed == [value])
+    }
+}
