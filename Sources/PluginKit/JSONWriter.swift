@@ -10,7 +10,7 @@ public protocol JSONWritable {
     func write(to json: inout JSONWriter)
 }
 
-/// Writes one JSON document into a `ByteBuffer`.
+/// Writes one JSON document into a byte array (a single copy into a `ByteBuffer` at the end).
 ///
 /// ```swift
 /// var json = JSONWriter()
@@ -18,35 +18,38 @@ public protocol JSONWritable {
 ///     json.field("id", 17)
 ///     json.field("tags", ["a", "b"])
 /// }
-/// let body = json.buffer   // {"id":17,"tags":["a","b"]}
+/// json.buffer   // {"id":17,"tags":["a","b"]}
 /// ```
 public struct JSONWriter {
     /// The document so far.
-    public private(set) var buffer: ByteBuffer
+    public private(set) var bytes: [UInt8] = []
     /// Whether the next member of the open object or array needs a comma before it.
     private var needsComma = false
 
-    public init(capacity: Int = 256) {
-        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+    public init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
     }
+
+    /// The document as a buffer for a response body.
+    public var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
 
     /// An object whose members `members` writes with ``field(_:_:)``.
     public mutating func object(_ members: (inout JSONWriter) throws -> Void) rethrows {
         separate()
-        buffer.writeInteger(UInt8(ascii: "{"))
+        bytes.append(UInt8(ascii: "{"))
         needsComma = false
         try members(&self)
-        buffer.writeInteger(UInt8(ascii: "}"))
+        bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     /// An array of `elements`.
     public mutating func array<Elements: Sequence>(_ elements: Elements) where Elements.Element: JSONWritable {
         separate()
-        buffer.writeInteger(UInt8(ascii: "["))
+        bytes.append(UInt8(ascii: "["))
         needsComma = false
         for element in elements { element.write(to: &self) }
-        buffer.writeInteger(UInt8(ascii: "]"))
+        bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -59,85 +62,91 @@ public struct JSONWriter {
     /// The name of the next member of the open object; write its value next.
     public mutating func key(_ name: StaticString) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeStaticString(name)
-        buffer.writeStaticString("\":")
+        bytes.append(UInt8(ascii: "\""))
+        append(name)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     /// A string, escaped as RFC 8259 requires (plus U+2028/U+2029, for embedding in scripts).
     public mutating func string(_ text: String) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "\""))
-        var plain = text.utf8.startIndex
-        var index = plain
-        let utf8 = text.utf8
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            let escape = Self.escape(byte, at: index, in: utf8)
-            if let escape {
-                buffer.writeBytes(utf8[plain..<index])
-                buffer.writeString(escape.text)
-                index = utf8.index(index, offsetBy: escape.length)
-                plain = index
-            } else {
-                index = utf8.index(after: index)
-            }
-        }
-        buffer.writeBytes(utf8[plain..<index])
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { appendEscaped($0) }
+        bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
     /// A value that is already JSON text, e.g. a `jsonb` column as PostgreSQL prints it.
     public mutating func raw(_ json: String) {
         separate()
-        buffer.writeString(json)
+        bytes.append(contentsOf: json.utf8)
         needsComma = true
     }
 
     /// Literal tokens: numbers, `true`, `false`, `null`.
     mutating func token(_ text: String) {
         separate()
-        buffer.writeString(text)
+        bytes.append(contentsOf: text.utf8)
         needsComma = true
     }
 
     mutating func token(_ text: StaticString) {
         separate()
-        buffer.writeStaticString(text)
+        append(text)
         needsComma = true
     }
 
+    private mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     private mutating func separate() {
-        if needsComma { buffer.writeInteger(UInt8(ascii: ",")) }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// Appends `utf8`, copying runs that need no escaping in one go.
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var plain = 0
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2,
+                  let escape = Self.escape(utf8, at: index)
+            else {
+                index += 1
+                continue
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plain..<index]))
+            bytes.append(contentsOf: escape.text.utf8)
+            index += escape.length
+            plain = index
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plain..<index]))
     }
 
     /// The escape for the character starting at `index`, and how many bytes it replaces; `nil`
     /// when it goes out as is.
-    private static func escape(_ byte: UInt8, at index: String.UTF8View.Index, in utf8: String.UTF8View) -> (text: String, length: Int)? {
-        switch byte {
+    private static func escape(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (text: String, length: Int)? {
+        switch utf8[index] {
         case UInt8(ascii: "\""): return ("\\\"", 1)
         case UInt8(ascii: "\\"): return ("\\\\", 1)
         case UInt8(ascii: "\n"): return ("\\n", 1)
         case UInt8(ascii: "\r"): return ("\\r", 1)
         case UInt8(ascii: "\t"): return ("\\t", 1)
-        case 0..<0x20:
+        case let byte where byte < 0x20:
             let hex = String(byte, radix: 16)
             return ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex, 1)
-        case 0xE2:
+        default:
             // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-            var next = utf8.index(after: index)
-            guard next != utf8.endIndex, utf8[next] == 0x80 else { return nil }
-            next = utf8.index(after: next)
-            guard next != utf8.endIndex else { return nil }
-            switch utf8[next] {
+            guard index + 2 < utf8.count, utf8[index] == 0xE2, utf8[index + 1] == 0x80 else { return nil }
+            switch utf8[index + 2] {
             case 0xA8: return ("\\u2028", 3)
             case 0xA9: return ("\\u2029", 3)
             default: return nil
             }
-        default:
-            return nil
         }
     }
 }
