@@ -1,0 +1,57 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+/// `latchkey serve` as a process: on SIGTERM a request in flight still gets its answer, then
+/// the process exits cleanly.
+@Suite struct GracefulShutdownTests {
+    @Test func sigtermLetsTheRequestInFlightFinish() async throws {
+        try await TestDatabase.withFresh { configuration in
+            let port = try LoopbackHTTP.freePort()
+            let env = [
+                "DATABASE_URL": TestDatabase.url(for: configuration),
+                "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path,
+                "LATCHKEY_THROTTLE": "off",
+            ]
+            #expect(try CommandRunner.run("latchkey", ["migrate"], environment: env).status == 0)
+            let pool = PGPool(configuration: configuration)
+            try await pool.execute("INSERT INTO users (username, email, tier) VALUES ('alice', 'alice@example.com', 'pro')")
+            let key = try CommandRunner.run("latchkey", ["keys", "issue", "--user", "alice", "--name", "t"], environment: env).lines.last ?? ""
+            #expect(key.hasPrefix("ct_live_"))
+
+            let server = try CommandRunner.start("latchkey", ["serve", "--port", String(port)], environment: env)
+            var ready = false
+            for _ in 0..<100 where !ready {
+                ready = (try? await LoopbackHTTP.send(port: port, "/api/health"))?.status == 200
+                if !ready { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(ready)
+
+            // Hold a lock the survey list needs, so its request stays in flight.
+            try await pool.withConnection { connection in
+                try await connection.run(script: "BEGIN; LOCK TABLE surveys IN ACCESS EXCLUSIVE MODE")
+                let inFlight = Task { try await LoopbackHTTP.send(port: port, "/api/surveys/", headers: ["Authorization": "Bearer \(key)"]) }
+                var waiting = false
+                for _ in 0..<100 where !waiting {
+                    waiting = try await pool.query("""
+                        SELECT count(*) FROM pg_stat_activity
+                        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM surveys%'
+                        """)[0].decode(Int.self, at: 0) > 0
+                    if !waiting { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(waiting)
+                server.signal(SIGTERM)
+                try await Task.sleep(for: .milliseconds(300))
+                try await connection.run(script: "COMMIT")
+                let reply = try await inFlight.value
+                #expect(reply.status == 200)
+                #expect(reply.body == "[]")
+            }
+            let exit = server.wait()
+            #expect(exit.status == 0, "\(exit.stderr)")
+            #expect((try? await LoopbackHTTP.send(port: port, "/api/health")) == nil)
+            await pool.close()
+        }
+    }
+}
