@@ -16,4 +16,8 @@ public struct DatasetsPlugin: ResourcePlugin {
         DatasetController<Context>(repository: DatasetRepository(pool: dependencies.pool), engine: dependencies.engine)
             .register(on: routes)
     }
+
+    public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
+        [DatasetResolver(pool: dependencies.pool)]
+    }
 }

@@ -16,4 +16,8 @@ public struct SurveysPlugin: ResourcePlugin {
         SurveyController<Context>(repository: SurveyRepository(pool: dependencies.pool), engine: dependencies.engine)
             .register(on: routes)
     }
+
+    public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
+        [SurveyResolver(pool: dependencies.pool)]
+    }
 }

@@ -16,4 +16,8 @@ public struct TemplatesPlugin: ResourcePlugin {
         TemplateController<Context>(repository: TemplateRepository(pool: dependencies.pool), engine: dependencies.engine)
             .register(on: routes)
     }
+
+    public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
+        [TemplateResolver(pool: dependencies.pool)]
+    }
 }

@@ -46,4 +46,20 @@ struct DirectoryUserRepository: Sendable {
         let organisations = try row.decode([Int64].self, at: 7)
         return (record, DirectoryUserFacts(userID: record.id, organisationIDs: IDSet(organisations), isActive: record.isActive))
     }
+
+    /// The policy facts of each user in `ids` that exists (every organisation they belong to).
+    func facts(ids: [Int64]) async throws -> [Int64: DirectoryUserFacts] {
+        let rows = try await pool.query("""
+            SELECT u.id, u.is_active,
+                   ARRAY(SELECT lk_m.organisation_id FROM organisation_memberships lk_m WHERE lk_m.user_id = u.id
+                         UNION SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id)
+            FROM users u WHERE u.id = ANY(\(ids))
+            """)
+        var found: [Int64: DirectoryUserFacts] = [:]
+        for row in rows {
+            let id = try row.decode(Int64.self, at: 0)
+            found[id] = DirectoryUserFacts(userID: id, organisationIDs: IDSet(try row.decode([Int64].self, at: 2)), isActive: try row.decode(Bool.self, at: 1))
+        }
+        return found
+    }
 }

@@ -18,4 +18,8 @@ public struct UsersDirectoryPlugin: ResourcePlugin {
         DirectoryUserController<Context>(repository: DirectoryUserRepository(pool: dependencies.pool), engine: dependencies.engine)
             .register(on: routes)
     }
+
+    public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
+        [DirectoryUserResolver(repository: DirectoryUserRepository(pool: dependencies.pool))]
+    }
 }

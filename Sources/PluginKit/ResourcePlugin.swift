@@ -22,8 +22,13 @@ public protocol ResourcePlugin: Sendable {
     /// Called once while the router is built, after authentication middleware has been added:
     /// every handler sees the caller in `context.caller`. Must not start tasks or do I/O.
     func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies)
+
+    /// The resolvers through which the decision API learns this plugin's objects (default: none).
+    func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver]
 }
 
 extension ResourcePlugin {
     public var migrationsFolder: String { name }
+
+    public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] { [] }
 }

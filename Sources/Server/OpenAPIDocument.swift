@@ -12,7 +12,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Latchkey API",
     "version": "1.0.0",
-    "description": "API-key vault and resource API. Authenticate with `Authorization: Bearer ct_live_…`. Every error is JSON `{\"detail\": …}` (with `code` when there is one). Every path also answers `HEAD` where it answers `GET`, `OPTIONS` with 204 and `Allow`, and any other method with 405 and `Allow`."
+    "description": "API-key vault and resource API. Authenticate with `Authorization: Bearer ct_live_…`. Every error is JSON `{\"detail\": …}` (with `code` when there is one). Every path also answers `HEAD` where it answers `GET`, `OPTIONS` with 204 and `Allow`, and any other method with 405 and `Allow`. Backend services call the decision API (`/v1/`, `/access/v1/`) with `Authorization: Bearer ct_svc_…`."
   },
   "servers": [
     {
@@ -39,6 +39,10 @@ enum OpenAPIDocument {
     {
       "name": "user",
       "description": "The directory of the key's organisation."
+    },
+    {
+      "name": "decisions",
+      "description": "The decision API for backend services: key verification and AuthZEN 1.0 evaluations. Requires a service credential (`ct_svc_…`); a user's key is refused."
     }
   ],
   "security": [
@@ -845,6 +849,188 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/keys/verify": {
+      "post": {
+        "tags": [
+          "decisions"
+        ],
+        "summary": "Verify an API key",
+        "operationId": "verifyKey",
+        "description": "Always 200 for a well-formed request; `code` says what the key is. `key`, `user` and `organisation` are shown whenever the key exists (also when revoked or expired), `null` for MALFORMED and NOT_FOUND.",
+        "security": [
+          {
+            "serviceCredential": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KeyVerifyRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The verification result.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/KeyVerification"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/ServiceUnauthorized"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/access/v1/evaluation": {
+      "post": {
+        "tags": [
+          "decisions"
+        ],
+        "summary": "AuthZEN access evaluation",
+        "operationId": "evaluation",
+        "description": "One decision by the policy engine that serves the resource API. Subjects: `{\"type\":\"api_key\",\"id\":\"ct_live_…\"}` or `{\"type\":\"user\",\"id\":\"42\"}` (a user acts with every capability but `superuser`). Actions are `<resource>.<verb>`; list actions ignore `resource.id`, others need it. A missing object is `decision: false` with `DENY_NOT_FOUND`.",
+        "security": [
+          {
+            "serviceCredential": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EvaluationRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The decision.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Evaluation"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/ServiceUnauthorized"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/access/v1/evaluations": {
+      "post": {
+        "tags": [
+          "decisions"
+        ],
+        "summary": "AuthZEN batch evaluation",
+        "operationId": "evaluations",
+        "description": "Up to 1,000 evaluations; top-level `subject`, `action`, `resource` and `context` are defaults each item may override. Results keep request order. `options.evaluations_semantic`: `execute_all` (default), `deny_on_first_deny`, `permit_on_first_permit`.",
+        "security": [
+          {
+            "serviceCredential": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EvaluationsRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The decisions, in order.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Evaluations"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/ServiceUnauthorized"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/.well-known/authzen-configuration": {
+      "get": {
+        "tags": [
+          "public"
+        ],
+        "summary": "AuthZEN metadata",
+        "operationId": "authzenConfiguration",
+        "description": "The policy decision point and its endpoints. The base URL is `LATCHKEY_PUBLIC_URL` when set.",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The metadata.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuthZENConfiguration"
+                }
+              }
+            }
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -854,6 +1040,12 @@ enum OpenAPIDocument {
         "scheme": "bearer",
         "bearerFormat": "ct_live_ API key",
         "description": "`Authorization: Bearer ct_live_…`. A bad, revoked or expired key is 401; a free-tier key is 403."
+      },
+      "serviceCredential": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "ct_svc_ service credential",
+        "description": "`Authorization: Bearer ct_svc_…` from `latchkey services issue`. Anything else is 401."
       }
     },
     "parameters": {
@@ -985,6 +1177,26 @@ enum OpenAPIDocument {
         "headers": {
           "Retry-After": {
             "$ref": "#/components/headers/Retry-After"
+          }
+        }
+      },
+      "BadBody": {
+        "description": "The body is not what the endpoint takes (the detail names the field), or is too large (413).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "ServiceUnauthorized": {
+        "description": "No valid service credential.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
           }
         }
       }
@@ -1517,6 +1729,331 @@ enum OpenAPIDocument {
             "items": {
               "$ref": "#/components/schemas/DirectoryUser"
             }
+          }
+        }
+      },
+      "KeyVerifyRequest": {
+        "type": "object",
+        "required": [
+          "key"
+        ],
+        "properties": {
+          "key": {
+            "type": "string",
+            "description": "The raw key, e.g. `ct_live_…`."
+          }
+        }
+      },
+      "KeyVerification": {
+        "type": "object",
+        "required": [
+          "valid",
+          "code",
+          "key",
+          "user",
+          "organisation"
+        ],
+        "properties": {
+          "valid": {
+            "type": "boolean"
+          },
+          "code": {
+            "type": "string",
+            "enum": [
+              "VALID",
+              "MALFORMED",
+              "NOT_FOUND",
+              "REVOKED",
+              "EXPIRED",
+              "TIER_NO_API_ACCESS",
+              "USER_INACTIVE"
+            ]
+          },
+          "key": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/VerifiedKeyInfo"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "user": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/VerifiedKeyUser"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "organisation": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/VerifiedKeyOrganisation"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        }
+      },
+      "VerifiedKeyInfo": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string",
+            "format": "uuid"
+          },
+          "name": {
+            "type": "string"
+          },
+          "prefix": {
+            "type": "string"
+          },
+          "capabilities": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "view",
+                "add",
+                "edit",
+                "delete",
+                "superuser"
+              ]
+            }
+          },
+          "expires_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          }
+        }
+      },
+      "VerifiedKeyUser": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "username": {
+            "type": "string"
+          },
+          "tier": {
+            "type": "string",
+            "enum": [
+              "free",
+              "pro",
+              "team",
+              "organisation",
+              "enterprise"
+            ]
+          }
+        }
+      },
+      "VerifiedKeyOrganisation": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "slug": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          }
+        }
+      },
+      "AuthZENSubject": {
+        "type": "object",
+        "required": [
+          "type",
+          "id"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "enum": [
+              "api_key",
+              "user"
+            ]
+          },
+          "id": {
+            "type": "string"
+          }
+        }
+      },
+      "AuthZENAction": {
+        "type": "object",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "examples": [
+              "survey.retrieve"
+            ]
+          }
+        }
+      },
+      "AuthZENResource": {
+        "type": "object",
+        "required": [
+          "type"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "examples": [
+              "survey"
+            ]
+          },
+          "id": {
+            "type": "string"
+          }
+        }
+      },
+      "EvaluationRequest": {
+        "type": "object",
+        "required": [
+          "subject",
+          "action",
+          "resource"
+        ],
+        "properties": {
+          "subject": {
+            "$ref": "#/components/schemas/AuthZENSubject"
+          },
+          "action": {
+            "$ref": "#/components/schemas/AuthZENAction"
+          },
+          "resource": {
+            "$ref": "#/components/schemas/AuthZENResource"
+          },
+          "context": {
+            "type": "object"
+          }
+        }
+      },
+      "EvaluationsRequest": {
+        "type": "object",
+        "properties": {
+          "subject": {
+            "$ref": "#/components/schemas/AuthZENSubject"
+          },
+          "action": {
+            "$ref": "#/components/schemas/AuthZENAction"
+          },
+          "resource": {
+            "$ref": "#/components/schemas/AuthZENResource"
+          },
+          "context": {
+            "type": "object"
+          },
+          "evaluations": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "type": "object",
+              "properties": {
+                "subject": {
+                  "$ref": "#/components/schemas/AuthZENSubject"
+                },
+                "action": {
+                  "$ref": "#/components/schemas/AuthZENAction"
+                },
+                "resource": {
+                  "$ref": "#/components/schemas/AuthZENResource"
+                },
+                "context": {
+                  "type": "object"
+                }
+              }
+            }
+          },
+          "options": {
+            "type": "object",
+            "properties": {
+              "evaluations_semantic": {
+                "type": "string",
+                "enum": [
+                  "execute_all",
+                  "deny_on_first_deny",
+                  "permit_on_first_permit"
+                ]
+              }
+            }
+          }
+        }
+      },
+      "Evaluation": {
+        "type": "object",
+        "required": [
+          "decision",
+          "context"
+        ],
+        "properties": {
+          "decision": {
+            "type": "boolean"
+          },
+          "context": {
+            "type": "object",
+            "required": [
+              "code",
+              "reasons"
+            ],
+            "properties": {
+              "code": {
+                "type": "string",
+                "examples": [
+                  "ALLOW_OWNER",
+                  "DENY_NOT_MEMBER",
+                  "DENY_NOT_FOUND"
+                ]
+              },
+              "reasons": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      },
+      "Evaluations": {
+        "type": "object",
+        "required": [
+          "evaluations"
+        ],
+        "properties": {
+          "evaluations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Evaluation"
+            }
+          }
+        }
+      },
+      "AuthZENConfiguration": {
+        "type": "object",
+        "properties": {
+          "policy_decision_point": {
+            "type": "string"
+          },
+          "access_evaluation_endpoint": {
+            "type": "string"
+          },
+          "access_evaluations_endpoint": {
+            "type": "string"
           }
         }
       }

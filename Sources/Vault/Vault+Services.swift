@@ -38,6 +38,8 @@ extension Vault {
     /// The active service credential a presented `ct_svc_` string belongs to, or nil.
     public func verifyServiceCredential(_ presented: String) async throws -> ServiceCredential? {
         guard let parsed = try? KeyFormat.parse(presented, as: .service) else { return nil }
+        if let cached = serviceCache.lookup(parsed.digest) { return cached }
+        let generation = serviceCache.generation
         let rows = try await pool.query("""
             SELECT id, name, prefix, revoked_at FROM service_credentials WHERE hash = \(Data(parsed.digest.bytes))
             """)
@@ -45,7 +47,9 @@ extension Vault {
         let credential = ServiceCredential(
             id: try row.decode(UUID.self, at: 0), name: try row.decode(String.self, at: 1),
             prefix: try row.decode(String.self, at: 2), revokedAt: try row.decode(Date?.self, at: 3))
-        return credential.revokedAt == nil ? credential : nil
+        guard credential.revokedAt == nil else { return nil }
+        serviceCache.store(credential, for: parsed.digest, readAt: generation)
+        return credential
     }
 
     /// Revokes a service credential; idempotent.
@@ -56,8 +60,9 @@ extension Vault {
             if alreadyRevoked { return false }
             try await connection.execute("UPDATE service_credentials SET revoked_at = now(), updated_at = now() WHERE id = \(id)")
             try await AuditLog.record("service.revoked", actor: nil, target: id.uuidString, on: connection)
+            try await Self.notify(.all, on: connection)
             return true
         }
-        _ = changed
+        if changed { flushCache() }
     }
 }

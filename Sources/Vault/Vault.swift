@@ -12,6 +12,7 @@ public final class Vault: Sendable {
     public let pool: PGPool
     public let engine: PolicyEngine
     let cache: VerificationCache
+    let serviceCache: ServiceCredentialCache
     let passwordHasher: PasswordHasher
     let logger: Logger
 
@@ -29,6 +30,7 @@ public final class Vault: Sendable {
         self.pool = pool
         self.engine = engine
         self.cache = VerificationCache(capacity: cacheCapacity, ttl: min(cacheTTL, .seconds(60)))
+        self.serviceCache = ServiceCredentialCache(ttl: min(cacheTTL, .seconds(60)))
         self.passwordHasher = passwordHasher
         self.logger = logger
     }
@@ -91,7 +93,16 @@ public final class Vault: Sendable {
     }
 
     /// Forgets every cached key (for tests and operators).
-    public func flushCache() { cache.evictAll() }
+    public func flushCache() {
+        cache.evictAll()
+        serviceCache.evictAll()
+    }
+
+    /// A user as the policy engine sees them, with all their memberships, and whether they are
+    /// active; `nil` when no user has this id. Key capabilities are the default (`view`).
+    public func principal(userID: Int64) async throws -> (UserPrincipal, isActive: Bool)? {
+        try await pool.withConnection { try await PrincipalLoader.principal(userID: userID, on: $0) }
+    }
 
     /// Sends the change notice inside the current transaction.
     static func notify(_ notice: KeyChangeNotice, on connection: PGConnection) async throws {

@@ -20,11 +20,11 @@ public struct VaultInvalidator: Service {
             for await event in listener.events {
                 switch event {
                 case .connected:
-                    vault.cache.evictAll()
+                    vault.flushCache()
                 case .notification(let notification):
                     switch KeyChangeNotice(payload: notification.payload) {
                     case .user(let id): vault.cache.evict(userID: id)
-                    case .all, nil: vault.cache.evictAll()
+                    case .all, nil: vault.flushCache()
                     }
                 }
             }

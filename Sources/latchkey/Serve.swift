@@ -28,7 +28,9 @@ struct Serve: AsyncParsableCommand {
         }
         let settings = ServerSettings(
             host: host ?? environment["LATCHKEY_HOST"] ?? "127.0.0.1",
-            port: port ?? environment["LATCHKEY_PORT"].flatMap(Int.init) ?? 8080
+            port: port ?? environment["LATCHKEY_PORT"].flatMap(Int.init) ?? 8080,
+            logDecisions: environment["LATCHKEY_DECISION_LOG"].map { !["off", "false", "0", "no"].contains($0.lowercased()) } ?? true,
+            publicURL: environment["LATCHKEY_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         )
         let app = buildApplication(settings: settings, pool: pool, plugins: registeredPlugins, logger: logger)
         try await app.runService()

@@ -17,6 +17,8 @@ import Vault
 struct ServerWorld: Sendable {
     let pool: PGPool
     let dependencies: PluginDependencies
+    /// A service credential for the decision API (see ``DecisionAgreement``).
+    var service: String?
 
     init(pool: PGPool) {
         self.pool = pool
@@ -29,13 +31,23 @@ struct ServerWorld: Sendable {
 
     /// Runs `body` with a world on a fresh migrated database.
     static func with<Result: Sendable>(_ body: @Sendable (ServerWorld) async throws -> Result) async throws -> Result {
-        try await TestDatabase.withMigratedPool { pool in try await body(ServerWorld(pool: pool)) }
+        try await TestDatabase.withMigratedPool { pool in
+            var world = ServerWorld(pool: pool)
+            world.service = try await world.dependencies.vault.issueServiceCredential(name: "agreement").secret
+            return try await body(world)
+        }
     }
 
     /// Runs `body` with a client of the real router (no network).
-    func client<Result: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Result) async throws -> Result {
-        let app = Application(router: buildRouter(dependencies: dependencies, plugins: Self.plugins))
-        return try await app.test(.router, body)
+    ///
+    /// Every resource-API request `body` sends with a key is replayed as an AuthZEN evaluation
+    /// (see ``DecisionAgreement``), which must give the same answer.
+    func client<Result: Sendable>(
+        decisions: DecisionAPIOptions = DecisionAPIOptions(),
+        _ body: @Sendable (any TestClientProtocol) async throws -> Result
+    ) async throws -> Result {
+        let app = Application(router: buildRouter(dependencies: dependencies, plugins: Self.plugins, decisions: decisions))
+        return try await DecisionAgreement.$service.withValue(service) { try await app.test(.router, body) }
     }
 
     // MARK: Seeding
@@ -115,12 +127,16 @@ struct Reply: Sendable {
 }
 
 extension TestClientProtocol {
-    /// Sends a request, with `Authorization: Bearer <key>` when `key` is given.
-    func send(_ uri: String, method: HTTPRequest.Method = .get, key: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
+    /// Sends a request, with `Authorization: Bearer <key>` when `key` is given; checks that
+    /// the decision API agrees with the answer (``DecisionAgreement``).
+    func send(_ uri: String, method: HTTPRequest.Method = .get, key: String? = nil, headers: HTTPFields = [:], body: String? = nil) async throws -> Reply {
         var fields = headers
         if let key { fields[.authorization] = "Bearer \(key)" }
-        return try await execute(uri: uri, method: method, headers: fields) { response in
+        if body != nil, fields[.contentType] == nil { fields[.contentType] = "application/json" }
+        let reply = try await execute(uri: uri, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) }) { response in
             Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
         }
+        try await DecisionAgreement.check(reply, method: method, uri: uri, key: key, client: self)
+        return reply
     }
 }

@@ -1,0 +1,14 @@
+import Policy
+
+extension DecisionCode {
+    /// The resource named does not exist.
+    static let denyNotFound: DecisionCode = "DENY_NOT_FOUND"
+    /// The subject's API key is malformed, unknown or revoked, or its user inactive.
+    static let denyInvalidKey: DecisionCode = "DENY_INVALID_KEY"
+    /// The subject's API key has expired.
+    static let denyExpiredKey: DecisionCode = "DENY_EXPIRED_KEY"
+    /// The subject user does not exist or is inactive.
+    static let denyUnknownSubject: DecisionCode = "DENY_UNKNOWN_SUBJECT"
+    /// The subject type is neither `api_key` nor `user`.
+    static let denySubjectType: DecisionCode = "DENY_SUBJECT_TYPE"
+}

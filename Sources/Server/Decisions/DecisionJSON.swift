@@ -1,0 +1,95 @@
+import Foundation
+import PluginKit
+import Policy
+import Vault
+
+/// `POST /v1/keys/verify`: `{"valid","code","key","user","organisation"}` (SPEC §6). The key,
+/// user and organisation are shown whenever the key exists, so a service can tell whose key
+/// was revoked or expired; `null` for MALFORMED and NOT_FOUND.
+struct KeyVerificationJSON: JSONWritable {
+    var verification: KeyVerification
+
+    init(_ verification: KeyVerification) {
+        self.verification = verification
+    }
+
+    func write(to json: inout JSONWriter) {
+        let found = verification.found
+        json.object { json in
+            json.field("valid", verification.isValid)
+            json.field("code", verification.status.rawValue)
+            json.key("key")
+            if let key = found?.key {
+                json.object { json in
+                    json.field("id", key.id.uuidString.lowercased())
+                    json.field("name", key.name)
+                    json.field("prefix", key.prefix)
+                    json.field("capabilities", key.capabilities.names)
+                    json.field("expires_at", key.expiresAt)
+                }
+            } else {
+                json.raw("null")
+            }
+            json.key("user")
+            if let owner = found?.owner {
+                json.object { json in
+                    json.field("id", owner.id)
+                    json.field("username", owner.username)
+                    json.field("tier", owner.tier.rawValue)
+                }
+            } else {
+                json.raw("null")
+            }
+            json.key("organisation")
+            if let organisation = found?.organisation {
+                json.object { json in
+                    json.field("id", organisation.id)
+                    json.field("slug", organisation.slug)
+                    json.field("name", organisation.name)
+                }
+            } else {
+                json.raw("null")
+            }
+        }
+    }
+}
+
+/// One AuthZEN decision: `{"decision": bool, "context": {"code", "reasons"}}`.
+struct EvaluationJSON: JSONWritable {
+    var decision: Decision
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("decision", decision.isAllowed)
+            json.key("context")
+            json.object { json in
+                json.field("code", decision.code.rawValue)
+                json.field("reasons", decision.reasons)
+            }
+        }
+    }
+}
+
+/// A batch: `{"evaluations": [EvaluationJSON…]}`, in request order.
+struct EvaluationsJSON: JSONWritable {
+    var decisions: [Decision]
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("evaluations", decisions.map(EvaluationJSON.init(decision:)))
+        }
+    }
+}
+
+/// `GET /.well-known/authzen-configuration` (AuthZEN 1.0 metadata).
+struct ConfigurationJSON: JSONWritable {
+    var base: String
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("policy_decision_point", base)
+            json.field("access_evaluation_endpoint", base + "/access/v1/evaluation")
+            json.field("access_evaluations_endpoint", base + "/access/v1/evaluations")
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The resource API and the decision API must never disagree (SPEC §6).
+///
+/// Every resource-API request a server test sends with a key is replayed here as an AuthZEN
+/// evaluation for the same key, action and object: a 2xx must be `decision: true`; a 401, 403
+/// or 404 must be `false`, and a 403 carrying a decision code must carry the same code.
+enum DecisionAgreement {
+    /// The service credential of the current test client, set by `ServerWorld.client`.
+    @TaskLocal static var service: String?
+
+    /// The AuthZEN action and resource a resource-API request amounts to, or `nil` when it is
+    /// not a policy question (public endpoints, bad query parameters).
+    static func question(method: HTTPRequest.Method, uri: String) -> (action: String, type: String, id: String?)? {
+        guard method == .get || method == .head else { return nil }
+        let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
+        let segments = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+        guard segments.first == "api", segments.count >= 2 else { return nil }
+        let types = ["surveys": "survey", "datasets": "dataset", "question-group-templates": "template", "user": "user"]
+        guard let type = types[segments[1]] else { return nil }
+        switch segments.count {
+        case 2: return ("\(type).list", type, nil)
+        case 3 where type == "dataset" && segments[2] == "available-tags": return ("dataset.list", type, nil)
+        case 3: return ("\(type).retrieve", type, segments[2])
+        case 5 where type == "survey" && segments[3] == "metrics" && segments[4] == "responses": return ("survey.metrics", type, segments[2])
+        default: return nil
+        }
+    }
+
+    static func check(_ reply: Reply, method: HTTPRequest.Method, uri: String, key: String?, client: some TestClientProtocol) async throws {
+        guard let service, let key, [200, 401, 403, 404].contains(reply.status.code),
+              let question = question(method: method, uri: uri) else { return }
+        var resource: [String: Any] = ["type": question.type]
+        if let id = question.id { resource["id"] = id }
+        let request: [String: Any] = [
+            "subject": ["type": "api_key", "id": key], "action": ["name": question.action], "resource": resource,
+        ]
+        let body = try JSONSerialization.data(withJSONObject: request)
+        let evaluation = try await client.execute(
+            uri: "/access/v1/evaluation", method: .post,
+            headers: [.authorization: "Bearer \(service)", .contentType: "application/json"],
+            body: ByteBuffer(bytes: body)
+        ) { response in
+            Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
+        }
+        #expect(evaluation.status == .ok, "evaluation for \(method) \(uri): \(evaluation.text)")
+        let decision = evaluation.object["decision"] as? Bool
+        let code = (evaluation.object["context"] as? [String: Any])?["code"] as? String
+        let expected = reply.status.code < 300
+        #expect(decision == expected, "\(method) \(uri) answered \(reply.status.code) \(reply.text.prefix(120)); the decision API said \(evaluation.text)")
+        if reply.status == .forbidden, let resourceCode = reply.object["code"] as? String {
+            #expect(code == resourceCode, "\(method) \(uri): resource API \(resourceCode), decision API \(code ?? "none")")
+        }
+    }
+}
