@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# HTTP benchmark: one release-build server (throttling off) on a scratch database with 50 surveys
-# visible to the benchmark key; wrk measures req/s and p50/p99 for four requests.
+# HTTP benchmark: one release-build server (throttling and the decision log off) on a scratch
+# database with 50 surveys visible to the benchmark key; wrk measures req/s and p50/p99 for the
+# resource API and the decision API (single AuthZEN evaluations, 1,000-item batches, verify).
 #   deploy/bench.sh http [seconds]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -38,20 +39,24 @@ fixture="$(mktemp)"
 } >"$fixture"
 key="$("$bin" import "$fixture" | sed -E 's/.*"k":"(ct_live_[A-Za-z0-9]+)".*/\1/')"
 survey="$(psql "$url" -tAc "SELECT id FROM surveys WHERE slug = 'survey-1'")"
+service="$("$bin" services issue --name bench | tail -1)"
 rm -f "$fixture"
 
 port=18080
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-LATCHKEY_THROTTLE=off LATCHKEY_LOG_LEVEL=warning "$bin" serve --port "$port" &
+LATCHKEY_THROTTLE=off LATCHKEY_DECISION_LOG=off LATCHKEY_LOG_LEVEL=warning "$bin" serve --port "$port" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+scripts="$(mktemp -d)"
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$scripts"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.1; done
 count="$(curl -s -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/" | grep -o '"slug"' | wc -l)"
 echo "surveys visible to the benchmark key: $count"
 
 measure() {
     local label="$1"; shift
-    wrk -t2 -c32 -d"${seconds}s" --latency "$@" | awk -v label="$label" '
+    local c="${connections:-32}" t=2
+    [ "$c" -lt 2 ] && t=1
+    wrk -t"$t" -c"$c" -d"${seconds}s" --latency "$@" | awk -v label="$label" '
         /Requests\/sec/ { rps = $2 }
         /^ +50%/ { p50 = $2 }
         /^ +99%/ { p99 = $2 }
@@ -62,3 +67,20 @@ measure "GET /api/health" "http://127.0.0.1:$port/api/health"
 measure "GET /api/surveys/ (key, $count)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/"
 measure "GET /api/surveys/{id}/ (key)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/$survey/"
 measure "GET /api/surveys/ (invalid key)" -H "Authorization: Bearer ct_live_invalid" "http://127.0.0.1:$port/api/surveys/"
+
+# The decision API: POST bodies through wrk's Lua hook.
+post_script() {
+    printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[%s]]\n' "$2" >"$scripts/$1.lua"
+    printf '%s' "$scripts/$1.lua"
+}
+single='{"subject":{"type":"api_key","id":"'"$key"'"},"action":{"name":"survey.retrieve"},"resource":{"type":"survey","id":"'"$survey"'"}}'
+items="$(for i in $(seq 0 999); do [ "$i" -gt 0 ] && printf ','; printf '{"resource":{"type":"survey","id":"%d"}}' $(( (i % 60) + survey )); done)"
+batch='{"subject":{"type":"api_key","id":"'"$key"'"},"action":{"name":"survey.retrieve"},"evaluations":['"$items"']}'
+auth=(-H "Authorization: Bearer $service")
+decided="$(curl -s "${auth[@]}" -H 'Content-Type: application/json' -d "$batch" "http://127.0.0.1:$port/access/v1/evaluations" | grep -o '"decision":' | wc -l)"
+echo "decisions in one batch answer: $decided"
+measure "POST /access/v1/evaluation" -s "$(post_script single "$single")" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluation"
+measure "POST /v1/keys/verify" -s "$(post_script verify '{"key":"'"$key"'"}')" "${auth[@]}" "http://127.0.0.1:$port/v1/keys/verify"
+measure "POST /access/v1/evaluations (1000)" -s "$(post_script batch "$batch")" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluations"
+# One connection: the latency of a 1,000-item batch is the server's time plus loopback.
+connections=1 measure "  same, one connection" -s "$scripts/batch.lua" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluations"
