@@ -3,6 +3,7 @@ import Logging
 import PluginKit
 import Policy
 import Postgres
+import ServiceLifecycle
 import Vault
 
 /// Settings for the HTTP service.
@@ -49,15 +50,18 @@ public func buildApplication(
     let vault = Vault(pool: pool, engine: engine, logger: logger)
     let dependencies = PluginDependencies(pool: pool, vault: vault, engine: engine, logger: logger)
     let decisions = DecisionAPIOptions(log: DecisionLog(enabled: settings.logDecisions), publicURL: settings.publicURL)
+    var services: [any Service] = [
+        pool,
+        VaultInvalidator(vault: vault, configuration: pool.configuration, logger: logger),
+        UsageFlusher(vault: vault, logger: logger),
+    ]
+    if settings.logDecisions {
+        services.append(DecisionLogWriter(log: decisions.log, logger: Logger(label: "latchkey.decisions")))
+    }
     return Application(
         router: buildRouter(dependencies: dependencies, plugins: plugins, decisions: decisions),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
-        services: [
-            pool,
-            VaultInvalidator(vault: vault, configuration: pool.configuration, logger: logger),
-            UsageFlusher(vault: vault, logger: logger),
-            DecisionLogWriter(log: decisions.log, logger: Logger(label: "latchkey.decisions")),
-        ],
+        services: services,
         logger: logger
     )
 }
