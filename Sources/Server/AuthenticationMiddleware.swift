@@ -1,7 +1,6 @@
 import Hummingbird
 import Logging
 import PluginKit
-import Postgres
 import Vault
 
 /// Establishes the caller from the request's credentials (SPEC §3).
@@ -27,12 +26,8 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
             return .anonymous
         }
         guard values.count == 1, let presented = Self.bearerToken(values[0]) else { throw APIError.invalidKey }
-        let verification: KeyVerification
-        do {
-            verification = try await vault.verify(presented)
-        } catch let error as PGError {
-            throw error.isConnectionFailure || error.kind == .poolClosed ? APIError.unavailable : error
-        }
+        // A database outage propagates; `JSONErrorMiddleware` answers it with 503.
+        let verification = try await vault.verify(presented)
         switch verification.status {
         case .valid:
             guard let key = verification.found else { throw APIError.invalidKey }

@@ -1,6 +1,5 @@
 import Hummingbird
 import PluginKit
-import Postgres
 import Vault
 
 /// Admits only backend services to the decision API (SPEC §6): `Authorization: Bearer ct_svc_…`
@@ -17,13 +16,8 @@ struct ServiceAuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let values = request.headers[values: .authorization]
         guard values.count == 1, let presented = AuthenticationMiddleware<Context>.bearerToken(values[0]) else { throw Self.refused }
-        let credential: ServiceCredential?
-        do {
-            credential = try await vault.verifyServiceCredential(presented)
-        } catch let error as PGError where error.isConnectionFailure || error.kind == .poolClosed {
-            throw APIError.unavailable
-        }
-        guard let credential else { throw Self.refused }
+        // A database outage propagates; `JSONErrorMiddleware` answers it with 503.
+        guard let credential = try await vault.verifyServiceCredential(presented) else { throw Self.refused }
         var context = context
         context.service = credential
         return try await next(request, context)
