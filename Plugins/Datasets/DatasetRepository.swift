@@ -30,8 +30,13 @@ struct DatasetRepository: Sendable {
 
     /// The dataset with this key, or `nil` when there is none.
     func find(key: String) async throws -> DatasetRecord? {
-        let rows = try await pool.query("SELECT \(DatasetRecord.columns) FROM \(DatasetRecord.tables) WHERE d.key = \(key)")
-        return try rows.first.map { try DatasetRecord(row: $0, from: 0) }
+        try await find(keys: [key]).first
+    }
+
+    /// Every dataset whose key is in `keys` (one query for a batch of the decision API).
+    func find(keys: [String]) async throws -> [DatasetRecord] {
+        let rows = try await pool.query("SELECT \(DatasetRecord.columns) FROM \(DatasetRecord.tables) WHERE d.key = ANY(\(keys))")
+        return try rows.map { try DatasetRecord(row: $0, from: 0) }
     }
 
     /// Each tag of the datasets satisfying `predicate` with how many of them carry it (a tag

@@ -18,6 +18,6 @@ public struct DatasetsPlugin: ResourcePlugin {
     }
 
     public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
-        [DatasetResolver(pool: dependencies.pool)]
+        [DatasetResolver(repository: DatasetRepository(pool: dependencies.pool))]
     }
 }

@@ -57,6 +57,21 @@ struct SurveyRepository: Sendable {
         return (try SurveyRecord(row: row, from: 0), try Self.role(row, at: 11), try SurveyResponseCounts(row: row, from: 12))
     }
 
+    /// Each survey of `pairs` that exists, with the role of the paired user in it: one query
+    /// for a whole batch of the decision API.
+    func find(pairs: [(survey: Int64, user: Int64)]) async throws -> [(survey: SurveyRecord, userID: Int64, role: SurveyRole?)] {
+        let rows = try await pool.query("""
+            SELECT \(SurveyRecord.columns), m.role, q.user_id
+            FROM unnest(\(pairs.map(\.survey)), \(pairs.map(\.user))) AS q(survey_id, user_id)
+            JOIN surveys s ON s.id = q.survey_id
+            LEFT JOIN organisations o ON o.id = s.organisation_id
+            LEFT JOIN survey_memberships m ON m.survey_id = s.id AND m.user_id = q.user_id
+            """)
+        return try rows.map { row in
+            (try SurveyRecord(row: row, from: 0), try row.decode(Int64.self, at: 12), try Self.role(row, at: 11))
+        }
+    }
+
     private static func role(_ row: PGRow, at column: Int) throws -> SurveyRole? {
         try row.decode(String?.self, at: column).flatMap(SurveyRole.init(rawValue:))
     }

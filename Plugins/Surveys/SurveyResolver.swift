@@ -1,10 +1,9 @@
 import PluginKit
 import Policy
-import Postgres
 
 /// Surveys for the decision API: each survey's facts, with the asking user's role in it.
 struct SurveyResolver: ResourceResolver {
-    let pool: PGPool
+    let repository: SurveyRepository
 
     var resourceType: ResourceType { .survey }
 
@@ -15,17 +14,8 @@ struct SurveyResolver: ResourceResolver {
         let distinct = Array(Set(pairs.compactMap { $0 }))
         var found: [Pair: (survey: SurveyRecord, role: SurveyRole?)] = [:]
         if !distinct.isEmpty {
-            let rows = try await pool.query("""
-                SELECT q.user_id, \(SurveyRecord.columns), m.role
-                FROM unnest(\(distinct.map(\.survey)), \(distinct.map(\.user))) AS q(survey_id, user_id)
-                JOIN surveys s ON s.id = q.survey_id
-                LEFT JOIN organisations o ON o.id = s.organisation_id
-                LEFT JOIN survey_memberships m ON m.survey_id = s.id AND m.user_id = q.user_id
-                """)
-            for row in rows {
-                let survey = try SurveyRecord(row: row, from: 1)
-                let role = try row.decode(String?.self, at: 12).flatMap(SurveyRole.init(rawValue:))
-                found[Pair(survey: survey.id, user: try row.decode(Int64.self, at: 0))] = (survey, role)
+            for row in try await repository.find(pairs: distinct.map { ($0.survey, $0.user) }) {
+                found[Pair(survey: row.survey.id, user: row.userID)] = (row.survey, row.role)
             }
         }
         return zip(lookups, pairs).map { lookup, pair in

@@ -18,6 +18,6 @@ public struct SurveysPlugin: ResourcePlugin {
     }
 
     public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
-        [SurveyResolver(pool: dependencies.pool)]
+        [SurveyResolver(repository: SurveyRepository(pool: dependencies.pool))]
     }
 }

@@ -27,9 +27,15 @@ struct TemplateRepository: Sendable {
         """
     }
 
+    /// Every template whose id is in `ids`, whatever its status (one query for a batch of the
+    /// decision API).
+    func find(ids: [Int64], callerID: Int64) async throws -> [TemplateRecord] {
+        let rows = try await pool.query("SELECT \(TemplateRecord.columns) FROM \(TemplateRecord.tables) WHERE t.id = ANY(\(ids))")
+        return try rows.map { try TemplateRecord(row: $0, from: 0, callerID: callerID) }
+    }
+
     /// A template whatever its status, or `nil` when no template has this id.
     func find(id: Int64, callerID: Int64) async throws -> TemplateRecord? {
-        let rows = try await pool.query("SELECT \(TemplateRecord.columns) FROM \(TemplateRecord.tables) WHERE t.id = \(id)")
-        return try rows.first.map { try TemplateRecord(row: $0, from: 0, callerID: callerID) }
+        try await find(ids: [id], callerID: callerID).first
     }
 }

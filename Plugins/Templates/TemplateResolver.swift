@@ -1,22 +1,16 @@
 import PluginKit
 import Policy
-import Postgres
 
 /// Question-group templates for the decision API, by id.
 struct TemplateResolver: ResourceResolver {
-    let pool: PGPool
+    let repository: TemplateRepository
 
     var resourceType: ResourceType { .template }
 
+    /// The facts do not depend on the caller (`can_delete` is not a fact), so any caller id serves.
     func resolve(_ lookups: [ResourceLookup]) async throws -> [ResolvedResource?] {
         try await lookups.resolve(parse: ObjectID.int64) { ids in
-            let rows = try await pool.query("SELECT \(TemplateRecord.columns) FROM \(TemplateRecord.tables) WHERE t.id = ANY(\(ids))")
-            var found: [Int64: Resource] = [:]
-            for row in rows {
-                let record = try TemplateRecord(row: row, from: 0, callerID: 0)
-                found[record.id] = .template(record.facts)
-            }
-            return found
+            Dictionary(try await repository.find(ids: ids, callerID: 0).map { ($0.id, .template($0.facts)) }, uniquingKeysWith: { first, _ in first })
         }
     }
 }

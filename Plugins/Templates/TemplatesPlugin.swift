@@ -18,6 +18,6 @@ public struct TemplatesPlugin: ResourcePlugin {
     }
 
     public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
-        [TemplateResolver(pool: dependencies.pool)]
+        [TemplateResolver(repository: TemplateRepository(pool: dependencies.pool))]
     }
 }
