@@ -16,6 +16,7 @@ struct DatasetController<Context: PluginRequestContext>: Sendable {
         routes.get("/api/datasets/") { request, context in try await list(request, context) }
         routes.get("/api/datasets/available-tags/") { _, context in try await availableTags(context) }
         routes.get("/api/datasets/{key}/") { _, context in try await retrieve(context) }
+        registerWrites(on: routes)
     }
 
     /// The datasets the caller may see, filtered, ordered by category then name; paged with

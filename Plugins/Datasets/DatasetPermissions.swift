@@ -15,7 +15,7 @@ struct DatasetPermissions: Sendable {
     /// `record` with ``DatasetRecord/isEditable`` and ``DatasetRecord/canPublish`` set.
     func annotate(_ record: DatasetRecord) -> DatasetRecord {
         var record = record
-        guard case .key(let key) = caller else {
+        guard let key = caller.verifiedKey else {
             record.isEditable = false
             record.canPublish = false
             return record

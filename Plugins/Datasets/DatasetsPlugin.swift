@@ -1,10 +1,10 @@
 import PluginKit
 import Policy
 
-/// The datasets plugin (SPEC §4 Datasets): list, retrieve and tag counts of datasets.
+/// The datasets plugin (SPEC §4 Datasets): list, retrieve and tag counts of datasets, and
+/// writes of organisation datasets.
 ///
-/// Table: `datasets` (`db/datasets`). Rules: ``DatasetRules``. Writes arrive with issue 6;
-/// until then the router answers them 405 with `Allow`.
+/// Table: `datasets` (`db/datasets`). Rules: ``DatasetRules``.
 public struct DatasetsPlugin: ResourcePlugin {
     public init() {}
 

@@ -16,6 +16,7 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
         routes.get("/api/surveys/") { request, context in try await list(request, context) }
         routes.get("/api/surveys/{id}/") { _, context in try await retrieve(context) }
         routes.get("/api/surveys/{id}/metrics/responses/") { _, context in try await metrics(context) }
+        registerWrites(on: routes)
     }
 
     /// The surveys the caller may see, ordered by id; paged with `?limit=`/`?offset=`.
@@ -53,7 +54,7 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
         return .json(found.metrics)
     }
 
-    private func authorize(_ action: Action, _ survey: SurveyRecord, role: SurveyRole?, _ user: UserPrincipal) throws {
+    func authorize(_ action: Action, _ survey: SurveyRecord, role: SurveyRole?, _ user: UserPrincipal) throws {
         let principal = SurveyMemberships.principal(user, role: role, in: survey.id)
         try engine.require(.user(principal), action, .survey(survey.facts))
     }

@@ -1,10 +1,11 @@
 import PluginKit
 import Policy
 
-/// The surveys plugin (SPEC §4 Surveys): list, retrieve and response metrics of surveys.
+/// The surveys plugin (SPEC §4 Surveys): list, retrieve and response metrics of surveys, and
+/// their writes (create, update, partial update, delete).
 ///
 /// Tables: `surveys`, `survey_memberships`, `survey_responses` (`db/surveys`). Rules:
-/// ``SurveyRules``. Writes arrive with issue 6.
+/// ``SurveyRules``.
 public struct SurveysPlugin: ResourcePlugin {
     public init() {}
 

@@ -1,6 +1,7 @@
 import Hummingbird
 import PluginKit
 import Policy
+import Vault
 
 /// The directory routes: `GET /api/user/` and `GET /api/user/{id}/`.
 ///
@@ -11,10 +12,12 @@ import Policy
 struct DirectoryUserController<Context: PluginRequestContext>: Sendable {
     let repository: DirectoryUserRepository
     let engine: PolicyEngine
+    let vault: Vault
 
     func register(on routes: PluginRoutes<Context>) {
         routes.get("/api/user/") { request, context in try await list(request, context) }
         routes.get("/api/user/{id}/") { _, context in try await retrieve(context) }
+        registerWrites(on: routes)
     }
 
     /// The users of the key's organisation, ordered by id; `?is_active=True|False` filters;

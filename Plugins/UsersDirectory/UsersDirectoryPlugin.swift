@@ -2,11 +2,10 @@ import PluginKit
 import Policy
 
 /// The organisation user directory (SPEC §4 Users): list and retrieve the users of the key's
-/// organisation.
+/// organisation; with a `superuser` key, add, edit and remove them.
 ///
 /// Tables: the core `users`, `organisations` and `organisation_memberships` (no migrations of
-/// its own). Rules: ``UserDirectoryRules``. Writes (`superuser`) arrive with issue 6; until then
-/// every other method answers 405.
+/// its own). Rules: ``UserDirectoryRules``.
 public struct UsersDirectoryPlugin: ResourcePlugin {
     public init() {}
 
@@ -15,7 +14,8 @@ public struct UsersDirectoryPlugin: ResourcePlugin {
     public var policyRules: any PolicyRules { UserDirectoryRules() }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
-        DirectoryUserController<Context>(repository: DirectoryUserRepository(pool: dependencies.pool), engine: dependencies.engine)
+        DirectoryUserController<Context>(
+            repository: DirectoryUserRepository(pool: dependencies.pool), engine: dependencies.engine, vault: dependencies.vault)
             .register(on: routes)
     }
 

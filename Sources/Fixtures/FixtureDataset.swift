@@ -1,3 +1,5 @@
+import Postgres
+
 /// An item of the fixture's `datasets` section, identified by its `key`.
 struct FixtureDataset: Sendable {
     static let fields = ["key", "name", "description", "category", "is_global", "organisation", "team", "created_by", "options", "tags", "version", "is_active"]

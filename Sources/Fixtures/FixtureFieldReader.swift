@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 /// Reads the fields of one fixture item, refusing unknown fields, wrong types, bad enums and
 /// unknown refs with an error that names the item.
@@ -150,7 +151,7 @@ struct FixtureFieldReader {
     /// An RFC 3339 timestamp such as `2026-11-20T10:00:00Z`, or `nil` when absent.
     func date(_ key: String) throws(FixtureError) -> Date? {
         guard let text = try optionalString(key) else { return nil }
-        guard let date = Self.parseTimestamp(text) else {
+        guard let date = RFC3339.parse(text) else {
             throw failure("field \"\(key)\": \"\(text)\" is not an RFC 3339 timestamp like 2026-11-20T10:00:00Z")
         }
         return date
@@ -169,10 +170,4 @@ struct FixtureFieldReader {
         return ref
     }
 
-    /// Parses an RFC 3339 timestamp, with or without fractional seconds.
-    static func parseTimestamp(_ text: String) -> Date? {
-        let plain = Date.ISO8601FormatStyle()
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        return (try? plain.parse(text)) ?? (try? fractional.parse(text))
-    }
 }

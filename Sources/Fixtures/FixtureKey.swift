@@ -1,5 +1,6 @@
 import Foundation
 import Policy
+import Postgres
 
 /// An item of the fixture's `keys` section: an API key to generate and store as given.
 ///

@@ -1,4 +1,5 @@
 import Policy
+import Postgres
 
 /// An item of the fixture's `organisations` section, with its memberships.
 struct FixtureOrganisation: Sendable {

@@ -1,3 +1,5 @@
+import Postgres
+
 /// An item of the fixture's `services` section: a `ct_svc_` credential to generate.
 struct FixtureService: Sendable {
     static let fields = ["ref", "name"]

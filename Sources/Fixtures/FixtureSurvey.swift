@@ -1,5 +1,6 @@
 import Foundation
 import Policy
+import Postgres
 
 /// An item of the fixture's `surveys` section, with its memberships and response times.
 struct FixtureSurvey: Sendable {

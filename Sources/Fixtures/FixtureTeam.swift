@@ -1,4 +1,5 @@
 import Policy
+import Postgres
 
 /// An item of the fixture's `teams` section, with its memberships.
 struct FixtureTeam: Sendable {

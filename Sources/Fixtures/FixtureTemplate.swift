@@ -1,3 +1,5 @@
+import Postgres
+
 /// An item of the fixture's `templates` section (question-group templates).
 struct FixtureTemplate: Sendable {
     static let fields = ["ref", "name", "description", "markdown", "publication_level", "publisher", "organisation", "attribution", "tags", "language", "import_count", "status"]

@@ -52,6 +52,8 @@ extension APIError {
         .unauthorized, detail: "Authentication credentials were not provided.", headers: challenge)
     /// 401: the key is malformed, unknown, revoked, or its user inactive.
     public static let invalidKey = APIError(.unauthorized, detail: "Invalid API key.", headers: challenge)
+    /// 401: the `authtoken` session is unknown, ended or expired.
+    public static let invalidSession = APIError(.unauthorized, detail: "Invalid or expired session token.", headers: challenge)
     /// 401: the key has expired.
     public static let expiredKey = APIError(.unauthorized, detail: "API key has expired.", headers: challenge)
     /// 403: the key's user is on the free tier.

@@ -6,7 +6,7 @@ extension Caller {
     /// For endpoints that never serve anonymous callers (SPEC §4: "Anonymous → 401"), called
     /// before any lookup so an anonymous caller learns nothing about which ids exist.
     public func requireAuthenticated() throws -> UserPrincipal {
-        guard case .key(let key) = self else { throw APIError.notAuthenticated }
+        guard let key = verifiedKey else { throw APIError.notAuthenticated }
         return key.principal
     }
 }

@@ -7,21 +7,21 @@ public enum Caller: Sendable {
     case anonymous
     /// A valid API key of a user on a paid tier.
     case key(VerifiedKey)
-    // TODO(issue 6): `authtoken` sessions become a case here (a session carries its key).
+    /// A live session (`authtoken`) of a valid key: it acts exactly as its key.
+    case session(VerifiedKey, SessionRecord)
 }
 
 extension Caller {
     /// The principal the policy engine judges.
     public var principal: Principal {
-        switch self {
-        case .anonymous: return .anonymous
-        case .key(let key): return .user(key.principal)
-        }
+        verifiedKey.map { .user($0.principal) } ?? .anonymous
     }
 
-    /// The verified key, or `nil` for an anonymous caller.
+    /// The verified key (a session's key for a session), or `nil` for an anonymous caller.
     public var verifiedKey: VerifiedKey? {
-        if case .key(let key) = self { return key }
-        return nil
+        switch self {
+        case .anonymous: return nil
+        case .key(let key), .session(let key, _): return key
+        }
     }
 }

@@ -6,4 +6,7 @@ import Hummingbird
 public protocol PluginRequestContext: RequestContext {
     /// The caller, set by the authentication middleware before any plugin route runs.
     var caller: Caller { get set }
+    /// The client's IP address as the server trusts it (see the server's proxy settings), for
+    /// throttling and audit; `nil` when unknown.
+    var clientIP: String? { get set }
 }

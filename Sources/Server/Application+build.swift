@@ -6,7 +6,7 @@ import Postgres
 import ServiceLifecycle
 import Vault
 
-/// Settings for the HTTP service.
+/// Settings for the HTTP service (SPEC §9: environment first, flags override).
 public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
@@ -15,23 +15,61 @@ public struct ServerSettings: Sendable {
     /// The base URL the AuthZEN configuration advertises (`LATCHKEY_PUBLIC_URL`); default: the
     /// request's host.
     public var publicURL: String?
+    /// Rate limits (`LATCHKEY_THROTTLE`, `LATCHKEY_THROTTLE_ANON`, `LATCHKEY_THROTTLE_USER`, `LATCHKEY_THROTTLE_TOKEN`).
+    public var throttle: ThrottleSettings
+    /// Origins allowed to call the API from a browser (`CORS_ALLOWED_ORIGINS`); empty: CORS off.
+    public var corsAllowedOrigins: [String]
+    /// Proxies whose `X-Forwarded-For` is believed (`LATCHKEY_TRUSTED_PROXIES`).
+    public var trustedProxies: [String]
+    /// How long a login session lasts (`LATCHKEY_SESSION_TTL`, seconds).
+    public var sessionLifetime: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, logDecisions: Bool = true, publicURL: String? = nil) {
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        logDecisions: Bool = true,
+        publicURL: String? = nil,
+        throttle: ThrottleSettings = ThrottleSettings(),
+        corsAllowedOrigins: [String] = [],
+        trustedProxies: [String] = [],
+        sessionLifetime: Duration = Vault.defaultSessionLifetime
+    ) {
         self.host = host
         self.port = port
         self.logDecisions = logDecisions
         self.publicURL = publicURL
+        self.throttle = throttle
+        self.corsAllowedOrigins = corsAllowedOrigins
+        self.trustedProxies = trustedProxies
+        self.sessionLifetime = sessionLifetime
     }
 }
 
-/// What the decision API needs beyond the plugin dependencies.
-public struct DecisionAPIOptions: Sendable {
+/// What the router needs beyond the plugin dependencies. The defaults suit tests: no
+/// throttling, no CORS, no decision log; ``buildApplication(settings:pool:plugins:logger:)``
+/// passes the configured values.
+public struct APIOptions: Sendable {
     public var log: DecisionLog
     public var publicURL: String?
+    public var throttle: ThrottleSettings
+    public var corsAllowedOrigins: [String]
+    public var trustedProxies: [String]
+    public var sessionLifetime: Duration
 
-    public init(log: DecisionLog = DecisionLog(enabled: false), publicURL: String? = nil) {
+    public init(
+        log: DecisionLog = DecisionLog(enabled: false),
+        publicURL: String? = nil,
+        throttle: ThrottleSettings = .off,
+        corsAllowedOrigins: [String] = [],
+        trustedProxies: [String] = [],
+        sessionLifetime: Duration = Vault.defaultSessionLifetime
+    ) {
         self.log = log
         self.publicURL = publicURL
+        self.throttle = throttle
+        self.corsAllowedOrigins = corsAllowedOrigins
+        self.trustedProxies = trustedProxies
+        self.sessionLifetime = sessionLifetime
     }
 }
 
@@ -49,29 +87,37 @@ public func buildApplication(
     let engine = PolicyEngine(plugins: plugins)
     let vault = Vault(pool: pool, engine: engine, logger: logger)
     let dependencies = PluginDependencies(pool: pool, vault: vault, engine: engine, logger: logger)
-    let decisions = DecisionAPIOptions(log: DecisionLog(enabled: settings.logDecisions), publicURL: settings.publicURL)
+    let options = APIOptions(
+        log: DecisionLog(enabled: settings.logDecisions),
+        publicURL: settings.publicURL,
+        throttle: settings.throttle,
+        corsAllowedOrigins: settings.corsAllowedOrigins,
+        trustedProxies: settings.trustedProxies,
+        sessionLifetime: settings.sessionLifetime
+    )
     var services: [any Service] = [
         pool,
         VaultInvalidator(vault: vault, configuration: pool.configuration, logger: logger),
         UsageFlusher(vault: vault, logger: logger),
     ]
     if settings.logDecisions {
-        services.append(DecisionLogWriter(log: decisions.log, logger: Logger(label: "latchkey.decisions")))
+        services.append(DecisionLogWriter(log: options.log, logger: Logger(label: "latchkey.decisions")))
     }
     return Application(
-        router: buildRouter(dependencies: dependencies, plugins: plugins, decisions: decisions),
+        router: buildRouter(dependencies: dependencies, plugins: plugins, options: options),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
         services: services,
         logger: logger
     )
 }
 
-/// Builds the router: public endpoints, the decision API (service credentials), then authentication, then every plugin's routes, then
-/// 405 answers for known paths asked with other methods.
+/// Builds the router: public endpoints, the decision API (service credentials), the session
+/// endpoints, then authentication and throttling, then every plugin's routes, then 405 answers
+/// for known paths asked with other methods.
 public func buildRouter(
-    dependencies: PluginDependencies, plugins: [any ResourcePlugin], decisions: DecisionAPIOptions = DecisionAPIOptions()
+    dependencies: PluginDependencies, plugins: [any ResourcePlugin], options: APIOptions = APIOptions()
 ) -> Router<LatchkeyRequestContext> {
-    mountRoutes(dependencies: dependencies, plugins: plugins, decisions: decisions).router
+    mountRoutes(dependencies: dependencies, plugins: plugins, options: options).router
 }
 
 /// Every path the router of ``buildRouter(dependencies:plugins:)`` serves, with the methods
@@ -79,26 +125,38 @@ public func buildRouter(
 ///
 /// `SchemaTests` compares this with the OpenAPI document.
 public func registeredRoutes(dependencies: PluginDependencies, plugins: [any ResourcePlugin]) -> [PluginRoutes<LatchkeyRequestContext>.Entry] {
-    mountRoutes(dependencies: dependencies, plugins: plugins, decisions: DecisionAPIOptions()).entries
+    mountRoutes(dependencies: dependencies, plugins: plugins, options: APIOptions()).entries
 }
 
 /// A new router with every route mounted, and the record of what was mounted.
 private func mountRoutes(
-    dependencies: PluginDependencies, plugins: [any ResourcePlugin], decisions: DecisionAPIOptions
+    dependencies: PluginDependencies, plugins: [any ResourcePlugin], options: APIOptions
 ) -> PluginRoutes<LatchkeyRequestContext> {
     let router = Router(context: LatchkeyRequestContext.self, options: [.autoGenerateHeadEndpoints])
     router.add(middleware: SecurityHeadersMiddleware())
+    if !options.corsAllowedOrigins.isEmpty {
+        router.add(middleware: LatchkeyCORSMiddleware(allowedOrigins: Set(options.corsAllowedOrigins)))
+    }
     router.add(middleware: JSONErrorMiddleware())
+    if !options.trustedProxies.isEmpty {
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: options.trustedProxies))
+    }
     let routes = PluginRoutes(router: router)
     HealthController(pool: dependencies.pool).register(on: routes)
     SchemaController().register(on: routes)
     let resolvers = plugins.flatMap { $0.resourceResolvers(dependencies: dependencies) } + [KeyResolver(pool: dependencies.pool)]
     DecisionController(
         vault: dependencies.vault,
-        service: DecisionService(vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: decisions.log),
-        publicURL: decisions.publicURL
+        service: DecisionService(vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: options.log),
+        publicURL: options.publicURL
     ).register(on: routes)
+    let throttle = options.throttle.enabled ? Throttle(settings: options.throttle) : nil
+    SessionController(vault: dependencies.vault, pool: dependencies.pool, lifetime: options.sessionLifetime, throttle: throttle)
+        .register(on: routes)
     routes.add(middleware: AuthenticationMiddleware(vault: dependencies.vault))
+    if let throttle {
+        routes.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .caller))
+    }
     for plugin in plugins {
         plugin.registerRoutes(on: routes, dependencies: dependencies)
     }

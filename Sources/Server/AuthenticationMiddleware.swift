@@ -8,36 +8,46 @@ import Vault
 /// `Authorization: Bearer ct_live_…` is checked by the vault: a malformed, unknown or revoked
 /// key, or one of an inactive user → 401 "Invalid API key."; an expired key → 401 "API key has
 /// expired."; a valid key of a free-tier user → 403. Any other `Authorization` value is refused
-/// as an invalid key rather than silently ignored. No credentials → anonymous; each route
-/// decides whether it serves anonymous callers. A database outage → 503, never 500.
+/// as an invalid key rather than silently ignored. `authtoken: <token>` is a session, which
+/// acts as its key and dies with it. No credentials → anonymous; each route decides whether it
+/// serves anonymous callers. A database outage propagates; `JSONErrorMiddleware` answers 503.
 struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware {
     let vault: Vault
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.caller = try await authenticate(request)
+        context.caller = try await Self.authenticate(request, vault: vault)
         return try await next(request, context)
     }
 
-    func authenticate(_ request: Request) async throws -> Caller {
+    /// The caller `request` speaks for; throws the 401/403 ``APIError`` for bad credentials.
+    /// A Bearer key wins over an `authtoken` when both are sent.
+    static func authenticate(_ request: Request, vault: Vault) async throws -> Caller {
         let values = request.headers[values: .authorization]
-        guard !values.isEmpty else {
-            // TODO(issue 6): an `authtoken` header resolves a session here, like a key.
-            return .anonymous
+        if values.isEmpty {
+            let tokens = request.headers[values: HeaderName.authToken]
+            guard !tokens.isEmpty else { return .anonymous }
+            guard tokens.count == 1 else { throw APIError.invalidSession }
+            let verification = try await vault.verifySession(tokens[0])
+            guard let session = verification.session else { throw APIError.invalidSession }
+            return .session(try validKey(verification.key, invalid: .invalidSession), session)
         }
-        guard values.count == 1, let presented = Self.bearerToken(values[0]) else { throw APIError.invalidKey }
-        // A database outage propagates; `JSONErrorMiddleware` answers it with 503.
-        let verification = try await vault.verify(presented)
+        guard values.count == 1, let presented = bearerToken(values[0]) else { throw APIError.invalidKey }
+        return .key(try validKey(try await vault.verify(presented), invalid: .invalidKey))
+    }
+
+    /// The key of a valid verification, else the error SPEC §3 gives for its status.
+    static func validKey(_ verification: KeyVerification, invalid: APIError) throws -> VerifiedKey {
         switch verification.status {
         case .valid:
-            guard let key = verification.found else { throw APIError.invalidKey }
-            return .key(key)
+            guard let key = verification.found else { throw invalid }
+            return key
         case .expired:
             throw APIError.expiredKey
         case .tierNoAPIAccess:
             throw APIError.freeTier
         case .malformed, .notFound, .revoked, .userInactive:
-            throw APIError.invalidKey
+            throw invalid
         }
     }
 

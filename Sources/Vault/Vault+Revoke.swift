@@ -98,3 +98,16 @@ extension Vault {
         }
     }
 }
+
+extension Vault {
+    /// Announces, inside the caller's transaction, that a user's activity or memberships
+    /// changed: every instance forgets that user's cached keys when it commits.
+    public func userChanged(_ userID: Int64, on connection: PGConnection) async throws {
+        try await Self.notify(.user(userID), on: connection)
+    }
+
+    /// Forgets this instance's cached keys of a user at once (after ``userChanged(_:on:)`` commits).
+    public func forgetCachedKeys(userID: Int64) {
+        cache.evict(userID: userID)
+    }
+}

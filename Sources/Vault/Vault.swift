@@ -41,7 +41,11 @@ public final class Vault: Sendable {
     /// Throws only when the database cannot be reached.
     public func verify(_ presented: String) async throws -> KeyVerification {
         guard let parsed = try? KeyFormat.parse(presented, as: .live) else { return .malformed }
-        let digest = parsed.digest
+        return try await verify(digest: parsed.digest)
+    }
+
+    /// Checks the key whose SHA-256 is `digest`: the cache first, PostgreSQL on a miss.
+    func verify(digest: SHA256Digest) async throws -> KeyVerification {
         if let found = cache.lookup(digest) {
             return KeyVerification(status: found.status(at: Date()), found: found)
         }

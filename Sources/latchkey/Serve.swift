@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Postgres
 import Server
+import Vault
 
 /// `latchkey serve`: runs the HTTP service.
 struct Serve: AsyncParsableCommand {
@@ -14,25 +15,75 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to bind (default: $LATCHKEY_PORT, else 8080).")
     var port: Int?
 
+    @Option(help: "Throttling on or off (default: $LATCHKEY_THROTTLE, else on).")
+    var throttle: String?
+
+    @Option(help: "Origins allowed by CORS, comma-separated (default: $CORS_ALLOWED_ORIGINS, else none).")
+    var corsAllowedOrigins: String?
+
     @Flag(help: "Apply pending migrations before serving.")
     var migrate = false
 
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let settings = try Self.settings(
+            environment: ProcessInfo.processInfo.environment,
+            host: host, port: port, throttle: throttle, corsAllowedOrigins: corsAllowedOrigins)
         let logger = makeLogger("latchkey")
         let pool = PGPool(configuration: try database.configuration(), logger: logger)
         if migrate {
             try await PGMigrator(pool: pool, root: database.migrationsRoot, logger: logger).migrate()
         }
-        let settings = ServerSettings(
-            host: host ?? environment["LATCHKEY_HOST"] ?? "127.0.0.1",
-            port: port ?? environment["LATCHKEY_PORT"].flatMap(Int.init) ?? 8080,
-            logDecisions: environment["LATCHKEY_DECISION_LOG"].map { !["off", "false", "0", "no"].contains($0.lowercased()) } ?? true,
-            publicURL: environment["LATCHKEY_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        )
         let app = buildApplication(settings: settings, pool: pool, plugins: registeredPlugins, logger: logger)
         try await app.runService()
+    }
+
+    /// The server settings from the environment (SPEC §9), flags overriding; a bad value is a
+    /// validation error naming its variable.
+    static func settings(
+        environment: [String: String], host: String?, port: Int?, throttle: String?, corsAllowedOrigins: String?
+    ) throws -> ServerSettings {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func flag(_ name: String, _ text: String?, default fallback: Bool) throws -> Bool {
+            guard let text else { return fallback }
+            switch text.lowercased() {
+            case "on", "true", "1", "yes": return true
+            case "off", "false", "0", "no": return false
+            default: throw ValidationError("\(name) must be on or off, not '\(text)'.")
+            }
+        }
+        func rate(_ name: String, default fallback: ThrottleRate) throws -> ThrottleRate {
+            guard let text = value(name) else { return fallback }
+            guard let rate = ThrottleRate(parsing: text) else {
+                throw ValidationError("\(name) must be a rate such as 60/min, not '\(text)'.")
+            }
+            return rate
+        }
+        func list(_ text: String?) -> [String] {
+            (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        var sessionLifetime = Vault.defaultSessionLifetime
+        if let text = value("LATCHKEY_SESSION_TTL") {
+            guard let seconds = Int(text), seconds > 0, seconds <= 30 * 86400 else {
+                throw ValidationError("LATCHKEY_SESSION_TTL must be a number of seconds from 1 to 2592000, not '\(text)'.")
+            }
+            sessionLifetime = .seconds(seconds)
+        }
+        return ServerSettings(
+            host: host ?? value("LATCHKEY_HOST") ?? "127.0.0.1",
+            port: port ?? value("LATCHKEY_PORT").flatMap(Int.init) ?? 8080,
+            logDecisions: try flag("LATCHKEY_DECISION_LOG", value("LATCHKEY_DECISION_LOG"), default: true),
+            publicURL: value("LATCHKEY_PUBLIC_URL"),
+            throttle: ThrottleSettings(
+                enabled: try flag("LATCHKEY_THROTTLE", throttle ?? value("LATCHKEY_THROTTLE"), default: true),
+                anonymous: try rate("LATCHKEY_THROTTLE_ANON", default: .anonymousDefault),
+                user: try rate("LATCHKEY_THROTTLE_USER", default: .userDefault),
+                legacyToken: try rate("LATCHKEY_THROTTLE_TOKEN", default: .legacyTokenDefault)
+            ),
+            corsAllowedOrigins: list(corsAllowedOrigins ?? value("CORS_ALLOWED_ORIGINS")),
+            trustedProxies: list(value("LATCHKEY_TRUSTED_PROXIES")),
+            sessionLifetime: sessionLifetime
+        )
     }
 }

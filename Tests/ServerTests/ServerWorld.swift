@@ -43,10 +43,10 @@ struct ServerWorld: Sendable {
     /// Every resource-API request `body` sends with a key is replayed as an AuthZEN evaluation
     /// (see ``DecisionAgreement``), which must give the same answer.
     func client<Result: Sendable>(
-        decisions: DecisionAPIOptions = DecisionAPIOptions(),
+        options: APIOptions = APIOptions(),
         _ body: @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
-        let app = Application(router: buildRouter(dependencies: dependencies, plugins: Self.plugins, decisions: decisions))
+        let app = Application(router: buildRouter(dependencies: dependencies, plugins: Self.plugins, options: options))
         return try await DecisionAgreement.$service.withValue(service) { try await app.test(.router, body) }
     }
 

@@ -1,8 +1,8 @@
-/// A JSON value of any shape, decoded before a fixture's fields are checked one by one.
+/// A JSON value of any shape, as `jsonb` holds it: decoded first, then checked field by field.
 ///
-/// Fixture items are read through ``FixtureFieldReader`` rather than synthesised `Codable`, so
-/// that every problem (unknown field, wrong type, bad enum, unknown ref) names the item it is in.
-enum JSONValue: Sendable, Hashable, Codable {
+/// Fixture items and API request bodies are read this way rather than through synthesised
+/// `Codable`, so every problem (unknown field, wrong type, bad enum) names the field it is in.
+public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,7 +10,7 @@ enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -27,7 +27,7 @@ enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -46,7 +46,7 @@ enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// The JSON type's name, for error messages.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"

@@ -1,0 +1,70 @@
+import Hummingbird
+import PluginKit
+import Policy
+
+/// The dataset writes (SPEC §4): `POST /api/datasets/`, `PUT`/`PATCH`/`DELETE /api/datasets/{key}/`.
+///
+/// Only organisation datasets change, by an `admin`/`creator` of the organisation (or its
+/// owner) whose key holds `add`/`edit`/`delete`; `nhs_dd` and global datasets are read-only
+/// (403), also as the target of an update. A dataset the caller cannot see is 404, as on reads.
+extension DatasetController {
+    func registerWrites(on routes: PluginRoutes<Context>) {
+        routes.post("/api/datasets/") { request, context in try await create(request, context) }
+        routes.put("/api/datasets/{key}/") { request, context in try await update(request, context, partial: false) }
+        routes.patch("/api/datasets/{key}/") { request, context in try await update(request, context, partial: true) }
+        routes.delete("/api/datasets/{key}/") { _, context in try await delete(context) }
+    }
+
+    /// 201 with the new dataset.
+    func create(_ request: Request, _ context: Context) async throws -> Response {
+        let actor = try WriteActor(context)
+        try engine.requireCapability(.user(actor.user), for: .datasetCreate)
+        let body = try await JSONObjectBody.read(from: request, allowed: DatasetDraft.fields)
+        try body.require("key", "name")
+        var draft = DatasetDraft()
+        try draft.apply(body)
+        try engine.require(.user(actor.user), .datasetCreate, .dataset(draft.facts(createdBy: actor.user.userID)))
+        try await repository.requireTargets(of: draft)
+        let dataset = try await repository.insert(draft, by: actor)
+        var response = Response.json(DatasetPermissions(engine: engine, caller: context.caller).annotate(dataset), status: .created)
+        response.headers[.location] = "/api/datasets/\(dataset.key)/"
+        return response
+    }
+
+    /// 200 with the updated dataset. `PUT` needs `name`; `PATCH` takes any subset; `key` is
+    /// fixed once created.
+    func update(_ request: Request, _ context: Context, partial: Bool) async throws -> Response {
+        let actor = try WriteActor(context)
+        try engine.requireCapability(.user(actor.user), for: .datasetUpdate)
+        let stored = try await visibleDataset(context)
+        try engine.require(.user(actor.user), .datasetUpdate, .dataset(stored.facts))
+        let body = try await JSONObjectBody.read(from: request, allowed: DatasetDraft.fields)
+        if !partial { try body.require("name") }
+        var draft = DatasetDraft(stored)
+        try draft.apply(body)
+        guard draft.key == stored.key else { throw JSONBody.invalid("'key' cannot be changed") }
+        try engine.require(.user(actor.user), .datasetUpdate, .dataset(draft.facts(createdBy: stored.createdBy)))
+        try await repository.requireTargets(of: draft)
+        let dataset = try await repository.update(draft, by: actor)
+        return .json(DatasetPermissions(engine: engine, caller: context.caller).annotate(dataset))
+    }
+
+    /// 204 once the dataset is gone.
+    func delete(_ context: Context) async throws -> Response {
+        let actor = try WriteActor(context)
+        try engine.requireCapability(.user(actor.user), for: .datasetDelete)
+        let stored = try await visibleDataset(context)
+        try engine.require(.user(actor.user), .datasetDelete, .dataset(stored.facts))
+        try await repository.delete(stored, by: actor)
+        return Response(status: .noContent)
+    }
+
+    /// The dataset of the path, if the caller may see it; else 404.
+    private func visibleDataset(_ context: Context) async throws -> DatasetRecord {
+        guard let key = context.parameters.get("key"), DatasetRecord.isWellFormedKey(key),
+              let record = try await repository.find(key: key),
+              engine.decide(context.caller.principal, .datasetRetrieve, .dataset(record.facts)).isAllowed
+        else { throw APIError.notFound }
+        return record
+    }
+}

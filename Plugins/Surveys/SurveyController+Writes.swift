@@ -1,0 +1,68 @@
+import Hummingbird
+import PluginKit
+import Policy
+
+/// The survey writes (SPEC §4): `POST /api/surveys/`, `PUT`/`PATCH`/`DELETE /api/surveys/{id}/`.
+///
+/// Order of checks, as Django REST Framework's: credentials and the key's capability (401/403),
+/// then the object (404, then the role: 403), then the body (400), then the role again for where
+/// the body puts the survey. A survey can be moved into an organisation or team only by someone
+/// who could create it there.
+extension SurveyController {
+    func registerWrites(on routes: PluginRoutes<Context>) {
+        routes.post("/api/surveys/") { request, context in try await create(request, context) }
+        routes.put("/api/surveys/{id}/") { request, context in try await update(request, context, partial: false) }
+        routes.patch("/api/surveys/{id}/") { request, context in try await update(request, context, partial: true) }
+        routes.delete("/api/surveys/{id}/") { _, context in try await delete(context) }
+    }
+
+    /// 201 with the new survey, owned by the caller.
+    func create(_ request: Request, _ context: Context) async throws -> Response {
+        let actor = try WriteActor(context)
+        try engine.requireCapability(.user(actor.user), for: .surveyCreate)
+        let body = try await JSONObjectBody.read(from: request, allowed: SurveyDraft.fields)
+        try body.require("name", "slug")
+        var draft = SurveyDraft()
+        try draft.apply(body)
+        try await requireCreate(draft, actor.user)
+        let survey = try await repository.insert(draft, by: actor)
+        var response = Response.json(survey, status: .created)
+        response.headers[.location] = "/api/surveys/\(survey.id)/"
+        return response
+    }
+
+    /// 200 with the updated survey. `PUT` needs `name` and `slug`; `PATCH` takes any subset.
+    func update(_ request: Request, _ context: Context, partial: Bool) async throws -> Response {
+        let actor = try WriteActor(context)
+        try engine.requireCapability(.user(actor.user), for: .surveyUpdate)
+        let id = try ObjectID.int64("id", in: context)
+        guard let found = try await repository.find(id: id, callerID: actor.user.userID) else { throw APIError.notFound }
+        try authorize(.surveyUpdate, found.survey, role: found.role, actor.user)
+        let body = try await JSONObjectBody.read(from: request, allowed: SurveyDraft.fields)
+        if !partial { try body.require("name", "slug") }
+        var draft = SurveyDraft(found.survey)
+        try draft.apply(body)
+        if draft.organisationID != found.survey.organisationID || draft.teamID != found.survey.teamID {
+            try await requireCreate(draft, actor.user)
+        }
+        guard let survey = try await repository.update(id: id, to: draft, by: actor) else { throw APIError.notFound }
+        return .json(survey)
+    }
+
+    /// 204 once the survey is gone.
+    func delete(_ context: Context) async throws -> Response {
+        let actor = try WriteActor(context)
+        try engine.requireCapability(.user(actor.user), for: .surveyDelete)
+        let id = try ObjectID.int64("id", in: context)
+        guard let found = try await repository.find(id: id, callerID: actor.user.userID) else { throw APIError.notFound }
+        try authorize(.surveyDelete, found.survey, role: found.role, actor.user)
+        try await repository.delete(found.survey, by: actor)
+        return Response(status: .noContent)
+    }
+
+    /// The create rule for a survey where `draft` puts it, with the caller as owner.
+    private func requireCreate(_ draft: SurveyDraft, _ user: UserPrincipal) async throws {
+        let organisationOwner = try await repository.organisationOwner(of: draft)
+        try engine.require(.user(user), .surveyCreate, .survey(draft.facts(ownerID: user.userID, organisationOwnerID: organisationOwner)))
+    }
+}

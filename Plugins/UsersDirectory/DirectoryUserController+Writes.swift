@@ -1,0 +1,80 @@
+import Hummingbird
+import PluginKit
+import Policy
+import Vault
+
+/// The directory writes (SPEC §4 Users: adding or editing users needs `superuser`):
+/// `POST /api/user/` adds a new user to the key's organisation; `PUT`/`PATCH /api/user/{id}/`
+/// edits a user of it (names, email, activity, role there); `DELETE /api/user/{id}/` removes
+/// the user from it. A user outside the key's organisation is 404, as on reads.
+extension DirectoryUserController {
+    func registerWrites(on routes: PluginRoutes<Context>) {
+        routes.post("/api/user/") { request, context in try await create(request, context) }
+        routes.put("/api/user/{id}/") { request, context in try await update(request, context, partial: false) }
+        routes.patch("/api/user/{id}/") { request, context in try await update(request, context, partial: true) }
+        routes.delete("/api/user/{id}/") { _, context in try await remove(context) }
+    }
+
+    /// 201 with the new user.
+    func create(_ request: Request, _ context: Context) async throws -> Response {
+        let (actor, organisation) = try writer(context, .userCreate)
+        try engine.require(.user(actor.user), .userCreate, .collection)
+        let body = try await JSONObjectBody.read(from: request, allowed: DirectoryUserDraft.fields)
+        try body.require("username", "email")
+        var draft = DirectoryUserDraft()
+        try draft.apply(body)
+        let user = try await repository.insert(draft, organisationID: organisation, by: actor)
+        var response = Response.json(user, status: .created)
+        response.headers[.location] = "/api/user/\(user.id)/"
+        return response
+    }
+
+    /// 200 with the edited user. `PUT` needs `email`; `PATCH` takes any subset.
+    func update(_ request: Request, _ context: Context, partial: Bool) async throws -> Response {
+        let (actor, organisation) = try writer(context, .userUpdate)
+        let id = try ObjectID.int64("id", in: context)
+        let stored = try await member(id, of: organisation, actor, .userUpdate)
+        let body = try await JSONObjectBody.read(from: request, allowed: DirectoryUserDraft.fields)
+        if !partial { try body.require("email") }
+        var draft = DirectoryUserDraft(stored)
+        try draft.apply(body)
+        guard draft.username == stored.username else { throw JSONBody.invalid("'username' cannot be changed") }
+        if stored.role == "owner", body.contains("role") {
+            throw JSONBody.invalid("'role': the organisation's owner has no membership role to change")
+        }
+        return .json(try await repository.update(id: id, to: draft, organisationID: organisation, by: actor, vault: vault))
+    }
+
+    /// 204 once the user is no longer in the organisation.
+    func remove(_ context: Context) async throws -> Response {
+        let (actor, organisation) = try writer(context, .userDelete)
+        let id = try ObjectID.int64("id", in: context)
+        let stored = try await member(id, of: organisation, actor, .userDelete)
+        if stored.role == "owner" {
+            throw APIError(.forbidden, detail: "The organisation's owner cannot be removed from it.", code: "DENY_OWNER")
+        }
+        try await repository.remove(id: id, organisationID: organisation, by: actor, vault: vault)
+        return Response(status: .noContent)
+    }
+
+    /// The writer and the key's organisation, once the key may write the directory at all
+    /// (authenticated, `superuser`, an organisation context it still belongs to).
+    private func writer(_ context: Context, _ action: Action) throws -> (WriteActor, Int64) {
+        let actor = try WriteActor(context)
+        try engine.requireCapability(.user(actor.user), for: action)
+        try engine.require(.user(actor.user), .userList, .collection)
+        guard let organisation = actor.user.keyOrganisationID else {
+            throw APIError(.forbidden, detail: "The user directory needs a key issued in an organisation.")
+        }
+        return (actor, organisation)
+    }
+
+    /// User `id` of the organisation, if `action` on them is allowed; 404 when not in it.
+    private func member(_ id: Int64, of organisation: Int64, _ actor: WriteActor, _ action: Action) async throws -> DirectoryUserRecord {
+        guard let found = try await repository.find(id: id, organisationID: organisation),
+              engine.decide(.user(actor.user), .userRetrieve, .user(found.facts)).isAllowed
+        else { throw APIError.notFound }
+        try engine.require(.user(actor.user), action, .user(found.facts))
+        return found.record
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// Who a request is counted against.
+enum ThrottleIdentity: Hashable, Sendable {
+    case key(UUID)
+    case address(String)
+}
+
+/// Counts requests per identity in fixed windows of one ``ThrottleRate``, in memory (per
+/// process, SPEC §7). Sharded so concurrent requests rarely wait on the same lock.
+final class RateLimiter: Sendable {
+    /// The state of one identity's current window and what the request may be told.
+    struct Outcome: Sendable {
+        var allowed: Bool
+        var limit: Int
+        var remaining: Int
+        /// Whole seconds until the window resets (at least 1).
+        var resetSeconds: Int
+    }
+
+    private struct Window {
+        var start: UInt64
+        var count: Int
+    }
+
+    let rate: ThrottleRate
+    private let windowNanoseconds: UInt64
+    private let shards: [NIOLockedValueBox<[ThrottleIdentity: Window]>]
+    /// Above this many identities a shard drops its finished windows.
+    private static let sweepThreshold = 8192
+
+    init(rate: ThrottleRate, shardCount: Int = 16) {
+        self.rate = rate
+        windowNanoseconds = UInt64(rate.seconds) * 1_000_000_000
+        shards = (0..<shardCount).map { _ in NIOLockedValueBox([:]) }
+    }
+
+    /// Counts one request of `identity` at `now` (monotonic nanoseconds).
+    func hit(_ identity: ThrottleIdentity, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Outcome {
+        let shard = shards[Int(UInt(bitPattern: identity.hashValue) % UInt(shards.count))]
+        let window = windowNanoseconds
+        let (start, count) = shard.withLockedValue { windows -> (UInt64, Int) in
+            if windows.count > Self.sweepThreshold {
+                windows = windows.filter { now &- $0.value.start < window }
+            }
+            var current = windows[identity] ?? Window(start: now, count: 0)
+            if now &- current.start >= window { current = Window(start: now, count: 0) }
+            current.count += 1
+            windows[identity] = current
+            return (current.start, current.count)
+        }
+        let remainingNanoseconds = (start &+ window) &- now
+        return Outcome(
+            allowed: count <= rate.limit,
+            limit: rate.limit,
+            remaining: max(0, rate.limit - count),
+            resetSeconds: max(1, Int((remainingNanoseconds + 999_999_999) / 1_000_000_000))
+        )
+    }
+}

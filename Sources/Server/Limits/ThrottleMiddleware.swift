@@ -1,0 +1,73 @@
+import Hummingbird
+import PluginKit
+
+/// The rate limiters of one server: anonymous callers per IP, authenticated callers per key
+/// (a session counts against its key), the legacy token endpoint per IP.
+final class Throttle: Sendable {
+    let anonymous: RateLimiter
+    let user: RateLimiter
+    let legacyToken: RateLimiter
+
+    init(settings: ThrottleSettings) {
+        anonymous = RateLimiter(rate: settings.anonymous)
+        user = RateLimiter(rate: settings.user)
+        legacyToken = RateLimiter(rate: settings.legacyToken)
+    }
+}
+
+/// Counts each request against its caller's limit (SPEC §7). Every answer of a throttled route
+/// carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; over the limit the
+/// answer is 429 with `Retry-After`, and the route does not run.
+struct ThrottleMiddleware<Context: PluginRequestContext>: RouterMiddleware {
+    enum Scope: Sendable {
+        /// Per key when authenticated, else per IP.
+        case caller
+        /// The legacy `POST /api/token`: per IP at its own rate.
+        case legacyToken
+    }
+
+    let throttle: Throttle
+    let scope: Scope
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let address = ThrottleIdentity.address(context.clientIP ?? "unknown")
+        let outcome: RateLimiter.Outcome
+        switch scope {
+        case .legacyToken:
+            outcome = throttle.legacyToken.hit(address)
+        case .caller:
+            if let key = context.caller.verifiedKey {
+                outcome = throttle.user.hit(.key(key.key.id))
+            } else {
+                outcome = throttle.anonymous.hit(address)
+            }
+        }
+        let fields = Self.headers(outcome)
+        guard outcome.allowed else {
+            var headers = fields
+            headers[.retryAfter] = String(outcome.resetSeconds)
+            throw APIError(
+                .tooManyRequests,
+                detail: "Request was throttled. Expected available in \(outcome.resetSeconds) seconds.",
+                code: "THROTTLED",
+                headers: headers
+            )
+        }
+        do {
+            var response = try await next(request, context)
+            response.headers.append(contentsOf: fields)
+            return response
+        } catch var error as APIError {
+            error.headers.append(contentsOf: fields)
+            throw error
+        }
+    }
+
+    static func headers(_ outcome: RateLimiter.Outcome) -> HTTPFields {
+        [
+            HeaderName.rateLimitLimit: String(outcome.limit),
+            HeaderName.rateLimitRemaining: String(outcome.remaining),
+            HeaderName.rateLimitReset: String(outcome.resetSeconds),
+        ]
+    }
+}

@@ -1,0 +1,90 @@
+import Hummingbird
+import PluginKit
+import Postgres
+import Vault
+
+/// Session login (SPEC §5): `POST /api/auth/login/` (and its legacy alias `POST /api/token`)
+/// trades an API key for a session token; `GET /api/auth/status/` describes the session of
+/// `authtoken`; `POST /api/auth/logout/` ends it.
+///
+/// Refusals here say `"auth":"logged_out"` beside the usual `detail`. Login and the legacy alias
+/// are throttled per IP (anonymous rate, and the legacy rate for `/api/token`); status and
+/// logout per IP at the anonymous rate, since they run before the key is known.
+struct SessionController: Sendable {
+    let vault: Vault
+    let pool: PGPool
+    let lifetime: Duration
+    let throttle: Throttle?
+
+    func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
+        let auth = routes.group("/api/auth")
+        let token = routes.group("/api")
+        if let throttle {
+            auth.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .caller))
+            token.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .legacyToken))
+        }
+        auth.post("login/") { request, context in try await loggedOutOnError { try await login(request, context) } }
+        auth.get("status/") { request, _ in try await loggedOutOnError { try await status(request) } }
+        auth.post("logout/") { request, context in try await loggedOutOnError { try await logout(request, context) } }
+        token.post("token") { request, context in try await loggedOutOnError { try await login(request, context) } }
+    }
+
+    /// Exchanges `{"apikey": …}` for a session: 200 with the profile and `token-id`; a key the
+    /// resource API would refuse is refused the same way.
+    func login(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
+        let body = try await JSONObjectBody.read(from: request, allowed: ["apikey"], limit: 4096)
+        try body.require("apikey")
+        var presented = ""
+        try body.string("apikey", into: &presented, maxLength: 256)
+        let key = try AuthenticationMiddleware<LatchkeyRequestContext>.validKey(try await vault.verify(presented), invalid: .invalidKey)
+        let started = try await vault.startSession(for: key, lifetime: lifetime, ip: context.clientIP)
+        return try await profileResponse(key, started.session, token: started.token)
+    }
+
+    /// The session of `authtoken`, described as at login (without the token itself).
+    func status(_ request: Request) async throws -> Response {
+        let (key, session) = try await requireSession(request)
+        return try await profileResponse(key, session, token: nil)
+    }
+
+    /// Ends the session of `authtoken`: 200 `{"auth":"logged_out"}`; the token is dead at once.
+    func logout(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
+        let (key, session) = try await requireSession(request)
+        try await vault.endSession(session, of: key, ip: context.clientIP)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"auth":"logged_out"}"#)))
+    }
+
+    private func requireSession(_ request: Request) async throws -> (VerifiedKey, SessionRecord) {
+        guard request.headers[values: .authorization].isEmpty else {
+            throw APIError(.badRequest, detail: "Send the session's authtoken header, not an API key.", code: "SESSION_REQUIRED")
+        }
+        switch try await AuthenticationMiddleware<LatchkeyRequestContext>.authenticate(request, vault: vault) {
+        case .session(let key, let session): return (key, session)
+        case .anonymous, .key: throw APIError.notAuthenticated
+        }
+    }
+
+    private func profileResponse(_ key: VerifiedKey, _ session: SessionRecord, token: String?) async throws -> Response {
+        guard let profile = try await SessionProfile.load(for: key, session: session, token: token, pool: pool) else {
+            throw APIError.invalidSession
+        }
+        return .json(profile)
+    }
+
+    /// Runs `body`, answering an ``APIError`` with `{"auth":"logged_out","detail":…}`.
+    private func loggedOutOnError(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as APIError {
+            var json = JSONWriter(capacity: 128)
+            json.object { json in
+                json.field("auth", "logged_out")
+                json.field("detail", error.detail)
+                if let code = error.code { json.field("code", code) }
+            }
+            var headers = error.headers
+            headers[.contentType] = "application/json"
+            return Response(status: error.status, headers: headers, body: .init(byteBuffer: json.buffer))
+        }
+    }
+}
