@@ -12,7 +12,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Latchkey API",
     "version": "1.0.0",
-    "description": "API-key vault and resource API. Authenticate with `Authorization: Bearer ct_live_…`. Every error is JSON `{\"detail\": …}` (with `code` when there is one). Every path also answers `HEAD` where it answers `GET`, `OPTIONS` with 204 and `Allow`, and any other method with 405 and `Allow`. Backend services call the decision API (`/v1/`, `/access/v1/`) with `Authorization: Bearer ct_svc_…`."
+    "description": "API-key vault and resource API. Authenticate with `Authorization: Bearer ct_live_…`, or with `authtoken: <token-id>` from `POST /api/auth/login/` (a session acts as its key and dies with it). Every error is JSON `{\"detail\": …}` (with `code` when there is one). Every path also answers `HEAD` where it answers `GET`, `OPTIONS` with 204 and `Allow`, and any other method with 405 and `Allow`. Throttled routes (every `/api/` route except `/api/health`, `/api/schema`, `/api/docs`, `/api/redoc` and `/api/docs.css`) carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` on every answer, and answer 429 with `Retry-After` over the limit. Throttling is per key when authenticated (a session counts against its key) and per IP otherwise; `POST /api/token` has its own, lower limit per IP. CORS is enabled only for the origins in `CORS_ALLOWED_ORIGINS`; without it the server sends no CORS headers. Backend services call the decision API (`/v1/`, `/access/v1/`) with `Authorization: Bearer ct_svc_…`."
   },
   "servers": [
     {
@@ -23,6 +23,10 @@ enum OpenAPIDocument {
     {
       "name": "public",
       "description": "Health, this document and its HTML reference; no credentials needed."
+    },
+    {
+      "name": "sessions",
+      "description": "Session login: trade an API key for an `authtoken` session, describe it, end it. Refusals here are `{\"auth\": \"logged_out\", \"detail\": …}`."
     },
     {
       "name": "surveys",
@@ -48,6 +52,9 @@ enum OpenAPIDocument {
   "security": [
     {
       "bearerAuth": []
+    },
+    {
+      "sessionToken": []
     }
   ],
   "paths": {
@@ -208,6 +215,204 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/auth/login/": {
+      "post": {
+        "tags": [
+          "sessions"
+        ],
+        "summary": "Log in with an API key",
+        "description": "Trades `{\"apikey\": \"ct_live_…\"}` for a session. A key the resource API would refuse is refused the same way (401, or 403 for a free-tier user), with `\"auth\": \"logged_out\"` beside `detail`. Throttled per IP at the anonymous rate.",
+        "operationId": "login",
+        "security": [],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LoginRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The session: the key's user, their organisations, the key's organisation context, the CSRF token and `token-id`, the token to send as `authtoken`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Session"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/SessionBadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/SessionUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/SessionForbidden"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/SessionBadBody"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/auth/status/": {
+      "get": {
+        "tags": [
+          "sessions"
+        ],
+        "summary": "Describe the session",
+        "description": "The session of `authtoken`, described as at login, with `token-id` null. Send only `authtoken`: an `Authorization` header is 400. Throttled per IP at the anonymous rate.",
+        "operationId": "sessionStatus",
+        "security": [
+          {
+            "sessionToken": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The session, as at login, with `\"token-id\": null`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Session"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/SessionRequired"
+          },
+          "401": {
+            "$ref": "#/components/responses/SessionUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/SessionForbidden"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/auth/logout/": {
+      "post": {
+        "tags": [
+          "sessions"
+        ],
+        "summary": "Log out",
+        "description": "Ends the session of `authtoken`; the token is refused from then on. Send only `authtoken`: an `Authorization` header is 400. Throttled per IP at the anonymous rate.",
+        "operationId": "logout",
+        "security": [
+          {
+            "sessionToken": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The session has ended.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LoggedOut"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/SessionRequired"
+          },
+          "401": {
+            "$ref": "#/components/responses/SessionUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/SessionForbidden"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/token": {
+      "post": {
+        "tags": [
+          "sessions"
+        ],
+        "summary": "Log in with an API key (legacy)",
+        "description": "The legacy alias of `POST /api/auth/login/`: same body and answers. Throttled at its own rate, 5 requests a minute per IP by default.",
+        "operationId": "legacyLogin",
+        "security": [],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LoginRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The session: the key's user, their organisations, the key's organisation context, the CSRF token and `token-id`, the token to send as `authtoken`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Session"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/SessionBadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/SessionUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/SessionForbidden"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/SessionBadBody"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
     "/api/surveys/": {
       "get": {
         "tags": [
@@ -227,6 +432,9 @@ enum OpenAPIDocument {
         "security": [
           {
             "bearerAuth": []
+          },
+          {
+            "sessionToken": []
           }
         ],
         "responses": {
@@ -262,6 +470,73 @@ enum OpenAPIDocument {
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "surveys"
+        ],
+        "summary": "Create a survey",
+        "description": "Needs the key's `add` capability (checked first: 403). The caller becomes the owner. Creating in an organisation or team needs the `admin` or `creator` role there (or owning the organisation); a personal survey (no organisation, no team) needs no role. A taken slug or an unknown organisation or team is 400.",
+        "operationId": "createSurvey",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SurveyCreate"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The new survey.",
+            "headers": {
+              "Location": {
+                "$ref": "#/components/headers/Location"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Survey"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -284,6 +559,9 @@ enum OpenAPIDocument {
         "security": [
           {
             "bearerAuth": []
+          },
+          {
+            "sessionToken": []
           }
         ],
         "responses": {
@@ -309,6 +587,187 @@ enum OpenAPIDocument {
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "put": {
+        "tags": [
+          "surveys"
+        ],
+        "summary": "Replace a survey",
+        "description": "Needs the key's `edit` capability (checked first: 403), then the survey: none with this id → 404; the caller is not its owner, an admin or owner of its organisation, an admin of its team, or a `creator`/`editor` member → 403. Moving it to another organisation or team needs the right to create it there (403). Then the body: 400 naming the bad field. `name` and `slug` are required; fields left out keep their stored values.",
+        "operationId": "replaceSurvey",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/surveyID"
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SurveyReplace"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The updated survey.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Survey"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "patch": {
+        "tags": [
+          "surveys"
+        ],
+        "summary": "Update a survey",
+        "description": "Needs the key's `edit` capability (checked first: 403), then the survey: none with this id → 404; the caller is not its owner, an admin or owner of its organisation, an admin of its team, or a `creator`/`editor` member → 403. Moving it to another organisation or team needs the right to create it there (403). Then the body: 400 naming the bad field. Any subset of the fields.",
+        "operationId": "updateSurvey",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/surveyID"
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SurveyPatch"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The updated survey.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Survey"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "delete": {
+        "tags": [
+          "surveys"
+        ],
+        "summary": "Delete a survey",
+        "description": "Needs the key's `delete` capability (checked first: 403). No survey with this id → 404; the caller is not its owner or an admin or owner of its organisation → 403. Its memberships and responses go with it.",
+        "operationId": "deleteSurvey",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/surveyID"
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "The survey is deleted."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -331,6 +790,9 @@ enum OpenAPIDocument {
         "security": [
           {
             "bearerAuth": []
+          },
+          {
+            "sessionToken": []
           }
         ],
         "responses": {
@@ -355,6 +817,9 @@ enum OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -409,6 +874,9 @@ enum OpenAPIDocument {
           {},
           {
             "bearerAuth": []
+          },
+          {
+            "sessionToken": []
           }
         ],
         "responses": {
@@ -444,6 +912,73 @@ enum OpenAPIDocument {
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "datasets"
+        ],
+        "summary": "Create a dataset",
+        "description": "Needs the key's `add` capability (checked first: 403). Only organisation datasets can be created, by an `admin` or `creator` of the organisation or its owner; `nhs_dd` and global datasets are read-only (403). The caller is recorded as its creator. A taken key or an unknown organisation or team is 400.",
+        "operationId": "createDataset",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DatasetCreate"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The new dataset.",
+            "headers": {
+              "Location": {
+                "$ref": "#/components/headers/Location"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Dataset"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -462,6 +997,9 @@ enum OpenAPIDocument {
           {},
           {
             "bearerAuth": []
+          },
+          {
+            "sessionToken": []
           }
         ],
         "responses": {
@@ -483,6 +1021,9 @@ enum OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -514,6 +1055,9 @@ enum OpenAPIDocument {
           {},
           {
             "bearerAuth": []
+          },
+          {
+            "sessionToken": []
           }
         ],
         "responses": {
@@ -538,6 +1082,208 @@ enum OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "put": {
+        "tags": [
+          "datasets"
+        ],
+        "summary": "Replace a dataset",
+        "description": "Needs the key's `edit` capability (checked first: 403). A dataset the caller cannot see → 404. Only organisation datasets change, by an `admin` or `creator` of the organisation or its owner; `nhs_dd` and global datasets are read-only, also as what the body would make of it (403). The key cannot change (400). `name` is required; fields left out keep their stored values.",
+        "operationId": "replaceDataset",
+        "parameters": [
+          {
+            "name": "key",
+            "in": "path",
+            "required": true,
+            "description": "The dataset key.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9][a-z0-9_-]*$"
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DatasetReplace"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The updated dataset.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Dataset"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "patch": {
+        "tags": [
+          "datasets"
+        ],
+        "summary": "Update a dataset",
+        "description": "Needs the key's `edit` capability (checked first: 403). A dataset the caller cannot see → 404. Only organisation datasets change, by an `admin` or `creator` of the organisation or its owner; `nhs_dd` and global datasets are read-only, also as what the body would make of it (403). The key cannot change (400). Any subset of the fields.",
+        "operationId": "updateDataset",
+        "parameters": [
+          {
+            "name": "key",
+            "in": "path",
+            "required": true,
+            "description": "The dataset key.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9][a-z0-9_-]*$"
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DatasetPatch"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The updated dataset.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Dataset"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "delete": {
+        "tags": [
+          "datasets"
+        ],
+        "summary": "Delete a dataset",
+        "description": "Needs the key's `delete` capability (checked first: 403). A dataset the caller cannot see → 404; `nhs_dd` and global datasets, or a caller who is not an `admin` or `creator` of its organisation or its owner → 403.",
+        "operationId": "deleteDataset",
+        "parameters": [
+          {
+            "name": "key",
+            "in": "path",
+            "required": true,
+            "description": "The dataset key.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9][a-z0-9_-]*$"
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "The dataset is deleted."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -622,6 +1368,9 @@ enum OpenAPIDocument {
         "security": [
           {
             "bearerAuth": []
+          },
+          {
+            "sessionToken": []
           }
         ],
         "responses": {
@@ -657,6 +1406,9 @@ enum OpenAPIDocument {
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -687,6 +1439,9 @@ enum OpenAPIDocument {
         "security": [
           {
             "bearerAuth": []
+          },
+          {
+            "sessionToken": []
           }
         ],
         "responses": {
@@ -711,6 +1466,9 @@ enum OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -754,6 +1512,9 @@ enum OpenAPIDocument {
         "security": [
           {
             "bearerAuth": []
+          },
+          {
+            "sessionToken": []
           }
         ],
         "responses": {
@@ -789,6 +1550,73 @@ enum OpenAPIDocument {
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "user"
+        ],
+        "summary": "Add a user to the organisation",
+        "description": "Needs a `superuser` key issued in an organisation the caller still belongs to (403 otherwise). Creates a user (free tier, no password) who joins the key's organisation with `role` (default `viewer`). A taken username or email is 400.",
+        "operationId": "createUser",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DirectoryUserCreate"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The new user.",
+            "headers": {
+              "Location": {
+                "$ref": "#/components/headers/Location"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DirectoryUser"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -819,6 +1647,9 @@ enum OpenAPIDocument {
         "security": [
           {
             "bearerAuth": []
+          },
+          {
+            "sessionToken": []
           }
         ],
         "responses": {
@@ -843,6 +1674,211 @@ enum OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "put": {
+        "tags": [
+          "user"
+        ],
+        "summary": "Replace a user of the organisation",
+        "description": "Needs a `superuser` key issued in an organisation the caller still belongs to (403 otherwise). A user outside the key's organisation → 404. Edits the names, email, activity and role in the organisation; the username cannot change, and the organisation's owner has no role to change (400). Deactivating a user refuses their keys and sessions at once. `email` is required; fields left out keep their stored values.",
+        "operationId": "replaceUser",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The user id.",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 1
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DirectoryUserReplace"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The updated user.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DirectoryUser"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "patch": {
+        "tags": [
+          "user"
+        ],
+        "summary": "Update a user of the organisation",
+        "description": "Needs a `superuser` key issued in an organisation the caller still belongs to (403 otherwise). A user outside the key's organisation → 404. Edits the names, email, activity and role in the organisation; the username cannot change, and the organisation's owner has no role to change (400). Deactivating a user refuses their keys and sessions at once. Any subset of the fields.",
+        "operationId": "updateUser",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The user id.",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 1
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DirectoryUserPatch"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The updated user.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DirectoryUser"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "413": {
+            "$ref": "#/components/responses/BadBody"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "delete": {
+        "tags": [
+          "user"
+        ],
+        "summary": "Remove a user from the organisation",
+        "description": "Needs a `superuser` key issued in an organisation the caller still belongs to (403 otherwise). A user outside the key's organisation → 404; the organisation's owner cannot be removed (403, code `DENY_OWNER`). The account stays (it may belong elsewhere); only the membership goes.",
+        "operationId": "removeUser",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The user id.",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 1
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "sessionToken": []
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "The user is no longer in the organisation."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -1046,6 +2082,12 @@ enum OpenAPIDocument {
         "scheme": "bearer",
         "bearerFormat": "ct_svc_ service credential",
         "description": "`Authorization: Bearer ct_svc_…` from `latchkey services issue`. Anything else is 401."
+      },
+      "sessionToken": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "authtoken",
+        "description": "`authtoken: <token-id>` from `POST /api/auth/login/`. The session acts exactly as its key (capabilities, tier, organisation) and dies with it; an unknown, ended or expired session is 401. When `Authorization` is also sent, the key wins."
       }
     },
     "parameters": {
@@ -1102,6 +2144,30 @@ enum OpenAPIDocument {
         "schema": {
           "type": "string"
         }
+      },
+      "RateLimit-Limit": {
+        "description": "Requests the caller may make in the current window.",
+        "schema": {
+          "type": "integer"
+        }
+      },
+      "RateLimit-Remaining": {
+        "description": "Requests left in the current window.",
+        "schema": {
+          "type": "integer"
+        }
+      },
+      "RateLimit-Reset": {
+        "description": "Seconds until the current window ends (at least 1).",
+        "schema": {
+          "type": "integer"
+        }
+      },
+      "Location": {
+        "description": "The path of the new object, e.g. `/api/surveys/42/`.",
+        "schema": {
+          "type": "string"
+        }
       }
     },
     "responses": {
@@ -1116,7 +2182,7 @@ enum OpenAPIDocument {
         }
       },
       "Unauthorized": {
-        "description": "Credentials are required, or the key is malformed, unknown, revoked or expired.",
+        "description": "Credentials are required, or the key is malformed, unknown, revoked or expired, or the `authtoken` session is unknown, ended or expired.",
         "content": {
           "application/json": {
             "schema": {
@@ -1196,6 +2262,75 @@ enum OpenAPIDocument {
           "application/json": {
             "schema": {
               "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "TooManyRequests": {
+        "description": "Throttled: the caller is over its rate limit (per key when authenticated, a session counting against its key; per IP otherwise). Code `THROTTLED`; the route did not run.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        },
+        "headers": {
+          "Retry-After": {
+            "$ref": "#/components/headers/Retry-After"
+          },
+          "RateLimit-Limit": {
+            "$ref": "#/components/headers/RateLimit-Limit"
+          },
+          "RateLimit-Remaining": {
+            "$ref": "#/components/headers/RateLimit-Remaining"
+          },
+          "RateLimit-Reset": {
+            "$ref": "#/components/headers/RateLimit-Reset"
+          }
+        }
+      },
+      "SessionBadBody": {
+        "description": "The body is not `{\"apikey\": …}` (the detail names the problem), or is too large (413).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/SessionRefusal"
+            }
+          }
+        }
+      },
+      "SessionRequired": {
+        "description": "An `Authorization` header was sent: this endpoint takes only the session's `authtoken` (code `SESSION_REQUIRED`).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/SessionRefusal"
+            }
+          }
+        }
+      },
+      "SessionUnauthorized": {
+        "description": "The key is malformed, unknown, revoked or expired, its user is inactive, or the `authtoken` session is missing, unknown, ended or expired.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/SessionRefusal"
+            }
+          }
+        },
+        "headers": {
+          "WWW-Authenticate": {
+            "$ref": "#/components/headers/WWW-Authenticate"
+          }
+        }
+      },
+      "SessionForbidden": {
+        "description": "The key's user is on the free tier (no API access).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/SessionRefusal"
             }
           }
         }
@@ -2054,6 +3189,832 @@ enum OpenAPIDocument {
           },
           "access_evaluations_endpoint": {
             "type": "string"
+          }
+        }
+      },
+      "LoginRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "apikey"
+        ],
+        "properties": {
+          "apikey": {
+            "type": "string",
+            "maxLength": 256,
+            "description": "The raw API key, `ct_live_…`."
+          }
+        }
+      },
+      "SessionRefusal": {
+        "type": "object",
+        "required": [
+          "auth",
+          "detail"
+        ],
+        "properties": {
+          "auth": {
+            "type": "string",
+            "enum": [
+              "logged_out"
+            ]
+          },
+          "detail": {
+            "type": "string",
+            "description": "Human-readable message."
+          },
+          "code": {
+            "type": "string",
+            "description": "Machine-readable code, e.g. `SESSION_REQUIRED`."
+          }
+        }
+      },
+      "LoggedOut": {
+        "type": "object",
+        "required": [
+          "auth"
+        ],
+        "properties": {
+          "auth": {
+            "type": "string",
+            "enum": [
+              "logged_out"
+            ]
+          }
+        }
+      },
+      "SessionOrganisation": {
+        "type": "object",
+        "required": [
+          "id",
+          "slug",
+          "name",
+          "role"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "slug": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "role": {
+            "type": "string",
+            "enum": [
+              "owner",
+              "admin",
+              "creator",
+              "viewer"
+            ],
+            "description": "The user's membership role; `owner` for the organisation's owner without a membership."
+          }
+        }
+      },
+      "SessionUser": {
+        "type": "object",
+        "required": [
+          "id",
+          "client_id",
+          "created",
+          "modified",
+          "tombstate",
+          "email",
+          "is_active",
+          "roles",
+          "names",
+          "settings",
+          "organisations"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "client_id": {
+            "type": "null"
+          },
+          "created": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "modified": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "tombstate": {
+            "type": "null"
+          },
+          "email": {
+            "type": "string"
+          },
+          "is_active": {
+            "type": "boolean"
+          },
+          "roles": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "Apikey_view",
+                "Apikey_add",
+                "Apikey_edit",
+                "Apikey_delete",
+                "Apikey_superuser"
+              ]
+            },
+            "description": "The key's capabilities: `view` → `Apikey_view`, `add` → `Apikey_add`, and so on."
+          },
+          "names": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "First name, then last name."
+          },
+          "settings": {
+            "type": "object",
+            "description": "Always empty."
+          },
+          "organisations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SessionOrganisation"
+            },
+            "description": "The organisations the user belongs to or owns, ordered by id."
+          }
+        }
+      },
+      "SessionOrganisationContext": {
+        "type": "object",
+        "required": [
+          "has_peers",
+          "name",
+          "created",
+          "modified",
+          "licensee",
+          "verticals",
+          "avatar",
+          "client_id",
+          "tombstate",
+          "id",
+          "features"
+        ],
+        "properties": {
+          "has_peers": {
+            "type": "boolean",
+            "description": "The organisation has members besides the user."
+          },
+          "name": {
+            "type": "string"
+          },
+          "created": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "modified": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "licensee": {
+            "type": "string",
+            "description": "The organisation's name."
+          },
+          "verticals": {
+            "type": "array",
+            "items": {},
+            "maxItems": 0
+          },
+          "avatar": {
+            "type": "null"
+          },
+          "client_id": {
+            "type": "null"
+          },
+          "tombstate": {
+            "type": "null"
+          },
+          "id": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "features": {
+            "type": "array",
+            "items": {},
+            "maxItems": 0
+          }
+        }
+      },
+      "Session": {
+        "type": "object",
+        "required": [
+          "demographics",
+          "auth",
+          "user",
+          "csrftoken",
+          "organisation_context",
+          "token-id"
+        ],
+        "properties": {
+          "demographics": {
+            "type": "object",
+            "description": "Always empty."
+          },
+          "auth": {
+            "type": "string",
+            "enum": [
+              "logged_in"
+            ]
+          },
+          "user": {
+            "$ref": "#/components/schemas/SessionUser"
+          },
+          "csrftoken": {
+            "type": "string",
+            "description": "The session's CSRF token."
+          },
+          "organisation_context": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/SessionOrganisationContext"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "The organisation the key was issued in; `null` for a key without one."
+          },
+          "token-id": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The session token to send as `authtoken`: only in the login answer, `null` in status."
+          }
+        }
+      },
+      "SurveyCreate": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "slug"
+        ],
+        "description": "A survey to create, owned by the caller. Strings may not contain NUL.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "Not blank."
+          },
+          "slug": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "pattern": "^[A-Za-z0-9_-]+$",
+            "description": "Letters, digits, hyphens and underscores; unique (a taken slug is 400)."
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 10000,
+            "default": ""
+          },
+          "organisation": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The organisation id, or `null`. Moving a survey into an organisation or team needs the right to create it there."
+          },
+          "team": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The team id, or `null`."
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "draft",
+              "published",
+              "closed"
+            ],
+            "default": "draft"
+          },
+          "start_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "default": null
+          },
+          "end_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "default": null,
+            "description": "Not before `start_at`."
+          }
+        }
+      },
+      "SurveyReplace": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "slug"
+        ],
+        "description": "A survey's new fields; those left out keep their stored values. Strings may not contain NUL.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "Not blank."
+          },
+          "slug": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "pattern": "^[A-Za-z0-9_-]+$",
+            "description": "Letters, digits, hyphens and underscores; unique (a taken slug is 400)."
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 10000
+          },
+          "organisation": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The organisation id, or `null`. Moving a survey into an organisation or team needs the right to create it there."
+          },
+          "team": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The team id, or `null`."
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "draft",
+              "published",
+              "closed"
+            ]
+          },
+          "start_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "end_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "description": "Not before `start_at`."
+          }
+        }
+      },
+      "SurveyPatch": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Any subset of the writable survey fields; the others keep their stored values.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "Not blank."
+          },
+          "slug": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "pattern": "^[A-Za-z0-9_-]+$",
+            "description": "Letters, digits, hyphens and underscores; unique (a taken slug is 400)."
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 10000
+          },
+          "organisation": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The organisation id, or `null`. Moving a survey into an organisation or team needs the right to create it there."
+          },
+          "team": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The team id, or `null`."
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "draft",
+              "published",
+              "closed"
+            ]
+          },
+          "start_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "end_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "description": "Not before `start_at`."
+          }
+        }
+      },
+      "DatasetCreate": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "key",
+          "name"
+        ],
+        "description": "A dataset to create; `version` starts at 1. Strings may not contain NUL.",
+        "properties": {
+          "key": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "pattern": "^[a-z0-9][a-z0-9_-]*$",
+            "description": "Lowercase letters, digits, `-` and `_`, starting with a letter or digit; unique; not `available-tags`."
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "Not blank."
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 10000,
+            "default": ""
+          },
+          "category": {
+            "$ref": "#/components/schemas/DatasetCategory",
+            "description": "Default `user_created`. `nhs_dd` datasets are read-only: 403."
+          },
+          "is_global": {
+            "type": "boolean",
+            "default": false,
+            "description": "Global datasets are read-only: `true` is 403."
+          },
+          "organisation": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The organisation id. Only organisation datasets can be written: `null` is 403."
+          },
+          "team": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The team id, or `null`."
+          },
+          "options": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "maxLength": 1000
+            },
+            "maxItems": 10000,
+            "default": [],
+            "description": "Kept exactly as sent, in order."
+          },
+          "tags": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "maxLength": 100
+            },
+            "maxItems": 100,
+            "default": []
+          },
+          "is_active": {
+            "type": "boolean",
+            "default": true
+          }
+        }
+      },
+      "DatasetReplace": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name"
+        ],
+        "description": "A dataset's new fields; those left out keep their stored values. `version` grows by one.",
+        "properties": {
+          "key": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "pattern": "^[a-z0-9][a-z0-9_-]*$",
+            "description": "May be sent, but must equal the path's key: a dataset's key cannot be changed."
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "Not blank."
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 10000
+          },
+          "category": {
+            "$ref": "#/components/schemas/DatasetCategory",
+            "description": "Default `user_created`. `nhs_dd` datasets are read-only: 403."
+          },
+          "is_global": {
+            "type": "boolean",
+            "description": "Global datasets are read-only: `true` is 403."
+          },
+          "organisation": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The organisation id. Only organisation datasets can be written: `null` is 403."
+          },
+          "team": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The team id, or `null`."
+          },
+          "options": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "maxLength": 1000
+            },
+            "maxItems": 10000,
+            "description": "Kept exactly as sent, in order."
+          },
+          "tags": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "maxLength": 100
+            },
+            "maxItems": 100
+          },
+          "is_active": {
+            "type": "boolean"
+          }
+        }
+      },
+      "DatasetPatch": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Any subset of the writable dataset fields; the others keep their stored values. `version` grows by one.",
+        "properties": {
+          "key": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "pattern": "^[a-z0-9][a-z0-9_-]*$",
+            "description": "May be sent, but must equal the path's key: a dataset's key cannot be changed."
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "Not blank."
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 10000
+          },
+          "category": {
+            "$ref": "#/components/schemas/DatasetCategory",
+            "description": "Default `user_created`. `nhs_dd` datasets are read-only: 403."
+          },
+          "is_global": {
+            "type": "boolean",
+            "description": "Global datasets are read-only: `true` is 403."
+          },
+          "organisation": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The organisation id. Only organisation datasets can be written: `null` is 403."
+          },
+          "team": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 1,
+            "description": "The team id, or `null`."
+          },
+          "options": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "maxLength": 1000
+            },
+            "maxItems": 10000,
+            "description": "Kept exactly as sent, in order."
+          },
+          "tags": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "maxLength": 100
+            },
+            "maxItems": 100
+          },
+          "is_active": {
+            "type": "boolean"
+          }
+        }
+      },
+      "DirectoryUserCreate": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "username",
+          "email"
+        ],
+        "description": "A new user (free tier, no password) who joins the key's organisation with `role`.",
+        "properties": {
+          "username": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 150,
+            "description": "Letters, digits and `@ . + - _`; unique (a taken username is 400)."
+          },
+          "email": {
+            "type": "string",
+            "format": "email",
+            "maxLength": 254,
+            "description": "One `@`, a dot in the domain, no whitespace; unique regardless of case (a taken email is 400)."
+          },
+          "first_name": {
+            "type": "string",
+            "maxLength": 150,
+            "default": ""
+          },
+          "last_name": {
+            "type": "string",
+            "maxLength": 150,
+            "default": ""
+          },
+          "is_active": {
+            "type": "boolean",
+            "default": true,
+            "description": "An inactive user's keys and sessions are refused."
+          },
+          "role": {
+            "type": "string",
+            "enum": [
+              "admin",
+              "creator",
+              "viewer"
+            ],
+            "default": "viewer",
+            "description": "Role in the key's organisation. Not for the organisation's owner without a membership (400)."
+          }
+        }
+      },
+      "DirectoryUserReplace": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "email"
+        ],
+        "description": "A user's new fields; those left out keep their stored values.",
+        "properties": {
+          "username": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 150,
+            "description": "May be sent, but must equal the stored username: it cannot be changed."
+          },
+          "email": {
+            "type": "string",
+            "format": "email",
+            "maxLength": 254,
+            "description": "One `@`, a dot in the domain, no whitespace; unique regardless of case (a taken email is 400)."
+          },
+          "first_name": {
+            "type": "string",
+            "maxLength": 150
+          },
+          "last_name": {
+            "type": "string",
+            "maxLength": 150
+          },
+          "is_active": {
+            "type": "boolean",
+            "description": "An inactive user's keys and sessions are refused."
+          },
+          "role": {
+            "type": "string",
+            "enum": [
+              "admin",
+              "creator",
+              "viewer"
+            ],
+            "description": "Role in the key's organisation. Not for the organisation's owner without a membership (400)."
+          }
+        }
+      },
+      "DirectoryUserPatch": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Any subset of the writable user fields; the others keep their stored values.",
+        "properties": {
+          "username": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 150,
+            "description": "May be sent, but must equal the stored username: it cannot be changed."
+          },
+          "email": {
+            "type": "string",
+            "format": "email",
+            "maxLength": 254,
+            "description": "One `@`, a dot in the domain, no whitespace; unique regardless of case (a taken email is 400)."
+          },
+          "first_name": {
+            "type": "string",
+            "maxLength": 150
+          },
+          "last_name": {
+            "type": "string",
+            "maxLength": 150
+          },
+          "is_active": {
+            "type": "boolean",
+            "description": "An inactive user's keys and sessions are refused."
+          },
+          "role": {
+            "type": "string",
+            "enum": [
+              "admin",
+              "creator",
+              "viewer"
+            ],
+            "description": "Role in the key's organisation. Not for the organisation's owner without a membership (400)."
           }
         }
       }

@@ -237,12 +237,10 @@ import TestSupport
                         #expect(reply.detail?.contains("'\(parameter)'") == true, "\(query)")
                     }
                 }
-                for (method, uri) in [(HTTPRequest.Method.post, "/api/datasets/"), (.put, "/api/datasets/nhs/"),
-                                      (.patch, "/api/datasets/nhs/"), (.delete, "/api/datasets/nhs/"),
-                                      (.post, "/api/datasets/available-tags/")] {
+                for (method, uri) in [(HTTPRequest.Method.post, "/api/datasets/nhs/"), (.post, "/api/datasets/available-tags/"),
+                                      (.delete, "/api/datasets/")] {
                     let reply = try await client.send(uri, method: method, key: key)
                     #expect(reply.status == .methodNotAllowed, "\(method) \(uri)")
-                    #expect(reply.headers[.allow] == "GET, HEAD, OPTIONS", "\(method) \(uri)")
                 }
                 let noView = try await world.key(for: alice, capabilities: ["add"])
                 let refused = try await client.send("/api/datasets/", key: noView)

@@ -38,16 +38,18 @@ struct ServerWorld: Sendable {
         }
     }
 
-    /// Runs `body` with a client of the real router (no network).
+    /// Runs `body` with a client of the real router: in memory by default, or over a real
+    /// loopback socket with `.live` (where the peer address is known).
     ///
     /// Every resource-API request `body` sends with a key is replayed as an AuthZEN evaluation
     /// (see ``DecisionAgreement``), which must give the same answer.
     func client<Result: Sendable>(
         options: APIOptions = APIOptions(),
+        over setup: TestingSetup = .router,
         _ body: @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
         let app = Application(router: buildRouter(dependencies: dependencies, plugins: Self.plugins, options: options))
-        return try await DecisionAgreement.$service.withValue(service) { try await app.test(.router, body) }
+        return try await DecisionAgreement.$service.withValue(service) { try await app.test(setup, body) }
     }
 
     // MARK: Seeding

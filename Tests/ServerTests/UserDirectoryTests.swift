@@ -157,19 +157,87 @@ import Vault
         }
     }
 
-    @Test func writesAre405ForNow() async throws {
+    @Test func superuserKeysAddEditAndRemoveUsersOfTheirOrganisation() async throws {
         try await ServerWorld.with { world in
             let d = try await Self.seed(world)
-            let key = try await world.key(for: d.admin, organisation: d.acme, capabilities: ["view", "superuser"])
+            let superuser = try await world.key(for: d.admin, organisation: d.acme, capabilities: ["view", "superuser"])
+            let viewerKey = try await world.key(for: d.viewer, organisation: d.acme)
             try await world.client { client in
-                for uri in [Self.path, "\(Self.path)\(d.viewer)/"] {
-                    for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
-                        let reply = try await client.send(uri, method: method, key: key)
-                        #expect(reply.status == .methodNotAllowed, "\(method) \(uri)")
-                        #expect(reply.headers[.allow] == "GET, HEAD, OPTIONS", "\(method) \(uri)")
-                    }
+                let created = try await client.send(Self.path, method: .post, key: superuser,
+                                                    body: #"{"username":"newbie","email":"newbie@example.com","first_name":"New","role":"creator"}"#)
+                #expect(created.status == .created, "\(created.text)")
+                #expect(created.object["role"] as? String == "creator")
+                #expect(created.object["is_active"] as? Bool == true)
+                let newID = (created.object["id"] as? NSNumber)?.int64Value ?? 0
+                #expect(created.headers[.location] == "\(Self.path)\(newID)/")
+                let listed = try await client.send(Self.path, key: viewerKey)
+                #expect(listed.ids == d.acmeUsers.union([newID]))
+
+                // The viewer's own key works until a superuser deactivates them: then at once 401.
+                #expect(try await client.send(Self.path, key: viewerKey).status == .ok)
+                let deactivate = try await client.send("\(Self.path)\(d.viewer)/", method: .patch, key: superuser, body: #"{"is_active":false}"#)
+                #expect(deactivate.status == .ok)
+                #expect(deactivate.object["is_active"] as? Bool == false)
+                #expect(try await client.send(Self.path, key: viewerKey).status == .unauthorized)
+
+                let promote = try await client.send("\(Self.path)\(d.creator)/", method: .put, key: superuser,
+                                                    body: #"{"email":"creator@acme.example","last_name":"Smith","role":"admin"}"#)
+                #expect(promote.status == .ok)
+                #expect(promote.object["role"] as? String == "admin")
+                #expect(promote.object["last_name"] as? String == "Smith")
+
+                let remove = try await client.send("\(Self.path)\(d.both)/", method: .delete, key: superuser)
+                #expect(remove.status == .noContent)
+                let gone = try await client.send("\(Self.path)\(d.both)/", key: superuser)
+                #expect(gone.status == .notFound)
+
+                // Refusals: the owner cannot be removed or given a role; users of other
+                // organisations are 404; fixed and duplicate fields are 400.
+                let owner = try await client.send("\(Self.path)\(d.owner)/", method: .delete, key: superuser)
+                #expect(owner.status == .forbidden)
+                let ownerRole = try await client.send("\(Self.path)\(d.owner)/", method: .patch, key: superuser, body: #"{"role":"viewer"}"#)
+                #expect(ownerRole.status == .badRequest)
+                for method in [HTTPRequest.Method.patch, .delete] {
+                    let outside = try await client.send("\(Self.path)\(d.betaOnly)/", method: method, key: superuser, body: #"{"first_name":"x"}"#)
+                    #expect(outside.status == .notFound, "\(method)")
+                }
+                for body in [#"{"username":"admin","email":"x@example.com"}"#, #"{"username":"fresh","email":"ADMIN@example.com"}"#,
+                             #"{"username":"fresh","email":"not-an-email"}"#, #"{"username":"has space","email":"s@example.com"}"#,
+                             #"{"username":"fresh"}"#, #"{"username":"fresh","email":"f@example.com","role":"owner"}"#,
+                             #"{"username":"fresh","email":"f@example.com","tier":"enterprise"}"#] {
+                    let reply = try await client.send(Self.path, method: .post, key: superuser, body: body)
+                    #expect(reply.status == .badRequest, "\(body): \(reply.text)")
+                    #expect(reply.object["code"] as? String == "INVALID_BODY", "\(body)")
+                }
+                let rename = try await client.send("\(Self.path)\(d.creator)/", method: .patch, key: superuser, body: #"{"username":"other"}"#)
+                #expect(rename.detail?.contains("'username' cannot be changed") == true)
+            }
+            let actions = try await world.pool.query("SELECT action FROM audit_events WHERE action NOT LIKE 'service.%' ORDER BY id").map { try $0.decode(String.self, at: 0) }
+            #expect(actions == ["user.created", "user.updated", "user.updated", "user.removed"])
+        }
+    }
+
+    @Test func writesNeedTheSuperuserCapability() async throws {
+        try await ServerWorld.with { world in
+            let d = try await Self.seed(world)
+            let everythingButSuperuser = try await world.key(for: d.admin, organisation: d.acme, capabilities: ["view", "add", "edit", "delete"])
+            let personal = try await world.key(for: d.admin, capabilities: ["view", "superuser"])
+            let before = try await BadInputBatteryTests.fingerprint(world)
+            try await world.client { client in
+                for (method, uri) in [(HTTPRequest.Method.post, Self.path), (.put, "\(Self.path)\(d.viewer)/"),
+                                      (.patch, "\(Self.path)\(d.viewer)/"), (.delete, "\(Self.path)\(d.viewer)/")] {
+                    let body = #"{"username":"x","email":"x@example.com"}"#
+                    let lacking = try await client.send(uri, method: method, key: everythingButSuperuser, body: body)
+                    #expect(lacking.status == .forbidden, "\(method)")
+                    #expect(lacking.detail == "API key lacks the 'superuser' capability.", "\(method)")
+                    let noContext = try await client.send(uri, method: method, key: personal, body: body)
+                    #expect(noContext.status == .forbidden, "\(method)")
+                    #expect(noContext.object["code"] as? String == "DENY_NO_ORGANISATION_CONTEXT", "\(method)")
+                    let anonymous = try await client.send(uri, method: method, body: body)
+                    #expect(anonymous.status == .unauthorized, "\(method)")
                 }
             }
+            #expect(try await BadInputBatteryTests.fingerprint(world) == before)
         }
     }
 }
