@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # HTTP benchmark: one release-build server (throttling and the decision log off) on a scratch
 # database with 50 surveys visible to the benchmark key; wrk measures req/s and p50/p99 for the
-# resource API and the decision API (single AuthZEN evaluations, 1,000-item batches, verify).
+# resource API, the decision API (single AuthZEN evaluations, 1,000-item batches, verify), the
+# session login + status round trip, and then the list again on servers with throttling on
+# (a limit never reached: the cost of counting; the default limit: the 429 path).
 #   deploy/bench.sh http [seconds]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -84,3 +86,42 @@ measure "POST /v1/keys/verify" -s "$(post_script verify '{"key":"'"$key"'"}')" "
 measure "POST /access/v1/evaluations (1000)" -s "$(post_script batch "$batch")" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluations"
 # One connection: the latency of a 1,000-item batch is the server's time plus loopback.
 connections=1 measure "  same, one connection" -s "$scripts/batch.lua" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluations"
+
+# Sessions: each connection logs in with the key, then asks for the status of that session.
+cat >"$scripts/session.lua" <<LUA
+local tokens = {}
+local login = wrk.format("POST", "/api/auth/login/", {["Content-Type"] = "application/json"}, '{"apikey":"$key"}')
+request = function()
+    local token = table.remove(tokens)
+    if token then return wrk.format("GET", "/api/auth/status/", {["authtoken"] = token}) end
+    return login
+end
+response = function(status, headers, body)
+    local token = string.match(body, '"token%-id":"(%w+)"')
+    if token then table.insert(tokens, token) end
+end
+LUA
+measure "login + status (2 requests each)" -s "$scripts/session.lua" "http://127.0.0.1:$port/"
+token="$(curl -s -H 'Content-Type: application/json' -d '{"apikey":"'"$key"'"}' "http://127.0.0.1:$port/api/auth/login/" | sed -E 's/.*"token-id":"([A-Za-z0-9]+)".*/\1/')"
+measure "GET /api/surveys/ (authtoken)" -H "authtoken: $token" "http://127.0.0.1:$port/api/surveys/"
+
+# Throttling: a second server with throttling on, beside the first. With a limit the benchmark
+# never reaches, the list measures what counting costs (alternating with the first server, so
+# the machine's drift hits both alike); with the default 120/min per key, nearly every request
+# is the 429 answer.
+port2=$((port + 1)); server2=
+while (exec 3<>"/dev/tcp/127.0.0.1/$port2") 2>/dev/null; do port2=$((port2 + 1)); done
+throttled() {
+    env LATCHKEY_DECISION_LOG=off LATCHKEY_LOG_LEVEL=warning LATCHKEY_THROTTLE=on "$@" "$bin" serve --port "$port2" &
+    server2=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port2/api/health" >/dev/null && break; sleep 0.1; done
+}
+trap 'kill $server $server2 2>/dev/null; wait 2>/dev/null || true; rm -rf "$scripts"' EXIT
+throttled LATCHKEY_THROTTLE_USER=1000000000/min
+for round in 1 2; do
+    measure "GET /api/surveys/ (throttle off)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/"
+    measure "GET /api/surveys/ (throttle on)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port2/api/surveys/"
+done
+kill "$server2"; wait "$server2" 2>/dev/null || true
+throttled LATCHKEY_THROTTLE_USER=120/min
+measure "GET /api/surveys/ (over 120/min)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port2/api/surveys/"

@@ -10,9 +10,12 @@ struct APIReference: Sendable {
         var tags: [String]
         var summary: String
         var description: String
-        /// How the operation authenticates, e.g. "Bearer key required".
+        /// How the operation authenticates, e.g. "Bearer key or authtoken session required".
         var security: String
         var parameters: [Parameter]
+        /// Media type and schema of the request body, e.g. "application/json: SurveyCreate"; empty
+        /// when the operation takes none.
+        var requestBody: String
         var responses: [Response]
     }
 
@@ -89,6 +92,7 @@ struct APIReference: Sendable {
                         description: operation["description"] as? String ?? "",
                         security: Self.security(operation["security"] as? [[String: Any]] ?? defaultSecurity),
                         parameters: (operation["parameters"] as? [Any] ?? []).map(parameter),
+                        requestBody: content(resolve(operation["requestBody"] ?? [:])),
                         responses: (operation["responses"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
                             .map { response(status: $0.key, $0.value) }
                     )
@@ -116,10 +120,15 @@ struct APIReference: Sendable {
             }
         }
 
-        /// "none", "Bearer key required" or "Bearer key optional".
+        /// Display names of the document's security schemes.
+        static let schemeNames = ["bearerAuth": "Bearer key", "sessionToken": "authtoken session", "serviceCredential": "service credential"]
+
+        /// "none", or the accepted credentials and whether they are required, e.g. "Bearer key
+        /// or authtoken session optional".
         static func security(_ requirements: [[String: Any]]) -> String {
             if requirements.isEmpty { return "none" }
-            return requirements.contains(where: \.isEmpty) ? "Bearer key optional" : "Bearer key required"
+            let names = requirements.flatMap { $0.keys.sorted() }.map { schemeNames[$0] ?? $0 }
+            return names.joined(separator: " or ") + (requirements.contains(where: \.isEmpty) ? " optional" : " required")
         }
 
         func parameter(_ value: Any) -> Parameter {
@@ -136,13 +145,18 @@ struct APIReference: Sendable {
 
         func response(status: String, _ value: Any) -> Response {
             let response = resolve(value)
-            let content = response["content"] as? [String: Any] ?? [:]
-            let body = content.keys.sorted().map { mediaType in
+            let body = content(response)
+            let headers = (response["headers"] as? [String: Any] ?? [:]).keys.sorted()
+            return Response(status: status, description: response["description"] as? String ?? "", body: body, headers: headers)
+        }
+
+        /// "media type: schema" for each content type of a response or request body.
+        func content(_ object: [String: Any]) -> String {
+            let content = object["content"] as? [String: Any] ?? [:]
+            return content.keys.sorted().map { mediaType in
                 let schema = (content[mediaType] as? [String: Any])?["schema"] as? [String: Any] ?? [:]
                 return "\(mediaType): \(typeText(schema))"
             }.joined(separator: "; ")
-            let headers = (response["headers"] as? [String: Any] ?? [:]).keys.sorted()
-            return Response(status: status, description: response["description"] as? String ?? "", body: body, headers: headers)
         }
 
         /// A short type description: a referenced schema's name, `array of X`, `X | Y`, enums.

@@ -81,6 +81,9 @@ enum APIReferencePage {
             <p>Authentication: \(escape(operation.security))</p>
 
             """
+        if !operation.requestBody.isEmpty {
+            html += "<p>Request body: \(escape(operation.requestBody))</p>\n"
+        }
         if !operation.parameters.isEmpty {
             html += "<table><caption>Parameters</caption>\n<tr><th>name</th><th>in</th><th>type</th><th>description</th></tr>\n"
             for parameter in operation.parameters {

@@ -105,6 +105,10 @@ import Testing
                     #expect(policy.contains("default-src 'none'"), "\(uri)")
                     #expect(policy.contains("script-src 'none'"), "\(uri)")
                     #expect(reply.text.contains(#"<link rel="stylesheet" href="/api/docs.css">"#), "\(uri)")
+                    // Request bodies and every kind of credential are named.
+                    #expect(reply.text.contains("Request body: application/json: SurveyCreate"), "\(uri)")
+                    #expect(reply.text.contains("Authentication: Bearer key or authtoken session required"), "\(uri)")
+                    #expect(reply.text.contains("Authentication: service credential required"), "\(uri)")
                 }
                 let stylesheet = try await client.send("/api/docs.css")
                 #expect(stylesheet.status == .ok)
