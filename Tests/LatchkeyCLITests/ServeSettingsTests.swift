@@ -1,0 +1,52 @@
+import Server
+import Testing
+@testable import latchkey
+
+/// `latchkey serve` reads SPEC §9's environment; flags override it; a bad value names its variable.
+@Suite struct ServeSettingsTests {
+    @Test func defaultsAreTheSpecsLimitsWithThrottlingOnAndCORSOff() throws {
+        let settings = try Serve.settings(environment: [:], host: nil, port: nil, throttle: nil, corsAllowedOrigins: nil)
+        #expect(settings.throttle.enabled)
+        #expect(settings.throttle.anonymous == ThrottleRate(limit: 60, seconds: 60))
+        #expect(settings.throttle.user == ThrottleRate(limit: 120, seconds: 60))
+        #expect(settings.throttle.legacyToken == ThrottleRate(limit: 5, seconds: 60))
+        #expect(settings.corsAllowedOrigins.isEmpty)
+        #expect(settings.trustedProxies.isEmpty)
+        #expect(settings.sessionLifetime == .seconds(43200))
+        #expect(settings.host == "127.0.0.1" && settings.port == 8080)
+    }
+
+    @Test func theEnvironmentConfiguresAndFlagsOverride() throws {
+        let environment = [
+            "LATCHKEY_THROTTLE": "off", "LATCHKEY_THROTTLE_ANON": "10/30s", "LATCHKEY_THROTTLE_USER": "1000/hour",
+            "CORS_ALLOWED_ORIGINS": " https://a.example , https://b.example,", "LATCHKEY_TRUSTED_PROXIES": "10.0.0.1",
+            "LATCHKEY_SESSION_TTL": "600", "LATCHKEY_PORT": "9000",
+        ]
+        let settings = try Serve.settings(environment: environment, host: nil, port: nil, throttle: nil, corsAllowedOrigins: nil)
+        #expect(!settings.throttle.enabled)
+        #expect(settings.throttle.anonymous == ThrottleRate(limit: 10, seconds: 30))
+        #expect(settings.throttle.user == ThrottleRate(limit: 1000, seconds: 3600))
+        #expect(settings.corsAllowedOrigins == ["https://a.example", "https://b.example"])
+        #expect(settings.trustedProxies == ["10.0.0.1"])
+        #expect(settings.sessionLifetime == .seconds(600))
+        #expect(settings.port == 9000)
+        let flagged = try Serve.settings(environment: environment, host: nil, port: 9100, throttle: "on", corsAllowedOrigins: "https://c.example")
+        #expect(flagged.throttle.enabled)
+        #expect(flagged.corsAllowedOrigins == ["https://c.example"])
+        #expect(flagged.port == 9100)
+    }
+
+    @Test func badValuesAreRefusedByName() {
+        for (name, value) in [("LATCHKEY_THROTTLE", "maybe"), ("LATCHKEY_THROTTLE_ANON", "60"), ("LATCHKEY_THROTTLE_USER", "x/min"),
+                              ("LATCHKEY_SESSION_TTL", "-5"), ("LATCHKEY_SESSION_TTL", "forever")] {
+            #expect(throws: (any Error).self, "\(name)=\(value)") {
+                try Serve.settings(environment: [name: value], host: nil, port: nil, throttle: nil, corsAllowedOrigins: nil)
+            }
+            do {
+                _ = try Serve.settings(environment: [name: value], host: nil, port: nil, throttle: nil, corsAllowedOrigins: nil)
+            } catch {
+                #expect("\(error)".contains(name), "\(error)")
+            }
+        }
+    }
+}
