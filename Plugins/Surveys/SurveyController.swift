@@ -1,6 +1,8 @@
+import Foundation
 import Hummingbird
 import PluginKit
 import Policy
+import Postgres
 
 /// The survey routes: `GET /api/surveys/`, `GET /api/surveys/{id}/`,
 /// `GET /api/surveys/{id}/metrics/responses/`.
@@ -11,6 +13,19 @@ import Policy
 struct SurveyController<Context: PluginRequestContext>: Sendable {
     let repository: SurveyRepository
     let engine: PolicyEngine
+    /// List bodies by key and request URI, when the repository's tables announce changes.
+    let lists: ReadCache<ListKey, ByteBuffer>?
+
+    struct ListKey: Hashable, Sendable {
+        var key: UUID
+        var uri: String
+    }
+
+    init(repository: SurveyRepository, engine: PolicyEngine) {
+        self.repository = repository
+        self.engine = engine
+        lists = repository.changes.map { ReadCache(changes: $0) }
+    }
 
     func register(on routes: PluginRoutes<Context>) {
         routes.get("/api/surveys/") { request, context in try await list(request, context) }
@@ -23,15 +38,20 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
     func list(_ request: Request, _ context: Context) async throws -> Response {
         let user = try context.caller.requireAuthenticated()
         try engine.require(.user(user), .surveyList, .collection)
+        let cacheKey = context.caller.verifiedKey.map { ListKey(key: $0.key.id, uri: request.uri.description) }
+        if let cacheKey, let body = lists?.value(for: cacheKey) { return .json(body: body) }
+        let generation = lists?.generation ?? 0
         let listing = SurveyMemberships.listingPrincipal(user)
         let predicate = engine.visibility(.user(listing), for: .surveyList)
-        return try await ListResponse.respond(
-            to: request,
+        let body = try await ListResponse.body(
+            for: request,
             base: repository.visibleQuery(predicate, callerID: user.userID),
             orderBy: "id",
             pool: repository.pool,
             decode: SurveyRecord.init(row:from:)
         )
+        if let cacheKey { lists?.store(body, for: cacheKey, readAt: generation) }
+        return .json(body: body)
     }
 
     /// One survey: 200 when visible, 403 when it exists but is not, 404 when it does not exist.

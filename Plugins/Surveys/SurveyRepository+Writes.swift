@@ -60,6 +60,7 @@ extension SurveyRepository {
 
     /// Deletes survey `id` with its memberships and responses; audited as `survey.deleted`.
     func delete(_ survey: SurveyRecord, by actor: WriteActor) async throws {
+        defer { changes?.bump() }
         try await pool.withTransaction { connection in
             try await connection.execute("DELETE FROM surveys WHERE id = \(survey.id)")
             try await actor.audit("survey.deleted", organisation: survey.organisationID, target: "survey:\(survey.id)",
@@ -71,6 +72,7 @@ extension SurveyRepository {
     /// team with 400.
     private func write<Result: Sendable>(_ draft: SurveyDraft, _ body: (PGConnection) async throws -> Result) async throws -> Result {
         do {
+            defer { changes?.bump() }
             return try await pool.withTransaction(body)
         } catch let error as PGError where error.isUniqueViolation {
             throw JSONBody.invalid("'slug': a survey with slug '\(draft.slug)' already exists")

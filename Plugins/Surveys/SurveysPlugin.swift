@@ -14,11 +14,11 @@ public struct SurveysPlugin: ResourcePlugin {
     public var policyRules: any PolicyRules { SurveyRules() }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
-        SurveyController<Context>(repository: SurveyRepository(pool: dependencies.pool), engine: dependencies.engine)
+        SurveyController<Context>(repository: SurveyRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine)
             .register(on: routes)
     }
 
     public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
-        [SurveyResolver(repository: SurveyRepository(pool: dependencies.pool))]
+        [SurveyResolver(repository: SurveyRepository(pool: dependencies.pool, changes: dependencies.tableChanges))]
     }
 }

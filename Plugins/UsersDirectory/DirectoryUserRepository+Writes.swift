@@ -49,6 +49,7 @@ extension DirectoryUserRepository {
 
     /// Removes the user from `organisationID` (the account stays: it may belong elsewhere).
     func remove(id: Int64, organisationID: Int64, by actor: WriteActor, vault: Vault) async throws {
+        defer { changes?.bump() }
         try await pool.withTransaction { connection in
             try await connection.execute("DELETE FROM organisation_memberships WHERE organisation_id = \(organisationID) AND user_id = \(id)")
             try await actor.audit("user.removed", organisation: organisationID, target: "user:\(id)", on: connection)
@@ -68,6 +69,7 @@ extension DirectoryUserRepository {
     /// Runs a write in a transaction, answering a taken username or email with 400.
     private func write<Result>(_ draft: DirectoryUserDraft, _ body: (PGConnection) async throws -> Result) async throws -> Result {
         do {
+            defer { changes?.bump() }
             return try await pool.withTransaction(body)
         } catch let error as PGError where error.isUniqueViolation {
             let field = error.constraint == "users_email_ci" ? "email" : "username"

@@ -5,6 +5,8 @@ import Postgres
 /// The directory's SQL: parameterised queries only, one statement per request.
 struct DirectoryUserRepository: Sendable {
     let pool: PGPool
+    /// Announced after each write (memberships change what other plugins' cached reads show).
+    var changes: TableChanges? = nil
 
     /// How the visibility leaves map onto `users u` (see `DirectoryUserFacts`):
     /// `organisationIn` means "belongs to" — a membership, or the organisation's owner.

@@ -15,7 +15,8 @@ public struct UsersDirectoryPlugin: ResourcePlugin {
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         DirectoryUserController<Context>(
-            repository: DirectoryUserRepository(pool: dependencies.pool), engine: dependencies.engine, vault: dependencies.vault)
+            repository: DirectoryUserRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine,
+            vault: dependencies.vault)
             .register(on: routes)
     }
 

@@ -30,14 +30,25 @@ public enum ListResponse {
         pool: PGPool,
         decode: (PGRow, Int) throws -> Item
     ) async throws -> Response {
+        Response.json(body: try await body(for: request, base: base, orderBy: orderBy, pool: pool, decode: decode))
+    }
+
+    /// The JSON body ``respond(to:base:orderBy:pool:decode:)`` answers with.
+    public static func body<Item: JSONWritable>(
+        for request: Request,
+        base: PGQuery,
+        orderBy: PGQuery,
+        pool: PGPool,
+        decode: (PGRow, Int) throws -> Item
+    ) async throws -> ByteBuffer {
         guard let page = try PageRequest(StrictQuery(request)) else {
             let rows = try await pool.query("\(base) ORDER BY \(orderBy)")
-            return .json(try rows.map { try decode($0, 0) })
+            return try rows.map { try decode($0, 0) }.jsonBuffer
         }
         let rows = try await pool.query(page.query(base, orderBy: orderBy))
         let count = try rows.first.map { try $0.decode(Int.self, at: 0) } ?? 0
         let items = try rows.filter { $0.text(at: 1) != nil }.map { try decode($0, 2) }
         let (next, previous) = page.links(count: count, request: request)
-        return .json(Page(count: count, next: next, previous: previous, results: items))
+        return Page(count: count, next: next, previous: previous, results: items).jsonBuffer
     }
 }

@@ -14,11 +14,15 @@ public struct PluginDependencies: Sendable {
     public var engine: PolicyEngine
     /// A logger for the plugin's own messages.
     public var logger: Logger
+    /// Change announcements of the tables with `latchkey_data` triggers, when the server listens
+    /// for them; plugins may cache reads of those tables in a ``ReadCache`` only then.
+    public var tableChanges: TableChanges?
 
-    public init(pool: PGPool, vault: Vault, engine: PolicyEngine, logger: Logger) {
+    public init(pool: PGPool, vault: Vault, engine: PolicyEngine, logger: Logger, tableChanges: TableChanges? = nil) {
         self.pool = pool
         self.vault = vault
         self.engine = engine
         self.logger = logger
+        self.tableChanges = tableChanges
     }
 }

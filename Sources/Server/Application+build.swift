@@ -86,7 +86,8 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let engine = PolicyEngine(plugins: plugins)
     let vault = Vault(pool: pool, engine: engine, logger: logger)
-    let dependencies = PluginDependencies(pool: pool, vault: vault, engine: engine, logger: logger)
+    let tableChanges = TableChanges()
+    let dependencies = PluginDependencies(pool: pool, vault: vault, engine: engine, logger: logger, tableChanges: tableChanges)
     let options = APIOptions(
         log: DecisionLog(enabled: settings.logDecisions),
         publicURL: settings.publicURL,
@@ -97,7 +98,7 @@ public func buildApplication(
     )
     var services: [any Service] = [
         pool,
-        VaultInvalidator(vault: vault, configuration: pool.configuration, logger: logger),
+        VaultInvalidator(vault: vault, configuration: pool.configuration, tableChanges: tableChanges, logger: logger),
         UsageFlusher(vault: vault, logger: logger),
     ]
     if settings.logDecisions {

@@ -2,16 +2,23 @@ import Logging
 import Postgres
 import ServiceLifecycle
 
-/// Keeps a vault's cache honest across instances: evicts on every `NOTIFY latchkey_keys`.
+/// Keeps a vault's cache honest across instances: evicts on every `NOTIFY latchkey_keys`; and,
+/// when given `tableChanges`, bumps it on every `NOTIFY latchkey_data` (cached resource reads).
 ///
 /// On (re)connect it evicts everything, since notifications may have been missed meanwhile.
 public struct VaultInvalidator: Service {
     let vault: Vault
+    let tableChanges: TableChanges?
     let listener: PGListener
 
-    public init(vault: Vault, configuration: PGConfiguration, logger: Logger = Logger(label: "latchkey.invalidator")) {
+    public init(
+        vault: Vault, configuration: PGConfiguration, tableChanges: TableChanges? = nil,
+        logger: Logger = Logger(label: "latchkey.invalidator")
+    ) {
         self.vault = vault
-        self.listener = PGListener(configuration: configuration, channels: [KeyChangeNotice.channel], logger: logger)
+        self.tableChanges = tableChanges
+        let channels = [KeyChangeNotice.channel] + (tableChanges == nil ? [] : [TableChanges.channel])
+        self.listener = PGListener(configuration: configuration, channels: channels, logger: logger)
     }
 
     public func run() async throws {
@@ -21,6 +28,9 @@ public struct VaultInvalidator: Service {
                 switch event {
                 case .connected:
                     vault.flushCache()
+                    tableChanges?.bump()
+                case .notification(let notification) where notification.channel == TableChanges.channel:
+                    tableChanges?.bump()
                 case .notification(let notification):
                     switch KeyChangeNotice(payload: notification.payload) {
                     case .user(let id): vault.cache.evict(userID: id)

@@ -20,11 +20,14 @@ struct ServerWorld: Sendable {
     /// A service credential for the decision API (see ``DecisionAgreement``).
     var service: String?
 
-    init(pool: PGPool) {
+    /// - Parameter tableChanges: given, plugins cache reads (see `ReadCacheTests`); the default
+    ///   world reads everything from PostgreSQL, so tests may change rows between requests.
+    init(pool: PGPool, tableChanges: TableChanges? = nil) {
         self.pool = pool
         let engine = PolicyEngine(plugins: Self.plugins)
         let logger = Logger(label: "test")
-        dependencies = PluginDependencies(pool: pool, vault: Vault(pool: pool, engine: engine, logger: logger), engine: engine, logger: logger)
+        dependencies = PluginDependencies(
+            pool: pool, vault: Vault(pool: pool, engine: engine, logger: logger), engine: engine, logger: logger, tableChanges: tableChanges)
     }
 
     static let plugins: [any ResourcePlugin] = [SurveysPlugin(), DatasetsPlugin(), TemplatesPlugin(), UsersDirectoryPlugin()]

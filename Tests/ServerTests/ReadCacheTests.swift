@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import Postgres
+import Testing
+import TestSupport
+import Vault
+
+/// Cached survey reads (``ReadCache``) follow every change: writes through the API at once,
+/// changes by anyone else (another instance, SQL) through `NOTIFY latchkey_data`, and membership
+/// changes also through the key notices the membership triggers send.
+@Suite struct ReadCacheTests {
+    /// Waits until `condition` holds (a notice travels through PostgreSQL), at most 5 s.
+    static func eventually(_ condition: @Sendable () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    @Test func cachedReadsFollowChangesFromAnywhere() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let changes = TableChanges()
+            var world = ServerWorld(pool: pool, tableChanges: changes)
+            world.service = try await world.dependencies.vault.issueServiceCredential(name: "agreement").secret
+            let invalidator = VaultInvalidator(vault: world.dependencies.vault, configuration: pool.configuration, tableChanges: changes)
+            let listening = Task { try await invalidator.run() }
+            defer { invalidator.stop(); listening.cancel() }
+            #expect(try await Self.eventually { changes.generation > 0 }, "the listener connects and bumps once")
+
+            let alice = try await world.user("alice")
+            let acme = try await world.organisation("acme", members: [(alice, "admin")])
+            let beta = try await world.organisation("beta")
+            let s1 = try await world.survey("s1", owner: alice, organisation: acme)
+            let s3 = try await world.survey("s3", owner: try await world.user("bob"), organisation: beta)
+            let key = try await world.key(for: alice, capabilities: ["view", "edit"])
+            let frozen = world
+            try await frozen.client { client in
+                #expect(try await client.send("/api/surveys/", key: key).ids == [s1])
+                #expect(try await client.send("/api/surveys/\(s1)/", key: key).object["name"] as? String == "S1")
+
+                // A change that announces nothing is not seen: the answers come from the cache...
+                try await pool.execute("ALTER TABLE surveys DISABLE TRIGGER surveys_data")
+                try await pool.execute("UPDATE surveys SET name = 'Silent' WHERE id = \(s1)")
+                try await pool.execute("ALTER TABLE surveys ENABLE TRIGGER surveys_data")
+                let stale = try await client.send("/api/surveys/", key: key)
+                #expect((stale.json as? [[String: Any]])?.first?["name"] as? String == "S1")
+                #expect(try await client.send("/api/surveys/\(s1)/", key: key).object["name"] as? String == "S1")
+                // ...until anything announces a change.
+                changes.bump()
+                #expect(try await client.send("/api/surveys/\(s1)/", key: key).object["name"] as? String == "Silent")
+
+                // Another instance (here: SQL) adds a survey: the notice reaches this one.
+                let s2 = try await frozen.survey("s2", owner: alice)
+                #expect(try await Self.eventually { try await client.send("/api/surveys/", key: key).ids == [s1, s2] })
+
+                // A new membership: the key's principal and the cached list both follow.
+                try await pool.execute("INSERT INTO organisation_memberships (organisation_id, user_id, role) VALUES (\(beta), \(alice), 'admin')")
+                #expect(try await Self.eventually { try await client.send("/api/surveys/", key: key).ids == [s1, s2, s3] })
+                #expect(try await client.send("/api/surveys/\(s3)/", key: key).status == .ok)
+                try await pool.execute("DELETE FROM organisation_memberships WHERE organisation_id = \(beta) AND user_id = \(alice)")
+                #expect(try await Self.eventually { try await client.send("/api/surveys/\(s3)/", key: key).status == .forbidden })
+
+                // A write through the API is seen at once by the next read, with no notice needed.
+                try await pool.execute("ALTER TABLE surveys DISABLE TRIGGER surveys_data")
+                let patch = try await client.send("/api/surveys/\(s2)/", method: .patch, key: key, body: #"{"name":"Renamed"}"#)
+                try await pool.execute("ALTER TABLE surveys ENABLE TRIGGER surveys_data")
+                #expect(patch.status == .ok)
+                let listed = try await client.send("/api/surveys/", key: key)
+                #expect((listed.json as? [[String: Any]])?.last?["name"] as? String == "Renamed")
+            }
+        }
+    }
+}
