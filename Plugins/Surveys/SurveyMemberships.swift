@@ -9,7 +9,7 @@ enum SurveyMemberships {
     /// The caller as the policy should judge one survey: with their role in it, if any.
     static func principal(_ user: UserPrincipal, role: SurveyRole?, in surveyID: Int64) -> UserPrincipal {
         var user = user
-        user.surveyRoles = role.map { [surveyID: $0] } ?? [:]
+        user.surveyRoles = role.map { MembershipTable(id: surveyID, role: $0) } ?? MembershipTable()
         return user
     }
 

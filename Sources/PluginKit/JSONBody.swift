@@ -1,9 +1,26 @@
 import Foundation
 import Hummingbird
+import Postgres
 
 /// Request bodies as JSON: read with a size limit and decoded, every failure a 400 that names
 /// the field (or 413 when too large), never a 500.
 public enum JSONBody {
+    /// Parses the request body (at most `limit` bytes) as one JSON value.
+    public static func parse(_ request: Request, limit: Int) async throws -> JSONValue {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw APIError(.contentTooLarge, detail: "Request body exceeds \(limit) bytes.")
+        }
+        guard buffer.readableBytes > 0 else { throw invalid("a JSON body is required") }
+        do {
+            return try buffer.withUnsafeReadableBytes { raw in try JSONValue.parse(raw) }
+        } catch {
+            throw invalid("the body is not valid JSON")
+        }
+    }
+
     /// Decodes the request body as `Body`.
     public static func decode<Body: Decodable>(_ type: Body.Type, from request: Request, limit: Int = 1 << 20) async throws -> Body {
         let buffer: ByteBuffer
@@ -62,19 +79,5 @@ public enum JSONBody {
         case is Double.Type: return "a number"
         default: return type is any Collection.Type ? "an array" : "an object"
         }
-    }
-}
-
-/// A JSON value of any shape, for request fields passed through untouched (e.g. AuthZEN
-/// `context` and `properties`).
-public struct AnyJSON: Decodable, Sendable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { return }
-        if (try? container.decode(Bool.self)) != nil { return }
-        if (try? container.decode(Double.self)) != nil { return }
-        if (try? container.decode(String.self)) != nil { return }
-        if (try? container.decode([AnyJSON].self)) != nil { return }
-        _ = try container.decode([String: AnyJSON].self)
     }
 }

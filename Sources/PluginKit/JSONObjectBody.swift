@@ -12,24 +12,11 @@ public struct JSONObjectBody: Sendable {
 
     /// Reads the request's body: a JSON object whose keys are all among `allowed`.
     public static func read(from request: Request, allowed: Set<String>, limit: Int = 256 << 10) async throws -> JSONObjectBody {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            throw APIError(.contentTooLarge, detail: "Request body exceeds \(limit) bytes.")
-        }
-        return try JSONObjectBody(data: Data(buffer: buffer), allowed: allowed)
+        try JSONObjectBody(try await JSONBody.parse(request, limit: limit), allowed: allowed)
     }
 
-    /// Parses `data`: a JSON object whose keys are all among `allowed`.
-    public init(data: Data, allowed: Set<String>) throws {
-        guard !data.isEmpty else { throw JSONBody.invalid("a JSON object is required") }
-        let value: JSONValue
-        do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw JSONBody.invalid("the body is not valid JSON")
-        }
+    /// Checks `value`: a JSON object whose keys are all among `allowed`.
+    public init(_ value: JSONValue, allowed: Set<String>) throws {
         guard case .object(let fields) = value else { throw JSONBody.invalid("the body must be a JSON object") }
         if let unknown = fields.keys.filter({ !allowed.contains($0) }).min() {
             throw JSONBody.invalid("'\(Self.printable(unknown))' is not a known field")

@@ -23,6 +23,9 @@ public struct MembershipTable<Role: Sendable & Hashable>: Sendable, Hashable {
     /// An empty table.
     public init() { entries = [] }
 
+    /// A table of one membership (no sorting: the hot path of per-object survey roles).
+    public init(id: Int64, role: Role) { entries = [Entry(id: id, role: role)] }
+
     /// Builds a table from `(id, role)` pairs; when an id repeats, the last role wins.
     public init<S: Sequence>(_ memberships: S) where S.Element == (Int64, Role) {
         var sorted = ContiguousArray(memberships.enumerated().map { ($0.offset, Entry(id: $0.element.0, role: $0.element.1)) })

@@ -206,7 +206,7 @@ import Testing
             let key = w.keys["author"]!
             // (body, the text the detail must contain)
             let creates: [(String, String)] = [
-                ("", "JSON object is required"), ("not json", "not valid JSON"), ("[]", "must be a JSON object"), ("null", "must be a JSON object"),
+                ("", "JSON body is required"), ("not json", "not valid JSON"), ("[]", "must be a JSON object"), ("null", "must be a JSON object"),
                 (#"{"name":"x"}"#, "'slug' is required"), (#"{"slug":"x"}"#, "'name' is required"),
                 (#"{"name":"x","slug":"bad slug"}"#, "'slug'"), (#"{"name":"x","slug":""}"#, "'slug'"),
                 (#"{"name":1,"slug":"a"}"#, "'name' must be a string"), (#"{"name":null,"slug":"a"}"#, "'name' must be a string"),

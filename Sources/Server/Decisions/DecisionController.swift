@@ -39,7 +39,7 @@ struct DecisionController: Sendable {
     // MARK: AuthZEN
 
     func evaluation(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
-        let body = try await JSONBody.decode(AuthZEN.Evaluation.self, from: request, limit: 64 * 1024)
+        let body = try AuthZEN.Evaluation(try await JSONBody.parse(request, limit: 64 * 1024), path: "")
         let question = try DecisionQuestion(body, defaults: nil, label: "")
         let action = try Self.action(question, label: "")
         let decision = try await service.decide([question], actions: [action], service: context.service?.name ?? "")[0]
@@ -47,20 +47,17 @@ struct DecisionController: Sendable {
     }
 
     func evaluations(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
-        let body = try await JSONBody.decode(AuthZEN.Evaluations.self, from: request, limit: 4 << 20)
-        let items = body.evaluations ?? []
-        guard items.count <= AuthZEN.batchLimit else {
-            throw JSONBody.invalid("'evaluations' holds \(items.count) items; at most \(AuthZEN.batchLimit) are allowed")
-        }
+        let body = try AuthZEN.Evaluations(try await JSONBody.parse(request, limit: 4 << 20))
+        let items = body.evaluations
         // Without items, the defaults are one evaluation (AuthZEN 1.0 §7.2).
         let questions = items.isEmpty
-            ? [try DecisionQuestion(AuthZEN.Evaluation(), defaults: body, label: "")]
-            : try items.enumerated().map { try DecisionQuestion($1, defaults: body, label: "evaluations[\($0)].") }
+            ? [try DecisionQuestion(AuthZEN.Evaluation(), defaults: body.defaults, label: "")]
+            : try items.enumerated().map { try DecisionQuestion($1, defaults: body.defaults, label: "evaluations[\($0)].") }
         let actions = try questions.enumerated().map { index, question in
             try Self.action(question, label: items.isEmpty ? "" : "evaluations[\(index)].")
         }
         var decisions = try await service.decide(questions, actions: actions, service: context.service?.name ?? "")
-        switch body.options?.evaluationsSemantic ?? .executeAll {
+        switch body.semantic {
         case .executeAll: break
         case .denyOnFirstDeny:
             if let first = decisions.firstIndex(where: { !$0.isAllowed }) { decisions.removeSubrange((first + 1)...) }
