@@ -69,6 +69,9 @@ measure "GET /api/health" "http://127.0.0.1:$port/api/health"
 measure "GET /api/surveys/ (key, $count)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/"
 measure "GET /api/surveys/{id}/ (key)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/$survey/"
 measure "GET /api/surveys/ (invalid key)" -H "Authorization: Bearer ct_live_invalid" "http://127.0.0.1:$port/api/surveys/"
+# The same at 8 connections, where latency rather than throughput is the question.
+connections=8 measure "GET /api/health (8 connections)" "http://127.0.0.1:$port/api/health"
+connections=8 measure "GET /api/surveys/ (8 connections)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/"
 
 # The decision API: POST bodies through wrk's Lua hook.
 post_script() {

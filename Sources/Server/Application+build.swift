@@ -23,6 +23,8 @@ public struct ServerSettings: Sendable {
     public var trustedProxies: [String]
     /// How long a login session lasts (`LATCHKEY_SESSION_TTL`, seconds).
     public var sessionLifetime: Duration
+    /// Whether plugins cache reads, dropped on `NOTIFY latchkey_data` (`LATCHKEY_READ_CACHE`).
+    public var readCache: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -32,7 +34,8 @@ public struct ServerSettings: Sendable {
         throttle: ThrottleSettings = ThrottleSettings(),
         corsAllowedOrigins: [String] = [],
         trustedProxies: [String] = [],
-        sessionLifetime: Duration = Vault.defaultSessionLifetime
+        sessionLifetime: Duration = Vault.defaultSessionLifetime,
+        readCache: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -42,6 +45,7 @@ public struct ServerSettings: Sendable {
         self.corsAllowedOrigins = corsAllowedOrigins
         self.trustedProxies = trustedProxies
         self.sessionLifetime = sessionLifetime
+        self.readCache = readCache
     }
 }
 
@@ -86,7 +90,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let engine = PolicyEngine(plugins: plugins)
     let vault = Vault(pool: pool, engine: engine, logger: logger)
-    let tableChanges = TableChanges()
+    let tableChanges = settings.readCache ? TableChanges() : nil
     let dependencies = PluginDependencies(pool: pool, vault: vault, engine: engine, logger: logger, tableChanges: tableChanges)
     let options = APIOptions(
         log: DecisionLog(enabled: settings.logDecisions),

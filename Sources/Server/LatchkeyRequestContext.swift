@@ -8,7 +8,12 @@ import Vault
 public struct LatchkeyRequestContext: PluginRequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var caller: Caller
-    public var clientIP: String?
+    /// The peer's address unless a trusted proxy named another (formatted only when asked for).
+    public var clientIP: String? {
+        get { forwardedClientIP ?? remoteAddress?.ipAddress }
+        set { forwardedClientIP = newValue }
+    }
+    private var forwardedClientIP: String?
     /// The backend service calling the decision API, once authenticated.
     public var service: ServiceCredential?
     /// The peer of the connection (a proxy, when there is one in front).
@@ -19,6 +24,6 @@ public struct LatchkeyRequestContext: PluginRequestContext, RemoteAddressRequest
         caller = .anonymous
         service = nil
         remoteAddress = source.channel.remoteAddress
-        clientIP = remoteAddress?.ipAddress
+        forwardedClientIP = nil
     }
 }

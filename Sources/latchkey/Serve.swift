@@ -83,7 +83,8 @@ struct Serve: AsyncParsableCommand {
             ),
             corsAllowedOrigins: list(corsAllowedOrigins ?? value("CORS_ALLOWED_ORIGINS")),
             trustedProxies: list(value("LATCHKEY_TRUSTED_PROXIES")),
-            sessionLifetime: sessionLifetime
+            sessionLifetime: sessionLifetime,
+            readCache: try flag("LATCHKEY_READ_CACHE", value("LATCHKEY_READ_CACHE"), default: true)
         )
     }
 }

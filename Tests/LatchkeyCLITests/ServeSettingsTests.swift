@@ -14,13 +14,14 @@ import Testing
         #expect(settings.trustedProxies.isEmpty)
         #expect(settings.sessionLifetime == .seconds(43200))
         #expect(settings.host == "127.0.0.1" && settings.port == 8080)
+        #expect(settings.readCache)
     }
 
     @Test func theEnvironmentConfiguresAndFlagsOverride() throws {
         let environment = [
             "LATCHKEY_THROTTLE": "off", "LATCHKEY_THROTTLE_ANON": "10/30s", "LATCHKEY_THROTTLE_USER": "1000/hour",
             "CORS_ALLOWED_ORIGINS": " https://a.example , https://b.example,", "LATCHKEY_TRUSTED_PROXIES": "10.0.0.1",
-            "LATCHKEY_SESSION_TTL": "600", "LATCHKEY_PORT": "9000",
+            "LATCHKEY_SESSION_TTL": "600", "LATCHKEY_PORT": "9000", "LATCHKEY_READ_CACHE": "off",
         ]
         let settings = try Serve.settings(environment: environment, host: nil, port: nil, throttle: nil, corsAllowedOrigins: nil)
         #expect(!settings.throttle.enabled)
@@ -30,6 +31,7 @@ import Testing
         #expect(settings.trustedProxies == ["10.0.0.1"])
         #expect(settings.sessionLifetime == .seconds(600))
         #expect(settings.port == 9000)
+        #expect(!settings.readCache)
         let flagged = try Serve.settings(environment: environment, host: nil, port: 9100, throttle: "on", corsAllowedOrigins: "https://c.example")
         #expect(flagged.throttle.enabled)
         #expect(flagged.corsAllowedOrigins == ["https://c.example"])
@@ -38,7 +40,7 @@ import Testing
 
     @Test func badValuesAreRefusedByName() {
         for (name, value) in [("LATCHKEY_THROTTLE", "maybe"), ("LATCHKEY_THROTTLE_ANON", "60"), ("LATCHKEY_THROTTLE_USER", "x/min"),
-                              ("LATCHKEY_SESSION_TTL", "-5"), ("LATCHKEY_SESSION_TTL", "forever")] {
+                              ("LATCHKEY_SESSION_TTL", "-5"), ("LATCHKEY_READ_CACHE", "sometimes"), ("LATCHKEY_SESSION_TTL", "forever")] {
             #expect(throws: (any Error).self, "\(name)=\(value)") {
                 try Serve.settings(environment: [name: value], host: nil, port: nil, throttle: nil, corsAllowedOrigins: nil)
             }

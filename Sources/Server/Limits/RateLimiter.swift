@@ -25,6 +25,8 @@ final class RateLimiter: Sendable {
     }
 
     let rate: ThrottleRate
+    /// `RateLimit-Limit`, formatted once.
+    let limitText: String
     private let windowNanoseconds: UInt64
     private let shards: [NIOLockedValueBox<[ThrottleIdentity: Window]>]
     /// Above this many identities a shard drops its finished windows.
@@ -32,6 +34,7 @@ final class RateLimiter: Sendable {
 
     init(rate: ThrottleRate, shardCount: Int = 16) {
         self.rate = rate
+        limitText = String(rate.limit)
         windowNanoseconds = UInt64(rate.seconds) * 1_000_000_000
         shards = (0..<shardCount).map { _ in NIOLockedValueBox([:]) }
     }

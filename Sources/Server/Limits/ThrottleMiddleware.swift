@@ -30,19 +30,21 @@ struct ThrottleMiddleware<Context: PluginRequestContext>: RouterMiddleware {
     let scope: Scope
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let address = ThrottleIdentity.address(context.clientIP ?? "unknown")
-        let outcome: RateLimiter.Outcome
+        var address: ThrottleIdentity { .address(context.clientIP ?? "unknown") }
+        let limiter: RateLimiter
+        let identity: ThrottleIdentity
         switch scope {
         case .legacyToken:
-            outcome = throttle.legacyToken.hit(address)
+            (limiter, identity) = (throttle.legacyToken, address)
         case .caller:
             if let key = context.caller.verifiedKey {
-                outcome = throttle.user.hit(.key(key.key.id))
+                (limiter, identity) = (throttle.user, .key(key.key.id))
             } else {
-                outcome = throttle.anonymous.hit(address)
+                (limiter, identity) = (throttle.anonymous, address)
             }
         }
-        let fields = Self.headers(outcome)
+        let outcome = limiter.hit(identity)
+        let fields = Self.headers(outcome, limit: limiter.limitText)
         guard outcome.allowed else {
             var headers = fields
             headers[.retryAfter] = String(outcome.resetSeconds)
@@ -63,9 +65,9 @@ struct ThrottleMiddleware<Context: PluginRequestContext>: RouterMiddleware {
         }
     }
 
-    static func headers(_ outcome: RateLimiter.Outcome) -> HTTPFields {
+    static func headers(_ outcome: RateLimiter.Outcome, limit: String) -> HTTPFields {
         [
-            HeaderName.rateLimitLimit: String(outcome.limit),
+            HeaderName.rateLimitLimit: limit,
             HeaderName.rateLimitRemaining: String(outcome.remaining),
             HeaderName.rateLimitReset: String(outcome.resetSeconds),
         ]
