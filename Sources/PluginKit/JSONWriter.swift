@@ -186,6 +186,13 @@ extension Array: JSONWritable where Element: JSONWritable {
 }
 
 extension JSONWritable {
+    /// This value as JSON text.
+    public var jsonText: String {
+        var json = JSONWriter(capacity: 128)
+        write(to: &json)
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+
     /// This value as a complete JSON document.
     public var jsonBuffer: ByteBuffer {
         var json = JSONWriter()

@@ -71,12 +71,38 @@ struct EvaluationJSON: JSONWritable {
 }
 
 /// A batch: `{"evaluations": [EvaluationJSON…]}`, in request order.
+///
+/// A batch repeats a few distinct decisions many times, so each decision without extra reasons
+/// is encoded once (keyed by outcome, code and the address of its static summary) and copied.
 struct EvaluationsJSON: JSONWritable {
     var decisions: [Decision]
 
+    private struct Key: Hashable {
+        var isAllowed: Bool
+        var code: String
+        var summary: UInt
+    }
+
+    /// One evaluation's JSON text, already encoded.
+    private struct Encoded: JSONWritable {
+        var text: String
+        func write(to json: inout JSONWriter) { json.raw(text) }
+    }
+
     func write(to json: inout JSONWriter) {
+        var encoded: [Key: String] = [:]
+        let items = decisions.map { decision -> Encoded in
+            guard decision.details.isEmpty, decision.summary.hasPointerRepresentation else {
+                return Encoded(text: EvaluationJSON(decision: decision).jsonText)
+            }
+            let key = Key(isAllowed: decision.isAllowed, code: decision.code.rawValue, summary: UInt(bitPattern: decision.summary.utf8Start))
+            if let text = encoded[key] { return Encoded(text: text) }
+            let text = EvaluationJSON(decision: decision).jsonText
+            encoded[key] = text
+            return Encoded(text: text)
+        }
         json.object { json in
-            json.field("evaluations", decisions.map(EvaluationJSON.init(decision:)))
+            json.field("evaluations", items)
         }
     }
 }

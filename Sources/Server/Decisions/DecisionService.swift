@@ -43,10 +43,20 @@ struct DecisionService: Sendable {
         // Group the questions needing an object by resource type: one resolver call per type.
         var decisions = [Decision?](repeating: nil, count: questions.count)
         var lookups: [ResourceType: [(index: Int, lookup: ResourceLookup)]] = [:]
+        // Batch items mostly share their subject (the top-level default): reuse the last one
+        // rather than hashing a 57-character key per item.
+        var last: (subject: AuthZEN.Subject, state: SubjectState)?
         for (index, question) in questions.enumerated() {
             let action = actions[index]
-            guard case .user(let user, _) = subjects[question.subject]! else {
-                if case .denied(let decision, _) = subjects[question.subject]! { decisions[index] = decision }
+            let state: SubjectState
+            if let last, last.subject == question.subject {
+                state = last.state
+            } else {
+                state = subjects[question.subject]!
+                last = (question.subject, state)
+            }
+            guard case .user(let user, _) = state else {
+                if case .denied(let decision, _) = state { decisions[index] = decision }
                 continue
             }
             guard question.resource.type == action.resource.rawValue else {
