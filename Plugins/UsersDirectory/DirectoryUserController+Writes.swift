@@ -6,7 +6,7 @@ import Vault
 /// The directory writes (SPEC §4 Users: adding or editing users needs `superuser`):
 /// `POST /api/user/` adds a new user to the key's organisation; `PUT`/`PATCH /api/user/{id}/`
 /// edits a user of it (names, email, activity, role there); `DELETE /api/user/{id}/` removes
-/// the user from it. A user outside the key's organisation is 404, as on reads.
+/// the user from it (never its owner). A user outside the key's organisation is 404, as on reads.
 extension DirectoryUserController {
     func registerWrites(on routes: PluginRoutes<Context>) {
         routes.post("/api/user/") { request, context in try await create(request, context) }
@@ -49,10 +49,7 @@ extension DirectoryUserController {
     func remove(_ context: Context) async throws -> Response {
         let (actor, organisation) = try writer(context, .userDelete)
         let id = try ObjectID.int64("id", in: context)
-        let stored = try await member(id, of: organisation, actor, .userDelete)
-        if stored.role == "owner" {
-            throw APIError(.forbidden, detail: "The organisation's owner cannot be removed from it.", code: "DENY_OWNER")
-        }
+        _ = try await member(id, of: organisation, actor, .userDelete)
         try await repository.remove(id: id, organisationID: organisation, by: actor, vault: vault)
         return Response(status: .noContent)
     }

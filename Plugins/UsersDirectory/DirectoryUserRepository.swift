@@ -37,31 +37,42 @@ struct DirectoryUserRepository: Sendable {
     /// organisation they belong to), or `nil` when no user has this id.
     func find(id: Int64, organisationID: Int64) async throws -> (record: DirectoryUserRecord, facts: DirectoryUserFacts)? {
         let rows = try await pool.query("""
-            SELECT \(DirectoryUserRecord.columns),
-                   ARRAY(SELECT lk_m.organisation_id FROM organisation_memberships lk_m WHERE lk_m.user_id = u.id
-                         UNION SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id)
+            SELECT \(DirectoryUserRecord.columns), \(Self.organisationColumns)
             FROM \(DirectoryUserRecord.tables(organisationID: organisationID))
             WHERE u.id = \(id)
             """)
         guard let row = rows.first else { return nil }
         let record = try DirectoryUserRecord(row: row, from: 0)
-        let organisations = try row.decode([Int64].self, at: 7)
-        return (record, DirectoryUserFacts(userID: record.id, organisationIDs: IDSet(organisations), isActive: record.isActive))
+        return (record, try Self.facts(userID: record.id, isActive: record.isActive, row: row, from: 7))
     }
 
     /// The policy facts of each user in `ids` that exists (every organisation they belong to).
     func facts(ids: [Int64]) async throws -> [Int64: DirectoryUserFacts] {
         let rows = try await pool.query("""
-            SELECT u.id, u.is_active,
-                   ARRAY(SELECT lk_m.organisation_id FROM organisation_memberships lk_m WHERE lk_m.user_id = u.id
-                         UNION SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id)
+            SELECT u.id, u.is_active, \(Self.organisationColumns)
             FROM users u WHERE u.id = ANY(\(ids))
             """)
         var found: [Int64: DirectoryUserFacts] = [:]
         for row in rows {
             let id = try row.decode(Int64.self, at: 0)
-            found[id] = DirectoryUserFacts(userID: id, organisationIDs: IDSet(try row.decode([Int64].self, at: 2)), isActive: try row.decode(Bool.self, at: 1))
+            found[id] = try Self.facts(userID: id, isActive: try row.decode(Bool.self, at: 1), row: row, from: 2)
         }
         return found
+    }
+
+    /// The organisations `users u` belongs to (memberships and ownership), then those it owns.
+    static let organisationColumns: PGQuery = """
+        ARRAY(SELECT lk_m.organisation_id FROM organisation_memberships lk_m WHERE lk_m.user_id = u.id
+              UNION SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id),
+        ARRAY(SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id)
+        """
+
+    /// The policy facts from the ``organisationColumns`` starting at `first`.
+    static func facts(userID: Int64, isActive: Bool, row: PGRow, from first: Int) throws -> DirectoryUserFacts {
+        DirectoryUserFacts(
+            userID: userID,
+            organisationIDs: IDSet(try row.decode([Int64].self, at: first)),
+            isActive: isActive,
+            ownedOrganisationIDs: IDSet(try row.decode([Int64].self, at: first + 1)))
     }
 }

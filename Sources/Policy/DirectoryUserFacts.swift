@@ -6,11 +6,14 @@ public struct DirectoryUserFacts: Sendable, Hashable {
     public var organisationIDs: IDSet
     /// Whether the account is active.
     public var isActive: Bool
+    /// Organisations the user owns (a subset of ``organisationIDs``).
+    public var ownedOrganisationIDs: IDSet
 
-    public init(userID: Int64, organisationIDs: IDSet, isActive: Bool = true) {
+    public init(userID: Int64, organisationIDs: IDSet, isActive: Bool = true, ownedOrganisationIDs: IDSet = IDSet()) {
         self.userID = userID
         self.organisationIDs = organisationIDs
         self.isActive = isActive
+        self.ownedOrganisationIDs = ownedOrganisationIDs
     }
 }
 

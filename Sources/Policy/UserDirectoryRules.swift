@@ -2,7 +2,8 @@
 ///
 /// Reads (`view`) list and retrieve the users of the key's organisation: the key needs an
 /// organisation context and the caller must still belong to that organisation. Writes
-/// (`user.create`, `user.update`, `user.delete`) need `superuser` and the same context.
+/// (`user.create`, `user.update`, `user.delete`) need `superuser` and the same context;
+/// `user.delete` (removal from the organisation) never applies to the organisation's owner.
 public struct UserDirectoryRules: PolicyRules {
     public init() {}
 
@@ -34,6 +35,9 @@ public struct UserDirectoryRules: PolicyRules {
             return .deny(.denyNotMember, "The user does not belong to the key's organisation.")
         }
         if isRead { return .allow(.allowMember, "The user belongs to the key's organisation.") }
+        if verb == .delete, target.ownedOrganisationIDs.contains(organisation) {
+            return .deny(.denyRole, "The organisation's owner cannot be removed from it.")
+        }
         return .allow(.allowSuperuser, "A superuser key may edit users of its organisation.")
     }
 

@@ -7,20 +7,31 @@ import Testing
 ///
 /// Every resource-API request a server test sends with a key is replayed here as an AuthZEN
 /// evaluation for the same key, action and object: a 2xx must be `decision: true`; a 401, 403
-/// or 404 must be `false`, and a 403 carrying a decision code must carry the same code.
+/// or 404 must be `false`, and a 403 carrying a decision code must carry the same code. Reads
+/// are replayed after the request; writes (`PUT`, `PATCH`, `DELETE`) are asked before it, since
+/// the write changes the object. Answers that are no policy question (400, 405, 413, 429) are
+/// not compared.
 enum DecisionAgreement {
     /// The service credential of the current test client, set by `ServerWorld.client`.
     @TaskLocal static var service: String?
+    /// Set around requests that ask the resource API a second question the decision API cannot
+    /// see (a write that also moves the object: may the caller create it where the body puts it?).
+    @TaskLocal static var exempt = false
 
     /// The AuthZEN action and resource a resource-API request amounts to, or `nil` when it is
-    /// not a policy question (public endpoints, bad query parameters).
+    /// not a policy question about one known object or list (public endpoints, creates, which
+    /// need the new object's properties).
     static func question(method: HTTPRequest.Method, uri: String) -> (action: String, type: String, id: String?)? {
-        guard method == .get || method == .head else { return nil }
         let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
         let segments = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
         guard segments.first == "api", segments.count >= 2 else { return nil }
         let types = ["surveys": "survey", "datasets": "dataset", "question-group-templates": "template", "user": "user"]
         guard let type = types[segments[1]] else { return nil }
+        if method == .put || method == .patch || method == .delete {
+            guard segments.count == 3, type != "template", !(type == "dataset" && segments[2] == "available-tags") else { return nil }
+            return ("\(type).\(method == .delete ? "delete" : "update")", type, segments[2])
+        }
+        guard method == .get || method == .head else { return nil }
         switch segments.count {
         case 2: return ("\(type).list", type, nil)
         case 3 where type == "dataset" && segments[2] == "available-tags": return ("dataset.list", type, nil)
@@ -30,9 +41,12 @@ enum DecisionAgreement {
         }
     }
 
-    static func check(_ reply: Reply, method: HTTPRequest.Method, uri: String, key: String?, client: some TestClientProtocol) async throws {
-        guard let service, let key, [200, 401, 403, 404].contains(reply.status.code),
-              let question = question(method: method, uri: uri) else { return }
+    /// Whether `method` changes the object, so it is judged before the request.
+    static func isWrite(_ method: HTTPRequest.Method) -> Bool { method == .put || method == .patch || method == .delete }
+
+    /// The decision API's answer to the question `method uri` amounts to, for `key`.
+    static func evaluate(method: HTTPRequest.Method, uri: String, key: String?, client: some TestClientProtocol) async throws -> Reply? {
+        guard let service, let key, !exempt, let question = question(method: method, uri: uri) else { return nil }
         var resource: [String: Any] = ["type": question.type]
         if let id = question.id { resource["id"] = id }
         let request: [String: Any] = [
@@ -47,6 +61,14 @@ enum DecisionAgreement {
             Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
         }
         #expect(evaluation.status == .ok, "evaluation for \(method) \(uri): \(evaluation.text)")
+        return evaluation
+    }
+
+    /// Whether `reply` answers a policy question (not 400, 405, 413, 429, 503…).
+    static func isPolicyAnswer(_ reply: Reply) -> Bool { [200, 201, 204, 401, 403, 404].contains(reply.status.code) }
+
+    /// Compares the resource API's `reply` with the decision API's `evaluation`.
+    static func compare(_ reply: Reply, _ evaluation: Reply, method: HTTPRequest.Method, uri: String) {
         let decision = evaluation.object["decision"] as? Bool
         let code = (evaluation.object["context"] as? [String: Any])?["code"] as? String
         let expected = reply.status.code < 300

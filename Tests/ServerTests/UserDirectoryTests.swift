@@ -194,6 +194,7 @@ import Vault
                 // Refusals: the owner cannot be removed or given a role; users of other
                 // organisations are 404; fixed and duplicate fields are 400.
                 let owner = try await client.send("\(Self.path)\(d.owner)/", method: .delete, key: superuser)
+                #expect(owner.object["code"] as? String == "DENY_ROLE")
                 #expect(owner.status == .forbidden)
                 let ownerRole = try await client.send("\(Self.path)\(d.owner)/", method: .patch, key: superuser, body: #"{"role":"viewer"}"#)
                 #expect(ownerRole.status == .badRequest)

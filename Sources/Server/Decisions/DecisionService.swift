@@ -84,8 +84,11 @@ struct DecisionService: Sendable {
             let resolved = try await resolver.resolve(batch.map(\.lookup))
             for ((index, lookup), found) in zip(batch, resolved) {
                 guard let found else {
-                    decisions[index] = Decision.deny(.denyNotFound, "The resource does not exist.")
-                        .adding(reason: "No \(type.rawValue) has id '\(lookup.id)'.")
+                    // As the resource API: credentials and capability first, then existence.
+                    let gate = engine.decide(.user(lookup.user), actions[index], .collection)
+                    decisions[index] = !gate.isAllowed && gate.code != .denyResourceMismatch
+                        ? gate
+                        : Decision.deny(.denyNotFound, "The resource does not exist.").adding(reason: "No \(type.rawValue) has id '\(lookup.id)'.")
                     continue
                 }
                 decisions[index] = engine.decide(.user(found.user), actions[index], found.resource)
