@@ -24,9 +24,9 @@ public struct Fixture: Sendable {
     public init(json data: Data) throws(FixtureError) {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
+            root = try JSONValue.parse(data)
         } catch {
-            throw FixtureError(item: "fixture", problem: "not valid JSON (\(Self.reason(error)))")
+            throw FixtureError(item: "fixture", problem: "not valid JSON (\(error))")
         }
         let fields = try FixtureFieldReader(root, item: "fixture", fields: Self.sections)
         var catalog = FixtureCatalog()
@@ -63,12 +63,5 @@ public struct Fixture: Sendable {
             "keys": keys.count,
             "services": services.count,
         ]
-    }
-
-    /// A short reason for a JSON syntax error, without the decoder's coding-path noise.
-    private static func reason(_ error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let context) = error else { return "\(error)" }
-        if let underlying = context.underlyingError { return "\(context.debugDescription) \(underlying)" }
-        return context.debugDescription
     }
 }

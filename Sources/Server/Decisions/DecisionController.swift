@@ -25,14 +25,15 @@ struct DecisionController: Sendable {
 
     // MARK: Key verification
 
-    struct VerifyRequest: Decodable {
-        var key: String
-    }
-
     /// Always 200 for a well-formed request: the code says what the key is.
     func verify(_ request: Request) async throws -> Response {
-        let body = try await JSONBody.decode(VerifyRequest.self, from: request, limit: 4096)
-        let verification = try await vault.verify(body.key)
+        guard case .object(let body) = try await JSONBody.parse(request, limit: 4096) else {
+            throw JSONBody.invalid("the body must be a JSON object")
+        }
+        guard case .string(let key)? = body["key"] else {
+            throw JSONBody.invalid(body["key"] == nil ? "'key' is required" : "'key' must be a string")
+        }
+        let verification = try await vault.verify(key)
         return .json(KeyVerificationJSON(verification))
     }
 
