@@ -5,18 +5,31 @@ import Postgres
 extension SurveyRepository {
     /// The owner of the draft's organisation; 400 when its organisation or team does not exist.
     func organisationOwner(of draft: SurveyDraft) async throws -> Int64? {
-        let rows = try await pool.query("""
-            SELECT (SELECT owner_id FROM organisations WHERE id = \(draft.organisationID)),
-                   EXISTS (SELECT 1 FROM organisations WHERE id = \(draft.organisationID)),
-                   EXISTS (SELECT 1 FROM teams WHERE id = \(draft.teamID))
-            """)
-        if let id = draft.organisationID, try !rows[0].decode(Bool.self, at: 1) {
+        let known = try await targets(organisations: draft.organisationID.map { [$0] } ?? [], teams: draft.teamID.map { [$0] } ?? [])
+        if let id = draft.organisationID, known.organisationOwners[id] == nil {
             throw JSONBody.invalid("'organisation': no organisation has id \(id)")
         }
-        if let id = draft.teamID, try !rows[0].decode(Bool.self, at: 2) {
+        if let id = draft.teamID, !known.teams.contains(id) {
             throw JSONBody.invalid("'team': no team has id \(id)")
         }
-        return try rows[0].decode(Int64?.self, at: 0)
+        return draft.organisationID.flatMap { known.organisationOwners[$0] ?? nil }
+    }
+
+    /// Which of `organisations` exist (with their owner, `nil` for none) and which of `teams`:
+    /// one query, for the decision API's `survey.create` questions.
+    func targets(organisations: [Int64], teams: [Int64]) async throws -> (organisationOwners: [Int64: Int64?], teams: Set<Int64>) {
+        guard !organisations.isEmpty || !teams.isEmpty else { return ([:], []) }
+        let rows = try await pool.query("""
+            SELECT 'o', id, owner_id FROM organisations WHERE id = ANY(\(organisations))
+            UNION ALL SELECT 't', id, NULL FROM teams WHERE id = ANY(\(teams))
+            """)
+        var owners: [Int64: Int64?] = [:]
+        var found: Set<Int64> = []
+        for row in rows {
+            let id = try row.decode(Int64.self, at: 1)
+            if try row.decode(String.self, at: 0) == "o" { owners[id] = .some(try row.decode(Int64?.self, at: 2)) } else { found.insert(id) }
+        }
+        return (owners, found)
     }
 
     /// Creates a survey owned by the actor; audited as `survey.created`.

@@ -25,4 +25,26 @@ struct SurveyResolver: ResourceResolver {
                 user: SurveyMemberships.principal(lookup.user, role: role, in: survey.id))
         }
     }
+
+    /// A new survey owned by the asking user, in the `organisation` and `team` the properties
+    /// name (ids, or absent); `nil` when either is malformed or does not exist.
+    func propose(_ proposals: [ResourceProposal]) async throws -> [ResolvedResource?] {
+        let targets = proposals.map { proposal -> (organisation: Int64?, team: Int64?)? in
+            guard case .some(let organisation) = proposal.properties.idProperty("organisation"),
+                  case .some(let team) = proposal.properties.idProperty("team") else { return nil }
+            return (organisation, team)
+        }
+        let known = try await repository.targets(
+            organisations: targets.compactMap { $0?.organisation }, teams: targets.compactMap { $0?.team })
+        return zip(proposals, targets).map { proposal, target in
+            guard let target else { return nil }
+            var draft = SurveyDraft()
+            draft.organisationID = target.organisation
+            draft.teamID = target.team
+            if let organisation = target.organisation, known.organisationOwners[organisation] == nil { return nil }
+            if let team = target.team, !known.teams.contains(team) { return nil }
+            let owner = target.organisation.flatMap { known.organisationOwners[$0] ?? nil }
+            return ResolvedResource(resource: .survey(draft.facts(ownerID: proposal.user.userID, organisationOwnerID: owner)), user: proposal.user)
+        }
+    }
 }

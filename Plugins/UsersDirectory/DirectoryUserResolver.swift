@@ -12,4 +12,9 @@ struct DirectoryUserResolver: ResourceResolver {
             try await repository.facts(ids: ids).mapValues { .user($0) }
         }
     }
+
+    /// `user.create` is judged on the key alone (`superuser`, an organisation context).
+    func propose(_ proposals: [ResourceProposal]) async throws -> [ResolvedResource?] {
+        proposals.map { ResolvedResource(resource: .collection, user: $0.user) }
+    }
 }

@@ -1,4 +1,5 @@
 import Policy
+import Postgres
 
 /// One object the decision API asks about: its id as the caller wrote it, and the user the
 /// decision is for.
@@ -8,6 +9,18 @@ public struct ResourceLookup: Sendable {
 
     public init(id: String, user: UserPrincipal) {
         self.id = id
+        self.user = user
+    }
+}
+
+/// An object that does not exist yet (`*.create`, `key.issue`), described by the AuthZEN
+/// `resource.properties`, and the user the decision is for.
+public struct ResourceProposal: Sendable {
+    public var properties: [String: JSONValue]
+    public var user: UserPrincipal
+
+    public init(properties: [String: JSONValue], user: UserPrincipal) {
+        self.properties = properties
         self.user = user
     }
 }
@@ -36,4 +49,28 @@ public protocol ResourceResolver: Sendable {
     /// The facts for each lookup, in order; `nil` where no such object exists (or the id cannot
     /// name one). One round trip to the database at most.
     func resolve(_ lookups: [ResourceLookup]) async throws -> [ResolvedResource?]
+
+    /// The facts of each proposed new object, in order; `nil` where the properties do not
+    /// describe one this resolver can judge (unknown members are ignored).
+    func propose(_ proposals: [ResourceProposal]) async throws -> [ResolvedResource?]
+}
+
+extension ResourceResolver {
+    /// Resources that are never created through the decision API's questions.
+    public func propose(_ proposals: [ResourceProposal]) async throws -> [ResolvedResource?] {
+        [ResolvedResource?](repeating: nil, count: proposals.count)
+    }
+}
+
+extension Dictionary where Key == String, Value == JSONValue {
+    /// An id property: a positive integer (or its decimal string); `.some(nil)` when absent or
+    /// `null`; `nil` when malformed.
+    public func idProperty(_ name: String) -> Int64?? {
+        switch self[name] {
+        case nil, .null?: return .some(nil)
+        case .number(let number)?: return number.rounded() == number && number >= 1 && number < 9.0e15 ? .some(Int64(number)) : nil
+        case .string(let text)?: return ObjectID.int64(text).map { .some($0) } ?? nil
+        default: return nil
+        }
+    }
 }

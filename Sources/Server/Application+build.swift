@@ -149,7 +149,7 @@ private func mountRoutes(
     let routes = PluginRoutes(router: router)
     HealthController(pool: dependencies.pool).register(on: routes)
     SchemaController().register(on: routes)
-    let resolvers = plugins.flatMap { $0.resourceResolvers(dependencies: dependencies) } + [KeyResolver(pool: dependencies.pool)]
+    let resolvers = plugins.flatMap { $0.resourceResolvers(dependencies: dependencies) } + [KeyResolver(pool: dependencies.pool, vault: dependencies.vault)]
     DecisionController(
         vault: dependencies.vault,
         service: DecisionService(vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: options.log),

@@ -61,22 +61,8 @@ extension Vault {
                 organisationID = id
             }
 
-            let facts = try await connection.query("""
-                SELECT ARRAY(SELECT organisation_id FROM organisation_memberships WHERE user_id = \(targetID)
-                             UNION SELECT id FROM organisations WHERE owner_id = \(targetID)),
-                       ARRAY(SELECT team_id FROM team_memberships WHERE user_id = \(targetID)),
-                       (SELECT count(*) FROM api_keys WHERE user_id = \(targetID) AND revoked_at IS NULL
-                                                      AND (expires_at IS NULL OR expires_at > now()))
-                """)[0]
-            let issuance = KeyIssuanceFacts(
-                targetUserID: targetID,
-                targetTier: targetTier,
-                targetOrganisationIDs: IDSet(try facts.decode([Int64].self, at: 0)),
-                targetTeamIDs: IDSet(try facts.decode([Int64].self, at: 1)),
-                organisationID: organisationID,
-                requestedCapabilities: request.capabilities,
-                activeKeyCount: try facts.decode(Int.self, at: 2)
-            )
+            let issuance = try await Self.issuanceFacts(
+                targetID: targetID, tier: targetTier, organisationID: organisationID, capabilities: request.capabilities, on: connection)
 
             let (issuer, issuerID) = try await issuerPrincipal(request.issuer, on: connection)
             let decision = engine.decide(.user(issuer), .keyIssue, .keyIssuance(issuance))
@@ -116,5 +102,39 @@ extension Vault {
             }
             return (principal, id)
         }
+    }
+}
+
+extension Vault {
+    /// What `key.issue` judges for a key of user `targetID`: their memberships, teams and active
+    /// keys; `nil` when no such user exists. For the decision API's `key.issue` questions.
+    public func issuanceFacts(targetID: Int64, organisationID: Int64?, capabilities: Capabilities) async throws -> KeyIssuanceFacts? {
+        try await pool.withConnection { connection in
+            let rows = try await connection.query("SELECT tier FROM users WHERE id = \(targetID)")
+            guard let tier = try rows.first.map({ try PrincipalLoader.tier($0.decode(String.self, at: 0)) }) else { return nil }
+            return try await Self.issuanceFacts(targetID: targetID, tier: tier, organisationID: organisationID, capabilities: capabilities, on: connection)
+        }
+    }
+
+    /// Reads the issuance facts of `targetID` on `connection` (inside issuance's transaction).
+    static func issuanceFacts(
+        targetID: Int64, tier: Tier, organisationID: Int64?, capabilities: Capabilities, on connection: PGConnection
+    ) async throws -> KeyIssuanceFacts {
+        let facts = try await connection.query("""
+            SELECT ARRAY(SELECT organisation_id FROM organisation_memberships WHERE user_id = \(targetID)
+                         UNION SELECT id FROM organisations WHERE owner_id = \(targetID)),
+                   ARRAY(SELECT team_id FROM team_memberships WHERE user_id = \(targetID)),
+                   (SELECT count(*) FROM api_keys WHERE user_id = \(targetID) AND revoked_at IS NULL
+                                                  AND (expires_at IS NULL OR expires_at > now()))
+            """)[0]
+        return KeyIssuanceFacts(
+            targetUserID: targetID,
+            targetTier: tier,
+            targetOrganisationIDs: IDSet(try facts.decode([Int64].self, at: 0)),
+            targetTeamIDs: IDSet(try facts.decode([Int64].self, at: 1)),
+            organisationID: organisationID,
+            requestedCapabilities: capabilities,
+            activeKeyCount: try facts.decode(Int.self, at: 2)
+        )
     }
 }

@@ -8,9 +8,9 @@ import Testing
 /// Every resource-API request a server test sends with a key is replayed here as an AuthZEN
 /// evaluation for the same key, action and object: a 2xx must be `decision: true`; a 401, 403
 /// or 404 must be `false`, and a 403 carrying a decision code must carry the same code. Reads
-/// are replayed after the request; writes (`PUT`, `PATCH`, `DELETE`) are asked before it, since
-/// the write changes the object. Answers that are no policy question (400, 405, 413, 429) are
-/// not compared.
+/// are replayed after the request; writes (`POST` as `*.create` with the body as the resource's
+/// `properties`, `PUT`/`PATCH` as `*.update`, `DELETE`) are asked before it, since the write
+/// changes the object. Answers that are no policy question (400, 405, 413, 429) are not compared.
 enum DecisionAgreement {
     /// The service credential of the current test client, set by `ServerWorld.client`.
     @TaskLocal static var service: String?
@@ -19,14 +19,17 @@ enum DecisionAgreement {
     @TaskLocal static var exempt = false
 
     /// The AuthZEN action and resource a resource-API request amounts to, or `nil` when it is
-    /// not a policy question about one known object or list (public endpoints, creates, which
-    /// need the new object's properties).
+    /// not a policy question (public endpoints, sessions).
     static func question(method: HTTPRequest.Method, uri: String) -> (action: String, type: String, id: String?)? {
         let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
         let segments = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
         guard segments.first == "api", segments.count >= 2 else { return nil }
         let types = ["surveys": "survey", "datasets": "dataset", "question-group-templates": "template", "user": "user"]
         guard let type = types[segments[1]] else { return nil }
+        if method == .post {
+            guard segments.count == 2, type != "template" else { return nil }
+            return ("\(type).create", type, nil)
+        }
         if method == .put || method == .patch || method == .delete {
             guard segments.count == 3, type != "template", !(type == "dataset" && segments[2] == "available-tags") else { return nil }
             return ("\(type).\(method == .delete ? "delete" : "update")", type, segments[2])
@@ -42,13 +45,22 @@ enum DecisionAgreement {
     }
 
     /// Whether `method` changes the object, so it is judged before the request.
-    static func isWrite(_ method: HTTPRequest.Method) -> Bool { method == .put || method == .patch || method == .delete }
+    static func isWrite(_ method: HTTPRequest.Method) -> Bool { method == .post || method == .put || method == .patch || method == .delete }
 
     /// The decision API's answer to the question `method uri` amounts to, for `key`.
-    static func evaluate(method: HTTPRequest.Method, uri: String, key: String?, client: some TestClientProtocol) async throws -> Reply? {
+    static func evaluate(
+        method: HTTPRequest.Method, uri: String, key: String?, body: String? = nil, client: some TestClientProtocol
+    ) async throws -> Reply? {
         guard let service, let key, !exempt, let question = question(method: method, uri: uri) else { return nil }
         var resource: [String: Any] = ["type": question.type]
         if let id = question.id { resource["id"] = id }
+        if method == .post {
+            // A create's body is the new object's properties; one that is not an object is a 400,
+            // one beyond the evaluation endpoint's 64 kB a 413.
+            guard let body, body.utf8.count < 60_000 else { return nil }
+            guard let properties = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] else { return nil }
+            resource["properties"] = properties
+        }
         let request: [String: Any] = [
             "subject": ["type": "api_key", "id": key], "action": ["name": question.action], "resource": resource,
         ]

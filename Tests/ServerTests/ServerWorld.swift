@@ -138,7 +138,8 @@ extension TestClientProtocol {
         var fields = headers
         if let key { fields[.authorization] = "Bearer \(key)" }
         if body != nil, fields[.contentType] == nil { fields[.contentType] = "application/json" }
-        let before = DecisionAgreement.isWrite(method) ? try await DecisionAgreement.evaluate(method: method, uri: uri, key: key, client: self) : nil
+        let before = DecisionAgreement.isWrite(method)
+            ? try await DecisionAgreement.evaluate(method: method, uri: uri, key: key, body: body, client: self) : nil
         let reply = try await execute(uri: uri, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) }) { response in
             Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
         }

@@ -28,11 +28,14 @@ enum AuthZEN {
     struct Resource: Sendable {
         var type: String
         var id: String?
+        /// What a new object would be (`*.create`, `key.issue`), e.g. `{"organisation": 12}`.
+        var properties: [String: JSONValue]
 
         init(_ json: JSONValue, path: String) throws {
             let members = try json.members(path)
             type = try members.string("type", path)
             id = try members.optionalString("id", path)
+            properties = try members.optional("properties", path) { json, path in try json.members(path) } ?? [:]
         }
     }
 

@@ -43,6 +43,7 @@ struct DecisionService: Sendable {
         // Group the questions needing an object by resource type: one resolver call per type.
         var decisions = [Decision?](repeating: nil, count: questions.count)
         var lookups: [ResourceType: [(index: Int, lookup: ResourceLookup)]] = [:]
+        var proposals: [ResourceType: [(index: Int, proposal: ResourceProposal)]] = [:]
         // Batch items mostly share their subject (the top-level default): reuse the last one
         // rather than hashing a 57-character key per item.
         var last: (subject: AuthZEN.Subject, state: SubjectState)?
@@ -68,6 +69,10 @@ struct DecisionService: Sendable {
                 decisions[index] = engine.decide(.user(user), action, .collection)
                 continue
             }
+            if action.verb == .create || action.verb == .issue {
+                proposals[action.resource, default: []].append((index, ResourceProposal(properties: question.resource.properties, user: user)))
+                continue
+            }
             guard let id = question.resource.id else {
                 decisions[index] = Decision.deny(.denyResourceMismatch, "This action needs resource.id.")
                 continue
@@ -89,6 +94,20 @@ struct DecisionService: Sendable {
                     decisions[index] = !gate.isAllowed && gate.code != .denyResourceMismatch
                         ? gate
                         : Decision.deny(.denyNotFound, "The resource does not exist.").adding(reason: "No \(type.rawValue) has id '\(lookup.id)'.")
+                    continue
+                }
+                decisions[index] = engine.decide(.user(found.user), actions[index], found.resource)
+            }
+        }
+
+        for (type, batch) in proposals {
+            let resolved = try await resolvers[type]?.propose(batch.map(\.proposal)) ?? []
+            for (offset, (index, proposal)) in batch.enumerated() {
+                guard offset < resolved.count, let found = resolved[offset] else {
+                    let gate = engine.decide(.user(proposal.user), actions[index], .collection)
+                    decisions[index] = !gate.isAllowed && gate.code != .denyResourceMismatch
+                        ? gate
+                        : Decision.deny(.denyResourceMismatch, "resource.properties do not describe a new resource of this type.")
                     continue
                 }
                 decisions[index] = engine.decide(.user(found.user), actions[index], found.resource)

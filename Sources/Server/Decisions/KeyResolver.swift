@@ -2,10 +2,14 @@ import Foundation
 import PluginKit
 import Policy
 import Postgres
+import Vault
 
-/// Existing API keys for `key.revoke` decisions, by key id (a UUID).
+/// API keys for the decision API: existing keys for `key.revoke`, by key id (a UUID); keys to
+/// be issued for `key.issue`, from `properties` `user` (id), `organisation` (id, optional) and
+/// `capabilities` (names, default `["view"]`).
 struct KeyResolver: ResourceResolver {
     let pool: PGPool
+    let vault: Vault
 
     var resourceType: ResourceType { .key }
 
@@ -18,6 +22,35 @@ struct KeyResolver: ResourceResolver {
                     ownerID: try row.decode(Int64.self, at: 1), organisationID: try row.decode(Int64?.self, at: 2)))
             }
             return found
+        }
+    }
+
+    func propose(_ proposals: [ResourceProposal]) async throws -> [ResolvedResource?] {
+        var resolved: [ResolvedResource?] = []
+        for proposal in proposals {
+            let properties = proposal.properties
+            guard case .some(let target?) = properties.idProperty("user"),
+                  case .some(let organisation) = properties.idProperty("organisation"),
+                  let capabilities = Self.capabilities(properties["capabilities"]),
+                  let facts = try await vault.issuanceFacts(targetID: target, organisationID: organisation, capabilities: capabilities)
+            else {
+                resolved.append(nil)
+                continue
+            }
+            resolved.append(ResolvedResource(resource: .keyIssuance(facts), user: proposal.user))
+        }
+        return resolved
+    }
+
+    /// Capability names, or the default `view` when absent; `nil` when malformed.
+    private static func capabilities(_ value: JSONValue?) -> Capabilities? {
+        switch value {
+        case nil, .null?: return .default
+        case .array(let items)?:
+            let names = items.compactMap { item -> String? in if case .string(let name) = item { return name } else { return nil } }
+            guard names.count == items.count else { return nil }
+            return Capabilities(names: names)
+        default: return nil
         }
     }
 }
