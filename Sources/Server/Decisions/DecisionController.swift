@@ -40,7 +40,7 @@ struct DecisionController: Sendable {
     // MARK: AuthZEN
 
     func evaluation(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
-        let body = try AuthZEN.Evaluation(try await JSONBody.parse(request, limit: 64 * 1024), path: "")
+        let body = try AuthZEN.Evaluation(try await JSONBody.parse(request, limit: 64 * 1024), path: { "" })
         let question = try DecisionQuestion(body, defaults: nil, label: "")
         let action = try Self.action(question, label: "")
         let decision = try await service.decide([question], actions: [action], service: context.service?.name ?? "")[0]
@@ -54,8 +54,13 @@ struct DecisionController: Sendable {
         let questions = items.isEmpty
             ? [try DecisionQuestion(AuthZEN.Evaluation(), defaults: body.defaults, label: "")]
             : try items.enumerated().map { try DecisionQuestion($1, defaults: body.defaults, label: "evaluations[\($0)].") }
+        // Items mostly share their action: parse each distinct name once.
+        var last: (name: String, action: Action)?
         let actions = try questions.enumerated().map { index, question in
-            try Self.action(question, label: items.isEmpty ? "" : "evaluations[\(index)].")
+            if let last, last.name == question.action { return last.action }
+            let action = try Self.action(question, label: items.isEmpty ? "" : "evaluations[\(index)].")
+            last = (question.action, action)
+            return action
         }
         var decisions = try await service.decide(questions, actions: actions, service: context.service?.name ?? "")
         switch body.semantic {
@@ -69,9 +74,9 @@ struct DecisionController: Sendable {
     }
 
     /// The question's action, or 400 when it is not `<resource>.<verb>`.
-    private static func action(_ question: DecisionQuestion, label: String) throws -> Action {
+    private static func action(_ question: DecisionQuestion, label: @autoclosure () -> String) throws -> Action {
         guard let action = Action(question.action) else {
-            throw JSONBody.invalid("'\(label)action.name' must be '<resource>.<verb>', e.g. 'survey.retrieve'")
+            throw JSONBody.invalid("'\(label())action.name' must be '<resource>.<verb>', e.g. 'survey.retrieve'")
         }
         return action
     }
