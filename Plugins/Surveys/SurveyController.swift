@@ -24,7 +24,7 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
     init(repository: SurveyRepository, engine: PolicyEngine) {
         self.repository = repository
         self.engine = engine
-        lists = repository.changes.map { ReadCache(changes: $0) }
+        lists = repository.changes.map { ReadCache(changes: $0, capacity: 1_000) }
     }
 
     func register(on routes: PluginRoutes<Context>) {
@@ -50,7 +50,8 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
             pool: repository.pool,
             decode: SurveyRecord.init(row:from:)
         )
-        if let cacheKey { lists?.store(body, for: cacheKey, readAt: generation) }
+        // At most 1,000 bodies of at most 64 kB each are kept: ≤ 64 MB, whatever the queries.
+        if let cacheKey, body.readableBytes <= 64 << 10 { lists?.store(body, for: cacheKey, readAt: generation) }
         return .json(body: body)
     }
 

@@ -28,10 +28,11 @@ struct LatchkeyCORSMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         }
         var response = try await next(request, context)
+        // Whether the answer carries CORS headers depends on Origin: caches must key on it.
+        response.headers.append(HTTPFields.Element(name: .vary, value: "Origin"))
         if allowed {
             response.headers[.accessControlAllowOrigin] = origin
             response.headers[.accessControlExposeHeaders] = CORSValues.exposedHeaders
-            response.headers.append(HTTPFields.Element(name: .vary, value: "Origin"))
         }
         return response
     }

@@ -46,6 +46,9 @@ final class RateLimiter: Sendable {
         let (start, count) = shard.withLockedValue { windows -> (UInt64, Int) in
             if windows.count > Self.sweepThreshold {
                 windows = windows.filter { now &- $0.value.start < window }
+                // Under a flood of distinct identities, forget them all rather than grow without
+                // bound (each then starts a fresh window: a flood cannot deny the others).
+                if windows.count > Self.sweepThreshold { windows.removeAll(keepingCapacity: true) }
             }
             var current = windows[identity] ?? Window(start: now, count: 0)
             if now &- current.start >= window { current = Window(start: now, count: 0) }
