@@ -1838,7 +1838,7 @@ enum OpenAPIDocument {
           "user"
         ],
         "summary": "Remove a user from the organisation",
-        "description": "Needs a `superuser` key issued in an organisation the caller still belongs to (403 otherwise). A user outside the key's organisation → 404; the organisation's owner cannot be removed (403, code `DENY_OWNER`). The account stays (it may belong elsewhere); only the membership goes.",
+        "description": "Needs a `superuser` key issued in an organisation the caller still belongs to (403 otherwise). A user outside the key's organisation → 404; the organisation's owner cannot be removed (403, code `DENY_ROLE`). The account stays (it may belong elsewhere); only the membership goes.",
         "operationId": "removeUser",
         "parameters": [
           {
@@ -3052,7 +3052,13 @@ enum OpenAPIDocument {
             ]
           },
           "id": {
-            "type": "string"
+            "type": "string",
+            "description": "The object's id; not used by list actions, `*.create` or `key.issue`."
+          },
+          "properties": {
+            "type": "object",
+            "description": "A new object (`*.create`, `key.issue`): `survey.create` `{organisation, team}`; `dataset.create` `{organisation, team, category, is_global}`; `user.create` `{}`; `key.issue` `{user, organisation, capabilities}`. Ids are numbers or decimal strings; malformed properties, or ids of nothing, are `DENY_RESOURCE_MISMATCH`.",
+            "additionalProperties": true
           }
         }
       },
