@@ -22,9 +22,13 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     /// The JSON body.
-    public var body: ByteBuffer {
+    public var body: ByteBuffer { body(leading: nil) }
+
+    /// The JSON body, with `leading` (a member such as `"auth": "logged_out"`) first when given.
+    func body(leading: (name: StaticString, value: String)?) -> ByteBuffer {
         var json = JSONWriter(capacity: 64)
         json.object { json in
+            if let leading { json.field(leading.name, leading.value) }
             json.field("detail", detail)
             if let code { json.field("code", code) }
         }
@@ -35,11 +39,12 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         response()
     }
 
-    /// The response for this error.
-    public func response() -> Response {
+    /// The response for this error; `leading` is an extra first member of the body, e.g. the
+    /// session endpoints' `"auth": "logged_out"`.
+    public func response(leading: (name: StaticString, value: String)? = nil) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body(leading: leading)))
     }
 }
 

@@ -51,7 +51,7 @@ struct SessionController: Sendable {
     func logout(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
         let (key, session) = try await requireSession(request)
         try await vault.endSession(session, of: key, ip: context.clientIP)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"auth":"logged_out"}"#)))
+        return .json(body: ByteBuffer(string: #"{"auth":"logged_out"}"#))
     }
 
     private func requireSession(_ request: Request) async throws -> (VerifiedKey, SessionRecord) {
@@ -76,15 +76,7 @@ struct SessionController: Sendable {
         do {
             return try await body()
         } catch let error as APIError {
-            var json = JSONWriter(capacity: 128)
-            json.object { json in
-                json.field("auth", "logged_out")
-                json.field("detail", error.detail)
-                if let code = error.code { json.field("code", code) }
-            }
-            var headers = error.headers
-            headers[.contentType] = "application/json"
-            return Response(status: error.status, headers: headers, body: .init(byteBuffer: json.buffer))
+            return error.response(leading: ("auth", "logged_out"))
         }
     }
 }
