@@ -10,54 +10,40 @@ import Vault
 public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
-    /// Whether decisions of the decision API are logged (`LATCHKEY_DECISION_LOG`).
-    public var logDecisions: Bool
+    /// Whether plugins cache reads, dropped on `NOTIFY latchkey_data` (`LATCHKEY_READ_CACHE`).
+    public var readCache: Bool
+    /// What the router is built with: the decision log (`LATCHKEY_DECISION_LOG`), the public URL,
+    /// throttling, CORS, trusted proxies and the session lifetime.
+    public var api: APIOptions
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        readCache: Bool = true,
+        api: APIOptions = APIOptions(log: DecisionLog(enabled: true), throttle: ThrottleSettings())
+    ) {
+        self.host = host
+        self.port = port
+        self.readCache = readCache
+        self.api = api
+    }
+}
+
+/// What the router needs beyond the plugin dependencies. The defaults suit tests: no
+/// throttling, no CORS, no decision log; ``ServerSettings`` carries the configured values.
+public struct APIOptions: Sendable {
+    /// Where decisions of the decision API are logged, when enabled.
+    public var log: DecisionLog
     /// The base URL the AuthZEN configuration advertises (`LATCHKEY_PUBLIC_URL`); default: the
     /// request's host.
     public var publicURL: String?
-    /// Rate limits (`LATCHKEY_THROTTLE`, `LATCHKEY_THROTTLE_ANON`, `LATCHKEY_THROTTLE_USER`, `LATCHKEY_THROTTLE_TOKEN`).
+    /// Rate limits (`LATCHKEY_THROTTLE`, `LATCHKEY_THROTTLE_ANON`, `_USER`, `_TOKEN`).
     public var throttle: ThrottleSettings
     /// Origins allowed to call the API from a browser (`CORS_ALLOWED_ORIGINS`); empty: CORS off.
     public var corsAllowedOrigins: [String]
     /// Proxies whose `X-Forwarded-For` is believed (`LATCHKEY_TRUSTED_PROXIES`).
     public var trustedProxies: [String]
     /// How long a login session lasts (`LATCHKEY_SESSION_TTL`, seconds).
-    public var sessionLifetime: Duration
-    /// Whether plugins cache reads, dropped on `NOTIFY latchkey_data` (`LATCHKEY_READ_CACHE`).
-    public var readCache: Bool
-
-    public init(
-        host: String = "127.0.0.1",
-        port: Int = 8080,
-        logDecisions: Bool = true,
-        publicURL: String? = nil,
-        throttle: ThrottleSettings = ThrottleSettings(),
-        corsAllowedOrigins: [String] = [],
-        trustedProxies: [String] = [],
-        sessionLifetime: Duration = Vault.defaultSessionLifetime,
-        readCache: Bool = true
-    ) {
-        self.host = host
-        self.port = port
-        self.logDecisions = logDecisions
-        self.publicURL = publicURL
-        self.throttle = throttle
-        self.corsAllowedOrigins = corsAllowedOrigins
-        self.trustedProxies = trustedProxies
-        self.sessionLifetime = sessionLifetime
-        self.readCache = readCache
-    }
-}
-
-/// What the router needs beyond the plugin dependencies. The defaults suit tests: no
-/// throttling, no CORS, no decision log; ``buildApplication(settings:pool:plugins:logger:)``
-/// passes the configured values.
-public struct APIOptions: Sendable {
-    public var log: DecisionLog
-    public var publicURL: String?
-    public var throttle: ThrottleSettings
-    public var corsAllowedOrigins: [String]
-    public var trustedProxies: [String]
     public var sessionLifetime: Duration
 
     public init(
@@ -92,24 +78,16 @@ public func buildApplication(
     let vault = Vault(pool: pool, engine: engine, logger: logger)
     let tableChanges = settings.readCache ? TableChanges() : nil
     let dependencies = PluginDependencies(pool: pool, vault: vault, engine: engine, logger: logger, tableChanges: tableChanges)
-    let options = APIOptions(
-        log: DecisionLog(enabled: settings.logDecisions),
-        publicURL: settings.publicURL,
-        throttle: settings.throttle,
-        corsAllowedOrigins: settings.corsAllowedOrigins,
-        trustedProxies: settings.trustedProxies,
-        sessionLifetime: settings.sessionLifetime
-    )
     var services: [any Service] = [
         pool,
         VaultInvalidator(vault: vault, configuration: pool.configuration, tableChanges: tableChanges, logger: logger),
         UsageFlusher(vault: vault, logger: logger),
     ]
-    if settings.logDecisions {
-        services.append(DecisionLogWriter(log: options.log, logger: Logger(label: "latchkey.decisions")))
+    if settings.api.log.isEnabled {
+        services.append(DecisionLogWriter(log: settings.api.log, logger: Logger(label: "latchkey.decisions")))
     }
     return Application(
-        router: buildRouter(dependencies: dependencies, plugins: plugins, options: options),
+        router: buildRouter(dependencies: dependencies, plugins: plugins, options: settings.api),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
         services: services,
         logger: logger

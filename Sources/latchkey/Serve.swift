@@ -73,18 +73,20 @@ struct Serve: AsyncParsableCommand {
         return ServerSettings(
             host: host ?? value("LATCHKEY_HOST") ?? "127.0.0.1",
             port: port ?? value("LATCHKEY_PORT").flatMap(Int.init) ?? 8080,
-            logDecisions: try flag("LATCHKEY_DECISION_LOG", value("LATCHKEY_DECISION_LOG"), default: true),
-            publicURL: value("LATCHKEY_PUBLIC_URL"),
-            throttle: ThrottleSettings(
-                enabled: try flag("LATCHKEY_THROTTLE", throttle ?? value("LATCHKEY_THROTTLE"), default: true),
-                anonymous: try rate("LATCHKEY_THROTTLE_ANON", default: .anonymousDefault),
-                user: try rate("LATCHKEY_THROTTLE_USER", default: .userDefault),
-                legacyToken: try rate("LATCHKEY_THROTTLE_TOKEN", default: .legacyTokenDefault)
-            ),
-            corsAllowedOrigins: list(corsAllowedOrigins ?? value("CORS_ALLOWED_ORIGINS")),
-            trustedProxies: list(value("LATCHKEY_TRUSTED_PROXIES")),
-            sessionLifetime: sessionLifetime,
-            readCache: try flag("LATCHKEY_READ_CACHE", value("LATCHKEY_READ_CACHE"), default: true)
+            readCache: try flag("LATCHKEY_READ_CACHE", value("LATCHKEY_READ_CACHE"), default: true),
+            api: APIOptions(
+                log: DecisionLog(enabled: try flag("LATCHKEY_DECISION_LOG", value("LATCHKEY_DECISION_LOG"), default: true)),
+                publicURL: value("LATCHKEY_PUBLIC_URL"),
+                throttle: ThrottleSettings(
+                    enabled: try flag("LATCHKEY_THROTTLE", throttle ?? value("LATCHKEY_THROTTLE"), default: true),
+                    anonymous: try rate("LATCHKEY_THROTTLE_ANON", default: .anonymousDefault),
+                    user: try rate("LATCHKEY_THROTTLE_USER", default: .userDefault),
+                    legacyToken: try rate("LATCHKEY_THROTTLE_TOKEN", default: .legacyTokenDefault)
+                ),
+                corsAllowedOrigins: list(corsAllowedOrigins ?? value("CORS_ALLOWED_ORIGINS")),
+                trustedProxies: list(value("LATCHKEY_TRUSTED_PROXIES")),
+                sessionLifetime: sessionLifetime
+            )
         )
     }
 }

@@ -6,13 +6,13 @@ import Testing
 @Suite struct ServeSettingsTests {
     @Test func defaultsAreTheSpecsLimitsWithThrottlingOnAndCORSOff() throws {
         let settings = try Serve.settings(environment: [:], host: nil, port: nil, throttle: nil, corsAllowedOrigins: nil)
-        #expect(settings.throttle.enabled)
-        #expect(settings.throttle.anonymous == ThrottleRate(limit: 60, seconds: 60))
-        #expect(settings.throttle.user == ThrottleRate(limit: 120, seconds: 60))
-        #expect(settings.throttle.legacyToken == ThrottleRate(limit: 5, seconds: 60))
-        #expect(settings.corsAllowedOrigins.isEmpty)
-        #expect(settings.trustedProxies.isEmpty)
-        #expect(settings.sessionLifetime == .seconds(43200))
+        #expect(settings.api.throttle.enabled)
+        #expect(settings.api.throttle.anonymous == ThrottleRate(limit: 60, seconds: 60))
+        #expect(settings.api.throttle.user == ThrottleRate(limit: 120, seconds: 60))
+        #expect(settings.api.throttle.legacyToken == ThrottleRate(limit: 5, seconds: 60))
+        #expect(settings.api.corsAllowedOrigins.isEmpty)
+        #expect(settings.api.trustedProxies.isEmpty)
+        #expect(settings.api.sessionLifetime == .seconds(43200))
         #expect(settings.host == "127.0.0.1" && settings.port == 8080)
         #expect(settings.readCache)
     }
@@ -24,17 +24,17 @@ import Testing
             "LATCHKEY_SESSION_TTL": "600", "LATCHKEY_PORT": "9000", "LATCHKEY_READ_CACHE": "off",
         ]
         let settings = try Serve.settings(environment: environment, host: nil, port: nil, throttle: nil, corsAllowedOrigins: nil)
-        #expect(!settings.throttle.enabled)
-        #expect(settings.throttle.anonymous == ThrottleRate(limit: 10, seconds: 30))
-        #expect(settings.throttle.user == ThrottleRate(limit: 1000, seconds: 3600))
-        #expect(settings.corsAllowedOrigins == ["https://a.example", "https://b.example"])
-        #expect(settings.trustedProxies == ["10.0.0.1"])
-        #expect(settings.sessionLifetime == .seconds(600))
+        #expect(!settings.api.throttle.enabled)
+        #expect(settings.api.throttle.anonymous == ThrottleRate(limit: 10, seconds: 30))
+        #expect(settings.api.throttle.user == ThrottleRate(limit: 1000, seconds: 3600))
+        #expect(settings.api.corsAllowedOrigins == ["https://a.example", "https://b.example"])
+        #expect(settings.api.trustedProxies == ["10.0.0.1"])
+        #expect(settings.api.sessionLifetime == .seconds(600))
         #expect(settings.port == 9000)
         #expect(!settings.readCache)
         let flagged = try Serve.settings(environment: environment, host: nil, port: 9100, throttle: "on", corsAllowedOrigins: "https://c.example")
-        #expect(flagged.throttle.enabled)
-        #expect(flagged.corsAllowedOrigins == ["https://c.example"])
+        #expect(flagged.api.throttle.enabled)
+        #expect(flagged.api.corsAllowedOrigins == ["https://c.example"])
         #expect(flagged.port == 9100)
     }
 

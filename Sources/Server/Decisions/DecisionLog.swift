@@ -33,7 +33,7 @@ public final class DecisionLog: Sendable {
         var decision: Decision
     }
 
-    let isEnabled: Bool
+    public let isEnabled: Bool
     let entries: AsyncStream<Entry>
     private let continuation: AsyncStream<Entry>.Continuation
 
