@@ -24,7 +24,7 @@ extension DatasetController {
         var draft = DatasetDraft()
         try draft.apply(body)
         try engine.require(.user(actor.user), .datasetCreate, .dataset(draft.facts(createdBy: actor.user.userID)))
-        try await repository.requireTargets(of: draft)
+        _ = try await WriteTargets.require(organisation: draft.organisationID, team: draft.teamID, pool: repository.pool)
         let dataset = try await repository.insert(draft, by: actor)
         var response = Response.json(DatasetPermissions(engine: engine, caller: context.caller).annotate(dataset), status: .created)
         response.headers[.location] = "/api/datasets/\(dataset.key)/"
@@ -44,7 +44,7 @@ extension DatasetController {
         try draft.apply(body)
         guard draft.key == stored.key else { throw JSONBody.invalid("'key' cannot be changed") }
         try engine.require(.user(actor.user), .datasetUpdate, .dataset(draft.facts(createdBy: stored.createdBy)))
-        try await repository.requireTargets(of: draft)
+        _ = try await WriteTargets.require(organisation: draft.organisationID, team: draft.teamID, pool: repository.pool)
         let dataset = try await repository.update(draft, by: actor)
         return .json(DatasetPermissions(engine: engine, caller: context.caller).annotate(dataset))
     }

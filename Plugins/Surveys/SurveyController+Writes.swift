@@ -62,7 +62,7 @@ extension SurveyController {
 
     /// The create rule for a survey where `draft` puts it, with the caller as owner.
     private func requireCreate(_ draft: SurveyDraft, _ user: UserPrincipal) async throws {
-        let organisationOwner = try await repository.organisationOwner(of: draft)
+        let organisationOwner = try await WriteTargets.require(organisation: draft.organisationID, team: draft.teamID, pool: repository.pool)
         try engine.require(.user(user), .surveyCreate, .survey(draft.facts(ownerID: user.userID, organisationOwnerID: organisationOwner)))
     }
 }

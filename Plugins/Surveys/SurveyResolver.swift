@@ -34,17 +34,15 @@ struct SurveyResolver: ResourceResolver {
                   case .some(let team) = proposal.properties.idProperty("team") else { return nil }
             return (organisation, team)
         }
-        let known = try await repository.targets(
-            organisations: targets.compactMap { $0?.organisation }, teams: targets.compactMap { $0?.team })
+        let known = try await WriteTargets.load(
+            organisations: targets.compactMap { $0?.organisation }, teams: targets.compactMap { $0?.team }, pool: repository.pool)
         return zip(proposals, targets).map { proposal, target in
-            guard let target else { return nil }
+            guard let target, known.contains(organisation: target.organisation, team: target.team) else { return nil }
             var draft = SurveyDraft()
             draft.organisationID = target.organisation
             draft.teamID = target.team
-            if let organisation = target.organisation, known.organisationOwners[organisation] == nil { return nil }
-            if let team = target.team, !known.teams.contains(team) { return nil }
-            let owner = target.organisation.flatMap { known.organisationOwners[$0] ?? nil }
-            return ResolvedResource(resource: .survey(draft.facts(ownerID: proposal.user.userID, organisationOwnerID: owner)), user: proposal.user)
+            let facts = draft.facts(ownerID: proposal.user.userID, organisationOwnerID: known.owner(of: target.organisation))
+            return ResolvedResource(resource: .survey(facts), user: proposal.user)
         }
     }
 }

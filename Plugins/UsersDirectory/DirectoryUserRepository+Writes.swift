@@ -8,7 +8,7 @@ extension DirectoryUserRepository {
     /// Creates a user (free tier, no password) who joins `organisationID` with the draft's role.
     func insert(_ draft: DirectoryUserDraft, organisationID: Int64, by actor: WriteActor) async throws -> DirectoryUserRecord {
         let role = (draft.role ?? .viewer).rawValue
-        return try await write(draft) { connection in
+        return try await pool.write(announcing: changes, duplicate: Self.duplicate) { connection in
             let rows = try await connection.query("""
                 INSERT INTO users (username, email, first_name, last_name, is_active)
                 VALUES (\(draft.username), \(draft.email), \(draft.firstName), \(draft.lastName), \(draft.isActive))
@@ -26,7 +26,7 @@ extension DirectoryUserRepository {
 
     /// Replaces the user's writable fields and their role in `organisationID`.
     func update(id: Int64, to draft: DirectoryUserDraft, organisationID: Int64, by actor: WriteActor, vault: Vault) async throws -> DirectoryUserRecord {
-        let record = try await write(draft) { connection in
+        let record = try await pool.write(announcing: changes, duplicate: Self.duplicate) { connection in
             try await connection.execute("""
                 UPDATE users SET email = \(draft.email), first_name = \(draft.firstName), last_name = \(draft.lastName),
                     is_active = \(draft.isActive), updated_at = now()
@@ -49,8 +49,7 @@ extension DirectoryUserRepository {
 
     /// Removes the user from `organisationID` (the account stays: it may belong elsewhere).
     func remove(id: Int64, organisationID: Int64, by actor: WriteActor, vault: Vault) async throws {
-        defer { changes?.bump() }
-        try await pool.withTransaction { connection in
+        try await pool.write(announcing: changes) { connection in
             try await connection.execute("DELETE FROM organisation_memberships WHERE organisation_id = \(organisationID) AND user_id = \(id)")
             try await actor.audit("user.removed", organisation: organisationID, target: "user:\(id)", on: connection)
             try await vault.userChanged(id, on: connection)
@@ -66,14 +65,9 @@ extension DirectoryUserRepository {
         return try DirectoryUserRecord(row: row, from: 0)
     }
 
-    /// Runs a write in a transaction, answering a taken username or email with 400.
-    private func write<Result>(_ draft: DirectoryUserDraft, _ body: (PGConnection) async throws -> Result) async throws -> Result {
-        do {
-            defer { changes?.bump() }
-            return try await pool.withTransaction(body)
-        } catch let error as PGError where error.isUniqueViolation {
-            let field = error.constraint == "users_email_ci" ? "email" : "username"
-            throw JSONBody.invalid("'\(field)': a user with this \(field) already exists")
-        }
+    /// A taken username or email is a 400 naming which.
+    private static func duplicate(_ error: PGError) -> APIError {
+        let field = error.constraint == "users_email_ci" ? "email" : "username"
+        return JSONBody.invalid("'\(field)': a user with this \(field) already exists")
     }
 }

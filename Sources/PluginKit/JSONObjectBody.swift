@@ -60,10 +60,12 @@ public struct JSONObjectBody: Sendable {
     /// An integer id, or `null`.
     public func optionalID(_ name: String, into target: inout Int64?) throws {
         guard let value = fields[name] else { return }
-        switch value {
-        case .null: target = nil
-        case .number(let number) where number.rounded() == number && number >= 1 && number < 9.0e15: target = Int64(number)
-        default: throw JSONBody.invalid("'\(name)' must be a positive integer id or null")
+        if case .null = value {
+            target = nil
+        } else if case .number(let number) = value, let id = ObjectID.int64(number) {
+            target = id
+        } else {
+            throw JSONBody.invalid("'\(name)' must be a positive integer id or null")
         }
     }
 

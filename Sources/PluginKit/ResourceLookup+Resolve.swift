@@ -23,4 +23,10 @@ extension ObjectID {
         guard let value = StrictQuery.parseInteger(text[...]), value > 0 else { return nil }
         return Int64(value)
     }
+
+    /// A positive integer id given as a JSON number (below 9×10¹⁵, where doubles are exact), or `nil`.
+    public static func int64(_ number: Double) -> Int64? {
+        guard number.rounded() == number, number >= 1, number < 9.0e15 else { return nil }
+        return Int64(number)
+    }
 }

@@ -68,7 +68,7 @@ extension Dictionary where Key == String, Value == JSONValue {
     public func idProperty(_ name: String) -> Int64?? {
         switch self[name] {
         case nil, .null?: return .some(nil)
-        case .number(let number)?: return number.rounded() == number && number >= 1 && number < 9.0e15 ? .some(Int64(number)) : nil
+        case .number(let number)?: return ObjectID.int64(number).map { .some($0) } ?? nil
         case .string(let text)?: return ObjectID.int64(text).map { .some($0) } ?? nil
         default: return nil
         }

@@ -30,22 +30,3 @@ public struct WriteActor: Sendable {
         try await AuditLog.record(action, actor: user.userID, organisation: organisation, target: target, detail: detail, ip: ip, on: connection)
     }
 }
-
-extension PolicyEngine {
-    /// Checks the caller's credentials for `action` — authenticated, paid tier, the key's
-    /// capability — before the object is looked up or the body read (SPEC §4: the capability is
-    /// checked first). Throws 401/403; the role is judged later, on the object's facts.
-    public func requireCapability(_ principal: Principal, for action: Action) throws {
-        let decision = decide(principal, action, .collection)
-        // Every rule gates credentials before it looks at the resource, so only a gate denial
-        // comes back as something other than a resource mismatch.
-        if !decision.isAllowed, decision.code != .denyResourceMismatch { throw APIError.denied(decision) }
-    }
-}
-
-extension PGError {
-    /// 400 naming `field` when this is a unique violation (a duplicate slug or key), else itself.
-    public func duplicate(_ field: String, _ what: String) -> any Error {
-        isUniqueViolation ? JSONBody.invalid("'\(field)': \(what) already exists") : self
-    }
-}

@@ -90,10 +90,8 @@ struct DecisionService: Sendable {
             for ((index, lookup), found) in zip(batch, resolved) {
                 guard let found else {
                     // As the resource API: credentials and capability first, then existence.
-                    let gate = engine.decide(.user(lookup.user), actions[index], .collection)
-                    decisions[index] = !gate.isAllowed && gate.code != .denyResourceMismatch
-                        ? gate
-                        : Decision.deny(.denyNotFound, "The resource does not exist.").adding(reason: "No \(type.rawValue) has id '\(lookup.id)'.")
+                    decisions[index] = engine.capabilityDenial(.user(lookup.user), for: actions[index])
+                        ?? Decision.deny(.denyNotFound, "The resource does not exist.").adding(reason: "No \(type.rawValue) has id '\(lookup.id)'.")
                     continue
                 }
                 decisions[index] = engine.decide(.user(found.user), actions[index], found.resource)
@@ -104,10 +102,8 @@ struct DecisionService: Sendable {
             let resolved = try await resolvers[type]?.propose(batch.map(\.proposal)) ?? []
             for (offset, (index, proposal)) in batch.enumerated() {
                 guard offset < resolved.count, let found = resolved[offset] else {
-                    let gate = engine.decide(.user(proposal.user), actions[index], .collection)
-                    decisions[index] = !gate.isAllowed && gate.code != .denyResourceMismatch
-                        ? gate
-                        : Decision.deny(.denyResourceMismatch, "resource.properties do not describe a new resource of this type.")
+                    decisions[index] = engine.capabilityDenial(.user(proposal.user), for: actions[index])
+                        ?? Decision.deny(.denyResourceMismatch, "resource.properties do not describe a new resource of this type.")
                     continue
                 }
                 decisions[index] = engine.decide(.user(found.user), actions[index], found.resource)
