@@ -9,6 +9,16 @@ public struct SessionRecord: Sendable {
     public var csrfToken: String
     public var expiresAt: Date
     public var createdAt: Date
+
+    /// The columns ``init(row:)`` reads, in order, from `session_tokens s`.
+    static let columns: PGQuery = "s.id, s.csrf_token, s.expires_at, s.created_at"
+
+    init(row: PGRow) throws {
+        id = try row.decode(UUID.self, at: 0)
+        csrfToken = try row.decode(String.self, at: 1)
+        expiresAt = try row.decode(Date.self, at: 2)
+        createdAt = try row.decode(Date.self, at: 3)
+    }
 }
 
 /// A newly started session and its token, which exists only in this value and the one
@@ -41,16 +51,11 @@ extension Vault {
         let seconds = Double(lifetime.components.seconds)
         let session = try await pool.withTransaction { connection in
             let rows = try await connection.query("""
-                INSERT INTO session_tokens (token_hash, csrf_token, api_key_id, expires_at)
+                INSERT INTO session_tokens AS s (token_hash, csrf_token, api_key_id, expires_at)
                 VALUES (\(Data(digest.bytes)), \(csrfToken), \(key.key.id), now() + make_interval(secs => \(seconds)))
-                RETURNING id, expires_at, created_at
+                RETURNING \(SessionRecord.columns)
                 """)
-            let session = SessionRecord(
-                id: try rows[0].decode(UUID.self, at: 0),
-                csrfToken: csrfToken,
-                expiresAt: try rows[0].decode(Date.self, at: 1),
-                createdAt: try rows[0].decode(Date.self, at: 2)
-            )
+            let session = try SessionRecord(row: rows[0])
             try await AuditLog.record(
                 "login", actor: key.owner.id, organisation: key.key.organisationID, target: "session:\(session.id.uuidString)",
                 detail: ["key_prefix": key.key.prefix], ip: ip, on: connection)
@@ -64,18 +69,12 @@ extension Vault {
     public func verifySession(_ token: String) async throws -> SessionVerification {
         guard Self.isWellFormedSessionToken(token) else { return .invalid }
         let rows = try await pool.query("""
-            SELECT s.id, s.csrf_token, s.expires_at, s.created_at, k.hash
+            SELECT \(SessionRecord.columns), k.hash
             FROM session_tokens s JOIN api_keys k ON k.id = s.api_key_id
             WHERE s.token_hash = \(Data(SHA256Digest(hashing: token).bytes)) AND s.revoked_at IS NULL AND s.expires_at > now()
             """)
         guard let row = rows.first, let keyDigest = SHA256Digest(bytes: try row.decode(Data.self, at: 4)) else { return .invalid }
-        let session = SessionRecord(
-            id: try row.decode(UUID.self, at: 0),
-            csrfToken: try row.decode(String.self, at: 1),
-            expiresAt: try row.decode(Date.self, at: 2),
-            createdAt: try row.decode(Date.self, at: 3)
-        )
-        return SessionVerification(session: session, key: try await verify(digest: keyDigest))
+        return SessionVerification(session: try SessionRecord(row: row), key: try await verify(digest: keyDigest))
     }
 
     /// Ends a session at once; audited as `logout`. Ending an ended session changes nothing.
@@ -93,9 +92,7 @@ extension Vault {
 
     /// Whether `token` has the shape of a session token: 43 base62 characters.
     static func isWellFormedSessionToken(_ token: String) -> Bool {
-        let utf8 = token.utf8
-        return utf8.count == Base62.digitsFor256Bits && utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
-        }
+        var token = token
+        return token.withUTF8 { $0.count == Base62.digitsFor256Bits && Base62.isAllDigits($0) }
     }
 }
