@@ -259,20 +259,8 @@ import TestSupport
     func listEqualsPerObjectDecisions(seed: UInt64) async throws {
         try await ServerWorld.with { world in
             var random = SplitMix64(seed: seed)
-            let roles = ["admin", "creator", "viewer"]
-            var users: [Int64] = []
-            for index in 0..<6 { users.append(try await world.user("u\(index)")) }
-            var organisations: [Int64] = []
-            for index in 0..<3 {
-                let owner = random.chance(0.5) ? users.randomElement(using: &random) : nil
-                let members = users.filter { _ in random.chance(0.3) }.map { ($0, roles.randomElement(using: &random)!) }
-                organisations.append(try await world.organisation("o\(index)", owner: owner, members: members))
-            }
-            var teams: [Int64] = []
-            for index in 0..<3 {
-                let members = users.filter { _ in random.chance(0.3) }.map { ($0, roles.randomElement(using: &random)!) }
-                teams.append(try await world.team("t\(index)", organisation: random.chance(0.5) ? organisations.randomElement(using: &random) : nil, members: members))
-            }
+            let (users, organisations, teams) = try await world.randomMemberships(
+                users: 6, ownerChance: 0.5, teamOrganisationChance: 0.5, random: &random)
             var datasets: [String] = []
             for index in 0..<18 {
                 let key = "d\(index)"

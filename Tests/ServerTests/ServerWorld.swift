@@ -100,6 +100,30 @@ struct ServerWorld: Sendable {
         return id
     }
 
+    /// `users` users `u0…`, three organisations `o0…` (each owned by one of them with
+    /// `ownerChance`) and three teams `t0…` (in one of the organisations, with
+    /// `teamOrganisationChance`, or always when `nil`), each with random members and roles.
+    func randomMemberships(
+        users count: Int, ownerChance: Double, teamOrganisationChance: Double? = nil, random: inout SplitMix64
+    ) async throws -> (users: [Int64], organisations: [Int64], teams: [Int64]) {
+        let roles = ["admin", "creator", "viewer"]
+        var users: [Int64] = []
+        for index in 0..<count { users.append(try await user("u\(index)")) }
+        var organisations: [Int64] = []
+        for index in 0..<3 {
+            let owner = random.chance(ownerChance) ? users.randomElement(using: &random) : nil
+            let members = users.filter { _ in random.chance(0.3) }.map { ($0, roles.randomElement(using: &random)!) }
+            organisations.append(try await organisation("o\(index)", owner: owner, members: members))
+        }
+        var teams: [Int64] = []
+        for index in 0..<3 {
+            let members = users.filter { _ in random.chance(0.3) }.map { ($0, roles.randomElement(using: &random)!) }
+            let inOrganisation = teamOrganisationChance.map { random.chance($0) } ?? true
+            teams.append(try await team("t\(index)", organisation: inOrganisation ? organisations.randomElement(using: &random) : nil, members: members))
+        }
+        return (users, organisations, teams)
+    }
+
     /// Inserts a key directly (as an import would), bypassing issuance rules; returns the secret.
     func key(for userID: Int64, expiresAt: Date? = nil, revoked: Bool = false, capabilities: [String] = ["view"]) async throws -> String {
         let key = try KeyFormat.generate(.live)

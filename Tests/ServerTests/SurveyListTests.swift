@@ -63,20 +63,7 @@ import TestSupport
     func listEqualsPerObjectDecisions(seed: UInt64) async throws {
         try await ServerWorld.with { world in
             var random = SplitMix64(seed: seed)
-            let roles = ["admin", "creator", "viewer"]
-            var users: [Int64] = []
-            for index in 0..<8 { users.append(try await world.user("u\(index)")) }
-            var organisations: [Int64] = []
-            for index in 0..<3 {
-                let owner = random.chance(0.6) ? users.randomElement(using: &random) : nil
-                let members = users.filter { _ in random.chance(0.3) }.map { ($0, roles.randomElement(using: &random)!) }
-                organisations.append(try await world.organisation("o\(index)", owner: owner, members: members))
-            }
-            var teams: [Int64] = []
-            for index in 0..<3 {
-                let members = users.filter { _ in random.chance(0.3) }.map { ($0, roles.randomElement(using: &random)!) }
-                teams.append(try await world.team("t\(index)", organisation: organisations.randomElement(using: &random), members: members))
-            }
+            let (users, organisations, teams) = try await world.randomMemberships(users: 8, ownerChance: 0.6, random: &random)
             var surveys: [Int64] = []
             for index in 0..<16 {
                 let members = users.filter { _ in random.chance(0.15) }.map { ($0, ["creator", "editor", "viewer"].randomElement(using: &random)!) }
