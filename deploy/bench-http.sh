@@ -31,7 +31,7 @@ fixture="$(mktemp)"
     printf '{"ref":"other","username":"other","email":"other@example.com","tier":"pro"}],'
     printf '"organisations":[{"ref":"org","slug":"bench-org","name":"Bench","owner":"bench","members":[{"user":"bench","role":"admin"}]}],'
     printf '"surveys":['
-    for i in $(seq 1 60); do
+    for i in $(seq 1 1000); do
         owner=bench; org='"org"'
         if [ "$i" -gt 50 ]; then owner=other; org=null; fi
         [ "$i" -gt 1 ] && printf ','
@@ -79,7 +79,8 @@ post_script() {
     printf '%s' "$scripts/$1.lua"
 }
 single='{"subject":{"type":"api_key","id":"'"$key"'"},"action":{"name":"survey.retrieve"},"resource":{"type":"survey","id":"'"$survey"'"}}'
-items="$(for i in $(seq 0 999); do [ "$i" -gt 0 ] && printf ','; printf '{"resource":{"type":"survey","id":"%d"}}' $(( (i % 60) + survey )); done)"
+# A batch asks about 1,000 distinct surveys: 50 the key's user owns, 950 they may not see.
+items="$(for i in $(seq 0 999); do [ "$i" -gt 0 ] && printf ','; printf '{"resource":{"type":"survey","id":"%d"}}' $(( i + survey )); done)"
 batch='{"subject":{"type":"api_key","id":"'"$key"'"},"action":{"name":"survey.retrieve"},"evaluations":['"$items"']}'
 auth=(-H "Authorization: Bearer $service")
 decided="$(curl -s "${auth[@]}" -H 'Content-Type: application/json' -d "$batch" "http://127.0.0.1:$port/access/v1/evaluations" | grep -o '"decision":' | wc -l)"
@@ -87,8 +88,30 @@ echo "decisions in one batch answer: $decided"
 measure "POST /access/v1/evaluation" -s "$(post_script single "$single")" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluation"
 measure "POST /v1/keys/verify" -s "$(post_script verify '{"key":"'"$key"'"}')" "${auth[@]}" "http://127.0.0.1:$port/v1/keys/verify"
 measure "POST /access/v1/evaluations (1000)" -s "$(post_script batch "$batch")" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluations"
-# One connection: the latency of a 1,000-item batch is the server's time plus loopback.
+# One connection: the latency of a 1,000-item batch is the server's time plus loopback and
+# wrk reading the answer. The server's own time is what it reports in `Server-Timing`.
+cat "$scripts/batch.lua" - >"$scripts/batch-timing.lua" <<'LUA'
+durations = {}
+response = function(status, headers, body)
+    local timing = headers["Server-Timing"]
+    if timing then durations[#durations + 1] = tonumber(string.match(timing, "dur=([%d.]+)")) end
+end
+threads = {}
+setup = function(thread) table.insert(threads, thread) end
+done = function(summary, latency, requests)
+    local all = {}
+    for _, thread in ipairs(threads) do
+        for _, value in ipairs(thread:get("durations")) do all[#all + 1] = value end
+    end
+    table.sort(all)
+    if #all > 0 then
+        io.write(string.format("%-32s %10s req/s   p50 %6.2fms   p99 %6.2fms   (Server-Timing, %d answers)\n", "  same, server time",
+            "", all[math.floor(#all * 0.5) + 1], all[math.floor(#all * 0.99) + 1], #all))
+    end
+end
+LUA
 connections=1 measure "  same, one connection" -s "$scripts/batch.lua" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluations"
+wrk -t1 -c1 -d"${seconds}s" -s "$scripts/batch-timing.lua" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluations" | grep 'server time'
 
 # Sessions: each connection logs in with the key, then asks for the status of that session.
 cat >"$scripts/session.lua" <<LUA

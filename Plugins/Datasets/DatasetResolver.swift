@@ -8,17 +8,16 @@ struct DatasetResolver: ResourceResolver {
 
     var resourceType: ResourceType { .dataset }
 
-    func resolve(_ lookups: [ResourceLookup]) async throws -> [ResolvedResource?] {
-        try await lookups.resolve(parse: { DatasetRecord.isWellFormedKey($0) ? $0 : nil }) { keys in
+    func resolve(ids: [String], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+        try await resolve(ids, parse: { DatasetRecord.isWellFormedKey($0) ? $0 : nil }) { keys in
             Dictionary(try await repository.find(keys: keys).map { ($0.key, .dataset($0.facts)) }, uniquingKeysWith: { first, _ in first })
         }
     }
 
     /// A new dataset created by the asking user, as the properties describe it
     /// (`organisation`, `team`, `category`, `is_global`); `nil` when one is malformed.
-    func propose(_ proposals: [ResourceProposal]) async throws -> [ResolvedResource?] {
-        proposals.map { proposal in
-            let properties = proposal.properties
+    func propose(_ proposals: [[String: JSONValue]], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+        proposals.map { properties in
             guard case .some(let organisation) = properties.idProperty("organisation"),
                   case .some(let team) = properties.idProperty("team") else { return nil }
             var draft = DatasetDraft()
@@ -36,7 +35,7 @@ struct DatasetResolver: ResourceResolver {
             case .bool(let flag)?: draft.isGlobal = flag
             default: return nil
             }
-            return ResolvedResource(resource: .dataset(draft.facts(createdBy: proposal.user.userID)), user: proposal.user)
+            return ResolvedResource(resource: .dataset(draft.facts(createdBy: user.userID)))
         }
     }
 }

@@ -18,10 +18,20 @@ struct SurveyRepository: Sendable {
         var user: Int64
     }
 
-    /// What a lookup found: the survey (`nil` when it does not exist) and the user's role in it.
-    struct Found: Sendable {
-        var survey: SurveyRecord?
-        var role: SurveyRole?
+    /// What a lookup found: the survey (`nil` when it does not exist), its facts and the
+    /// user's role in it. A class, so a batch copies one reference per survey out of the cache.
+    final class Found: Sendable {
+        let survey: SurveyRecord?
+        let facts: SurveyFacts?
+        let role: SurveyRole?
+
+        init(survey: SurveyRecord?, role: SurveyRole?) {
+            self.survey = survey
+            self.facts = survey?.facts
+            self.role = role
+        }
+
+        static let nothing = Found(survey: nil, role: nil)
     }
 
     init(pool: PGPool, changes: TableChanges? = nil) {
@@ -55,7 +65,8 @@ struct SurveyRepository: Sendable {
 
     /// A survey and the caller's role in it, or `nil` when no survey has this id.
     func find(id: Int64, callerID: Int64) async throws -> (survey: SurveyRecord, role: SurveyRole?)? {
-        try await find(pairs: [(id, callerID)]).first.map { ($0.survey, $0.role) }
+        let found = try await find(ids: [id], user: callerID)[0]
+        return found.survey.map { ($0, found.role) }
     }
 
     /// A survey, the caller's role in it and its response counts, or `nil` when no survey has
@@ -73,41 +84,38 @@ struct SurveyRepository: Sendable {
         return (try SurveyRecord(row: row, from: 0), try Self.role(row, at: 11), try SurveyResponseCounts(row: row, from: 12))
     }
 
-    /// Each survey of `pairs` that exists, with the role of the paired user in it: what the
-    /// cache holds, and one query for the rest (a whole batch of the decision API).
-    func find(pairs: [(survey: Int64, user: Int64)]) async throws -> [(survey: SurveyRecord, userID: Int64, role: SurveyRole?)] {
-        guard let cache else { return try await load(pairs: pairs) }
-        var found: [(survey: SurveyRecord, userID: Int64, role: SurveyRole?)] = []
-        var missing: [(survey: Int64, user: Int64)] = []
-        for pair in pairs {
-            if let hit = cache.value(for: Pair(survey: pair.survey, user: pair.user)) {
-                if let survey = hit.survey { found.append((survey, pair.user, hit.role)) }
-            } else {
-                missing.append(pair)
-            }
-        }
-        guard !missing.isEmpty else { return found }
+    /// What is known of each survey of `ids`, in order, with `user`'s role in it: what the cache
+    /// holds, and one query for the rest (a whole batch of the decision API).
+    func find(ids: [Int64], user: Int64) async throws -> [Found] {
+        guard let cache else { return try await load(ids: ids, user: user) }
+        let cached = cache.values(for: ids.map { Pair(survey: $0, user: user) })
+        let missing = ids.indices.filter { cached[$0] == nil }
+        guard !missing.isEmpty else { return cached.map { $0! } }
         let generation = cache.generation
-        let loaded = try await load(pairs: missing)
-        var byPair: [Pair: Found] = [:]
-        for pair in missing { byPair[Pair(survey: pair.survey, user: pair.user)] = Found(survey: nil, role: nil) }
-        for item in loaded { byPair[Pair(survey: item.survey.id, user: item.userID)] = Found(survey: item.survey, role: item.role) }
-        for (pair, value) in byPair { cache.store(value, for: pair, readAt: generation) }
-        return found + loaded
+        let loaded = try await load(ids: missing.map { ids[$0] }, user: user)
+        for (index, found) in zip(missing, loaded) {
+            cache.store(found, for: Pair(survey: ids[index], user: user), readAt: generation)
+        }
+        var result = cached
+        for (index, found) in zip(missing, loaded) { result[index] = found }
+        return result.map { $0! }
     }
 
-    /// Reads each survey of `pairs` with the paired user's role: one query.
-    private func load(pairs: [(survey: Int64, user: Int64)]) async throws -> [(survey: SurveyRecord, userID: Int64, role: SurveyRole?)] {
+    /// Reads each survey of `ids` with `user`'s role in it, in order: one query.
+    private func load(ids: [Int64], user: Int64) async throws -> [Found] {
         let rows = try await pool.query("""
-            SELECT \(SurveyRecord.columns), m.role, q.user_id
-            FROM unnest(\(pairs.map(\.survey)), \(pairs.map(\.user))) AS q(survey_id, user_id)
-            JOIN surveys s ON s.id = q.survey_id
+            SELECT \(SurveyRecord.columns), m.role
+            FROM surveys s
             LEFT JOIN organisations o ON o.id = s.organisation_id
-            LEFT JOIN survey_memberships m ON m.survey_id = s.id AND m.user_id = q.user_id
+            LEFT JOIN survey_memberships m ON m.survey_id = s.id AND m.user_id = \(user)
+            WHERE s.id = ANY(\(ids))
             """)
-        return try rows.map { row in
-            (try SurveyRecord(row: row, from: 0), try row.decode(Int64.self, at: 12), try Self.role(row, at: 11))
+        var byID: [Int64: Found] = [:]
+        for row in rows {
+            let survey = try SurveyRecord(row: row, from: 0)
+            byID[survey.id] = Found(survey: survey, role: try Self.role(row, at: 11))
         }
+        return ids.map { byID[$0] ?? .nothing }
     }
 
     private static func role(_ row: PGRow, at column: Int) throws -> SurveyRole? {

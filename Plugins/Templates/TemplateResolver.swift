@@ -8,8 +8,8 @@ struct TemplateResolver: ResourceResolver {
     var resourceType: ResourceType { .template }
 
     /// The facts do not depend on the caller (`can_delete` is not a fact), so any caller id serves.
-    func resolve(_ lookups: [ResourceLookup]) async throws -> [ResolvedResource?] {
-        try await lookups.resolve(parse: ObjectID.int64) { ids in
+    func resolve(ids: [String], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+        try await resolve(ids, parse: ObjectID.int64) { ids in
             Dictionary(try await repository.find(ids: ids, callerID: 0).map { ($0.id, .template($0.facts)) }, uniquingKeysWith: { first, _ in first })
         }
     }

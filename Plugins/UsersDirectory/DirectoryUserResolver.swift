@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import Postgres
 
 /// Users of the directory for the decision API, by id.
 struct DirectoryUserResolver: ResourceResolver {
@@ -7,14 +8,14 @@ struct DirectoryUserResolver: ResourceResolver {
 
     var resourceType: ResourceType { .user }
 
-    func resolve(_ lookups: [ResourceLookup]) async throws -> [ResolvedResource?] {
-        try await lookups.resolve(parse: ObjectID.int64) { ids in
+    func resolve(ids: [String], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+        try await resolve(ids, parse: ObjectID.int64) { ids in
             try await repository.facts(ids: ids).mapValues { .user($0) }
         }
     }
 
     /// `user.create` is judged on the key alone (`superuser`, an organisation context).
-    func propose(_ proposals: [ResourceProposal]) async throws -> [ResolvedResource?] {
-        proposals.map { ResolvedResource(resource: .collection, user: $0.user) }
+    func propose(_ properties: [[String: JSONValue]], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+        properties.map { _ in ResolvedResource(resource: .collection) }
     }
 }

@@ -7,6 +7,32 @@ import Postgres
 public enum JSONBody {
     /// Parses the request body (at most `limit` bytes) as one JSON value.
     public static func parse(_ request: Request, limit: Int) async throws -> JSONValue {
+        let buffer = try await collect(request, limit: limit)
+        do {
+            return try buffer.withUnsafeReadableBytes { raw in try JSONValue.parse(raw) }
+        } catch {
+            throw invalid("the body is not valid JSON")
+        }
+    }
+
+    /// Reads the request body (at most `limit` bytes) with `body`, straight from its bytes, for
+    /// types that decode themselves with a ``JSONReader``. A syntax error anywhere in the body
+    /// is reported as such, even when `body` found a problem before reaching it.
+    public static func read<T>(_ request: Request, limit: Int, _ body: (inout JSONReader) throws -> T) async throws -> T {
+        let buffer = try await collect(request, limit: limit)
+        return try buffer.withUnsafeReadableBytes { raw in
+            do {
+                return try JSONReader.read(raw, body)
+            } catch is JSONParseError {
+                throw invalid("the body is not valid JSON")
+            } catch {
+                do { try JSONReader.validate(raw) } catch { throw invalid("the body is not valid JSON") }
+                throw error
+            }
+        }
+    }
+
+    private static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -14,11 +40,7 @@ public enum JSONBody {
             throw APIError(.contentTooLarge, detail: "Request body exceeds \(limit) bytes.")
         }
         guard buffer.readableBytes > 0 else { throw invalid("a JSON body is required") }
-        do {
-            return try buffer.withUnsafeReadableBytes { raw in try JSONValue.parse(raw) }
-        } catch {
-            throw invalid("the body is not valid JSON")
-        }
+        return buffer
     }
 
     /// 400 for a body that is not what the endpoint takes.

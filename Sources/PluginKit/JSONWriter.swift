@@ -35,22 +35,28 @@ public struct JSONWriter {
 
     /// An object whose members `members` writes with ``field(_:_:)``.
     public mutating func object(_ members: (inout JSONWriter) throws -> Void) rethrows {
+        try container(UInt8(ascii: "{"), UInt8(ascii: "}"), members)
+    }
+
+    /// An array whose elements `elements` writes.
+    public mutating func array(_ elements: (inout JSONWriter) throws -> Void) rethrows {
+        try container(UInt8(ascii: "["), UInt8(ascii: "]"), elements)
+    }
+
+    private mutating func container(_ open: UInt8, _ close: UInt8, _ contents: (inout JSONWriter) throws -> Void) rethrows {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        bytes.append(open)
         needsComma = false
-        try members(&self)
-        bytes.append(UInt8(ascii: "}"))
+        try contents(&self)
+        bytes.append(close)
         needsComma = true
     }
 
     /// An array of `elements`.
     public mutating func array<Elements: Sequence>(_ elements: Elements) where Elements.Element: JSONWritable {
-        separate()
-        bytes.append(UInt8(ascii: "["))
-        needsComma = false
-        for element in elements { element.write(to: &self) }
-        bytes.append(UInt8(ascii: "]"))
-        needsComma = true
+        array { json in
+            for element in elements { element.write(to: &json) }
+        }
     }
 
     /// One member of the open object. `name` must need no escaping (it is a literal in code).

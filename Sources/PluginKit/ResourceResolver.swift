@@ -1,37 +1,14 @@
 import Policy
 import Postgres
 
-/// One object the decision API asks about: its id as the caller wrote it, and the user the
-/// decision is for.
-public struct ResourceLookup: Sendable {
-    public var id: String
-    public var user: UserPrincipal
-
-    public init(id: String, user: UserPrincipal) {
-        self.id = id
-        self.user = user
-    }
-}
-
-/// An object that does not exist yet (`*.create`, `key.issue`), described by the AuthZEN
-/// `resource.properties`, and the user the decision is for.
-public struct ResourceProposal: Sendable {
-    public var properties: [String: JSONValue]
-    public var user: UserPrincipal
-
-    public init(properties: [String: JSONValue], user: UserPrincipal) {
-        self.properties = properties
-        self.user = user
-    }
-}
-
-/// What the policy engine judges for one lookup: the object's facts, and the user as the rules
-/// should see them for it (e.g. with their role in that survey).
+/// What the policy engine judges for one object: its facts, and the user as the rules should
+/// see them for it when that differs from the asking user (e.g. with their role in that survey).
 public struct ResolvedResource: Sendable {
     public var resource: Resource
-    public var user: UserPrincipal
+    /// `nil`: the asking user, as they are.
+    public var user: UserPrincipal?
 
-    public init(resource: Resource, user: UserPrincipal) {
+    public init(resource: Resource, user: UserPrincipal? = nil) {
         self.resource = resource
         self.user = user
     }
@@ -41,24 +18,38 @@ public struct ResolvedResource: Sendable {
 ///
 /// The resource API loads facts inside its handlers; the decision API asks a plugin's resolver
 /// instead, so both judge the same facts with the same engine. A batch of evaluations resolves
-/// each type in one query.
+/// the ids of each type and subject in one call, and one query at most.
 public protocol ResourceResolver: Sendable {
     /// The resource type this resolver answers for, e.g. `survey`.
     var resourceType: ResourceType { get }
 
-    /// The facts for each lookup, in order; `nil` where no such object exists (or the id cannot
-    /// name one). One round trip to the database at most.
-    func resolve(_ lookups: [ResourceLookup]) async throws -> [ResolvedResource?]
+    /// The facts of each id, in order, as `user` asks about them; `nil` where no such object
+    /// exists (or the id cannot name one). One round trip to the database at most.
+    func resolve(ids: [String], for user: UserPrincipal) async throws -> [ResolvedResource?]
 
-    /// The facts of each proposed new object, in order; `nil` where the properties do not
-    /// describe one this resolver can judge (unknown members are ignored).
-    func propose(_ proposals: [ResourceProposal]) async throws -> [ResolvedResource?]
+    /// The facts of each object that `user` proposes to create, described by AuthZEN
+    /// `resource.properties`, in order; `nil` where the properties do not describe one this
+    /// resolver can judge (unknown members are ignored).
+    func propose(_ properties: [[String: JSONValue]], for user: UserPrincipal) async throws -> [ResolvedResource?]
 }
 
 extension ResourceResolver {
     /// Resources that are never created through the decision API's questions.
-    public func propose(_ proposals: [ResourceProposal]) async throws -> [ResolvedResource?] {
-        [ResolvedResource?](repeating: nil, count: proposals.count)
+    public func propose(_ properties: [[String: JSONValue]], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+        [ResolvedResource?](repeating: nil, count: properties.count)
+    }
+
+    /// Resolves ids whose facts do not depend on the user: the distinct ids that `parse`
+    /// accepts are loaded at once by `load`.
+    public func resolve<ID: Hashable>(
+        _ ids: [String],
+        parse: (String) -> ID?,
+        load: ([ID]) async throws -> [ID: Resource]
+    ) async throws -> [ResolvedResource?] {
+        let parsed = ids.map(parse)
+        let distinct = [ID](Set<ID>(parsed.compactMap { $0 }))
+        let found = distinct.isEmpty ? [:] : try await load(distinct)
+        return parsed.map { id in id.flatMap { found[$0] }.map { ResolvedResource(resource: $0) } }
     }
 }
 

@@ -21,20 +21,17 @@ public struct DatasetRules: PolicyRules {
             guard case .dataset(let dataset) = resource else { return .resourceMismatch }
             return Self.anonymousRead(dataset)
         }
-        let user: UserPrincipal
-        switch principal.gate(requiring: capability) {
-        case .deny(let decision): return decision
-        case .pass(let passed): user = passed
+        return principal.gate(requiring: capability) { user in
+            if verb == .list { return .filteredList }
+            guard case .dataset(let dataset) = resource else { return .resourceMismatch }
+            return isRead ? Self.read(user, dataset) : Self.write(user, dataset)
         }
-        if verb == .list { return .filteredList }
-        guard case .dataset(let dataset) = resource else { return .resourceMismatch }
-        return isRead ? Self.read(user, dataset) : Self.write(user, dataset)
     }
 
     public func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate? {
         guard action.verb == .list else { return nil }
         if principal.isAnonymous { return .and([.isActive, .isGlobal]) }
-        guard case .pass(let user) = principal.gate(requiring: .view) else { return VisibilityPredicate.none }
+        guard let user = principal.passing(.view) else { return VisibilityPredicate.none }
         return .and([
             .isActive,
             .or([

@@ -1,21 +1,27 @@
-/// The checks every authenticated rule starts with: credentials, tier, then key capability.
-@usableFromInline
-enum Gate {
-    /// The caller passed; the rule continues with the user.
-    case pass(UserPrincipal)
-    /// The caller is refused with this decision.
-    case deny(Decision)
-}
-
 extension Principal {
-    /// Requires an authenticated user on a paid tier whose key holds `capability` (if any).
+    /// The checks every authenticated rule starts with: credentials, tier, then key capability.
+    /// The refusal, or `nil` when an authenticated user on a paid tier holds `capability` (if any).
     @inlinable
-    func gate(requiring capability: Capability?) -> Gate {
-        guard case .user(let user) = self else { return .deny(.anonymous) }
-        guard user.tier.hasAPIAccess else { return .deny(.freeTier) }
-        if let capability, !user.capabilities.contains(capability) {
-            return .deny(.missing(capability))
-        }
-        return .pass(user)
+    func denial(requiring capability: Capability?) -> Decision? {
+        guard case .user(let user) = self else { return .anonymous }
+        guard user.tier.hasAPIAccess else { return .freeTier }
+        if let capability, !user.capabilities.contains(capability) { return .missing(capability) }
+        return nil
+    }
+
+    /// The refusal of ``denial(requiring:)``, or else what `rule` decides for the user. The user
+    /// is lent to `rule`, not copied: this runs once per item of a batch.
+    @inlinable
+    func gate(requiring capability: Capability?, _ rule: (UserPrincipal) -> Decision) -> Decision {
+        if let denial = denial(requiring: capability) { return denial }
+        guard case .user(let user) = self else { return .anonymous }
+        return rule(user)
+    }
+
+    /// The user, when ``denial(requiring:)`` lets them pass.
+    @inlinable
+    func passing(_ capability: Capability?) -> UserPrincipal? {
+        guard denial(requiring: capability) == nil, case .user(let user) = self else { return nil }
+        return user
     }
 }

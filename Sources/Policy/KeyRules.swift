@@ -21,17 +21,14 @@ public struct KeyRules: PolicyRules {
     public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
         let verb = action.verb
         guard verb == .issue || verb == .revoke else { return .unknownAction }
-        let user: UserPrincipal
-        switch principal.gate(requiring: nil) {
-        case .deny(let decision): return decision
-        case .pass(let passed): user = passed
+        return principal.gate(requiring: nil) { user in
+            if verb == .revoke {
+                guard case .key(let key) = resource else { return .resourceMismatch }
+                return Self.revoke(user, key)
+            }
+            guard case .keyIssuance(let request) = resource else { return .resourceMismatch }
+            return Self.issue(user, request)
         }
-        if verb == .revoke {
-            guard case .key(let key) = resource else { return .resourceMismatch }
-            return Self.revoke(user, key)
-        }
-        guard case .keyIssuance(let request) = resource else { return .resourceMismatch }
-        return Self.issue(user, request)
     }
 }
 

@@ -11,6 +11,13 @@ public struct ResourceType: RawRepresentable, Sendable, Hashable, ExpressibleByS
 
     public var description: String { rawValue }
 
+    /// Equal names. Names of different lengths, the usual case when a lookup compares two, are
+    /// told apart without comparing characters.
+    @inlinable
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.rawValue.utf8.count == rhs.rawValue.utf8.count && lhs.rawValue == rhs.rawValue
+    }
+
     /// Surveys (the surveys plugin).
     public static let survey: ResourceType = "survey"
     /// Datasets (the datasets plugin).

@@ -16,23 +16,20 @@ public struct SurveyRules: PolicyRules {
     public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
         let verb = action.verb
         guard let capability = verb.requiredCapability else { return .unknownAction }
-        let user: UserPrincipal
-        switch principal.gate(requiring: capability) {
-        case .deny(let decision): return decision
-        case .pass(let passed): user = passed
+        return principal.gate(requiring: capability) { user in
+            if verb == .list { return .filteredList }
+            guard case .survey(let survey) = resource else { return .resourceMismatch }
+            if verb == .retrieve || verb == .metrics { return Self.read(user, survey) }
+            if verb == .update { return Self.update(user, survey) }
+            if verb == .delete { return Self.delete(user, survey) }
+            if verb == .create { return Self.create(user, survey) }
+            return .unknownAction
         }
-        if verb == .list { return .filteredList }
-        guard case .survey(let survey) = resource else { return .resourceMismatch }
-        if verb == .retrieve || verb == .metrics { return Self.read(user, survey) }
-        if verb == .update { return Self.update(user, survey) }
-        if verb == .delete { return Self.delete(user, survey) }
-        if verb == .create { return Self.create(user, survey) }
-        return .unknownAction
     }
 
     public func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate? {
         guard action.verb == .list else { return nil }
-        guard case .pass(let user) = principal.gate(requiring: .view) else { return VisibilityPredicate.none }
+        guard let user = principal.passing(.view) else { return VisibilityPredicate.none }
         return .or([
             .ownerIs(user.userID),
             .organisationIn(user.administeredOrganisationIDs),

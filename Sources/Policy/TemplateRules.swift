@@ -11,19 +11,16 @@ public struct TemplateRules: PolicyRules {
     public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
         let verb = action.verb
         guard verb == .list || verb == .retrieve else { return .unknownAction }
-        let user: UserPrincipal
-        switch principal.gate(requiring: .view) {
-        case .deny(let decision): return decision
-        case .pass(let passed): user = passed
+        return principal.gate(requiring: .view) { user in
+            if verb == .list { return .filteredList }
+            guard case .template(let template) = resource else { return .resourceMismatch }
+            return Self.read(user, template)
         }
-        if verb == .list { return .filteredList }
-        guard case .template(let template) = resource else { return .resourceMismatch }
-        return Self.read(user, template)
     }
 
     public func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate? {
         guard action.verb == .list else { return nil }
-        guard case .pass(let user) = principal.gate(requiring: .view) else { return VisibilityPredicate.none }
+        guard let user = principal.passing(.view) else { return VisibilityPredicate.none }
         return .and([.isActive, .or([.isGlobal, .organisationIn(user.organisationIDs)])])
     }
 }

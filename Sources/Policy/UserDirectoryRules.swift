@@ -15,35 +15,32 @@ public struct UserDirectoryRules: PolicyRules {
         let verb = action.verb
         let isRead = verb == .list || verb == .retrieve
         guard isRead || verb == .create || verb == .update || verb == .delete else { return .unknownAction }
-        let user: UserPrincipal
-        switch principal.gate(requiring: isRead ? .view : .superuser) {
-        case .deny(let decision): return decision
-        case .pass(let passed): user = passed
+        return principal.gate(requiring: isRead ? .view : .superuser) { user in
+            guard let organisation = user.keyOrganisationID else {
+                return .deny(.denyNoOrganisationContext, "The user directory needs a key issued in an organisation.")
+            }
+            guard user.belongsToOrganisation(organisation) else {
+                return .deny(.denyNotMember, "The caller no longer belongs to the key's organisation.")
+            }
+            if verb == .list { return .filteredList }
+            if verb == .create {
+                return .allow(.allowSuperuser, "A superuser key may add users to its organisation.")
+            }
+            guard case .user(let target) = resource else { return .resourceMismatch }
+            guard target.organisationIDs.contains(organisation) else {
+                return .deny(.denyNotMember, "The user does not belong to the key's organisation.")
+            }
+            if isRead { return .allow(.allowMember, "The user belongs to the key's organisation.") }
+            if verb == .delete, target.ownedOrganisationIDs.contains(organisation) {
+                return .deny(.denyRole, "The organisation's owner cannot be removed from it.")
+            }
+            return .allow(.allowSuperuser, "A superuser key may edit users of its organisation.")
         }
-        guard let organisation = user.keyOrganisationID else {
-            return .deny(.denyNoOrganisationContext, "The user directory needs a key issued in an organisation.")
-        }
-        guard user.belongsToOrganisation(organisation) else {
-            return .deny(.denyNotMember, "The caller no longer belongs to the key's organisation.")
-        }
-        if verb == .list { return .filteredList }
-        if verb == .create {
-            return .allow(.allowSuperuser, "A superuser key may add users to its organisation.")
-        }
-        guard case .user(let target) = resource else { return .resourceMismatch }
-        guard target.organisationIDs.contains(organisation) else {
-            return .deny(.denyNotMember, "The user does not belong to the key's organisation.")
-        }
-        if isRead { return .allow(.allowMember, "The user belongs to the key's organisation.") }
-        if verb == .delete, target.ownedOrganisationIDs.contains(organisation) {
-            return .deny(.denyRole, "The organisation's owner cannot be removed from it.")
-        }
-        return .allow(.allowSuperuser, "A superuser key may edit users of its organisation.")
     }
 
     public func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate? {
         guard action.verb == .list else { return nil }
-        guard case .pass(let user) = principal.gate(requiring: .view),
+        guard let user = principal.passing(.view),
               let organisation = user.keyOrganisationID,
               user.belongsToOrganisation(organisation)
         else { return VisibilityPredicate.none }

@@ -11,6 +11,13 @@ public struct Verb: RawRepresentable, Sendable, Hashable, ExpressibleByStringLit
 
     public var description: String { rawValue }
 
+    /// Equal names. Names of different lengths, the usual case when a lookup compares two, are
+    /// told apart without comparing characters.
+    @inlinable
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.rawValue.utf8.count == rhs.rawValue.utf8.count && lhs.rawValue == rhs.rawValue
+    }
+
     /// List a collection (filtered by a ``VisibilityPredicate``).
     public static let list: Verb = "list"
     /// Read one object.

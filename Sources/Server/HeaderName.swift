@@ -7,5 +7,6 @@ enum HeaderName {
     static let rateLimitLimit = HTTPFields.Element.Name("RateLimit-Limit")!
     static let rateLimitRemaining = HTTPFields.Element.Name("RateLimit-Remaining")!
     static let rateLimitReset = HTTPFields.Element.Name("RateLimit-Reset")!
+    static let serverTiming = HTTPFields.Element.Name("Server-Timing")!
     static let forwardedFor = HTTPFields.Element.Name("X-Forwarded-For")!
 }

@@ -18,21 +18,61 @@ import TestSupport
         #expect(try JSONValue.parse(Array("1e400".utf8)) == .number(.infinity))
     }
 
+    static let notJSON: [[UInt8]] = [
+        [], Array("{".utf8), Array("[1,]".utf8), Array("{\"a\":1,}".utf8), Array("{'a':1}".utf8), Array("01".utf8),
+        Array("1.".utf8), Array(".5".utf8), Array("+1".utf8), Array("1e".utf8), Array("NaN".utf8), Array("tru".utf8),
+        Array("\"a".utf8), Array("\"\\x\"".utf8), Array("\"\\u12\"".utf8), Array("\"\\ud800\"".utf8),
+        Array("\"\\udc00\"".utf8), Array("\"\\ud800\\u0041\"".utf8), Array("\"a\tb\"".utf8), Array("1 2".utf8),
+        Array("{\"a\" 1}".utf8), Array("[1 2]".utf8), Array("// c\n1".utf8),
+        [0x22, 0xFF, 0x22], [0x22, 0xC3, 0x28, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0x00, 0x22],
+        Array(String(repeating: "[", count: 65).utf8) + Array(String(repeating: "]", count: 65).utf8),
+    ]
+
     @Test func refusesWhatIsNotJSON() {
-        let bad: [[UInt8]] = [
-            [], Array("{".utf8), Array("[1,]".utf8), Array("{\"a\":1,}".utf8), Array("{'a':1}".utf8), Array("01".utf8),
-            Array("1.".utf8), Array(".5".utf8), Array("+1".utf8), Array("1e".utf8), Array("NaN".utf8), Array("tru".utf8),
-            Array("\"a".utf8), Array("\"\\x\"".utf8), Array("\"\\u12\"".utf8), Array("\"\\ud800\"".utf8),
-            Array("\"\\udc00\"".utf8), Array("\"\\ud800\\u0041\"".utf8), Array("\"a\tb\"".utf8), Array("1 2".utf8),
-            Array("{\"a\" 1}".utf8), Array("[1 2]".utf8), Array("// c\n1".utf8),
-            [0x22, 0xFF, 0x22], [0x22, 0xC3, 0x28, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0x00, 0x22],
-            Array(String(repeating: "[", count: 65).utf8) + Array(String(repeating: "]", count: 65).utf8),
-        ]
-        for bytes in bad {
+        for bytes in Self.notJSON {
             #expect(throws: JSONParseError.self, "\(String(decoding: bytes, as: UTF8.self).prefix(40))") { try JSONValue.parse(bytes) }
         }
         let deepEnough = Array(String(repeating: "[", count: 64).utf8) + Array(String(repeating: "]", count: 64).utf8)
         #expect((try? JSONValue.parse(deepEnough)) != nil)
+    }
+
+    /// `JSONReader` walks a document member by member: keys compare in place (escaped ones
+    /// decoded), skipped values are checked as strictly as parsed ones.
+    @Test func readerWalksMembersAndSkipsStrictly() throws {
+        let text = #" {"name": "a", "n\u0061me": "b", "né": 1, "skip": [1, {"x": [true, null, "\u00e9"]}, -2e3], "list": [3, 4]} "#
+        var names: [String] = []
+        var decodedNames: [String] = []
+        var list: [Double] = []
+        try Array(text.utf8).withUnsafeBytes { raw in
+            try JSONReader.read(raw) { reader in
+                #expect(try reader.peek() == .object)
+                try reader.members { reader, key in
+                    switch key {
+                    case "name":
+                        names.append(try reader.string())
+                        decodedNames.append(key.string)
+                    case "list":
+                        try reader.elements { reader, index in
+                            #expect(index == list.count)
+                            list.append(try reader.number())
+                        }
+                    default:
+                        #expect(!(key == "nam"))
+                        try reader.skip()
+                    }
+                }
+            }
+        }
+        #expect(names == ["a", "b"])
+        #expect(decodedNames == ["name", "name"])
+        #expect(list == [3, 4])
+
+        for bad in Self.notJSON {
+            #expect(throws: JSONParseError.self) { try bad.withUnsafeBytes { raw in try JSONReader.validate(raw) } }
+            #expect(throws: JSONParseError.self) { try bad.withUnsafeBytes { raw in try JSONReader.read(raw) { try $0.skip() } } }
+        }
+        // What the body reads must be all there is.
+        #expect(throws: JSONParseError.self) { try Array("{} 1".utf8).withUnsafeBytes { raw in try JSONReader.read(raw) { try $0.skip() } } }
     }
 
     @Test func roundTripsRandomDocumentsFromJSONEncoder() throws {

@@ -196,6 +196,47 @@ import Vault
         }
     }
 
+    /// The batch body is read straight from its bytes: escaped member names still match, unknown
+    /// members are skipped (but must be JSON), a syntax error is reported as such even after a
+    /// problem found earlier in the body, and every answer says its server time.
+    @Test func batchBodiesAreReadStrictlyAndTimed() async throws {
+        try await ServerWorld.with { world in
+            let owner = try await world.user("owner")
+            let mine = try await world.survey("mine", owner: owner)
+            let key = try await world.key(for: owner)
+            try await world.client { client in
+                let escaped = #"{"su\u0062ject":{"type":"api_key","id":"\#(key)"},"action":{"name":"survey.retrieve","extra":[1,{"a":null}]},"#
+                    + #""evaluations":[{"resource":{"type":"survey","id":"\#(mine)","n\u00e9":true}}],"options":{"other":1}}"#
+                let reply = try await post(client, "/access/v1/evaluations", escaped, service: world.service)
+                #expect(reply.status == .ok, "\(reply.text)")
+                #expect((reply.object["evaluations"] as? [[String: Any]])?.first?["decision"] as? Bool == true)
+                let timing = try #require(reply.headers[HTTPFields.Element.Name("Server-Timing")!])
+                #expect(timing.wholeMatch(of: /app;dur=\d+\.\d{3}/) != nil, "\(timing)")
+                let single = try await post(client, "/access/v1/evaluation",
+                    #"{"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"survey.retrieve"},"resource":{"type":"survey","id":"\#(mine)"}}"#,
+                    service: world.service)
+                #expect(single.headers[HTTPFields.Element.Name("Server-Timing")!]?.hasPrefix("app;dur=") == true)
+
+                let refused: [(String, String)] = [
+                    // The first item's subject is wrong, and the body is cut short later on: not JSON.
+                    (#"{"evaluations":[{"subject":5},{"resource":{"type":"survey","id":"1"}"#, "not valid JSON"),
+                    (#"{"evaluations":[{"subject":5}]}"#, "'evaluations[0].subject' must be an object"),
+                    (#"{"evaluations":{}}"#, "'evaluations' must be an array"),
+                    (#"{"evaluations":[7]}"#, "'evaluations[0]' must be an object"),
+                    (#"{"options":{"evaluations_semantic":"all"},"evaluations":[]}"#, "'options.evaluations_semantic' must be one of"),
+                    (#"{"evaluations":[],"context":{"x":[1,2,}}"#, "not valid JSON"),
+                    (#"{"evaluations":[{"resource":{"type":"survey","properties":[]}}]}"#, "'evaluations[0].resource.properties' must be an object"),
+                    ("[]", "the body must be a JSON object"),
+                ]
+                for (body, message) in refused {
+                    let answer = try await post(client, "/access/v1/evaluations", body, service: world.service)
+                    #expect(answer.status == .badRequest, "\(body)")
+                    #expect(answer.detail?.contains(message) == true, "\(body): \(answer.text)")
+                }
+            }
+        }
+    }
+
     @Test func configurationDocument() async throws {
         try await ServerWorld.with { world in
             try await world.client(options: APIOptions(publicURL: "https://authz.example.com")) { client in

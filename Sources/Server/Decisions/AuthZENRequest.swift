@@ -2,70 +2,35 @@ import PluginKit
 import Postgres
 
 /// The AuthZEN Authorization API 1.0 request shapes (subject, action, resource, context), read
-/// from a parsed body field by field: a batch of 1,000 items is read without `JSONDecoder`, and
-/// every problem is a 400 naming its path (`'evaluations[3].subject.id' must be a string`).
-/// Unknown members are ignored, as the AuthZEN specification lets them be.
+/// straight from the body's bytes with a ``JSONReader``: a batch of 1,000 items builds no
+/// dictionaries, and every problem is a 400 naming its path
+/// (`'evaluations[3].subject.id' must be a string`). Unknown members are ignored, as the AuthZEN
+/// specification lets them be.
 enum AuthZEN {
-    /// Where a value sits in the body, e.g. `evaluations[3].subject`; built only for an error.
-    typealias Path = () -> String
-
     struct Subject: Sendable, Hashable {
         var type: String
         var id: String
-
-        init(_ json: JSONValue, path: Path) throws {
-            let members = try json.members(path)
-            type = try members.string("type", path)
-            id = try members.string("id", path)
-        }
-    }
-
-    struct Action: Sendable {
-        var name: String
-
-        init(_ json: JSONValue, path: Path) throws {
-            name = try json.members(path).string("name", path)
-        }
     }
 
     struct Resource: Sendable {
         var type: String
         var id: String?
         /// What a new object would be (`*.create`, `key.issue`), e.g. `{"organisation": 12}`.
-        var properties: [String: JSONValue]
-
-        init(_ json: JSONValue, path: Path) throws {
-            let members = try json.members(path)
-            type = try members.string("type", path)
-            id = try members.optionalString("id", path)
-            properties = try members.optional("properties", path) { json, path in try json.members(path) } ?? [:]
-        }
+        var properties: [String: JSONValue] = [:]
     }
 
     /// One evaluation; in a batch every part may be left to the top-level defaults.
     struct Evaluation: Sendable {
         var subject: Subject?
-        var action: Action?
+        /// The action's name, e.g. `survey.retrieve`.
+        var action: String?
         var resource: Resource?
-
-        init() {}
-
-        init(_ json: JSONValue, path: Path) throws {
-            try self.init(members: json.members(path), path: path)
-        }
-
-        init(members: [String: JSONValue], path: Path) throws {
-            subject = try members.optional("subject", path) { json, path in try Subject(json, path: path) }
-            action = try members.optional("action", path) { json, path in try Action(json, path: path) }
-            resource = try members.optional("resource", path) { json, path in try Resource(json, path: path) }
-            _ = try members.optional("context", path) { json, path in try json.members(path) }
-        }
     }
 
     /// `POST /access/v1/evaluations`: defaults, the items, and options.
     struct Evaluations: Sendable {
-        var defaults: Evaluation
-        var evaluations: [Evaluation]
+        var defaults = Evaluation()
+        var evaluations: [Evaluation] = []
         var semantic = Semantic.executeAll
 
         /// How a batch answers: every item, or up to the first deny or permit.
@@ -74,83 +39,174 @@ enum AuthZEN {
             case denyOnFirstDeny = "deny_on_first_deny"
             case permitOnFirstPermit = "permit_on_first_permit"
         }
-
-        init(_ json: JSONValue) throws {
-            let root: Path = { "" }
-            let members = try json.members(root)
-            defaults = try Evaluation(members: members, path: root)
-            let items = try members.optional("evaluations", root) { json, path -> [JSONValue] in
-                guard case .array(let items) = json else { throw JSONBody.invalid("'\(path())' must be an array") }
-                return items
-            } ?? []
-            guard items.count <= AuthZEN.batchLimit else {
-                throw JSONBody.invalid("'evaluations' holds \(items.count) items; at most \(AuthZEN.batchLimit) are allowed")
-            }
-            evaluations = try items.enumerated().map { index, item in try Evaluation(item, path: { "evaluations[\(index)]" }) }
-            let options = try members.optional("options", root) { json, path in try json.members(path) }
-            if let text = try options?.optionalString("evaluations_semantic", { "options" }) {
-                guard let semantic = Semantic(rawValue: text) else {
-                    let choices = Semantic.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-                    throw JSONBody.invalid("'options.evaluations_semantic' must be one of \(choices)")
-                }
-                self.semantic = semantic
-            }
-        }
     }
 
     /// The largest batch served.
     static let batchLimit = 1_000
 }
 
-extension JSONValue {
-    /// The members of an object; 400 naming the path for anything else.
-    fileprivate func members(_ path: AuthZEN.Path) throws -> [String: JSONValue] {
-        guard case .object(let members) = self else {
-            let path = path()
-            throw JSONBody.invalid(path.isEmpty ? "the body must be a JSON object" : "'\(path)' must be an object")
+// MARK: Reading
+
+extension AuthZEN {
+    /// Where a value sits in the body, e.g. `evaluations[3].subject.id`; a plain value, so
+    /// keeping track of it costs nothing until an error names it.
+    struct Path: CustomStringConvertible {
+        var item: Int?
+        var part: StaticString?
+        var field: StaticString?
+
+        static let root = Path()
+
+        func appending(_ name: StaticString) -> Path {
+            part == nil ? Path(item: item, part: name) : Path(item: item, part: part, field: name)
         }
-        return members
+
+        var description: String {
+            [item.map { "evaluations[\($0)]" }, part?.description, field?.description].compactMap { $0 }.joined(separator: ".")
+        }
+
+        /// 400: the value here is not of the kind the API takes (the body itself is always an object).
+        func mustBe(_ kind: String) -> APIError {
+            item == nil && part == nil ? JSONBody.invalid("the body must be a JSON object") : JSONBody.invalid("'\(self)' must be \(kind)")
+        }
+
+        /// 400: nothing here, where something must be.
+        var isRequired: APIError { JSONBody.invalid("'\(self)' is required") }
     }
 }
 
-extension Dictionary where Key == String, Value == JSONValue {
-    fileprivate static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-    /// A required string member.
-    fileprivate func string(_ key: String, _ path: AuthZEN.Path) throws -> String {
-        guard let value = try optionalString(key, path) else { throw JSONBody.invalid("'\(Self.join(path(), key))' is required") }
-        return value
-    }
-
-    /// A string member, or `nil` when absent or `null`.
-    fileprivate func optionalString(_ key: String, _ path: AuthZEN.Path) throws -> String? {
-        switch self[key] {
-        case nil, .null?: return nil
-        case .string(let text)?: return text
-        default: throw JSONBody.invalid("'\(Self.join(path(), key))' must be a string")
+extension AuthZEN.Evaluation {
+    /// Reads an evaluation object at `path`: the body of a single evaluation, or a batch item.
+    init(_ reader: inout JSONReader, at path: AuthZEN.Path) throws {
+        try reader.object(at: path) { reader, key in
+            try read(key, &reader, in: path)
         }
     }
 
-    /// A member read by `read`, or `nil` when absent or `null`.
-    fileprivate func optional<T>(_ key: String, _ path: AuthZEN.Path, _ read: (JSONValue, AuthZEN.Path) throws -> T) throws -> T? {
-        guard let value = self[key], value != .null else { return nil }
-        return try withoutActuallyEscaping(path) { path in try read(value, { Self.join(path(), key) }) }
+    /// Reads the member `key` if it is a part of an evaluation; skips any other.
+    mutating func read(_ key: JSONKey, _ reader: inout JSONReader, in path: AuthZEN.Path) throws {
+        switch key {
+        case "subject": subject = try AuthZEN.Subject.read(&reader, at: path.appending("subject"))
+        case "action": action = try Self.readAction(&reader, at: path.appending("action"))
+        case "resource": resource = try AuthZEN.Resource.read(&reader, at: path.appending("resource"))
+        case "context":
+            // Accepted, and not used: no rule depends on the request's context.
+            let context = path.appending("context")
+            guard try !reader.null() else { return }
+            try reader.object(at: context) { reader, _ in try reader.skip() }
+        default: try reader.skip()
+        }
+    }
+
+    private static func readAction(_ reader: inout JSONReader, at path: AuthZEN.Path) throws -> String? {
+        guard try !reader.null() else { return nil }
+        var name: String?
+        try reader.object(at: path) { reader, key in
+            if key == "name" { name = try reader.optionalString(at: path.appending("name")) } else { try reader.skip() }
+        }
+        guard let name else { throw path.appending("name").isRequired }
+        return name
     }
 }
 
-/// One fully specified question for the decision service.
-struct DecisionQuestion: Sendable {
-    var subject: AuthZEN.Subject
-    var action: String
-    var resource: AuthZEN.Resource
+extension AuthZEN.Subject {
+    fileprivate static func read(_ reader: inout JSONReader, at path: AuthZEN.Path) throws -> Self? {
+        guard try !reader.null() else { return nil }
+        var type: String?
+        var id: String?
+        try reader.object(at: path) { reader, key in
+            switch key {
+            case "type": type = try reader.optionalString(at: path.appending("type"))
+            case "id": id = try reader.optionalString(at: path.appending("id"))
+            default: try reader.skip()
+            }
+        }
+        guard let type else { throw path.appending("type").isRequired }
+        guard let id else { throw path.appending("id").isRequired }
+        return Self(type: type, id: id)
+    }
+}
 
-    /// The item at `index` with the batch's defaults filled in; 400 naming what is missing.
-    init(_ item: AuthZEN.Evaluation, defaults: AuthZEN.Evaluation?, label: @autoclosure () -> String) throws {
-        guard let subject = item.subject ?? defaults?.subject else { throw JSONBody.invalid("'\(label())subject' is required") }
-        guard let action = item.action ?? defaults?.action else { throw JSONBody.invalid("'\(label())action' is required") }
-        guard let resource = item.resource ?? defaults?.resource else { throw JSONBody.invalid("'\(label())resource' is required") }
-        self.subject = subject
-        self.action = action.name
-        self.resource = resource
+extension AuthZEN.Resource {
+    fileprivate static func read(_ reader: inout JSONReader, at path: AuthZEN.Path) throws -> Self? {
+        guard try !reader.null() else { return nil }
+        var type: String?
+        var id: String?
+        var properties: [String: JSONValue] = [:]
+        try reader.object(at: path) { reader, key in
+            switch key {
+            case "type": type = try reader.optionalString(at: path.appending("type"))
+            case "id": id = try reader.optionalString(at: path.appending("id"))
+            case "properties":
+                switch try reader.value() {
+                case .null: properties = [:]
+                case .object(let members): properties = members
+                default: throw path.appending("properties").mustBe("an object")
+                }
+            default: try reader.skip()
+            }
+        }
+        guard let type else { throw path.appending("type").isRequired }
+        return Self(type: type, id: id, properties: properties)
+    }
+}
+
+extension AuthZEN.Evaluations {
+    /// Reads a batch body: the defaults, at most ``AuthZEN/batchLimit`` items, and the options.
+    init(_ reader: inout JSONReader) throws {
+        var count = 0
+        try reader.object(at: .root) { reader, key in
+            switch key {
+            case "evaluations":
+                guard try !reader.null() else { return }
+                guard try reader.peek() == .array else { throw AuthZEN.Path.root.appending("evaluations").mustBe("an array") }
+                try reader.elements { reader, index in
+                    count = index + 1
+                    // Past the limit, items are only counted, for the message.
+                    guard index < AuthZEN.batchLimit else { return try reader.skip() }
+                    evaluations.append(try AuthZEN.Evaluation(&reader, at: AuthZEN.Path(item: index)))
+                }
+            case "options":
+                guard try !reader.null() else { return }
+                let path = AuthZEN.Path.root.appending("options")
+                try reader.object(at: path) { reader, key in
+                    guard key == "evaluations_semantic" else { return try reader.skip() }
+                    try readSemantic(&reader, at: path.appending("evaluations_semantic"))
+                }
+            default:
+                try defaults.read(key, &reader, in: .root)
+            }
+        }
+        guard count <= AuthZEN.batchLimit else {
+            throw JSONBody.invalid("'evaluations' holds \(count) items; at most \(AuthZEN.batchLimit) are allowed")
+        }
+    }
+
+    private mutating func readSemantic(_ reader: inout JSONReader, at path: AuthZEN.Path) throws {
+        guard let text = try reader.optionalString(at: path) else { return }
+        guard let semantic = Semantic(rawValue: text) else {
+            let choices = Semantic.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            throw JSONBody.invalid("'\(path)' must be one of \(choices)")
+        }
+        self.semantic = semantic
+    }
+}
+
+extension JSONReader {
+    /// Reads an object's members with `body`; 400 naming `path` for any other value.
+    fileprivate mutating func object(at path: AuthZEN.Path, _ body: (inout JSONReader, JSONKey) throws -> Void) throws {
+        guard try peek() == .object else { throw path.mustBe("an object") }
+        try members(body)
+    }
+
+    /// A string, or `nil` for `null`; 400 naming `path` for any other value.
+    fileprivate mutating func optionalString(at path: AuthZEN.Path) throws -> String? {
+        switch try peek() {
+        case .string: return try string()
+        case .null:
+            _ = try null()
+            return nil
+        default: throw path.mustBe("a string")
+        }
     }
 }

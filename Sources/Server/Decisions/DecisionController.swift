@@ -16,9 +16,9 @@ struct DecisionController: Sendable {
     func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
         routes.get("/.well-known/authzen-configuration") { request, _ in configuration(request) }
         let services = ServiceAuthenticationMiddleware(vault: vault)
-        routes.group("/v1").add(middleware: services)
+        routes.group("/v1").add(middleware: ServerTimingMiddleware()).add(middleware: services)
             .post("keys/verify") { request, _ in try await verify(request) }
-        routes.group("/access/v1").add(middleware: services)
+        routes.group("/access/v1").add(middleware: ServerTimingMiddleware()).add(middleware: services)
             .post("evaluation") { request, context in try await evaluation(request, context) }
             .post("evaluations") { request, context in try await evaluations(request, context) }
     }
@@ -40,29 +40,14 @@ struct DecisionController: Sendable {
     // MARK: AuthZEN
 
     func evaluation(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
-        let body = try AuthZEN.Evaluation(try await JSONBody.parse(request, limit: 64 * 1024), path: { "" })
-        let question = try DecisionQuestion(body, defaults: nil, label: "")
-        let action = try Self.action(question, label: "")
-        let decision = try await service.decide([question], actions: [action], service: context.service?.name ?? "")[0]
+        let body = try await JSONBody.read(request, limit: 64 * 1024) { reader in try AuthZEN.Evaluation(&reader, at: .root) }
+        let decision = try await service.decide(DecisionBatch(body), service: context.service?.name ?? "")[0]
         return .json(EvaluationJSON(decision: decision))
     }
 
     func evaluations(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
-        let body = try AuthZEN.Evaluations(try await JSONBody.parse(request, limit: 4 << 20))
-        let items = body.evaluations
-        // Without items, the defaults are one evaluation (AuthZEN 1.0 §7.2).
-        let questions = items.isEmpty
-            ? [try DecisionQuestion(AuthZEN.Evaluation(), defaults: body.defaults, label: "")]
-            : try items.enumerated().map { try DecisionQuestion($1, defaults: body.defaults, label: "evaluations[\($0)].") }
-        // Items mostly share their action: parse each distinct name once.
-        var last: (name: String, action: Action)?
-        let actions = try questions.enumerated().map { index, question in
-            if let last, last.name == question.action { return last.action }
-            let action = try Self.action(question, label: items.isEmpty ? "" : "evaluations[\(index)].")
-            last = (question.action, action)
-            return action
-        }
-        var decisions = try await service.decide(questions, actions: actions, service: context.service?.name ?? "")
+        let body = try await JSONBody.read(request, limit: 4 << 20) { reader in try AuthZEN.Evaluations(&reader) }
+        var decisions = try await service.decide(DecisionBatch(body), service: context.service?.name ?? "")
         switch body.semantic {
         case .executeAll: break
         case .denyOnFirstDeny:
@@ -73,17 +58,10 @@ struct DecisionController: Sendable {
         return .json(EvaluationsJSON(decisions: decisions))
     }
 
-    /// The question's action, or 400 when it is not `<resource>.<verb>`.
-    private static func action(_ question: DecisionQuestion, label: @autoclosure () -> String) throws -> Action {
-        guard let action = Action(question.action) else {
-            throw JSONBody.invalid("'\(label())action.name' must be '<resource>.<verb>', e.g. 'survey.retrieve'")
-        }
-        return action
-    }
-
     /// The AuthZEN metadata document.
     func configuration(_ request: Request) -> Response {
         let base = publicURL ?? "http://\(request.head.authority ?? "localhost")"
         return .json(ConfigurationJSON(base: base))
     }
 }
+

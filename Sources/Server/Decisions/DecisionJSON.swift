@@ -73,36 +73,39 @@ struct EvaluationJSON: JSONWritable {
 /// A batch: `{"evaluations": [EvaluationJSON…]}`, in request order.
 ///
 /// A batch repeats a few distinct decisions many times, so each decision without extra reasons
-/// is encoded once (keyed by outcome, code and the address of its static summary) and copied.
+/// is encoded once and copied (up to 16 distinct ones, told apart by outcome, code and the
+/// address of their static summary).
 struct EvaluationsJSON: JSONWritable {
     var decisions: [Decision]
 
-    private struct Key: Hashable {
-        var isAllowed: Bool
-        var code: String
-        var summary: UInt
-    }
-
-    /// One evaluation's JSON text, already encoded.
-    private struct Encoded: JSONWritable {
-        var text: String
-        func write(to json: inout JSONWriter) { json.raw(text) }
-    }
-
     func write(to json: inout JSONWriter) {
-        var encoded: [Key: String] = [:]
-        let items = decisions.map { decision -> Encoded in
-            guard decision.details.isEmpty, decision.summary.hasPointerRepresentation else {
-                return Encoded(text: EvaluationJSON(decision: decision).jsonText)
-            }
-            let key = Key(isAllowed: decision.isAllowed, code: decision.code.rawValue, summary: UInt(bitPattern: decision.summary.utf8Start))
-            if let text = encoded[key] { return Encoded(text: text) }
-            let text = EvaluationJSON(decision: decision).jsonText
-            encoded[key] = text
-            return Encoded(text: text)
-        }
+        var known: [(summary: UnsafeRawPointer, isAllowed: Bool, code: DecisionCode)] = []
+        var texts: [String] = []
         json.object { json in
-            json.field("evaluations", items)
+            json.key("evaluations")
+            json.array { json in
+                // Indexing in place: copying each decision out would cost more than writing it.
+                decisions.withUnsafeBufferPointer { decisions in
+                    for index in decisions.indices {
+                        guard decisions[index].details.isEmpty, decisions[index].summary.hasPointerRepresentation else {
+                            EvaluationJSON(decision: decisions[index]).write(to: &json)
+                            continue
+                        }
+                        let summary = UnsafeRawPointer(decisions[index].summary.utf8Start)
+                        let isAllowed = decisions[index].isAllowed
+                        if let seen = known.firstIndex(where: { $0.summary == summary && $0.isAllowed == isAllowed && $0.code == decisions[index].code }) {
+                            json.raw(texts[seen])
+                            continue
+                        }
+                        let text = EvaluationJSON(decision: decisions[index]).jsonText
+                        if known.count < 16 {
+                            known.append((summary, isAllowed, decisions[index].code))
+                            texts.append(text)
+                        }
+                        json.raw(text)
+                    }
+                }
+            }
         }
     }
 }

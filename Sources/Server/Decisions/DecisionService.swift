@@ -33,89 +33,98 @@ struct DecisionService: Sendable {
         }
     }
 
-    /// One decision per question, in order. `actions` are the parsed `questions[i].action`.
-    func decide(_ questions: [DecisionQuestion], actions: [Action], service: String) async throws -> [Decision] {
-        var subjects: [AuthZEN.Subject: SubjectState] = [:]
-        for subject in Set(questions.map(\.subject)) {
-            subjects[subject] = try await resolve(subject)
-        }
+    /// The questions of one subject about one resource type, answered by one resolver call.
+    private struct Group {
+        var subject: Int
+        var type: ResourceType
+        /// Whether the objects are to be created (`*.create`, `key.issue`) rather than looked up.
+        var proposes: Bool
+        var indices: [Int] = []
 
-        // Group the questions needing an object by resource type: one resolver call per type.
+        func holds(subject: Int, type: ResourceType, proposes: Bool) -> Bool {
+            self.subject == subject && self.type == type && self.proposes == proposes
+        }
+    }
+
+    /// One decision per question, in order.
+    func decide(_ batch: DecisionBatch, service: String) async throws -> [Decision] {
+        var states: [SubjectState] = []
+        for subject in batch.subjects { states.append(try await resolve(subject)) }
+        // Per subject, what every item needs: the refusal, or the user (copied once here).
+        let denials = states.map { state -> Decision? in if case .denied(let decision, _) = state { decision } else { nil } }
+        let users = states.map { state -> UserPrincipal? in if case .user(let user, _) = state { user } else { nil } }
+        let questions = batch.questions
+
+        // Questions needing facts are grouped by subject and resource type: one resolver call
+        // each. Batch items mostly share both, so the last item's group is tried first.
         var decisions = [Decision?](repeating: nil, count: questions.count)
-        var lookups: [ResourceType: [(index: Int, lookup: ResourceLookup)]] = [:]
-        var proposals: [ResourceType: [(index: Int, proposal: ResourceProposal)]] = [:]
-        // Batch items mostly share their subject (the top-level default): reuse the last one
-        // rather than hashing a 57-character key per item.
-        var last: (subject: AuthZEN.Subject, state: SubjectState)?
-        for (index, question) in questions.enumerated() {
-            let action = actions[index]
-            let state: SubjectState
-            if let last, last.subject == question.subject {
-                state = last.state
-            } else {
-                state = subjects[question.subject]!
-                last = (question.subject, state)
-            }
-            guard case .user(let user, _) = state else {
-                if case .denied(let decision, _) = state { decisions[index] = decision }
+        var groups: [Group] = []
+        var lastGroup = 0
+        for index in questions.indices {
+            let subject = questions[index].subject
+            let action = questions[index].action
+            if let denial = denials[subject] {
+                decisions[index] = denial
                 continue
             }
-            guard question.resource.type == action.resource.rawValue else {
+            guard questions[index].resource.type == action.resource.rawValue else {
                 decisions[index] = Decision.deny(.denyResourceMismatch, "The resource type does not fit the action.")
-                    .adding(reason: "resource.type is '\(question.resource.type)', the action is about '\(action.resource.rawValue)'.")
+                    .adding(reason: "resource.type is '\(questions[index].resource.type)', the action is about '\(action.resource.rawValue)'.")
                 continue
             }
-            if action.verb == .list {
+            if action.verb == .list, let user = users[subject] {
                 decisions[index] = engine.decide(.user(user), action, .collection)
                 continue
             }
-            if action.verb == .create || action.verb == .issue {
-                proposals[action.resource, default: []].append((index, ResourceProposal(properties: question.resource.properties, user: user)))
-                continue
-            }
-            guard let id = question.resource.id else {
+            let proposes = action.verb == .create || action.verb == .issue
+            guard proposes || questions[index].resource.id != nil else {
                 decisions[index] = Decision.deny(.denyResourceMismatch, "This action needs resource.id.")
                 continue
             }
-            lookups[action.resource, default: []].append((index, ResourceLookup(id: id, user: user)))
+            if lastGroup == groups.count || !groups[lastGroup].holds(subject: subject, type: action.resource, proposes: proposes) {
+                lastGroup = groups.firstIndex { $0.holds(subject: subject, type: action.resource, proposes: proposes) } ?? groups.count
+                if lastGroup == groups.count { groups.append(Group(subject: subject, type: action.resource, proposes: proposes)) }
+            }
+            groups[lastGroup].indices.append(index)
         }
-        for (type, batch) in lookups {
-            guard let resolver = resolvers[type] else {
-                for (index, _) in batch {
+
+        for group in groups {
+            guard let user = users[group.subject] else { continue }
+            let principal = Principal.user(user)
+            guard let resolver = resolvers[group.type] else {
+                for index in group.indices {
                     decisions[index] = Decision.deny(.denyResourceMismatch, "No resource of this type is known.")
                 }
                 continue
             }
-            let resolved = try await resolver.resolve(batch.map(\.lookup))
-            for ((index, lookup), found) in zip(batch, resolved) {
-                guard let found else {
-                    // As the resource API: credentials and capability first, then existence.
-                    decisions[index] = engine.capabilityDenial(.user(lookup.user), for: actions[index])
-                        ?? Decision.deny(.denyNotFound, "The resource does not exist.").adding(reason: "No \(type.rawValue) has id '\(lookup.id)'.")
-                    continue
-                }
-                decisions[index] = engine.decide(.user(found.user), actions[index], found.resource)
-            }
-        }
-
-        for (type, batch) in proposals {
-            let resolved = try await resolvers[type]?.propose(batch.map(\.proposal)) ?? []
-            for (offset, (index, proposal)) in batch.enumerated() {
+            let resolved = group.proposes
+                ? try await resolver.propose(group.indices.map { questions[$0].resource.properties }, for: user)
+                : try await resolver.resolve(ids: group.indices.map { questions[$0].resource.id ?? "" }, for: user)
+            for (offset, index) in group.indices.enumerated() {
+                let action = questions[index].action
                 guard offset < resolved.count, let found = resolved[offset] else {
-                    decisions[index] = engine.capabilityDenial(.user(proposal.user), for: actions[index])
-                        ?? Decision.deny(.denyResourceMismatch, "resource.properties do not describe a new resource of this type.")
+                    // As the resource API: credentials and capability first, then existence.
+                    decisions[index] = engine.capabilityDenial(principal, for: action)
+                        ?? (group.proposes
+                            ? Decision.deny(.denyResourceMismatch, "resource.properties do not describe a new resource of this type.")
+                            : Decision.deny(.denyNotFound, "The resource does not exist.")
+                                .adding(reason: "No \(group.type.rawValue) has id '\(questions[index].resource.id ?? "")'."))
                     continue
                 }
-                decisions[index] = engine.decide(.user(found.user), actions[index], found.resource)
+                if let judged = found.user {
+                    decisions[index] = engine.decide(.user(judged), action, found.resource)
+                } else {
+                    decisions[index] = engine.decide(principal, action, found.resource)
+                }
             }
         }
 
         let answers = decisions.map { $0! }
         if log.isEnabled {
-            for (index, question) in questions.enumerated() {
+            for (question, answer) in zip(questions, answers) {
                 log.record(DecisionLog.Entry(
-                    service: service, subject: subjects[question.subject]!.logged, action: actions[index].description,
-                    resourceType: question.resource.type, resourceID: question.resource.id, decision: answers[index]))
+                    service: service, subject: states[question.subject].logged, action: question.action.description,
+                    resourceType: question.resource.type, resourceID: question.resource.id, decision: answer))
             }
         }
         return answers
@@ -157,3 +166,4 @@ struct DecisionService: Sendable {
         isStaff ? .all : Capabilities.all.subtracting(.superuser)
     }
 }
+

@@ -13,8 +13,8 @@ struct KeyResolver: ResourceResolver {
 
     var resourceType: ResourceType { .key }
 
-    func resolve(_ lookups: [ResourceLookup]) async throws -> [ResolvedResource?] {
-        try await lookups.resolve(parse: UUID.init(uuidString:)) { ids in
+    func resolve(ids: [String], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+        try await resolve(ids, parse: UUID.init(uuidString:)) { ids in
             let rows = try await pool.query("SELECT id, user_id, organisation_id FROM api_keys WHERE id = ANY(\(ids))")
             var found: [UUID: Resource] = [:]
             for row in rows {
@@ -25,10 +25,9 @@ struct KeyResolver: ResourceResolver {
         }
     }
 
-    func propose(_ proposals: [ResourceProposal]) async throws -> [ResolvedResource?] {
+    func propose(_ proposals: [[String: JSONValue]], for user: UserPrincipal) async throws -> [ResolvedResource?] {
         var resolved: [ResolvedResource?] = []
-        for proposal in proposals {
-            let properties = proposal.properties
+        for properties in proposals {
             guard case .some(let target?) = properties.idProperty("user"),
                   case .some(let organisation) = properties.idProperty("organisation"),
                   let capabilities = Self.capabilities(properties["capabilities"]),
@@ -37,7 +36,7 @@ struct KeyResolver: ResourceResolver {
                 resolved.append(nil)
                 continue
             }
-            resolved.append(ResolvedResource(resource: .keyIssuance(facts), user: proposal.user))
+            resolved.append(ResolvedResource(resource: .keyIssuance(facts)))
         }
         return resolved
     }

@@ -1,0 +1,76 @@
+import PluginKit
+import Policy
+
+/// Fully specified questions for the ``DecisionService``: the batch's defaults filled in, each
+/// action parsed, and each distinct subject listed once (items point at theirs by index).
+struct DecisionBatch: Sendable {
+    struct Question: Sendable {
+        /// The index of the question's subject in ``DecisionBatch/subjects``.
+        var subject: Int
+        var action: Action
+        var resource: AuthZEN.Resource
+    }
+
+    var subjects: [AuthZEN.Subject] = []
+    var questions: [Question] = []
+
+    /// One evaluation (`POST /access/v1/evaluation`).
+    init(_ evaluation: AuthZEN.Evaluation) throws {
+        try append(evaluation, defaults: AuthZEN.Evaluation(), at: .root)
+    }
+
+    /// The items of a batch with its defaults; without items, the defaults are the one
+    /// evaluation (AuthZEN 1.0 §7.2).
+    init(_ batch: AuthZEN.Evaluations) throws {
+        guard !batch.evaluations.isEmpty else {
+            try append(AuthZEN.Evaluation(), defaults: batch.defaults, at: .root)
+            return
+        }
+        questions.reserveCapacity(batch.evaluations.count)
+        // Lent in place: copying each item out would cost more than reading it.
+        try batch.evaluations.withUnsafeBufferPointer { items in
+            for index in items.indices {
+                try append(items[index], defaults: batch.defaults, at: AuthZEN.Path(item: index))
+            }
+        }
+    }
+
+    /// 400 naming the part that is missing or malformed.
+    private mutating func append(_ item: AuthZEN.Evaluation, defaults: AuthZEN.Evaluation, at path: AuthZEN.Path) throws {
+        guard let subject = item.subject.map({ index(of: $0) }) ?? defaultSubject(defaults) else {
+            throw path.appending("subject").isRequired
+        }
+        guard let name = item.action ?? defaults.action else { throw path.appending("action").isRequired }
+        guard let resource = item.resource ?? defaults.resource else { throw path.appending("resource").isRequired }
+        questions.append(Question(subject: subject, action: try action(name, at: path), resource: resource))
+    }
+
+    // Items mostly share their subject and action (the defaults): the default subject is
+    // looked up once, and each action compared with the last one before it is parsed.
+    private var subjectIndices: [AuthZEN.Subject: Int] = [:]
+    private var defaultSubjectIndex: Int?
+
+    private mutating func defaultSubject(_ defaults: AuthZEN.Evaluation) -> Int? {
+        if let defaultSubjectIndex { return defaultSubjectIndex }
+        defaultSubjectIndex = defaults.subject.map { index(of: $0) }
+        return defaultSubjectIndex
+    }
+
+    private mutating func index(of subject: AuthZEN.Subject) -> Int {
+        if let known = subjectIndices[subject] { return known }
+        subjects.append(subject)
+        subjectIndices[subject] = subjects.count - 1
+        return subjects.count - 1
+    }
+
+    private var lastAction: (name: String, parsed: Action)?
+
+    private mutating func action(_ name: String, at path: AuthZEN.Path) throws -> Action {
+        if let lastAction, lastAction.name == name { return lastAction.parsed }
+        guard let parsed = Action(name) else {
+            throw JSONBody.invalid("'\(path.appending("action").appending("name"))' must be '<resource>.<verb>', e.g. 'survey.retrieve'")
+        }
+        lastAction = (name, parsed)
+        return parsed
+    }
+}
