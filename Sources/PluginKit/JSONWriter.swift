@@ -38,6 +38,12 @@ public struct JSONWriter {
         try container(UInt8(ascii: "{"), UInt8(ascii: "}"), members)
     }
 
+    /// The object `members` writes for `value`, or `null` when there is none.
+    public mutating func object<Value>(_ value: Value?, _ members: (inout JSONWriter, Value) throws -> Void) rethrows {
+        guard let value else { return token("null") }
+        try object { json in try members(&json, value) }
+    }
+
     /// An array whose elements `elements` writes.
     public mutating func array(_ elements: (inout JSONWriter) throws -> Void) rethrows {
         try container(UInt8(ascii: "["), UInt8(ascii: "]"), elements)

@@ -13,17 +13,8 @@ public enum ObjectID {
 
     /// A positive integer id written as plain digits, or `nil`.
     public static func int64(_ text: String) -> Int64? {
-        var value: Int64 = 0
-        var digits = 0
-        for byte in text.utf8 {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 19 else { return nil }
-            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
-            let (sum, carry) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
-            guard !overflow, !carry else { return nil }
-            value = sum
-            digits += 1
-        }
-        return value > 0 ? value : nil
+        guard let value = StrictQuery.parseInteger(text[...]), value > 0 else { return nil }
+        return Int64(value)
     }
 
     /// A positive integer id given as a JSON number (below 9×10¹⁵, where doubles are exact), or `nil`.

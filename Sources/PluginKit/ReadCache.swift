@@ -40,22 +40,24 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
     /// The value stored for `key`, if it is still current.
     @inlinable
     public func value(for key: Key) -> Value? {
-        let generation = changes.generation
-        let now = DispatchTime.now().uptimeNanoseconds
-        return entries.withLockedValue { entries in
-            guard let entry = entries[key], entry.generation == generation, entry.expires > now else { return nil }
-            return entry.value
-        }
+        withCurrentEntries { current in current(key) }
     }
 
     /// The current value stored for each of `keys`, in order: one lock and one clock reading
     /// for a whole batch. Inlinable, so a plugin's batch runs specialised for its types.
     @inlinable
     public func values(for keys: [Key]) -> [Value?] {
+        withCurrentEntries { current in keys.map(current) }
+    }
+
+    /// Runs `body` under the lock with a lookup that answers only entries still current: read
+    /// at this generation, and not expired.
+    @inlinable
+    func withCurrentEntries<T>(_ body: ((Key) -> Value?) -> T) -> T {
         let generation = changes.generation
         let now = DispatchTime.now().uptimeNanoseconds
         return entries.withLockedValue { entries in
-            keys.map { key in
+            body { key in
                 guard let entry = entries[key], entry.generation == generation, entry.expires > now else { return nil }
                 return entry.value
             }

@@ -60,19 +60,24 @@ public struct StrictQuery: Sendable {
     }
 
     /// Parses ASCII digits with an optional leading `-`; `nil` on anything else or overflow.
+    /// One pass over the bytes: ids in a 1,000-item decision batch are read this way.
     static func parseInteger(_ text: Substring) -> Int? {
-        var digits = text.utf8[...]
-        let negative = digits.first == UInt8(ascii: "-")
-        if negative { digits = digits.dropFirst() }
-        guard !digits.isEmpty, digits.count <= 19 else { return nil }
         var value = 0
-        for byte in digits {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+        var digits = 0
+        var negative = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "-"), digits == 0, !negative {
+                negative = true
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 19 else { return nil }
             let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
             let (sum, overflow2) = times.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
             guard !overflow1, !overflow2 else { return nil }
             value = sum
+            digits += 1
         }
+        guard digits > 0 else { return nil }
         return negative ? -value : value
     }
 }

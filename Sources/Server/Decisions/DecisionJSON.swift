@@ -19,36 +19,24 @@ struct KeyVerificationJSON: JSONWritable {
             json.field("valid", verification.isValid)
             json.field("code", verification.status.rawValue)
             json.key("key")
-            if let key = found?.key {
-                json.object { json in
-                    json.field("id", key.id.uuidString.lowercased())
-                    json.field("name", key.name)
-                    json.field("prefix", key.prefix)
-                    json.field("capabilities", key.capabilities.names)
-                    json.field("expires_at", key.expiresAt)
-                }
-            } else {
-                json.raw("null")
+            json.object(found?.key) { json, key in
+                json.field("id", key.id.uuidString.lowercased())
+                json.field("name", key.name)
+                json.field("prefix", key.prefix)
+                json.field("capabilities", key.capabilities.names)
+                json.field("expires_at", key.expiresAt)
             }
             json.key("user")
-            if let owner = found?.owner {
-                json.object { json in
-                    json.field("id", owner.id)
-                    json.field("username", owner.username)
-                    json.field("tier", owner.tier.rawValue)
-                }
-            } else {
-                json.raw("null")
+            json.object(found?.owner) { json, owner in
+                json.field("id", owner.id)
+                json.field("username", owner.username)
+                json.field("tier", owner.tier.rawValue)
             }
             json.key("organisation")
-            if let organisation = found?.organisation {
-                json.object { json in
-                    json.field("id", organisation.id)
-                    json.field("slug", organisation.slug)
-                    json.field("name", organisation.name)
-                }
-            } else {
-                json.raw("null")
+            json.object(found?.organisation) { json, organisation in
+                json.field("id", organisation.id)
+                json.field("slug", organisation.slug)
+                json.field("name", organisation.name)
             }
         }
     }

@@ -96,24 +96,20 @@ struct SessionProfile: JSONWritable {
             }
             json.field("csrftoken", csrfToken)
             json.key("organisation_context")
-            if let context {
-                json.object { json in
-                    json.field("has_peers", context.hasPeers)
-                    json.field("name", context.name)
-                    json.field("created", context.createdAt)
-                    json.field("modified", context.updatedAt)
-                    json.field("licensee", context.name)
-                    json.key("verticals")
-                    json.raw("[]")
-                    json.field("avatar", String?.none)
-                    json.field("client_id", String?.none)
-                    json.field("tombstate", String?.none)
-                    json.field("id", context.id)
-                    json.key("features")
-                    json.raw("[]")
-                }
-            } else {
-                json.raw("null")
+            json.object(context) { json, context in
+                json.field("has_peers", context.hasPeers)
+                json.field("name", context.name)
+                json.field("created", context.createdAt)
+                json.field("modified", context.updatedAt)
+                json.field("licensee", context.name)
+                json.key("verticals")
+                json.raw("[]")
+                json.field("avatar", String?.none)
+                json.field("client_id", String?.none)
+                json.field("tombstate", String?.none)
+                json.field("id", context.id)
+                json.key("features")
+                json.raw("[]")
             }
             json.field("token-id", token)
         }
