@@ -141,6 +141,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "EmbedMigrations",
+            path: "Tools/EmbedMigrations"
+        ),
+        .plugin(
+            name: "MigrationsPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedMigrations"],
+            path: "Tools/MigrationsPlugin"
+        ),
+        .executableTarget(
             name: "latchkey",
             dependencies: [
                 "Postgres",
@@ -156,7 +166,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["MigrationsPlugin"]
         ),
         .executableTarget(
             name: "LatchkeyBench",

@@ -6,8 +6,8 @@ import Policy
 ///
 /// Order of checks, as Django REST Framework's: credentials and the key's capability (401/403),
 /// then the object (404, then the role: 403), then the body (400), then the role again for where
-/// the body puts the survey. A survey can be moved into an organisation or team only by someone
-/// who could create it there.
+/// the body puts the survey. Changing `organisation` or `team` is a move (with `edit`): it needs
+/// the roles to delete the survey where it is and to create it where it goes.
 extension SurveyController {
     func registerWrites(on routes: PluginRoutes<Context>) {
         routes.post("/api/surveys/") { request, context in try await create(request, context) }
@@ -43,6 +43,9 @@ extension SurveyController {
         var draft = SurveyDraft(found.survey)
         try draft.apply(body)
         if draft.organisationID != found.survey.organisationID || draft.teamID != found.survey.teamID {
+            // A move (SPEC §4): the roles to delete the survey where it is and to create it where it goes.
+            let member = SurveyMemberships.principal(actor.user, role: found.role, in: found.survey.id)
+            try engine.requireRole(member, .surveyDelete, .survey(found.survey.facts))
             try await requireCreate(draft, actor.user)
         }
         guard let survey = try await repository.update(id: id, to: draft, by: actor) else { throw APIError.notFound }
@@ -60,9 +63,10 @@ extension SurveyController {
         return Response(status: .noContent)
     }
 
-    /// The create rule for a survey where `draft` puts it, with the caller as owner.
+    /// The roles of the create rule for a survey where `draft` puts it, with the caller as owner
+    /// (the `add` capability is checked first by a create; a move needs `edit`).
     private func requireCreate(_ draft: SurveyDraft, _ user: UserPrincipal) async throws {
         let organisationOwner = try await WriteTargets.require(organisation: draft.organisationID, team: draft.teamID, pool: repository.pool)
-        try engine.require(.user(user), .surveyCreate, .survey(draft.facts(ownerID: user.userID, organisationOwnerID: organisationOwner)))
+        try engine.requireRole(user, .surveyCreate, .survey(draft.facts(ownerID: user.userID, organisationOwnerID: organisationOwner)))
     }
 }

@@ -6,7 +6,8 @@ import Vault
 /// The directory writes (SPEC §4 Users: adding or editing users needs `superuser`):
 /// `POST /api/user/` adds a new user to the key's organisation; `PUT`/`PATCH /api/user/{id}/`
 /// edits a user of it (names, email, activity, role there); `DELETE /api/user/{id}/` removes
-/// the user from it (never its owner). A user outside the key's organisation is 404, as on reads.
+/// the user from it. Who may do what is `UserDirectoryRules` (owner, staff, oneself, shared
+/// accounts). A user outside the key's organisation is 404, as on reads.
 extension DirectoryUserController {
     func registerWrites(on routes: PluginRoutes<Context>) {
         routes.post("/api/user/") { request, context in try await create(request, context) }
@@ -33,15 +34,15 @@ extension DirectoryUserController {
     func update(_ request: Request, _ context: Context, partial: Bool) async throws -> Response {
         let (actor, organisation) = try writer(context, .userUpdate)
         let id = try ObjectID.int64("id", in: context)
-        let stored = try await member(id, of: organisation, actor, .userUpdate)
+        let (stored, facts) = try await member(id, of: organisation, actor, .userUpdate)
         let body = try await JSONObjectBody.read(from: request, allowed: DirectoryUserDraft.fields)
         if !partial { try body.require("email") }
         var draft = DirectoryUserDraft(stored)
         try draft.apply(body)
         guard draft.username == stored.username else { throw JSONBody.invalid("'username' cannot be changed") }
-        if stored.role == "owner", body.contains("role") {
-            throw JSONBody.invalid("'role': the organisation's owner has no membership role to change")
-        }
+        var change = facts
+        change.changes = draft.changes(from: DirectoryUserDraft(stored))
+        try engine.require(.user(actor.user), .userUpdate, .user(change))
         return .json(try await repository.update(id: id, to: draft, organisationID: organisation, by: actor, vault: vault))
     }
 
@@ -49,7 +50,7 @@ extension DirectoryUserController {
     func remove(_ context: Context) async throws -> Response {
         let (actor, organisation) = try writer(context, .userDelete)
         let id = try ObjectID.int64("id", in: context)
-        _ = try await member(id, of: organisation, actor, .userDelete)
+        try await member(id, of: organisation, actor, .userDelete)
         try await repository.remove(id: id, organisationID: organisation, by: actor, vault: vault)
         return Response(status: .noContent)
     }
@@ -66,12 +67,14 @@ extension DirectoryUserController {
         return (actor, organisation)
     }
 
-    /// User `id` of the organisation, if `action` on them is allowed; 404 when not in it.
-    private func member(_ id: Int64, of organisation: Int64, _ actor: WriteActor, _ action: Action) async throws -> DirectoryUserRecord {
+    /// User `id` of the organisation and its facts, if `action` on them is allowed (judged on the
+    /// role alone: no changes yet); 404 when not in it.
+    @discardableResult
+    private func member(_ id: Int64, of organisation: Int64, _ actor: WriteActor, _ action: Action) async throws -> (DirectoryUserRecord, DirectoryUserFacts) {
         guard let found = try await repository.find(id: id, organisationID: organisation),
               engine.decide(.user(actor.user), .userRetrieve, .user(found.facts)).isAllowed
         else { throw APIError.notFound }
         try engine.require(.user(actor.user), action, .user(found.facts))
-        return found.record
+        return found
     }
 }

@@ -1,4 +1,5 @@
 import PluginKit
+import Policy
 
 /// A user's organisation role in the directory's writes.
 enum DirectoryRole: String, CaseIterable, Sendable {
@@ -44,6 +45,15 @@ struct DirectoryUserDraft: Sendable {
             try body.choice("role", into: &chosen)
             role = chosen
         }
+    }
+
+    /// What this draft changes compared with `stored` (for `UserDirectoryRules`).
+    func changes(from stored: DirectoryUserDraft) -> DirectoryChanges {
+        var changes: DirectoryChanges = []
+        if role != stored.role { changes.insert(.role) }
+        if isActive != stored.isActive { changes.insert(.activity) }
+        if email != stored.email || firstName != stored.firstName || lastName != stored.lastName { changes.insert(.profile) }
+        return changes
     }
 
     /// Django's username characters.

@@ -2,8 +2,8 @@ import PluginKit
 import Postgres
 import Vault
 
-/// The directory's writes, each in one transaction with its audit event and a change notice so
-/// every instance re-reads the user's keys (activity and memberships).
+/// The directory's writes, each in one transaction with its audit event. The `users` and
+/// membership triggers announce the change, so every instance re-reads the user's keys.
 extension DirectoryUserRepository {
     /// Creates a user (free tier, no password) who joins `organisationID` with the draft's role.
     func insert(_ draft: DirectoryUserDraft, organisationID: Int64, by actor: WriteActor) async throws -> DirectoryUserRecord {
@@ -40,7 +40,6 @@ extension DirectoryUserRepository {
             }
             try await actor.audit("user.updated", organisation: organisationID, target: "user:\(id)",
                                   detail: ["role": draft.role?.rawValue ?? "owner", "is_active": String(draft.isActive)], on: connection)
-            try await vault.userChanged(id, on: connection)
             return try await Self.load(id: id, organisationID: organisationID, on: connection)
         }
         vault.forgetCachedKeys(userID: id)
@@ -52,7 +51,6 @@ extension DirectoryUserRepository {
         try await pool.write(announcing: changes) { connection in
             try await connection.execute("DELETE FROM organisation_memberships WHERE organisation_id = \(organisationID) AND user_id = \(id)")
             try await actor.audit("user.removed", organisation: organisationID, target: "user:\(id)", on: connection)
-            try await vault.userChanged(id, on: connection)
         }
         vault.forgetCachedKeys(userID: id)
     }

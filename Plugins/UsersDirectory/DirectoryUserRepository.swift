@@ -60,11 +60,13 @@ struct DirectoryUserRepository: Sendable {
         return found
     }
 
-    /// The organisations `users u` belongs to (memberships and ownership), then those it owns.
+    /// The organisations `users u` belongs to (memberships and ownership), then those it owns,
+    /// then whether it is staff.
     static let organisationColumns: PGQuery = """
         ARRAY(SELECT lk_m.organisation_id FROM organisation_memberships lk_m WHERE lk_m.user_id = u.id
               UNION SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id),
-        ARRAY(SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id)
+        ARRAY(SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id),
+        u.is_staff
         """
 
     /// The policy facts from the ``organisationColumns`` starting at `first`.
@@ -73,6 +75,7 @@ struct DirectoryUserRepository: Sendable {
             userID: userID,
             organisationIDs: IDSet(try row.decode([Int64].self, at: first)),
             isActive: isActive,
-            ownedOrganisationIDs: IDSet(try row.decode([Int64].self, at: first + 1)))
+            ownedOrganisationIDs: IDSet(try row.decode([Int64].self, at: first + 1)),
+            isStaff: try row.decode(Bool.self, at: first + 2))
     }
 }

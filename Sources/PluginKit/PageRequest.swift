@@ -57,7 +57,7 @@ public struct PageRequest: Sendable, Hashable {
         return (next, previous)
     }
 
-    /// The request's URL with `limit` set and `offset` replaced (or dropped when `nil`).
+    /// The request's path and query with `limit` set and `offset` replaced (or dropped when `nil`).
     private func link(_ request: Request, offset: Int?) -> String {
         var items = (request.uri.query ?? "").split(separator: "&").filter { item in
             let name = item.split(separator: "=", maxSplits: 1).first ?? ""
@@ -65,9 +65,8 @@ public struct PageRequest: Sendable, Hashable {
         }.map(String.init)
         items.append("limit=\(limit)")
         if let offset { items.append("offset=\(offset)") }
-        let path = request.uri.path + "?" + items.joined(separator: "&")
-        // TODO(issue 6): take the scheme from `X-Forwarded-Proto` of a trusted proxy.
-        guard let host = request.head.authority else { return path }
-        return "http://\(host)\(path)"
+        // Relative: a link built from the request's `Host` would let any client choose where
+        // it points (cache poisoning, phishing through a shared proxy).
+        return request.uri.path + "?" + items.joined(separator: "&")
     }
 }

@@ -9,6 +9,15 @@ extension PolicyEngine {
         return decision
     }
 
+    /// Throws the 403 unless the caller's roles allow `action` on `resource`, whatever the key's
+    /// capability for it: for the second question a write asks (a move: may the caller delete
+    /// the object where it is, and create it where it goes?) once its own capability has passed.
+    public func requireRole(_ user: UserPrincipal, _ action: Action, _ resource: Resource) throws {
+        var user = user
+        if let capability = action.verb.requiredCapability { user.capabilities.insert(Capabilities(capability)) }
+        try require(.user(user), action, resource)
+    }
+
     /// The denial of the caller's credentials for `action` — authenticated, paid tier, the key's
     /// capability — judged before any object: `nil` when they pass. The resource API checks this
     /// before it looks the object up or reads the body (SPEC §4: the capability is checked

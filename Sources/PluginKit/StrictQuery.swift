@@ -3,12 +3,57 @@ import Hummingbird
 /// The query parameters of a request, read strictly: a value that does not parse, or a
 /// parameter given twice, throws a 400 ``APIError`` naming the parameter. Unknown parameters
 /// are ignored.
+///
+/// The query is read as `application/x-www-form-urlencoded`, as Django reads it (SPEC §3): `+`
+/// is a space and `%2B` a plus sign; a `%` not followed by two hex digits stays as it is.
 public struct StrictQuery: Sendable {
-    /// Every `name=value` pair, percent-decoded, in order.
+    /// Every `name=value` pair, decoded, in order.
     let parameters: [(key: Substring, value: Substring)]
 
     public init(_ request: Request) {
-        parameters = Array(request.uri.queryParameters)
+        self.init(query: request.uri.query ?? "")
+    }
+
+    /// Reads a raw query string (without the `?`).
+    public init(query: String) {
+        parameters = query.utf8.split(separator: UInt8(ascii: "&")).map { item in
+            let pair = Substring(item)
+            guard let equals = pair.firstIndex(of: "=") else { return (Self.formDecode(pair), "") }
+            return (Self.formDecode(pair[..<equals]), Self.formDecode(pair[pair.index(after: equals)...]))
+        }
+    }
+
+    /// Decodes one form-encoded component: `+` → space, `%XX` → that byte (invalid UTF-8 becomes
+    /// U+FFFD). Returns the text itself when there is nothing to decode.
+    static func formDecode(_ text: Substring) -> Substring {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return text }
+        let source = Array(text.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(source.count)
+        var index = 0
+        while index < source.count {
+            let byte = source[index]
+            if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%"), index + 2 < source.count,
+                      let high = hexValue(source[index + 1]), let low = hexValue(source[index + 2]) {
+                bytes.append(high << 4 | low)
+                index += 2
+            } else {
+                bytes.append(byte)
+            }
+            index += 1
+        }
+        return Substring(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// Whether the parameter is present (with any value).

@@ -61,4 +61,7 @@ extension DatasetFacts: ResourceFacts {
         default: return false
         }
     }
+
+    @inlinable
+    public func isWithin(organisation id: Int64) -> Bool { isGlobal || organisationID == id }
 }

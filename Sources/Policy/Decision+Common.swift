@@ -12,6 +12,14 @@ extension Decision {
     /// The fallback denial.
     public static let denyByDefault = Decision.deny(.denyDefault, "No rule allows this action.")
 
+    /// Whether this is a denial of the credentials or the question itself (anonymous, tier, key
+    /// capability, unknown action, mismatched resource), judged before any object's place.
+    @inlinable
+    public var isCredentialDenial: Bool {
+        !isAllowed && (code == .denyCapability || code == .denyAnonymous || code == .denyTier
+            || code == .denyUnknownAction || code == .denyResourceMismatch)
+    }
+
     /// The denial for a key without `capability`, worded as SPEC §4 requires.
     @inlinable
     public static func missing(_ capability: Capability) -> Decision {

@@ -66,6 +66,10 @@ public struct DecisionCode: RawRepresentable, Sendable, Hashable, ExpressibleByS
     public static let denyUnknownAction: DecisionCode = "DENY_UNKNOWN_ACTION"
     /// The resource facts do not fit the action.
     public static let denyResourceMismatch: DecisionCode = "DENY_RESOURCE_MISMATCH"
+    /// The object lies outside the organisation the key was issued in (SPEC §2).
+    public static let denyOutsideOrganisation: DecisionCode = "DENY_OUTSIDE_ORGANISATION"
+    /// An account-wide field of a user who also belongs to other organisations (SPEC §4).
+    public static let denySharedAccount: DecisionCode = "DENY_SHARED_ACCOUNT"
     /// Nothing allowed the action.
     public static let denyDefault: DecisionCode = "DENY_DEFAULT"
 }

@@ -8,13 +8,38 @@ public struct DirectoryUserFacts: Sendable, Hashable {
     public var isActive: Bool
     /// Organisations the user owns (a subset of ``organisationIDs``).
     public var ownedOrganisationIDs: IDSet
+    /// Whether the user is platform staff (`is_staff`): never edited through a directory.
+    public var isStaff: Bool
+    /// What a `user.update` changes; empty when judging the role alone (and for other actions).
+    public var changes: DirectoryChanges
 
-    public init(userID: Int64, organisationIDs: IDSet, isActive: Bool = true, ownedOrganisationIDs: IDSet = IDSet()) {
+    public init(
+        userID: Int64, organisationIDs: IDSet, isActive: Bool = true, ownedOrganisationIDs: IDSet = IDSet(),
+        isStaff: Bool = false, changes: DirectoryChanges = []
+    ) {
         self.userID = userID
         self.organisationIDs = organisationIDs
         self.isActive = isActive
         self.ownedOrganisationIDs = ownedOrganisationIDs
+        self.isStaff = isStaff
+        self.changes = changes
     }
+}
+
+/// The parts of a user a directory edit touches (SPEC §4 Users).
+public struct DirectoryChanges: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// The user's role in the key's organisation (the membership).
+    public static let role = DirectoryChanges(rawValue: 1 << 0)
+    /// The account's `is_active`.
+    public static let activity = DirectoryChanges(rawValue: 1 << 1)
+    /// The account's `email`, `first_name` or `last_name`.
+    public static let profile = DirectoryChanges(rawValue: 1 << 2)
+
+    /// What belongs to the account rather than to one organisation.
+    public static let accountWide: DirectoryChanges = [.activity, .profile]
 }
 
 extension DirectoryUserFacts: ResourceFacts {
@@ -29,4 +54,8 @@ extension DirectoryUserFacts: ResourceFacts {
         default: return false
         }
     }
+
+    /// A member (or the owner) of the organisation.
+    @inlinable
+    public func isWithin(organisation id: Int64) -> Bool { organisationIDs.contains(id) }
 }

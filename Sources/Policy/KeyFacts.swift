@@ -21,4 +21,7 @@ extension KeyFacts: ResourceFacts {
         default: return false
         }
     }
+
+    @inlinable
+    public func isWithin(organisation id: Int64) -> Bool { organisationID == id }
 }

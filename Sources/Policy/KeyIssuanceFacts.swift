@@ -41,4 +41,8 @@ public struct KeyIssuanceFacts: Sendable, Hashable {
 extension KeyIssuanceFacts: ResourceFacts {
     public var resourceType: ResourceType { .key }
     public func matches(leaf: VisibilityPredicate) -> Bool { false }
+
+    /// A key to be issued in `id` (never a personal key, nor one of another organisation).
+    @inlinable
+    public func isWithin(organisation id: Int64) -> Bool { organisationID == id }
 }

@@ -32,6 +32,16 @@ public struct KeyRules: PolicyRules {
     }
 }
 
+extension Capabilities {
+    /// What a key holding these capabilities may use (SPEC §2): capabilities beyond `view`
+    /// exist only on keys issued in an organisation, so a key without one acts with `view` at
+    /// most, however it was stored (an import, an older issuance).
+    @inlinable
+    public func effective(organisationID: Int64?) -> Capabilities {
+        organisationID == nil ? intersection(.view) : self
+    }
+}
+
 extension KeyRules {
     static func revoke(_ user: UserPrincipal, _ key: KeyFacts) -> Decision {
         if key.ownerID == user.userID { return .allow(.allowOwner, "The caller owns the key.") }
@@ -61,6 +71,9 @@ extension KeyRules {
         guard authority.isAllowed else { return authority }
         let extra = request.requestedCapabilities.subtracting(.view)
         if !extra.isEmpty {
+            guard request.organisationID != nil else {
+                return .deny(.denyCapabilityGrant, "Capabilities beyond 'view' exist only on keys issued in an organisation.")
+            }
             guard request.targetTier.allowsWriteCapabilities else {
                 return .deny(.denyCapabilityGrant, "Capabilities beyond 'view' need the organisation or enterprise tier.")
             }

@@ -2,8 +2,9 @@
 /// ``PolicyRules``: the resource API and the decision API both call it, so they cannot disagree.
 ///
 /// The engine knows no resource: plugins register their rules. Its own guarantees hold for every
-/// rule set: an action no rule handles is denied (`DENY_UNKNOWN_ACTION`), and a free-tier user is
-/// denied everything (`DENY_TIER`). Built once at start-up, then read concurrently.
+/// rule set: an action no rule handles is denied (`DENY_UNKNOWN_ACTION`), a free-tier user is
+/// denied everything (`DENY_TIER`), and a key issued in an organisation reaches nothing outside
+/// it (`DENY_OUTSIDE_ORGANISATION`, see `Confinement.swift`). Built once at start-up, then read concurrently.
 public struct PolicyEngine: Sendable {
     @usableFromInline
     struct Entry: Sendable {
@@ -58,8 +59,13 @@ public struct PolicyEngine: Sendable {
     @inlinable
     public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
         guard let rules = rules(for: action) else { return .unknownAction }
-        if case .user(let user) = principal, !user.tier.hasAPIAccess { return .freeTier }
-        return rules.decide(principal, action, resource)
+        guard case .user(let user) = principal else { return rules.decide(principal, action, resource) }
+        if !user.tier.hasAPIAccess { return .freeTier }
+        let decision = rules.decide(principal, action, resource)
+        if let organisation = user.confinement, !decision.isCredentialDenial, !resource.isWithin(organisation: organisation) {
+            return .outsideOrganisation
+        }
+        return decision
     }
 
     /// Decides an action given as a SPEC string such as `survey.retrieve`; a malformed string is
@@ -74,7 +80,10 @@ public struct PolicyEngine: Sendable {
     /// object it gives exactly the objects whose per-object read decision allows.
     public func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate {
         guard let rules = rules(for: action) else { return .none }
-        if case .user(let user) = principal, !user.tier.hasAPIAccess { return .none }
-        return rules.visibility(principal, for: action)?.simplified() ?? .none
+        guard let visible = rules.visibility(principal, for: action) else { return .none }
+        guard case .user(let user) = principal else { return visible.simplified() }
+        if !user.tier.hasAPIAccess { return .none }
+        guard let organisation = user.confinement else { return visible.simplified() }
+        return VisibilityPredicate.and([visible, .within(organisation: organisation)]).simplified()
     }
 }

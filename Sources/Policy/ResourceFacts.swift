@@ -9,4 +9,8 @@ public protocol ResourceFacts: Sendable {
     /// Whether these facts satisfy one leaf of a ``VisibilityPredicate`` (never `.and`, `.or`,
     /// `.all` or `.none`, which the evaluator handles). Leaves that do not apply are `false`.
     func matches(leaf: VisibilityPredicate) -> Bool
+
+    /// Whether the object lies inside organisation `id` or is global for everyone (SPEC §2
+    /// confinement); must equal evaluating ``VisibilityPredicate/within(organisation:)``.
+    func isWithin(organisation id: Int64) -> Bool
 }

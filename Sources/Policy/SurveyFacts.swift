@@ -48,4 +48,7 @@ extension SurveyFacts: ResourceFacts {
         default: return false
         }
     }
+
+    @inlinable
+    public func isWithin(organisation id: Int64) -> Bool { organisationID == id }
 }

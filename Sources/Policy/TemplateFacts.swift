@@ -49,4 +49,9 @@ extension TemplateFacts: ResourceFacts {
         default: return false
         }
     }
+
+    @inlinable
+    public func isWithin(organisation id: Int64) -> Bool {
+        level == .global || (level == .organisation && organisationID == id)
+    }
 }

@@ -1,6 +1,7 @@
 extension VisibilityPredicate {
     /// An equivalent predicate without redundant structure: nested `and`/`or` flattened,
-    /// `.all`/`.none` absorbed, empty id lists turned into `.none`, single terms unwrapped.
+    /// `.all`/`.none` absorbed, empty id lists turned into `.none`, single terms unwrapped, and
+    /// `A ∧ (A ∨ B)` reduced to `A`.
     /// ``PolicyEngine/visibility(_:for:)`` returns predicates in this form.
     public func simplified() -> VisibilityPredicate {
         switch self {
@@ -16,6 +17,12 @@ extension VisibilityPredicate {
                 case .and(let inner): flat.append(contentsOf: inner)
                 case let other: flat.append(other)
                 }
+            }
+            // Absorption: A ∧ (A ∨ B) is A (a confined directory list stays one leaf).
+            let conjuncts = flat
+            flat.removeAll { term in
+                guard case .or(let alternatives) = term else { return false }
+                return alternatives.contains { alternative in conjuncts.contains(alternative) }
             }
             return flat.isEmpty ? .all : flat.count == 1 ? flat[0] : .and(flat)
         case .or(let terms):

@@ -1,41 +1,56 @@
 import Foundation
 import Logging
 
-/// Applies the SQL files of a migrations folder, each once, in order.
+/// Applies SQL migrations, each once, in order.
 ///
-/// Layout: `<root>/core/*.sql` first, then every other sub-folder (one per plugin) in name order,
-/// files in name order within each. Each file runs in its own transaction and is recorded in
-/// `latchkey_migrations`. A session advisory lock serialises concurrent migrators, so instances
-/// starting together apply each file exactly once.
+/// Order: `core/` first, then every other folder (one per plugin) in name order, files in name
+/// order within each. The `latchkey` executable carries them (embedded from `db/` at build
+/// time); ``migrations(in:)`` reads a folder of the same layout. Each file runs in its own
+/// transaction and is recorded in `latchkey_migrations`. A session advisory lock serialises
+/// concurrent migrators, so instances starting together apply each file exactly once.
 public struct PGMigrator: Sendable {
     /// One migration file.
     public struct Migration: Sendable, Hashable {
         /// `folder/file.sql`, the name recorded in `latchkey_migrations`.
         public var name: String
         public var sql: String
+
+        public init(name: String, sql: String) {
+            self.name = name
+            self.sql = sql
+        }
     }
 
     /// An arbitrary constant: the advisory-lock key for migrations.
     static let lockKey: Int64 = 0x4C41_5443_484B_4559
 
     public let pool: PGPool
-    public let root: URL
+    /// The migrations to apply, in order.
+    public let migrations: [Migration]
     private let logger: Logger
 
-    public init(pool: PGPool, root: URL, logger: Logger = Logger(label: "latchkey.migrate")) {
+    public init(pool: PGPool, migrations: [Migration], logger: Logger = Logger(label: "latchkey.migrate")) {
         self.pool = pool
-        self.root = root
+        self.migrations = migrations
         self.logger = logger
     }
 
-    /// The migrations found under `root`, in the order they apply.
-    public func migrations() throws -> [Migration] {
+    /// A migrator for the folder `root` (read now; see ``migrations(in:)``).
+    public init(pool: PGPool, root: URL, logger: Logger = Logger(label: "latchkey.migrate")) throws {
+        self.init(pool: pool, migrations: try Self.migrations(in: root), logger: logger)
+    }
+
+    /// The migrations found under `root`, in the order they apply. A missing folder is
+    /// ``MissingFolder``, whose description is one line naming it.
+    public static func migrations(in root: URL) throws -> [Migration] {
         let files = FileManager.default
+        func isDirectory(_ url: URL) -> Bool {
+            var flag: ObjCBool = false
+            return files.fileExists(atPath: url.path, isDirectory: &flag) && flag.boolValue
+        }
+        guard isDirectory(root) else { throw MissingFolder(path: root.path) }
         let folders = try files.contentsOfDirectory(atPath: root.path)
-            .filter { name in
-                var isDirectory: ObjCBool = false
-                return files.fileExists(atPath: root.appendingPathComponent(name).path, isDirectory: &isDirectory) && isDirectory.boolValue
-            }
+            .filter { isDirectory(root.appendingPathComponent($0)) }
             .sorted { ($0 == "core" ? 0 : 1, $0) < ($1 == "core" ? 0 : 1, $1) }
         var result: [Migration] = []
         for folder in folders {
@@ -48,10 +63,16 @@ public struct PGMigrator: Sendable {
         return result
     }
 
+    /// A migrations folder that does not exist.
+    public struct MissingFolder: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String { "no migrations folder at \(path)" }
+    }
+
     /// Applies what has not been applied yet and returns the names it applied.
     @discardableResult
     public func migrate() async throws -> [String] {
-        let pending = try migrations()
+        let pending = migrations
         return try await pool.withConnection { connection in
             try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))")
             do {

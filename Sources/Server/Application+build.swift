@@ -34,8 +34,8 @@ public struct ServerSettings: Sendable {
 public struct APIOptions: Sendable {
     /// Where decisions of the decision API are logged, when enabled.
     public var log: DecisionLog
-    /// The base URL the AuthZEN configuration advertises (`LATCHKEY_PUBLIC_URL`); default: the
-    /// request's host.
+    /// The base URL the AuthZEN configuration advertises (`LATCHKEY_PUBLIC_URL`; `serve`
+    /// defaults to its bound address); never the request's `Host`.
     public var publicURL: String?
     /// Rate limits (`LATCHKEY_THROTTLE`, `LATCHKEY_THROTTLE_ANON`, `_USER`, `_TOKEN`).
     public var throttle: ThrottleSettings
@@ -96,7 +96,8 @@ public func buildApplication(
 
 /// Builds the router: public endpoints, the decision API (service credentials), the session
 /// endpoints, then authentication and throttling, then every plugin's routes, then 405 answers
-/// for known paths asked with other methods.
+/// for known paths asked with other methods. Routing comes first: credentials are read only by
+/// the routes that take them, so 404 and 405 never depend on them.
 public func buildRouter(
     dependencies: PluginDependencies, plugins: [any ResourcePlugin], options: APIOptions = APIOptions()
 ) -> Router<LatchkeyRequestContext> {

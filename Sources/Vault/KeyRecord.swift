@@ -18,6 +18,9 @@ public struct KeyRecord: Sendable, Hashable {
     public var revokeReason: String?
     public var createdAt: Date
 
+    /// The capabilities the key acts with (SPEC §2: beyond `view` only in an organisation).
+    public var effectiveCapabilities: Capabilities { capabilities.effective(organisationID: organisationID) }
+
     /// `active`, `revoked` or `expired` at `now`.
     public func status(at now: Date) -> String {
         if revokedAt != nil { return "revoked" }

@@ -5,13 +5,20 @@ import Postgres
 enum PrincipalLoader {
     /// Three array columns — organisation roles, owned organisations, team roles — for the user `userColumn`.
     ///
-    /// `userColumn` is a column reference written by this module, never input.
-    static func membershipColumns(_ userColumn: StaticString) -> PGQuery {
+    /// With `confinedTo` (the column of a key's organisation), a non-null value keeps only the
+    /// memberships inside that organisation (SPEC §2): roles held elsewhere never reach the key.
+    /// Both arguments are column references written by this module, never input.
+    static func membershipColumns(_ userColumn: StaticString, confinedTo organisationColumn: StaticString? = nil) -> PGQuery {
         let user = "\(userColumn)"
+        let (inOrganisation, ownedInOrganisation, teamInOrganisation) = organisationColumn.map { column in
+            (" AND (\(column) IS NULL OR m.organisation_id = \(column))",
+             " AND (\(column) IS NULL OR o2.id = \(column))",
+             " AND (\(column) IS NULL OR t.team_id IN (SELECT t2.id FROM teams t2 WHERE t2.organisation_id = \(column)))")
+        } ?? ("", "", "")
         return PGQuery(stringLiteral: """
-            ARRAY(SELECT m.organisation_id || ':' || m.role FROM organisation_memberships m WHERE m.user_id = \(user)) AS organisation_roles,
-            ARRAY(SELECT o2.id FROM organisations o2 WHERE o2.owner_id = \(user)) AS owned_organisations,
-            ARRAY(SELECT t.team_id || ':' || t.role FROM team_memberships t WHERE t.user_id = \(user)) AS team_roles
+            ARRAY(SELECT m.organisation_id || ':' || m.role FROM organisation_memberships m WHERE m.user_id = \(user)\(inOrganisation)) AS organisation_roles,
+            ARRAY(SELECT o2.id FROM organisations o2 WHERE o2.owner_id = \(user)\(ownedInOrganisation)) AS owned_organisations,
+            ARRAY(SELECT t.team_id || ':' || t.role FROM team_memberships t WHERE t.user_id = \(user)\(teamInOrganisation)) AS team_roles
             """)
     }
 

@@ -28,7 +28,6 @@ extension Vault {
             try await AuditLog.record(
                 "key.revoked", actor: issuerID, organisation: key.organisationID, target: keyID.uuidString,
                 detail: ["prefix": key.prefix, "reason": reason], on: connection)
-            try await Self.notify(.user(key.userID), on: connection)
             return try KeyRecord(row: updated[0])
         }
         cache.evict(userID: record.userID)
@@ -62,7 +61,6 @@ extension Vault {
             try await AuditLog.record(
                 "keys.revoked_password_change", actor: userID, target: "user:\(userID)",
                 detail: ["revoked_keys": String(revoked)], on: connection)
-            try await Self.notify(.user(userID), on: connection)
             return (userID, revoked)
         }
         cache.evict(userID: userID)
@@ -77,7 +75,6 @@ extension Vault {
                 """)
             guard let userID = try users.first?.decode(Int64.self, at: 0) else { throw VaultError.userNotFound(username) }
             try await AuditLog.record("user.tier_changed", actor: nil, target: "user:\(userID)", detail: ["tier": tier.rawValue], on: connection)
-            try await Self.notify(.user(userID), on: connection)
             return userID
         }
         cache.evict(userID: userID)
@@ -100,13 +97,8 @@ extension Vault {
 }
 
 extension Vault {
-    /// Announces, inside the caller's transaction, that a user's activity or memberships
-    /// changed: every instance forgets that user's cached keys when it commits.
-    public func userChanged(_ userID: Int64, on connection: PGConnection) async throws {
-        try await Self.notify(.user(userID), on: connection)
-    }
-
-    /// Forgets this instance's cached keys of a user at once (after ``userChanged(_:on:)`` commits).
+    /// Forgets this instance's cached keys of a user at once, after a change to the user or
+    /// their memberships commits (other instances hear the table triggers' notice).
     public func forgetCachedKeys(userID: Int64) {
         cache.evict(userID: userID)
     }

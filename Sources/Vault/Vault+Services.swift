@@ -60,7 +60,6 @@ extension Vault {
             if alreadyRevoked { return false }
             try await connection.execute("UPDATE service_credentials SET revoked_at = now(), updated_at = now() WHERE id = \(id)")
             try await AuditLog.record("service.revoked", actor: nil, target: id.uuidString, on: connection)
-            try await Self.notify(.all, on: connection)
             return true
         }
         if changed { flushCache() }

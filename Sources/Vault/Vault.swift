@@ -6,8 +6,8 @@ import Postgres
 /// The key vault: issues, verifies, lists and revokes API keys, and manages passwords and tiers.
 ///
 /// Verification is format check (no I/O) → in-memory cache by SHA-256 → PostgreSQL on a miss.
-/// Every change that can invalidate a cached key sends `NOTIFY latchkey_keys` in its transaction;
-/// `VaultInvalidator` evicts on every instance.
+/// Every change that can invalidate a cached key, by any writer, sends `NOTIFY latchkey_keys`
+/// from a table trigger (`db/core/0004`); `VaultInvalidator` evicts on every instance.
 public final class Vault: Sendable {
     public let pool: PGPool
     public let engine: PolicyEngine
@@ -61,7 +61,7 @@ public final class Vault: Sendable {
             SELECT k.id, k.user_id, k.organisation_id, k.name, k.prefix, k.last4, k.capabilities, k.created_by,
                    k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at,
                    u.username, u.tier, u.is_active, u.is_staff, o.slug, o.name,
-                   \(PrincipalLoader.membershipColumns("u.id"))
+                   \(PrincipalLoader.membershipColumns("u.id", confinedTo: "k.organisation_id"))
             FROM api_keys k
             JOIN users u ON u.id = k.user_id
             LEFT JOIN organisations o ON o.id = k.organisation_id
@@ -81,7 +81,7 @@ public final class Vault: Sendable {
             organisation = KeyOrganisation(id: id, slug: slug, name: try row.decode(String.self, at: 18))
         }
         var principal = try PrincipalLoader.principal(row: row, firstColumn: 19, userID: owner.id, tier: owner.tier, isStaff: owner.isStaff)
-        principal.capabilities = key.capabilities
+        principal.capabilities = key.effectiveCapabilities
         principal.keyOrganisationID = key.organisationID
         return VerifiedKey(key: key, owner: owner, organisation: organisation, principal: principal)
     }
@@ -108,8 +108,4 @@ public final class Vault: Sendable {
         try await pool.withConnection { try await PrincipalLoader.principal(userID: userID, on: $0) }
     }
 
-    /// Sends the change notice inside the current transaction.
-    static func notify(_ notice: KeyChangeNotice, on connection: PGConnection) async throws {
-        try await connection.query("SELECT pg_notify(\(KeyChangeNotice.channel), \(notice.payload))")
-    }
 }

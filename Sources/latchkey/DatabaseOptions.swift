@@ -8,7 +8,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "libpq connection URI or conninfo (default: $DATABASE_URL).")
     var databaseURL: String?
 
-    @Option(help: "Folder of SQL migrations (default: $LATCHKEY_MIGRATIONS, else ./db).")
+    @Option(help: "Folder of SQL migrations (default: $LATCHKEY_MIGRATIONS, else the ones built into latchkey).")
     var migrations: String?
 
     /// The pool configuration, or a validation error naming `DATABASE_URL`.
@@ -22,10 +22,23 @@ struct DatabaseOptions: ParsableArguments {
         return configuration
     }
 
-    /// Where the migrations live.
-    var migrationsRoot: URL {
-        let path = migrations ?? ProcessInfo.processInfo.environment["LATCHKEY_MIGRATIONS"] ?? "db"
-        return URL(fileURLWithPath: path)
+    /// The migrations to apply: those built into the executable, unless `--migrations` or
+    /// `LATCHKEY_MIGRATIONS` names a folder (a missing one is a one-line error naming it).
+    func pendingMigrations() throws -> [PGMigrator.Migration] {
+        let (name, path) = migrations.map { ("--migrations", $0) }
+            ?? ProcessInfo.processInfo.environment["LATCHKEY_MIGRATIONS"].map { ("LATCHKEY_MIGRATIONS", $0) }
+            ?? ("", "")
+        guard !name.isEmpty else { return embeddedMigrations }
+        do {
+            return try PGMigrator.migrations(in: URL(fileURLWithPath: path))
+        } catch let missing as PGMigrator.MissingFolder {
+            throw CommandFailure(message: "\(name): \(missing)")
+        }
+    }
+
+    /// A migrator over `pool` for ``pendingMigrations()``.
+    func migrator(pool: PGPool, logger: Logger) throws -> PGMigrator {
+        PGMigrator(pool: pool, migrations: try pendingMigrations(), logger: logger)
     }
 }
 

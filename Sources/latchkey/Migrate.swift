@@ -11,7 +11,7 @@ struct Migrate: AsyncParsableCommand {
         let logger = makeLogger("latchkey.migrate")
         let pool = PGPool(configuration: try database.configuration(), logger: logger)
         do {
-            let applied = try await PGMigrator(pool: pool, root: database.migrationsRoot, logger: logger).migrate()
+            let applied = try await database.migrator(pool: pool, logger: logger).migrate()
             print(applied.isEmpty ? "migrations: nothing to apply" : "migrations: applied \(applied.joined(separator: ", "))")
             await pool.close()
         } catch {

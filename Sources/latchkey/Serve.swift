@@ -33,7 +33,7 @@ struct Serve: AsyncParsableCommand {
         let logger = makeLogger("latchkey")
         let pool = PGPool(configuration: try database.configuration(), logger: logger)
         if migrate {
-            try await PGMigrator(pool: pool, root: database.migrationsRoot, logger: logger).migrate()
+            try await database.migrator(pool: pool, logger: logger).migrate()
         }
         let app = buildApplication(settings: settings, pool: pool, plugins: registeredPlugins, logger: logger)
         try await app.runService()
@@ -70,13 +70,23 @@ struct Serve: AsyncParsableCommand {
             }
             sessionLifetime = .seconds(seconds)
         }
+        let boundHost = host ?? value("LATCHKEY_HOST") ?? "127.0.0.1"
+        let boundPort = port ?? value("LATCHKEY_PORT").flatMap(Int.init) ?? 8080
+        // Never the request's Host: a client could make the metadata point anywhere (SPEC §6).
+        var publicURL = "http://\(["0.0.0.0", "::", ""].contains(boundHost) ? "localhost" : boundHost):\(boundPort)"
+        if let text = value("LATCHKEY_PUBLIC_URL") {
+            guard text.hasPrefix("https://") || text.hasPrefix("http://"), !text.contains(where: \.isWhitespace) else {
+                throw ValidationError("LATCHKEY_PUBLIC_URL must be an http:// or https:// URL, not '\(text)'.")
+            }
+            publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
         return ServerSettings(
-            host: host ?? value("LATCHKEY_HOST") ?? "127.0.0.1",
-            port: port ?? value("LATCHKEY_PORT").flatMap(Int.init) ?? 8080,
+            host: boundHost,
+            port: boundPort,
             readCache: try flag("LATCHKEY_READ_CACHE", value("LATCHKEY_READ_CACHE"), default: true),
             api: APIOptions(
                 log: DecisionLog(enabled: try flag("LATCHKEY_DECISION_LOG", value("LATCHKEY_DECISION_LOG"), default: true)),
-                publicURL: value("LATCHKEY_PUBLIC_URL"),
+                publicURL: publicURL,
                 throttle: ThrottleSettings(
                     enabled: try flag("LATCHKEY_THROTTLE", throttle ?? value("LATCHKEY_THROTTLE"), default: true),
                     anonymous: try rate("LATCHKEY_THROTTLE_ANON", default: .anonymousDefault),

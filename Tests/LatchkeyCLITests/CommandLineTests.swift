@@ -18,6 +18,33 @@ struct CommandLineTests {
          "services": [{"ref": "svc", "name": "billing"}]}
         """
 
+    /// SPEC §8: the executable carries its migrations, so `migrate` works from any directory;
+    /// `LATCHKEY_MIGRATIONS` naming a missing folder is a one-line error naming it.
+    @Test func migrateWorksFromAnyDirectoryWithTheMigrationsItCarries() async throws {
+        try await TestDatabase.withFresh { configuration in
+            let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("latchkey-elsewhere-\(UUID())")
+            try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: elsewhere) }
+            let url = TestDatabase.url(for: configuration)
+
+            let missing = try CommandRunner.run("latchkey", ["migrate"], environment: [
+                "DATABASE_URL": url, "LATCHKEY_MIGRATIONS": "/no/such/folder",
+            ], in: elsewhere)
+            #expect(missing.status != 0)
+            let message = missing.stderr.split(separator: "\n").filter { !$0.isEmpty }
+            #expect(message.count == 1, "\(missing.stderr)")
+            #expect(missing.stderr.contains("LATCHKEY_MIGRATIONS") && missing.stderr.contains("/no/such/folder"), "\(missing.stderr)")
+
+            let migrated = try CommandRunner.run("latchkey", ["migrate"], environment: ["DATABASE_URL": url], in: elsewhere)
+            #expect(migrated.status == 0, "\(migrated.stderr)")
+            let onDisk = try PGMigrator.migrations(in: TestDatabase.packageRoot.appendingPathComponent("db")).map(\.name)
+            #expect(onDisk.contains("core/0004_credential_change_notices.sql"))
+            #expect(onDisk.allSatisfy { migrated.stdout.contains($0) }, "\(migrated.stdout)")
+            let again = try CommandRunner.run("latchkey", ["migrate"], environment: ["DATABASE_URL": url], in: elsewhere)
+            #expect(again.stdout.contains("nothing to apply"))
+        }
+    }
+
     @Test func migrateImportIssueListRevokeSetPasswordAndServices() async throws {
         try await TestDatabase.withFresh { configuration in
             let env = ["DATABASE_URL": TestDatabase.url(for: configuration), "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path]

@@ -17,11 +17,15 @@ enum CheckTick {
         case surveyCreator, surveyEditor, surveyViewer, teamAdmin, outsider, anonymous
     }
 
-    /// The principal for `role`, with a key holding `capabilities`.
-    static func principal(_ role: Role, capabilities: Capabilities = [.view, .add, .edit, .delete], tier: Tier = .organisation) -> Principal {
+    /// The principal for `role`, with a key holding `capabilities`, issued in organisation 1
+    /// unless `keyOrganisation` says otherwise.
+    static func principal(
+        _ role: Role, capabilities: Capabilities = [.view, .add, .edit, .delete], tier: Tier = .organisation,
+        keyOrganisation: Int64? = organisation
+    ) -> Principal {
         func user(_ id: Int64, org: MembershipTable<OrganisationRole> = [:], owned: IDSet = [],
                   teams: MembershipTable<TeamRole> = [:], surveys: MembershipTable<SurveyRole> = [:]) -> Principal {
-            .user(UserPrincipal(userID: id, tier: tier, capabilities: capabilities, keyOrganisationID: organisation,
+            .user(UserPrincipal(userID: id, tier: tier, capabilities: capabilities, keyOrganisationID: keyOrganisation,
                                 organisationRoles: org, ownedOrganisations: owned, teamRoles: teams, surveyRoles: surveys))
         }
         switch role {

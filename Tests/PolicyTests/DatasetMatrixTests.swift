@@ -22,14 +22,31 @@ struct DatasetMatrixTests {
 
     static let rows: [Row] = [
         Row(role: .anonymous, visible: ["ethnicity", "growth"]),
-        Row(role: .owner, visible: ["ethnicity", "growth", "mine"]),
+        // The matrix's keys are issued in organisation 1 (SPEC §2 confinement): personal and
+        // team-only datasets stay out of reach, whatever the caller's roles.
+        Row(role: .owner, visible: ["ethnicity", "growth"]),
         Row(role: .orgAdmin, visible: ["ethnicity", "growth", "acme-list", "acme-nhs"]),
         Row(role: .orgCreator, visible: ["ethnicity", "growth", "acme-list", "acme-nhs"]),
         Row(role: .orgViewer, visible: ["ethnicity", "growth", "acme-list", "acme-nhs"]),
         Row(role: .orgOwner, visible: ["ethnicity", "growth", "acme-list", "acme-nhs"]),
-        Row(role: .teamAdmin, visible: ["ethnicity", "growth", "team-list"]),
+        Row(role: .teamAdmin, visible: ["ethnicity", "growth"]),
         Row(role: .outsider, visible: ["ethnicity", "growth"]),
     ]
+
+    static let personalKeyRows: [Row] = [
+        Row(role: .owner, visible: ["ethnicity", "growth", "mine"]),
+        Row(role: .teamAdmin, visible: ["ethnicity", "growth", "team-list"]),
+        Row(role: .orgAdmin, visible: ["ethnicity", "growth", "acme-list", "acme-nhs"]),
+    ]
+
+    @Test("a key without organisation reaches what the user's roles reach", arguments: personalKeyRows)
+    func personalKeyVisibility(_ row: Row) {
+        let principal = CheckTick.principal(row.role, keyOrganisation: nil)
+        let predicate = standardEngine.visibility(principal, for: .datasetList)
+        #expect(Set(Self.all.filter { predicate.evaluate(on: $0) }.map(\.key)) == row.visible)
+        let retrieved = Self.all.filter { standardEngine.decide(principal, .datasetRetrieve, .dataset($0)).isAllowed }
+        #expect(Set(retrieved.map(\.key)) == row.visible)
+    }
 
     @Test("visibility by role: list and retrieve agree", arguments: rows)
     func visibility(_ row: Row) {
@@ -58,8 +75,9 @@ struct DatasetMatrixTests {
         WriteRow(role: .orgCreator, dataset: organisation, action: .datasetCreate, capabilities: all4, expected: .allowOrgCreator),
         WriteRow(role: .orgViewer, dataset: organisation, action: .datasetUpdate, capabilities: all4, expected: .denyRole),
         WriteRow(role: .outsider, dataset: organisation, action: .datasetUpdate, capabilities: all4, expected: .denyNotMember),
-        WriteRow(role: .teamAdmin, dataset: team, action: .datasetUpdate, capabilities: all4, expected: .denyDefault),
-        WriteRow(role: .owner, dataset: personal, action: .datasetDelete, capabilities: all4, expected: .denyDefault),
+        // Team-only and personal datasets lie outside organisation 1, where the keys were issued.
+        WriteRow(role: .teamAdmin, dataset: team, action: .datasetUpdate, capabilities: all4, expected: .denyOutsideOrganisation),
+        WriteRow(role: .owner, dataset: personal, action: .datasetDelete, capabilities: all4, expected: .denyOutsideOrganisation),
         WriteRow(role: .anonymous, dataset: organisation, action: .datasetUpdate, capabilities: all4, expected: .denyAnonymous),
         WriteRow(role: .orgAdmin, dataset: nhs, action: .datasetUpdate, capabilities: all4, expected: .denyReadOnlyDataset),
         WriteRow(role: .orgAdmin, dataset: globalRCPCH, action: .datasetDelete, capabilities: all4, expected: .denyReadOnlyDataset),

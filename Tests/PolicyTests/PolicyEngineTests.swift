@@ -9,6 +9,8 @@ private struct ReportFacts: ResourceFacts {
         if case .ownerIs(let id) = leaf { return id == ownerID }
         return false
     }
+    /// Reports are personal: never inside an organisation.
+    func isWithin(organisation id: Int64) -> Bool { false }
 }
 
 private struct ReportRules: PolicyRules {

@@ -29,6 +29,23 @@ struct ReferencePolicy {
         }
         let view = capabilities.contains(.view)
 
+        // SPEC §2: a key issued in an organisation reaches that organisation's objects and
+        // global ones, nothing else.
+        if let home = keyOrganisation {
+            let inside: Bool
+            switch resource {
+            case .collection: inside = true
+            case .survey(let s): inside = s.organisationID == home
+            case .dataset(let d): inside = d.isGlobal || d.organisationID == home
+            case .template(let t): inside = t.level == .global || (t.level == .organisation && t.organisationID == home)
+            case .user(let u): inside = u.organisationIDs.ids.contains(home)
+            case .key(let k): inside = k.organisationID == home
+            case .keyIssuance(let r): inside = r.organisationID == home
+            case .custom: inside = false
+            }
+            if !inside { return false }
+        }
+
         switch (action, resource) {
         case ("survey.list", _), ("dataset.list", _), ("template.list", _):
             return view
@@ -57,9 +74,19 @@ struct ReferencePolicy {
         case ("user.retrieve", .user(let u)):
             return view && keyOrganisation.map(inOrg) == true && u.organisationIDs.contains(keyOrganisation!)
         case ("user.create", _):
-            return capabilities.contains(.superuser) && keyOrganisation.map(inOrg) == true
+            return capabilities.contains(.superuser) && adminOrOwner(keyOrganisation)
         case ("user.update", .user(let u)), ("user.delete", .user(let u)):
-            return capabilities.contains(.superuser) && keyOrganisation.map(inOrg) == true && u.organisationIDs.contains(keyOrganisation!)
+            guard capabilities.contains(.superuser), let home = keyOrganisation, adminOrOwner(home),
+                  u.organisationIDs.ids.contains(home) else { return false }
+            // Never staff, never the owner; nobody changes their own role or activity, or leaves;
+            // account-wide fields only when this is the account's only organisation.
+            let owner = world.organisations.contains { $0.id == home && $0.ownerID == u.userID }
+            let isStaff = world.users.contains { $0.id == u.userID && $0.isStaff }
+            if isStaff || owner { return false }
+            let touchesSelf = u.changes.contains(.role) || u.changes.contains(.activity)
+            if u.userID == me.id && (action == "user.delete" || touchesSelf) { return false }
+            let accountWide = u.changes.contains(.activity) || u.changes.contains(.profile)
+            return !(action == "user.update" && accountWide && u.organisationIDs.ids.count > 1)
         case ("key.revoke", .key(let k)):
             return k.ownerID == me.id || adminOrOwner(k.organisationID) || me.isStaff
         case ("key.issue", .keyIssuance(let r)):
@@ -82,7 +109,7 @@ struct ReferencePolicy {
             }
             let extra = r.requestedCapabilities.subtracting(.view)
             let writes = extra.subtracting(.superuser)
-            let capabilitiesOK = extra.isEmpty || ((tier == .organisation || tier == .enterprise)
+            let capabilitiesOK = extra.isEmpty || ((tier == .organisation || tier == .enterprise) && r.organisationID != nil
                 && (!extra.contains(.superuser) || me.isStaff)
                 && (writes.isEmpty || me.isStaff || (!r.isSSOExchange && orgAdminOfTarget)))
             let limits: [Tier: Int] = [.pro: 5, .team: 10, .organisation: 20]

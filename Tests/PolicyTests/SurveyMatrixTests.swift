@@ -80,14 +80,15 @@ struct SurveyMatrixTests {
     }
 
     static let createRows: [CreateRow] = [
-        CreateRow(role: .outsider, organisation: nil, team: nil, expected: .allowOwner),
+        // Keys are issued in organisation 1: a personal survey is outside it (SPEC §2).
+        CreateRow(role: .outsider, organisation: nil, team: nil, expected: .denyOutsideOrganisation),
         CreateRow(role: .orgAdmin, organisation: CheckTick.organisation, team: nil, expected: .allowOrgAdmin),
         CreateRow(role: .orgOwner, organisation: CheckTick.organisation, team: nil, expected: .allowOrgOwner),
         CreateRow(role: .orgCreator, organisation: CheckTick.organisation, team: nil, expected: .allowOrgCreator),
         CreateRow(role: .orgViewer, organisation: CheckTick.organisation, team: nil, expected: .denyRole),
         CreateRow(role: .outsider, organisation: CheckTick.organisation, team: nil, expected: .denyNotMember),
-        CreateRow(role: .teamAdmin, organisation: nil, team: CheckTick.team, expected: .allowTeamAdmin),
-        CreateRow(role: .orgAdmin, organisation: nil, team: CheckTick.team, expected: .denyNotMember),
+        CreateRow(role: .teamAdmin, organisation: nil, team: CheckTick.team, expected: .denyOutsideOrganisation),
+        CreateRow(role: .orgAdmin, organisation: nil, team: CheckTick.team, expected: .denyOutsideOrganisation),
         CreateRow(role: .teamAdmin, organisation: CheckTick.organisation, team: CheckTick.team, expected: .denyNotMember),
         CreateRow(role: .anonymous, organisation: nil, team: nil, expected: .denyAnonymous),
     ]
@@ -97,6 +98,26 @@ struct SurveyMatrixTests {
         let principal = CheckTick.principal(row.role)
         let facts = SurveyFacts(id: 0, ownerID: principal.userID ?? 0, organisationID: row.organisation, teamID: row.team)
         #expect(standardEngine.decide(principal, .surveyCreate, .survey(facts)).code == row.expected)
+    }
+
+    @Test("a key without organisation creates personal and team surveys")
+    func createWithPersonalKey() {
+        let outsider = CheckTick.principal(.outsider, keyOrganisation: nil)
+        let personal = SurveyFacts(id: 0, ownerID: CheckTick.outsider)
+        #expect(standardEngine.decide(outsider, .surveyCreate, .survey(personal)).code == .allowOwner)
+        let teamAdmin = CheckTick.principal(.teamAdmin, keyOrganisation: nil)
+        let inTeam = SurveyFacts(id: 0, ownerID: CheckTick.teamAdmin, teamID: CheckTick.team)
+        #expect(standardEngine.decide(teamAdmin, .surveyCreate, .survey(inTeam)).code == .allowTeamAdmin)
+    }
+
+    @Test("a key of another organisation reaches none of this one's surveys, whatever the roles")
+    func confinedElsewhere() {
+        let admin = CheckTick.principal(.orgAdmin, keyOrganisation: CheckTick.otherOrganisation)
+        for action in [Action.surveyRetrieve, .surveyMetrics, .surveyUpdate, .surveyDelete] {
+            #expect(standardEngine.decide(admin, action, .survey(CheckTick.surveyFacts)).code == .denyOutsideOrganisation)
+        }
+        let predicate = standardEngine.visibility(admin, for: .surveyList)
+        #expect(!predicate.evaluate(on: CheckTick.surveyFacts))
     }
 
     @Test("a survey cannot be created on someone else's behalf")

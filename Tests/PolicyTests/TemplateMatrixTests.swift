@@ -13,8 +13,18 @@ struct TemplateMatrixTests {
 
     static let rows: [(CheckTick.Role, Set<Int64>)] = [
         (.owner, [1]), (.orgAdmin, [1, 3]), (.orgOwner, [1, 3]), (.orgCreator, [1, 3]), (.orgViewer, [1, 3]),
-        (.surveyViewer, [1]), (.teamAdmin, [1]), (.outsider, [1, 4]), (.anonymous, []),
+        // The outsider is a member of organisation 2 only, but holds a key issued in
+        // organisation 1: template 4 (organisation 2) is out of that key's reach (SPEC §2).
+        (.surveyViewer, [1]), (.teamAdmin, [1]), (.outsider, [1]), (.anonymous, []),
     ]
+
+    @Test("a key issued in the outsider's own organisation reaches its templates")
+    func outsiderAtHome() {
+        let principal = CheckTick.principal(.outsider, keyOrganisation: CheckTick.otherOrganisation)
+        let predicate = standardEngine.visibility(principal, for: .templateList)
+        #expect(Set(Self.all.filter { predicate.evaluate(on: $0) }.map(\.id)) == [1, 4])
+        #expect(!standardEngine.decide(principal, .templateRetrieve, .template(Self.acme)).isAllowed)
+    }
 
     @Test("visibility by role: list and retrieve agree", arguments: rows)
     func visibility(_ role: CheckTick.Role, _ visible: Set<Int64>) {

@@ -104,9 +104,13 @@ struct World {
             + organisations.filter { $0.ownerID == user }.map(\.id))
     }
 
-    /// The user-directory facts of `user`.
+    /// The user-directory facts of `user`, with an edit that varies with the id (every
+    /// combination of role, activity and profile changes occurs across a world's users).
     func directoryFacts(_ user: User) -> DirectoryUserFacts {
-        DirectoryUserFacts(userID: user.id, organisationIDs: organisationIDs(of: user.id), isActive: user.isActive)
+        DirectoryUserFacts(
+            userID: user.id, organisationIDs: organisationIDs(of: user.id), isActive: user.isActive,
+            ownedOrganisationIDs: IDSet(organisations.filter { $0.ownerID == user.id }.map(\.id)),
+            isStaff: user.isStaff, changes: DirectoryChanges(rawValue: UInt8(user.id % 8)))
     }
 
     /// A random principal: anonymous sometimes, else a user with a random key.

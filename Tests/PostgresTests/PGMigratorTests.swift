@@ -26,7 +26,7 @@ struct PGMigratorTests {
         let root = try makeMigrations()
         defer { try? FileManager.default.removeItem(at: root) }
         try await TestDatabase.withPool { pool in
-            let migrator = PGMigrator(pool: pool, root: root)
+            let migrator = try PGMigrator(pool: pool, root: root)
             let first = try await migrator.migrate()
             #expect(first == ["core/0001_log.sql", "core/0002_users.sql", "alpha/0001_alpha.sql", "zeta/0001_zeta.sql"])
             let second = try await migrator.migrate()
@@ -42,8 +42,8 @@ struct PGMigratorTests {
         try await TestDatabase.withFresh { configuration in
             let poolA = PGPool(configuration: configuration)
             let poolB = PGPool(configuration: configuration)
-            async let a = PGMigrator(pool: poolA, root: root).migrate()
-            async let b = PGMigrator(pool: poolB, root: root).migrate()
+            async let a = try PGMigrator(pool: poolA, root: root).migrate()
+            async let b = try PGMigrator(pool: poolB, root: root).migrate()
             let (appliedA, appliedB) = try await (a, b)
             #expect((appliedA + appliedB).sorted() == ["alpha/0001_alpha.sql", "core/0001_log.sql", "core/0002_users.sql", "zeta/0001_zeta.sql"])
             let counts = try await poolA.query("SELECT name, count(*) FROM applied_log GROUP BY name").decode((String, Int).self)

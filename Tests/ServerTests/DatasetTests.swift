@@ -77,9 +77,9 @@ import TestSupport
                                     team: team, createdBy: creator, options: options, tags: ["b", "a"])
             try await world.dataset("nhs", category: "nhs_dd", organisation: acme)
             try await world.dataset("global", global: true, organisation: acme)
-            let adminEdit = try await world.key(for: admin, capabilities: ["view", "edit"])
-            let adminView = try await world.key(for: admin)
-            let creatorEdit = try await world.key(for: creator, capabilities: ["view", "edit"])
+            let adminEdit = try await world.key(for: admin, organisation: acme, capabilities: ["view", "edit"])
+            let adminView = try await world.key(for: admin, organisation: acme)
+            let creatorEdit = try await world.key(for: creator, organisation: acme, capabilities: ["view", "edit"])
 
             try await world.client { client in
                 let reply = try await client.send("/api/datasets/conditions/", key: adminEdit)

@@ -29,11 +29,14 @@ import Testing
                 (adminKey, "survey.create", #"{"organisation":\#(acme)}"#, false, "DENY_CAPABILITY"),
                 (outsiderKey, "survey.create", #"{}"#, false, "DENY_CAPABILITY"),
             ]
-            let addKey = try await world.key(for: admin, capabilities: ["view", "add"])
-            let outsiderAdd = try await world.key(for: outsider, capabilities: ["view", "add"])
+            // Capabilities beyond view exist only on keys issued in an organisation (SPEC §2).
+            let addKey = try await world.key(for: admin, organisation: acme, capabilities: ["view", "add"])
+            let outsiderAdd = try await world.key(for: outsider, organisation: acme, capabilities: ["view", "add"])
+            let personalAdd = try await world.key(for: admin, capabilities: ["view", "add"])
             let withAdd: [(String, String, String, Bool, String?)] = [
                 (addKey, "survey.create", #"{"organisation":\#(acme)}"#, true, "ALLOW_ORG_ADMIN"),
-                (addKey, "survey.create", #"{}"#, true, "ALLOW_OWNER"),
+                (addKey, "survey.create", #"{}"#, false, "DENY_OUTSIDE_ORGANISATION"),
+                (personalAdd, "survey.create", #"{}"#, false, "DENY_CAPABILITY"),
                 (outsiderAdd, "survey.create", #"{"organisation":\#(acme)}"#, false, "DENY_NOT_MEMBER"),
                 (addKey, "survey.create", #"{"organisation":999999}"#, false, "DENY_RESOURCE_MISMATCH"),
                 (addKey, "survey.create", #"{"organisation":1.5}"#, false, "DENY_RESOURCE_MISMATCH"),

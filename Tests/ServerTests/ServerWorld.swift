@@ -125,11 +125,13 @@ struct ServerWorld: Sendable {
     }
 
     /// Inserts a key directly (as an import would), bypassing issuance rules; returns the secret.
-    func key(for userID: Int64, expiresAt: Date? = nil, revoked: Bool = false, capabilities: [String] = ["view"]) async throws -> String {
+    func key(
+        for userID: Int64, organisation: Int64? = nil, expiresAt: Date? = nil, revoked: Bool = false, capabilities: [String] = ["view"]
+    ) async throws -> String {
         let key = try KeyFormat.generate(.live)
         try await pool.execute("""
-            INSERT INTO api_keys (user_id, name, prefix, last4, hash, expires_at, capabilities, revoked_at)
-            VALUES (\(userID), 'test', \(key.prefix), \(key.last4), \(Data(key.digest.bytes)), \(expiresAt),
+            INSERT INTO api_keys (user_id, organisation_id, name, prefix, last4, hash, expires_at, capabilities, revoked_at)
+            VALUES (\(userID), \(organisation), 'test', \(key.prefix), \(key.last4), \(Data(key.digest.bytes)), \(expiresAt),
                     \(capabilities)::text[], CASE WHEN \(revoked) THEN now() END)
             """)
         return key.secret

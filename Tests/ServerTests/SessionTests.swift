@@ -63,9 +63,10 @@ import Vault
                 #expect((user["settings"] as? [String: Any])?.isEmpty == true)
                 #expect((user["created"] as? String)?.hasSuffix("Z") == true)
                 #expect((user["modified"] as? String)?.hasSuffix("Z") == true)
+                // The key is confined to acme (SPEC §2): the session shows no other tenant of alice's.
                 let organisations = user["organisations"] as? [[String: Any]] ?? []
-                #expect(organisations.map { $0["slug"] as? String } == ["acme", "owned"])
-                #expect(organisations.map { $0["role"] as? String } == ["admin", "owner"])
+                #expect(organisations.map { $0["slug"] as? String } == ["acme"])
+                #expect(organisations.map { $0["role"] as? String } == ["admin"])
 
                 let context = body["organisation_context"] as? [String: Any] ?? [:]
                 #expect(Set(context.keys) == ["has_peers", "name", "created", "modified", "licensee", "verticals", "avatar",
@@ -103,6 +104,21 @@ import Vault
         }
     }
 
+    @Test func aKeyWithoutOrganisationListsEveryOrganisationOfItsUser() async throws {
+        try await ServerWorld.with { world in
+            let w = try await Self.seed(world)
+            let personal = try await world.key(for: w.alice)
+            try await world.client { client in
+                let reply = try await Self.login(client, personal)
+                #expect(reply.status == .ok, "\(reply.text)")
+                let organisations = (reply.object["user"] as? [String: Any])?["organisations"] as? [[String: Any]] ?? []
+                #expect(organisations.map { $0["slug"] as? String } == ["acme", "owned"])
+                #expect(organisations.map { $0["role"] as? String } == ["admin", "owner"])
+                #expect(reply.object["organisation_context"] is NSNull)
+            }
+        }
+    }
+
     @Test func tokensAreNeverStoredOrAudited() async throws {
         try await ServerWorld.with { world in
             let w = try await Self.seed(world)
@@ -123,7 +139,7 @@ import Vault
     @Test func authtokenActsAsItsKeyAndDiesWithIt() async throws {
         try await ServerWorld.with { world in
             let w = try await Self.seed(world)
-            let survey = try await world.survey("s1", owner: w.alice)
+            let survey = try await world.survey("s1", owner: w.alice, organisation: w.acme)
             let keyID = try await Self.keyID(world, w.key)
             let vault = world.dependencies.vault
             try await world.client { client in

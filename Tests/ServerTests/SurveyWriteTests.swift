@@ -36,11 +36,12 @@ import Testing
         for (role, _, _) in matrix { users[role] = try await world.user(role) }
         let acme = try await world.organisation("acme", owner: users["orgOwner"], members: [
             (users["orgAdmin"]!, "admin"), (users["orgCreator"]!, "creator"), (users["orgViewer"]!, "viewer"),
-            (users["author"]!, "creator"),
+            (users["author"]!, "creator"), (users["teamAdmin"]!, "creator"), (users["teamViewer"]!, "creator"),
         ])
         let team = try await world.team("t1", organisation: acme, members: [(users["teamAdmin"]!, "admin"), (users["teamViewer"]!, "viewer")])
         var keys: [String: String] = [:]
-        for (role, id) in users { keys[role] = try await world.key(for: id, capabilities: all) }
+        // Keys issued in acme: only such keys carry capabilities beyond view (SPEC §2).
+        for (role, id) in users { keys[role] = try await world.key(for: id, organisation: acme, capabilities: all) }
         return World(users: users, keys: keys, acme: acme, team: team)
     }
 
@@ -144,8 +145,10 @@ import Testing
             let cases: [(String, Bool, Bool, String?)] = [
                 ("orgAdmin", true, false, nil), ("orgCreator", true, false, nil), ("orgOwner", true, false, nil),
                 ("orgViewer", true, false, "DENY_ROLE"), ("outsider", true, false, "DENY_NOT_MEMBER"),
-                ("teamAdmin", false, true, nil), ("teamViewer", false, true, "DENY_ROLE"), ("outsider", false, true, "DENY_NOT_MEMBER"),
-                ("outsider", false, false, nil), ("surveyViewer", false, false, nil),
+                ("teamAdmin", true, true, nil), ("teamViewer", true, true, "DENY_ROLE"), ("outsider", true, true, "DENY_NOT_MEMBER"),
+                ("orgAdmin", true, true, "DENY_NOT_MEMBER"),
+                // A personal survey is outside the organisation the keys were issued in.
+                ("outsider", false, false, "DENY_OUTSIDE_ORGANISATION"), ("surveyViewer", false, false, "DENY_OUTSIDE_ORGANISATION"),
             ]
             try await world.client { client in
                 for (index, (role, inOrganisation, inTeam, code)) in cases.enumerated() {
@@ -222,7 +225,7 @@ import Testing
                 (#"{"name":"x","slug":"y","organisation":1.5}"#, "'organisation'"),
                 (#"{"name":"x","slug":"y","team":1e300}"#, "'team'"),
                 (#"{"name":"x","slug":"y","team":-1}"#, "'team'"),
-                (#"{"name":"x","slug":"s1"}"#, "'slug': a survey with slug 's1' already exists"),
+                (#"{"name":"x","slug":"s1","organisation":\#(w.acme)}"#, "'slug': a survey with slug 's1' already exists"),
                 (#"{"name":"a\u0000b","slug":"y"}"#, "'name' must not contain NUL"),
                 (#"{"name":"   ","slug":"y"}"#, "'name' must not be blank"),
                 (#"{"name":"x","slug":"y","description":\#(String(repeating: "[", count: 5000))}"#, "not valid JSON"),

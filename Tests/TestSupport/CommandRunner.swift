@@ -34,15 +34,19 @@ public enum CommandRunner {
     }
 
     /// Runs `program` (a product name) with `arguments`, optional standard input and extra
-    /// environment, and waits for it.
-    public static func run(_ program: String, _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Output {
-        try start(program, arguments, stdin: stdin, environment: extra).wait()
+    /// environment, in `directory` (default: the current one), and waits for it.
+    public static func run(
+        _ program: String, _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], in directory: URL? = nil
+    ) throws -> Output {
+        try start(program, arguments, stdin: stdin, environment: extra, in: directory).wait()
     }
 
     /// Starts `program` (a product name) without waiting for it.
     ///
     /// Uses `posix_spawn`/`waitpid` with files for the streams, so grandchildren cannot hold it open.
-    public static func start(_ program: String, _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Running {
+    public static func start(
+        _ program: String, _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], in directory: URL? = nil
+    ) throws -> Running {
         let executable = productsDirectory.appendingPathComponent(program).path
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("latchkey-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -50,7 +54,7 @@ public enum CommandRunner {
         try (stdin ?? "").write(toFile: input, atomically: true, encoding: .utf8)
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         let assignments = extra.map { "\($0.key)=\(quoted($0.value))" }.joined(separator: " ")
-        let command = "\(assignments) exec \(quoted(executable)) " + arguments.map(quoted).joined(separator: " ")
+        let command = (directory.map { "cd \(quoted($0.path)) && " } ?? "") + "\(assignments) exec \(quoted(executable)) " + arguments.map(quoted).joined(separator: " ")
             + " < \(quoted(input)) > \(quoted(scratch.appendingPathComponent("out").path)) 2> \(quoted(scratch.appendingPathComponent("err").path))"
         let argv: [UnsafeMutablePointer<CChar>?] = [String](["/bin/bash", "-c", command]).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

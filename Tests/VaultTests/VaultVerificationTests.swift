@@ -142,6 +142,88 @@ struct VaultVerificationTests {
         }
     }
 
+    /// SPEC §2: a change written straight into PostgreSQL (an operator's SQL, another service)
+    /// reaches a running instance through the table triggers, not only the vault's own writes.
+    @Test func changesWrittenByPlainSQLReachAnInstanceWithinASecond() async throws {
+        try await TestDatabase.withFresh { configuration in
+            let pool = PGPool(configuration: configuration)
+            try await PGMigrator(pool: pool, root: TestDatabase.packageRoot.appendingPathComponent("db")).migrate()
+            let world = VaultWorld(pool: pool)
+            let vault = Vault(pool: pool, passwordHasher: VaultWorld.fastHasher)
+            let invalidator = VaultInvalidator(vault: vault, configuration: configuration)
+            let listening = Task { try await invalidator.run() }
+            try await Task.sleep(for: .milliseconds(500))
+
+            let alice = try await world.user("alice", tier: .organisation)
+            let acme = try await world.organisation("acme", members: [(alice, "admin")])
+            let service = try await vault.issueServiceCredential(name: "billing")
+
+            /// Caches the key, runs `sql`, and waits (at most 2 s) for the notice to evict it.
+            func heard(_ sql: PGQuery, key: String) async throws -> (Duration, KeyVerification) {
+                _ = try await vault.verify(key)
+                #expect(vault.cache.count == 1)
+                try await pool.execute(sql)
+                let start = ContinuousClock.now
+                while vault.cache.count > 0, ContinuousClock.now - start < .seconds(2) {
+                    try await Task.sleep(for: .milliseconds(1))
+                }
+                let elapsed = ContinuousClock.now - start
+                let after = try await vault.verify(key)
+                vault.flushCache()
+                return (elapsed, after)
+            }
+
+            /// Lets the notice of a restoring statement arrive before the next round caches the key.
+            func settle() async throws {
+                try await Task.sleep(for: .milliseconds(300))
+                vault.flushCache()
+            }
+
+            var key = try await world.insertKey(for: alice)
+            var (delay, after) = try await heard("UPDATE api_keys SET revoked_at = now() WHERE user_id = \(alice)", key: key)
+            #expect(after.status == .revoked)
+            #expect(delay < .seconds(2), "revocation by SQL heard after \(delay)")
+
+            key = try await world.insertKey(for: alice)
+            (delay, after) = try await heard("UPDATE users SET is_active = false WHERE id = \(alice)", key: key)
+            #expect(after.status == .userInactive)
+            #expect(delay < .seconds(2))
+            try await pool.execute("UPDATE users SET is_active = true WHERE id = \(alice)")
+            try await settle()
+
+            (delay, after) = try await heard("UPDATE users SET tier = 'free' WHERE id = \(alice)", key: key)
+            #expect(after.status == .tierNoAPIAccess)
+            #expect(delay < .seconds(2))
+            try await pool.execute("UPDATE users SET tier = 'organisation' WHERE id = \(alice)")
+            try await settle()
+
+            #expect(try await vault.verify(key).principal?.administersOrganisation(acme) == true)
+            (delay, after) = try await heard("DELETE FROM organisation_memberships WHERE user_id = \(alice)", key: key)
+            #expect(after.principal?.belongsToOrganisation(acme) == false)
+            #expect(delay < .seconds(2))
+
+            // Usage bookkeeping alone announces nothing: a cached key stays cached.
+            try await settle()
+            _ = try await vault.verify(key)
+            try await pool.execute("UPDATE api_keys SET last_used_at = now(), updated_at = now() WHERE user_id = \(alice)")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(vault.cache.count == 1)
+
+            // A service credential revoked by SQL stops admitting its service.
+            #expect(try await vault.verifyServiceCredential(service.secret) != nil)
+            try await pool.execute("UPDATE service_credentials SET revoked_at = now()")
+            let start = ContinuousClock.now
+            while try await vault.verifyServiceCredential(service.secret) != nil, ContinuousClock.now - start < .seconds(2) {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(try await vault.verifyServiceCredential(service.secret) == nil)
+
+            invalidator.stop()
+            try await listening.value
+            await pool.close()
+        }
+    }
+
     @Test func withoutNotificationsTheTTLStillEndsARevokedKey() async throws {
         try await VaultWorld.withWorld { world in
             let vaultA = world.vault()

@@ -14,7 +14,7 @@ struct DecisionController: Sendable {
     let publicURL: String?
 
     func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
-        routes.get("/.well-known/authzen-configuration") { request, _ in configuration(request) }
+        routes.get("/.well-known/authzen-configuration") { _, _ in configuration() }
         let services = ServiceAuthenticationMiddleware(vault: vault)
         routes.group("/v1").add(middleware: ServerTimingMiddleware()).add(middleware: services)
             .post("keys/verify") { request, _ in try await verify(request) }
@@ -59,8 +59,9 @@ struct DecisionController: Sendable {
     }
 
     /// The AuthZEN metadata document.
-    func configuration(_ request: Request) -> Response {
-        let base = publicURL ?? "http://\(request.head.authority ?? "localhost")"
+    func configuration() -> Response {
+        // Never built from the request's Host, which any client chooses.
+        let base = publicURL ?? "http://localhost"
         return .json(ConfigurationJSON(base: base))
     }
 }

@@ -23,7 +23,7 @@ struct KeyVerificationJSON: JSONWritable {
                 json.field("id", key.id.uuidString.lowercased())
                 json.field("name", key.name)
                 json.field("prefix", key.prefix)
-                json.field("capabilities", key.capabilities.names)
+                json.field("capabilities", key.effectiveCapabilities.names)
                 json.field("expires_at", key.expiresAt)
             }
             json.key("user")

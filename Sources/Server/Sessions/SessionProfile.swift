@@ -34,7 +34,8 @@ struct SessionProfile: JSONWritable {
     var token: String?
 
     /// Reads the profile of `key`'s user and organisation context in one query; `nil` when the
-    /// user no longer exists.
+    /// user no longer exists. A key issued in an organisation lists that organisation alone
+    /// (SPEC §2 confinement: the session shows nothing of the user's other tenants).
     static func load(for key: VerifiedKey, session: SessionRecord, token: String?, pool: PGPool) async throws -> SessionProfile? {
         let rows = try await pool.query("""
             SELECT u.id, u.email, u.first_name, u.last_name, u.is_active, u.created_at, u.updated_at,
@@ -42,7 +43,8 @@ struct SessionProfile: JSONWritable {
                                                                'role', COALESCE(m.role, 'owner')) ORDER BY o.id), '[]')
                     FROM organisations o
                     LEFT JOIN organisation_memberships m ON m.organisation_id = o.id AND m.user_id = u.id
-                    WHERE m.user_id IS NOT NULL OR o.owner_id = u.id)::text,
+                    WHERE (m.user_id IS NOT NULL OR o.owner_id = u.id)
+                      AND (c.id IS NULL OR o.id = c.id))::text,
                    c.id, c.name, c.created_at, c.updated_at,
                    EXISTS (SELECT 1 FROM organisation_memberships p WHERE p.organisation_id = c.id AND p.user_id <> u.id)
             FROM users u LEFT JOIN organisations c ON c.id = \(key.key.organisationID)
@@ -69,7 +71,7 @@ struct SessionProfile: JSONWritable {
                 hasPeers: try row.decode(Bool.self, at: 12)
             )
         }
-        let roles = key.key.capabilities.names.map { "Apikey_" + $0 }
+        let roles = key.key.effectiveCapabilities.names.map { "Apikey_" + $0 }
         return SessionProfile(user: user, roles: roles, context: context, csrfToken: session.csrfToken, token: token)
     }
 
