@@ -3,7 +3,8 @@
 # database with 50 surveys visible to the benchmark key; wrk measures req/s and p50/p99 for the
 # resource API, the decision API (single AuthZEN evaluations, 1,000-item batches, verify), the
 # session login + status round trip, and then the list again on servers with throttling on
-# (a limit never reached: the cost of counting; the default limit: the 429 path).
+# (a limit never reached: the cost of counting; the default limit: the 429 path), and a flood
+# of unknown keys from one client against the failed-authentication limit.
 #   deploy/bench.sh http [seconds]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -151,3 +152,35 @@ done
 kill "$server2"; wait "$server2" 2>/dev/null || true
 throttled LATCHKEY_THROTTLE_USER=120/min
 measure "GET /api/surveys/ (over 120/min)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port2/api/surveys/"
+
+# Abuse resistance (issue 13): one client floods the throttled server with random well-formed
+# keys that do not exist. Failed authentications count against its address (60/min, the
+# anonymous rate), so past the limit each answer is a 429 decided in memory: the flood should
+# run about as fast as malformed keys (no database at all), and the database should see no more
+# key lookups than the limit allows, however long the flood lasts.
+python3 - "$scripts/unknown.lua" <<'PY'
+import secrets, sys, zlib
+alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+def base62(value, digits):
+    out = []
+    for _ in range(digits):
+        value, digit = divmod(value, 62)
+        out.append(alphabet[digit])
+    return "".join(reversed(out))
+keys = []
+for _ in range(20000):
+    head = "ct_live_" + base62(int.from_bytes(secrets.token_bytes(32), "big"), 43)
+    keys.append(head + base62(zlib.crc32(head.encode()), 6))
+with open(sys.argv[1], "w") as lua:
+    lua.write("local keys = {" + ",".join('"%s"' % key for key in keys) + "}\n")
+    lua.write("local n = 0\nrequest = function()\n  n = n % #keys + 1\n")
+    lua.write('  return wrk.format("GET", "/api/surveys/", {["Authorization"] = "Bearer " .. keys[n]})\nend\n')
+PY
+lookups() { psql "$url" -tAc "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"; }
+measure "GET /api/surveys/ (malformed keys)" -H "Authorization: Bearer ct_live_invalid" "http://127.0.0.1:$port2/api/surveys/"
+sleep 11; before="$(lookups)"
+measure "GET /api/surveys/ (unknown-key flood)" -s "$scripts/unknown.lua" "http://127.0.0.1:$port2/api/surveys/"
+sleep 11; after="$(lookups)"
+# One of the transactions is this script's own first `lookups` query; the two servers' change
+# listeners each add a heartbeat (`SELECT 1`) per 10 s of silence.
+echo "database transactions during the unknown-key flood: $(( after - before - 1 )) (limit 60/min per address, plus heartbeats)"

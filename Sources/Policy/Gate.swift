@@ -1,10 +1,11 @@
 extension Principal {
     /// The checks every authenticated rule starts with: credentials, tier, then key capability.
     /// The refusal, or `nil` when an authenticated user on a paid tier holds `capability` (if any).
+    /// With `anyTier`, a free-tier user passes too (rules that ``PolicyRules/admitsFreeTier(_:)``).
     @inlinable
-    func denial(requiring capability: Capability?) -> Decision? {
+    func denial(requiring capability: Capability?, anyTier: Bool = false) -> Decision? {
         guard case .user(let user) = self else { return .anonymous }
-        guard user.tier.hasAPIAccess else { return .freeTier }
+        guard anyTier || user.tier.hasAPIAccess else { return .freeTier }
         if let capability, !user.capabilities.contains(capability) { return .missing(capability) }
         return nil
     }
@@ -12,8 +13,8 @@ extension Principal {
     /// The refusal of ``denial(requiring:)``, or else what `rule` decides for the user. The user
     /// is lent to `rule`, not copied: this runs once per item of a batch.
     @inlinable
-    func gate(requiring capability: Capability?, _ rule: (UserPrincipal) -> Decision) -> Decision {
-        if let denial = denial(requiring: capability) { return denial }
+    func gate(requiring capability: Capability?, anyTier: Bool = false, _ rule: (UserPrincipal) -> Decision) -> Decision {
+        if let denial = denial(requiring: capability, anyTier: anyTier) { return denial }
         guard case .user(let user) = self else { return .anonymous }
         return rule(user)
     }

@@ -9,7 +9,8 @@
 /// organisation 20, enterprise unlimited — they bind staff too.
 ///
 /// `key.revoke` (facts: ``KeyFacts``): the key's owner, an admin (or the owner) of the key's
-/// organisation, or staff.
+/// organisation, or staff — on any tier of their own: a free-tier admin can still revoke the
+/// keys they administer, and anyone their own.
 ///
 /// The issuer's own key capabilities are not consulted: issuance is a web-UI/CLI operation and
 /// the Vault builds the issuer principal from the user record.
@@ -18,10 +19,12 @@ public struct KeyRules: PolicyRules {
 
     public var actions: [Action] { [.keyIssue, .keyRevoke] }
 
+    public func admitsFreeTier(_ action: Action) -> Bool { action == .keyRevoke }
+
     public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
         let verb = action.verb
         guard verb == .issue || verb == .revoke else { return .unknownAction }
-        return principal.gate(requiring: nil) { user in
+        return principal.gate(requiring: nil, anyTier: verb == .revoke) { user in
             if verb == .revoke {
                 guard case .key(let key) = resource else { return .resourceMismatch }
                 return Self.revoke(user, key)

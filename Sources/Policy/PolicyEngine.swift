@@ -60,7 +60,7 @@ public struct PolicyEngine: Sendable {
     public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
         guard let rules = rules(for: action) else { return .unknownAction }
         guard case .user(let user) = principal else { return rules.decide(principal, action, resource) }
-        if !user.tier.hasAPIAccess { return .freeTier }
+        if !user.tier.hasAPIAccess, !rules.admitsFreeTier(action) { return .freeTier }
         let decision = rules.decide(principal, action, resource)
         if let organisation = user.confinement, !decision.isCredentialDenial, !resource.isWithin(organisation: organisation) {
             return .outsideOrganisation

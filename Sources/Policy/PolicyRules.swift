@@ -11,12 +11,19 @@ public protocol PolicyRules: Sendable {
     /// Decides one action on one resource for one principal.
     func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision
 
+    /// Whether `action` is judged for a free-tier user too; by default the engine denies such a
+    /// user everything (`DENY_TIER`) before asking the rules.
+    func admitsFreeTier(_ action: Action) -> Bool
+
     /// The rows a list action may return, as a predicate equal to filtering the collection
     /// with the per-object decision; `nil` when `action` is not a list action of these rules.
     func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate?
 }
 
 extension PolicyRules {
+    /// The free tier has no API access (SPEC §2).
+    public func admitsFreeTier(_ action: Action) -> Bool { false }
+
     /// No list actions by default.
     public func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate? { nil }
 }

@@ -14,6 +14,12 @@ public struct PGConfiguration: Sendable {
     public var applicationName: String
     /// The most prepared statements cached per connection.
     public var statementCacheSize: Int
+    /// `statement_timeout` of every connection: a statement running longer is cancelled by the
+    /// server, so a hung database gives errors (503), not stuck requests. Zero: none.
+    public var statementTimeout: Duration
+    /// TCP keepalives: idle seconds before the first probe (then every 10 s, three probes), so a
+    /// connection whose peer vanished without a goodbye is noticed instead of waited on forever.
+    public var keepaliveIdleSeconds: Int
 
     public init(
         connectionString: String,
@@ -21,7 +27,9 @@ public struct PGConfiguration: Sendable {
         acquireTimeout: Duration = .seconds(10),
         connectTimeoutSeconds: Int = 5,
         applicationName: String = "latchkey",
-        statementCacheSize: Int = 256
+        statementCacheSize: Int = 256,
+        statementTimeout: Duration = .seconds(30),
+        keepaliveIdleSeconds: Int = 30
     ) {
         self.connectionString = connectionString
         self.database = nil
@@ -30,14 +38,20 @@ public struct PGConfiguration: Sendable {
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.applicationName = applicationName
         self.statementCacheSize = statementCacheSize
+        self.statementTimeout = statementTimeout
+        self.keepaliveIdleSeconds = keepaliveIdleSeconds
     }
 
-    /// Reads `DATABASE_URL` and, when set, `LATCHKEY_DB_POOL_SIZE`; `nil` without `DATABASE_URL`.
+    /// Reads `DATABASE_URL` and, when set, `LATCHKEY_DB_POOL_SIZE` and
+    /// `LATCHKEY_DB_STATEMENT_TIMEOUT` (seconds); `nil` without `DATABASE_URL`.
     public static func fromEnvironment(_ environment: [String: String]) -> PGConfiguration? {
         guard let url = environment["DATABASE_URL"], !url.isEmpty else { return nil }
         var configuration = PGConfiguration(connectionString: url)
         if let size = environment["LATCHKEY_DB_POOL_SIZE"].flatMap(Int.init), size > 0 {
             configuration.maxConnections = size
+        }
+        if let seconds = environment["LATCHKEY_DB_STATEMENT_TIMEOUT"].flatMap(Int.init), seconds >= 0 {
+            configuration.statementTimeout = .seconds(seconds)
         }
         return configuration
     }

@@ -1,6 +1,8 @@
 /// An error from PostgreSQL or from the client layer, with the server's SQLSTATE when there is one.
 ///
-/// Messages never contain bound parameter values, so they are safe to log.
+/// Messages never contain bound parameter values, so they are safe to log. The server's DETAIL
+/// (which can quote row values, e.g. the email of a unique violation) is kept for callers that
+/// inspect it, but never printed by ``description``.
 public struct PGError: Error, Sendable, CustomStringConvertible {
     /// Where the error came from.
     public enum Kind: String, Sendable {
@@ -49,7 +51,6 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         var text = "PostgreSQL \(kind.rawValue) error"
         if let sqlState { text += " \(sqlState)" }
         text += ": \(message)"
-        if let detail { text += " (\(detail))" }
         return text
     }
 }

@@ -6,9 +6,11 @@ import ServiceLifecycle
 /// Receives `NOTIFY` messages on a dedicated connection and thread, as an `AsyncSequence`.
 ///
 /// The thread sleeps in `poll(2)` on the connection's socket and a wake-up pipe: notifications are
-/// delivered as they arrive, with no timed polling. When the connection breaks, the listener
-/// reconnects (with back-off) and emits `.connected` again, so consumers know they may have
-/// missed notifications in between.
+/// delivered as they arrive. After `heartbeat` of silence it sends `SELECT 1`; an answer not
+/// back within `heartbeat` means a half-open connection (the server or the network vanished
+/// without a goodbye), which is dropped like a broken one. When the connection breaks, the
+/// listener reconnects (with back-off) and emits `.connected` again, so consumers know they may
+/// have missed notifications in between.
 public final class PGListener: Sendable {
     /// What the listener reports.
     public enum Event: Sendable, Hashable {
@@ -26,15 +28,23 @@ public final class PGListener: Sendable {
     private let logger: Logger
     private let wakePipe: (read: Int32, write: Int32)
     private let stopped = NIOLockedValueBox(false)
+    private let heartbeatMilliseconds: Int32
 
-    /// - Parameter channels: channel names; each must be a plain lower-case SQL identifier.
-    public init(configuration: PGConfiguration, channels: [String], logger: Logger = Logger(label: "latchkey.listener")) {
+    /// - Parameters:
+    ///   - channels: channel names; each must be a plain lower-case SQL identifier.
+    ///   - heartbeat: how long a silent connection waits before it is asked to answer, and how
+    ///     long the answer may take.
+    public init(
+        configuration: PGConfiguration, channels: [String], heartbeat: Duration = .seconds(10),
+        logger: Logger = Logger(label: "latchkey.listener")
+    ) {
         for channel in channels {
             precondition(PGListener.isPlainIdentifier(channel), "channel names must be plain identifiers")
         }
         self.configuration = configuration
         self.channels = channels
         self.logger = logger
+        heartbeatMilliseconds = Int32(clamping: heartbeat.components.seconds * 1000 + heartbeat.components.attoseconds / 1_000_000_000_000_000)
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
         var fds: [Int32] = [0, 0]
         precondition(pipe(&fds) == 0, "pipe() failed")
@@ -100,22 +110,31 @@ public final class PGListener: Sendable {
         }
     }
 
-    /// Blocks in `poll` until the socket has input or a stop is requested.
+    /// Blocks in `poll` until the socket has input, a heartbeat is due or overdue, or a stop is
+    /// requested.
     private func receive(on connection: PGRawConnection) throws {
+        var awaitingHeartbeat = false
         while !isStopped {
             var descriptors = [
                 pollfd(fd: connection.socket, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&descriptors, 2, -1)
+            let ready = poll(&descriptors, 2, heartbeatMilliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }
                 throw PGError(.connection, message: "poll failed: errno \(errno)")
+            }
+            if ready == 0 {
+                if awaitingHeartbeat { throw PGError(.connection, message: "the LISTEN connection stopped answering") }
+                guard connection.sendHeartbeat() else { throw PGError(.connection, message: "the LISTEN connection was closed") }
+                awaitingHeartbeat = true
+                continue
             }
             if descriptors[1].revents != 0 { return }
             guard connection.consumeInput() else {
                 throw PGError(.connection, message: "the LISTEN connection was closed")
             }
+            if awaitingHeartbeat, connection.drainResults() { awaitingHeartbeat = false }
             while let notification = connection.nextNotification() {
                 continuation.yield(.notification(notification))
             }

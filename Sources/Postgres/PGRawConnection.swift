@@ -32,9 +32,11 @@ final class PGRawConnection: @unchecked Sendable {
 
     /// Opens a connection with `PQconnectdbParams`. Blocks.
     static func connect(_ configuration: PGConfiguration) throws -> PGRawConnection {
-        // Later keywords win: the connection string may override the first two; UTF-8 is forced.
-        var keywords = ["connect_timeout", "application_name", "dbname", "client_encoding"]
-        var values = [String(configuration.connectTimeoutSeconds), configuration.applicationName, configuration.connectionString, "UTF8"]
+        // Later keywords win: the connection string may override those before `dbname`; UTF-8 is forced.
+        var keywords = ["connect_timeout", "application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+                        "keepalives_count", "dbname", "client_encoding"]
+        var values = [String(configuration.connectTimeoutSeconds), configuration.applicationName, "1",
+                      String(configuration.keepaliveIdleSeconds), "10", "3", configuration.connectionString, "UTF8"]
         if let database = configuration.database {
             // A second `dbname` is not expanded: it only overrides the database name.
             keywords.append("dbname")
@@ -53,7 +55,10 @@ final class PGRawConnection: @unchecked Sendable {
         }
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         let connection = PGRawConnection(handle: handle, statementCacheSize: configuration.statementCacheSize)
-        try connection.simpleQuery("SET TIME ZONE 'UTC'; SET DateStyle TO 'ISO, MDY'; SET extra_float_digits TO 3")
+        let timeout = configuration.statementTimeout.components.seconds * 1000 + configuration.statementTimeout.components.attoseconds / 1_000_000_000_000_000
+        try connection.simpleQuery("""
+            SET TIME ZONE 'UTC'; SET DateStyle TO 'ISO, MDY'; SET extra_float_digits TO 3; SET statement_timeout TO \(max(0, timeout))
+            """)
         return connection
     }
 
@@ -195,6 +200,26 @@ final class PGRawConnection: @unchecked Sendable {
             return false
         }
         return true
+    }
+
+    /// Sends `SELECT 1` without waiting for the answer (the listener's heartbeat); false when
+    /// it could not be sent.
+    func sendHeartbeat() -> Bool {
+        PQsendQuery(handle, "SELECT 1") == 1
+    }
+
+    /// Reads every complete result of a query sent with ``sendHeartbeat()``, without blocking;
+    /// true when the query's answer has fully arrived.
+    func drainResults() -> Bool {
+        var finished = false
+        while PQisBusy(handle) == 0 {
+            guard let result = PQgetResult(handle) else {
+                finished = true
+                break
+            }
+            PQclear(result)
+        }
+        return finished
     }
 
     /// Pops the next received notification, if any.

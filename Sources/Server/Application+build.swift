@@ -128,16 +128,18 @@ private func mountRoutes(
     let routes = PluginRoutes(router: router)
     HealthController(pool: dependencies.pool).register(on: routes)
     SchemaController().register(on: routes)
+    let throttle = options.throttle.enabled ? Throttle(settings: options.throttle) : nil
+    let failures = FailedAuthentications(limiter: throttle?.failedAuthentication)
     let resolvers = plugins.flatMap { $0.resourceResolvers(dependencies: dependencies) } + [KeyResolver(pool: dependencies.pool, vault: dependencies.vault)]
     DecisionController(
         vault: dependencies.vault,
         service: DecisionService(vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: options.log),
-        publicURL: options.publicURL
+        publicURL: options.publicURL,
+        failures: failures
     ).register(on: routes)
-    let throttle = options.throttle.enabled ? Throttle(settings: options.throttle) : nil
-    SessionController(vault: dependencies.vault, pool: dependencies.pool, lifetime: options.sessionLifetime, throttle: throttle)
+    SessionController(vault: dependencies.vault, pool: dependencies.pool, lifetime: options.sessionLifetime, throttle: throttle, failures: failures)
         .register(on: routes)
-    routes.add(middleware: AuthenticationMiddleware(vault: dependencies.vault))
+    routes.add(middleware: AuthenticationMiddleware(vault: dependencies.vault, failures: failures))
     if let throttle {
         routes.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .caller))
     }

@@ -11,13 +11,23 @@ import Vault
 /// as an invalid key rather than silently ignored. `authtoken: <token>` is a session, which
 /// acts as its key and dies with it. No credentials → anonymous; each route decides whether it
 /// serves anonymous callers. A database outage propagates; `JSONErrorMiddleware` answers 503.
+///
+/// Failed authentications count against the client's address (``FailedAuthentications``).
 struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware {
     let vault: Vault
+    let failures: FailedAuthentications
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.caller = try await Self.authenticate(request, vault: vault)
+        if Self.carriesCredentials(request) {
+            context.caller = try await failures.guarding(clientIP: context.clientIP) { try await Self.authenticate(request, vault: vault) }
+        }
         return try await next(request, context)
+    }
+
+    /// Whether the request presents a key or a session (anything else is anonymous).
+    static func carriesCredentials(_ request: Request) -> Bool {
+        request.headers[.authorization] != nil || request.headers[HeaderName.authToken] != nil
     }
 
     /// The caller `request` speaks for; throws the 401/403 ``APIError`` for bad credentials.

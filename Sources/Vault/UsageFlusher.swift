@@ -2,10 +2,11 @@ import Logging
 import Postgres
 import ServiceLifecycle
 
-/// Writes `last_used_at` for keys used recently, in the background, off the verify path.
+/// Writes `last_used_at` for keys used successfully, and a `key.expired_use` audit event for
+/// each expired key presented, in the background, off the verify path.
 ///
-/// The cache marks a key at most once a minute; this service writes the marks every `interval`
-/// in one statement, and once more on shutdown.
+/// The cache marks a key at most once a minute (each kind); this service writes the marks every
+/// `interval`, and once more on shutdown.
 public struct UsageFlusher: Service {
     let vault: Vault
     let interval: Duration
@@ -28,11 +29,25 @@ public struct UsageFlusher: Service {
     /// Writes pending usage marks now.
     public func flush() async {
         let ids = vault.cache.takePendingUsage()
-        guard !ids.isEmpty else { return }
+        if !ids.isEmpty {
+            do {
+                try await vault.pool.execute("UPDATE api_keys SET last_used_at = now() WHERE id = ANY(\(ids))")
+            } catch {
+                logger.warning("could not record key usage", metadata: ["error": "\(error)", "keys": "\(ids.count)"])
+            }
+        }
+        let expired = vault.cache.takePendingExpiredUses()
+        guard !expired.isEmpty else { return }
         do {
-            try await vault.pool.execute("UPDATE api_keys SET last_used_at = now() WHERE id = ANY(\(ids))")
+            try await vault.pool.withTransaction { connection in
+                for found in expired {
+                    try await AuditLog.record(
+                        "key.expired_use", actor: found.owner.id, organisation: found.key.organisationID,
+                        target: found.key.id.uuidString, detail: ["prefix": found.key.prefix], on: connection)
+                }
+            }
         } catch {
-            logger.warning("could not record key usage", metadata: ["error": "\(error)", "keys": "\(ids.count)"])
+            logger.warning("could not record expired key uses", metadata: ["error": "\(error)", "keys": "\(expired.count)"])
         }
     }
 }

@@ -44,15 +44,26 @@ public final class Vault: Sendable {
         return try await verify(digest: parsed.digest)
     }
 
-    /// Checks the key whose SHA-256 is `digest`: the cache first, PostgreSQL on a miss.
+    /// Checks the key whose SHA-256 is `digest`: the cache first, PostgreSQL on a miss. Marks
+    /// a successful use (`last_used_at`) or a use after expiry (`key.expired_use`), each at most
+    /// once a minute per key; a refused key is never marked as used.
     func verify(digest: SHA256Digest) async throws -> KeyVerification {
-        if let found = cache.lookup(digest) {
-            return KeyVerification(status: found.status(at: Date()), found: found)
+        let found: VerifiedKey
+        if let cached = cache.lookup(digest) {
+            found = cached
+        } else {
+            let generation = cache.generation
+            guard let loaded = try await load(digest: digest) else { return .notFound }
+            cache.store(loaded, for: digest, readAt: generation)
+            found = loaded
         }
-        let generation = cache.generation
-        guard let found = try await load(digest: digest) else { return .notFound }
-        cache.store(found, for: digest, readAt: generation)
-        return KeyVerification(status: found.status(at: Date()), found: found)
+        let status = found.status(at: Date())
+        if status == .valid {
+            cache.recordUse(.valid, of: found, digest: digest)
+        } else if status == .expired {
+            cache.recordUse(.expired, of: found, digest: digest)
+        }
+        return KeyVerification(status: status, found: found)
     }
 
     /// Reads a key, its owner, organisation and the owner's memberships in one query.

@@ -7,18 +7,29 @@ import NIOConcurrencyHelpers
 /// Entries live at most `ttl`, so a lost eviction notice cannot keep a revoked key alive for
 /// longer. Evictions bump a generation counter; a lookup that started before an eviction does
 /// not store its (possibly stale) result. The cache also marks, at most once per `usageInterval`
-/// per key, that a key was used — the usage flusher writes those marks to the database.
+/// per key, that a key was used successfully, or presented after its expiry — the usage flusher
+/// writes those marks to the database (`last_used_at`, `key.expired_use` audit events).
 final class VerificationCache: Sendable {
+    /// What a presentation of a key amounts to, for the usage marks.
+    enum Use {
+        /// A successful use: `last_used_at`.
+        case valid
+        /// A use after expiry: the `key.expired_use` audit event (SPEC §1).
+        case expired
+    }
+
     private struct Entry {
         var found: VerifiedKey
         var storedAt: UInt64
-        var usageMarkedAt: UInt64
+        var validMarkedAt: UInt64?
+        var expiredMarkedAt: UInt64?
     }
 
     private struct State {
         var entries: [SHA256Digest: Entry] = [:]
         var generation: UInt64 = 0
         var pendingUsage: [UUID] = []
+        var pendingExpired: [UUID: VerifiedKey] = [:]
     }
 
     let capacity: Int
@@ -34,21 +45,40 @@ final class VerificationCache: Sendable {
 
     static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    /// The cached entry, if fresh; marks the key as used when its mark is older than the interval.
+    /// The cached entry, if fresh.
     func lookup(_ digest: SHA256Digest) -> VerifiedKey? {
         let now = Self.now
         return state.withLockedValue { state -> VerifiedKey? in
-            guard var entry = state.entries[digest] else { return nil }
+            guard let entry = state.entries[digest] else { return nil }
             guard now &- entry.storedAt < ttlNanoseconds else {
                 state.entries[digest] = nil
                 return nil
             }
-            if now &- entry.usageMarkedAt >= usageIntervalNanoseconds {
-                entry.usageMarkedAt = now
-                state.entries[digest] = entry
-                state.pendingUsage.append(entry.found.key.id)
-            }
             return entry.found
+        }
+    }
+
+    /// Marks a use of `found` (hashed `digest`) unless one of the same kind was marked less than
+    /// the interval ago. A key no longer cached is marked each time (a rare race).
+    func recordUse(_ use: Use, of found: VerifiedKey, digest: SHA256Digest) {
+        let now = Self.now
+        let interval = usageIntervalNanoseconds
+        state.withLockedValue { state in
+            func due(_ last: inout UInt64?) -> Bool {
+                if let previous = last, now &- previous < interval { return false }
+                last = now
+                return true
+            }
+            var entry = state.entries[digest]
+            switch use {
+            case .valid:
+                guard entry == nil || due(&entry!.validMarkedAt) else { return }
+                state.pendingUsage.append(found.key.id)
+            case .expired:
+                guard entry == nil || due(&entry!.expiredMarkedAt) else { return }
+                state.pendingExpired[found.key.id] = found
+            }
+            if let entry { state.entries[digest] = entry }
         }
     }
 
@@ -59,12 +89,11 @@ final class VerificationCache: Sendable {
     func store(_ found: VerifiedKey, for digest: SHA256Digest, readAt generation: UInt64) {
         let now = Self.now
         state.withLockedValue { state in
-            state.pendingUsage.append(found.key.id)
             guard state.generation == generation else { return }
             if state.entries.count >= capacity, state.entries[digest] == nil {
                 state.entries.remove(at: state.entries.startIndex)
             }
-            state.entries[digest] = Entry(found: found, storedAt: now, usageMarkedAt: now)
+            state.entries[digest] = Entry(found: found, storedAt: now)
         }
     }
 
@@ -86,11 +115,19 @@ final class VerificationCache: Sendable {
 
     var count: Int { state.withLockedValue { $0.entries.count } }
 
-    /// Takes the ids of keys used since the last call.
+    /// Takes the ids of keys used successfully since the last call.
     func takePendingUsage() -> [UUID] {
         state.withLockedValue { state in
             defer { state.pendingUsage = [] }
             return Array(Set(state.pendingUsage))
+        }
+    }
+
+    /// Takes the keys presented after their expiry since the last call.
+    func takePendingExpiredUses() -> [VerifiedKey] {
+        state.withLockedValue { state in
+            defer { state.pendingExpired = [:] }
+            return Array(state.pendingExpired.values)
         }
     }
 }

@@ -91,7 +91,9 @@ struct Serve: AsyncParsableCommand {
                     enabled: try flag("LATCHKEY_THROTTLE", throttle ?? value("LATCHKEY_THROTTLE"), default: true),
                     anonymous: try rate("LATCHKEY_THROTTLE_ANON", default: .anonymousDefault),
                     user: try rate("LATCHKEY_THROTTLE_USER", default: .userDefault),
-                    legacyToken: try rate("LATCHKEY_THROTTLE_TOKEN", default: .legacyTokenDefault)
+                    legacyToken: try rate("LATCHKEY_THROTTLE_TOKEN", default: .legacyTokenDefault),
+                    failedAuthentication: value("LATCHKEY_THROTTLE_FAILED_AUTH") == nil
+                        ? nil : try rate("LATCHKEY_THROTTLE_FAILED_AUTH", default: .anonymousDefault)
                 ),
                 corsAllowedOrigins: list(corsAllowedOrigins ?? value("CORS_ALLOWED_ORIGINS")),
                 trustedProxies: list(value("LATCHKEY_TRUSTED_PROXIES")),

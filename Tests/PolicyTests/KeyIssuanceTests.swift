@@ -135,6 +135,18 @@ struct KeyIssuanceTests {
         (.anonymous, nil, .denyAnonymous),
     ]
 
+    @Test("a free-tier admin still revokes the keys they administer; a free-tier stranger does not")
+    func freeTierRevocation() {
+        let freeAdmin = Principal.user(UserPrincipal(userID: 90, tier: .free, organisationRoles: [CheckTick.organisation: .admin]))
+        let key = KeyFacts(ownerID: Self.targetID, organisationID: CheckTick.organisation)
+        #expect(standardEngine.decide(freeAdmin, .keyRevoke, .key(key)).code == .allowOrgAdmin)
+        let freeOwner = Principal.user(UserPrincipal(userID: Self.targetID, tier: .free))
+        #expect(standardEngine.decide(freeOwner, .keyRevoke, .key(KeyFacts(ownerID: Self.targetID))).code == .allowOwner)
+        let freeStranger = Principal.user(UserPrincipal(userID: 91, tier: .free))
+        #expect(standardEngine.decide(freeStranger, .keyRevoke, .key(key)).code == .denyNotMember)
+        #expect(standardEngine.decide(freeAdmin, .keyIssue, .keyIssuance(KeyIssuanceFacts(targetUserID: Self.targetID, targetTier: .organisation))).code == .denyTier)
+    }
+
     @Test("revocation", arguments: revokeRows)
     func revoke(_ issuer: Issuer, _ organisation: Int64?, _ expected: DecisionCode) {
         let key = KeyFacts(ownerID: Self.targetID, organisationID: organisation)

@@ -13,7 +13,8 @@ struct ReferencePolicy {
             if action == "dataset.retrieve", case .dataset(let d) = resource { return d.isActive && d.isGlobal }
             return false
         }
-        if me.tier == .free { return false }  // "no API access"
+        // "No API access" on the free tier, but an admin on any tier still revokes the keys they administer.
+        if me.tier == .free && action != "key.revoke" { return false }
 
         func orgRole(_ org: Int64) -> OrganisationRole? {
             world.organisationMembers.first { $0.organisation == org && $0.user == me.id }?.role

@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Postgres
 import Testing
@@ -50,6 +51,53 @@ struct PGListenerTests {
             }
             #expect(notification.payload == "after")
             running.cancel()
+            try await running.value
+            await pool.close()
+        }
+    }
+
+    /// A backend that stops answering without closing the connection (a half-open connection:
+    /// the server host froze, or the network dropped) is noticed by the heartbeat, and the
+    /// listener reconnects. Frozen here with SIGSTOP, which closes nothing — on a private
+    /// cluster of its own, since a frozen backend stalls cluster-wide work (`CREATE DATABASE`)
+    /// that other tests running meanwhile would wait on.
+    @Test func noticesAHalfOpenConnectionAndReconnects() async throws {
+        try await TestDatabase.withPrivateCluster("halfopen") { url, _ in
+            let configuration = PGConfiguration(connectionString: url)
+            let listener = PGListener(configuration: configuration, channels: ["latchkey_test"], heartbeat: .milliseconds(200))
+            let running = Task { try await listener.run() }
+            var events = listener.events.makeAsyncIterator()
+            #expect(await events.next() == .connected)
+
+            // Several heartbeats on a healthy connection change nothing.
+            let pool = PGPool(configuration: configuration)
+            try await Task.sleep(for: .milliseconds(900))
+            try await pool.query("SELECT pg_notify('latchkey_test', 'healthy')")
+            guard case .notification(let healthy) = await events.next() else {
+                Issue.record("expected the notification sent between heartbeats")
+                return
+            }
+            #expect(healthy.payload == "healthy")
+            // The listener's backend: its last statement was LISTEN or a heartbeat.
+            let rows = try await pool.query("""
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')
+                """)
+            let pid = try #require(rows.first).decode(Int32.self, at: 0)
+            #expect(kill(pid, SIGSTOP) == 0)
+            let frozenAt = ContinuousClock.now
+            let next = await events.next()
+            #expect(next == .connected, "\(String(describing: next))")
+            #expect(ContinuousClock.now - frozenAt < .seconds(5))
+            kill(pid, SIGCONT)
+            try await pool.query("SELECT pg_terminate_backend(\(pid))")
+            try await pool.query("SELECT pg_notify('latchkey_test', 'after')")
+            guard case .notification(let notification) = await events.next() else {
+                Issue.record("expected a notification after reconnecting")
+                return
+            }
+            #expect(notification.payload == "after")
+            listener.stop()
             try await running.value
             await pool.close()
         }

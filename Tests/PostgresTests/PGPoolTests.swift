@@ -6,6 +6,25 @@ import Testing
 
 @Suite("Connection pool")
 struct PGPoolTests {
+    /// Every statement has a deadline: a hung query is cancelled by the server (SQLSTATE 57014)
+    /// instead of holding a request, and the connection serves again after it.
+    @Test func statementsHaveADeadline() async throws {
+        try await TestDatabase.withFresh { configuration in
+            var configuration = configuration
+            configuration.statementTimeout = .milliseconds(300)
+            let pool = PGPool(configuration: configuration)
+            let started = ContinuousClock.now
+            let error = await #expect(throws: PGError.self) { try await pool.query("SELECT pg_sleep(30)") }
+            #expect(error?.sqlState == "57014")
+            // Far sooner than the sleep (how soon is a benchmark's question on a loaded machine).
+            #expect(ContinuousClock.now - started < .seconds(15))
+            let shown = try await pool.query("SHOW statement_timeout")[0].decode(String.self, at: 0)
+            #expect(shown == "300ms")
+            #expect(try await pool.query("SELECT 1")[0].decode(Int.self, at: 0) == 1)
+            await pool.close()
+        }
+    }
+
     @Test func twoHundredTasksShareEightConnectionsWithoutOverlap() async throws {
         try await TestDatabase.withPool(maxConnections: 8) { pool in
             let inUse = NIOLockedValueBox(Set<Int32>())

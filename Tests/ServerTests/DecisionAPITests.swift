@@ -277,6 +277,36 @@ import Vault
             #expect(lines[0].contains("ALLOW_OWNER") && lines[1].contains("DENY_NOT_FOUND"))
         }
     }
+
+    /// Client-chosen strings (resource ids, types) never carry a key or a forged line
+    /// into the decision log.
+    @Test func theDecisionLogKeepsNothingShapedLikeACredentialNorALineBreak() async throws {
+        try await ServerWorld.with { world in
+            let owner = try await world.user("owner")
+            let key = try await world.key(for: owner)
+            let other = try await world.key(for: owner)
+            let service = try #require(world.service)
+            let log = DecisionLog(enabled: true)
+            try await world.client(options: APIOptions(log: log)) { client in
+                let evil = "\\n2026-01-01 forged record \(other) \(service)"
+                _ = try await post(client, "/access/v1/evaluation", #"""
+                    {"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"survey.retrieve"},
+                     "resource":{"type":"survey","id":"\#(evil)"}}
+                    """#, service: world.service)
+            }
+            log.finish()
+            let records = RecordedLogs()
+            try await DecisionLogWriter(log: log, logger: Logger(label: "decisions") { _ in records }).run()
+            let lines = records.lines
+            #expect(lines.count == 1)
+            for line in lines {
+                #expect(!line.contains(other) && !line.contains(service) && !line.contains(key), "\(line)")
+                #expect(!line.contains(String(other.dropFirst(8).prefix(20))), "\(line)")
+                #expect(!line.contains("\n") && !line.contains("\r"), "\(line)")
+            }
+            #expect(lines.joined().contains("[redacted]"))
+        }
+    }
 }
 
 /// A log handler that keeps every record as one line.

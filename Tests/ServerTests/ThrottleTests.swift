@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Postgres
 @testable import Server
 import Testing
+import Vault
 
 /// Throttling (SPEC §7): anonymous callers per IP, keys per key (sessions count against their
 /// key), the legacy token endpoint per IP; `RateLimit-*` on every throttled answer; 429 with
@@ -143,6 +145,72 @@ import Testing
             try await world.client(options: Self.options(anonymous: "1/min", proxies: ["10.0.0.9"]), over: .live) { client async throws in
                 #expect(try await client.send("/api/datasets/", headers: [forwarded: "203.0.113.5"]).status == .ok)
                 #expect(try await client.send("/api/datasets/", headers: [forwarded: "203.0.113.8"]).status == .tooManyRequests)
+            }
+        }
+    }
+
+    @Test func ipv6ClientsAreCountedByTheirSlash64() {
+        #expect(ThrottleIdentity.client("2001:db8:1:2:aaaa::1") == ThrottleIdentity.client("2001:0db8:0001:0002:ffff:1:2:3"))
+        #expect(ThrottleIdentity.client("2001:db8:1:2::1") == .address("2001:db8:1:2::/64"))
+        #expect(ThrottleIdentity.client("2001:db8:1:3::1") != ThrottleIdentity.client("2001:db8:1:2::1"))
+        #expect(ThrottleIdentity.client("fe80::1%eth0") == .address("fe80:0:0:0::/64"))
+        #expect(ThrottleIdentity.client("203.0.113.5") == .address("203.0.113.5"))
+        #expect(ThrottleIdentity.client(nil) == .address("unknown"))
+        #expect(ThrottleIdentity.client("::ffff:not-an-address") == .address("::ffff:not-an-address"))
+    }
+
+    /// Issue 13: failed authentications count against the client's address; past the limit
+    /// the answer is 429 at once, without asking PostgreSQL — shown by closing the server's
+    /// pool: every later refusal would otherwise be a 503.
+    @Test func failedAuthenticationsStopReachingTheDatabasePastTheLimit() async throws {
+        try await ServerWorld.with { world in
+            let alice = try await world.user("alice")
+            let valid = try await world.key(for: alice)
+            let pool = PGPool(configuration: world.pool.configuration)
+            let server = ServerWorld(pool: pool)  // no service credential: nothing replayed
+            var options = Self.options(anonymous: "1000/min", user: "1000/min")
+            options.throttle.failedAuthentication = ThrottleRate(parsing: "3/min")
+            try await server.client(options: options) { client async throws in
+                #expect(try await client.send("/api/surveys/", key: valid).status == .ok)
+                for _ in 0..<3 {
+                    let unknown = try KeyFormat.generate(.live).secret
+                    #expect(try await client.send("/api/surveys/", key: unknown).status == .unauthorized)
+                }
+                await pool.close()
+                for _ in 0..<20 {
+                    let refused = try await client.send("/api/surveys/", key: try KeyFormat.generate(.live).secret)
+                    #expect(refused.status == .tooManyRequests, "\(refused.text)")
+                    #expect(Int(refused.headers[.retryAfter] ?? "").map { (1...60).contains($0) } == true)
+                }
+                let token: HTTPFields = [HTTPFields.Element.Name("authtoken")!: String(repeating: "a", count: 43)]
+                #expect(try await client.send("/api/surveys/", headers: token).status == .tooManyRequests)
+                #expect(try await client.send("/api/auth/status/", headers: token).status == .tooManyRequests)
+                let login = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(try KeyFormat.generate(.live).secret)"}"#)
+                #expect(login.status == .tooManyRequests)
+                let service = try await client.send("/v1/keys/verify", method: .post,
+                                                    headers: [.authorization: "Bearer \(try KeyFormat.generate(.service).secret)"], body: #"{"key":""}"#)
+                #expect(service.status == .tooManyRequests)
+                // Anonymous requests carry no credentials and are not refused for the failures.
+                #expect(try await client.send("/api/health").status != .tooManyRequests)
+            }
+        }
+    }
+
+    @Test func failuresAreNotCountedWithThrottlingOffNorForValidKeys() async throws {
+        try await ServerWorld.with { world in
+            let alice = try await world.user("alice")
+            let valid = try await world.key(for: alice)
+            var options = Self.options(anonymous: "1000/min", user: "1000/min")
+            options.throttle.failedAuthentication = ThrottleRate(parsing: "2/min")
+            try await world.client(options: options) { client async throws in
+                for _ in 0..<5 { #expect(try await client.send("/api/surveys/", key: valid).status == .ok) }
+                #expect(try await client.send("/api/surveys/", key: "ct_live_nope").status == .unauthorized)
+                #expect(try await client.send("/api/surveys/", key: valid).status == .ok)
+            }
+            try await world.client { client async throws in
+                for _ in 0..<10 {
+                    #expect(try await client.send("/api/surveys/", key: try KeyFormat.generate(.live).secret).status == .unauthorized)
+                }
             }
         }
     }

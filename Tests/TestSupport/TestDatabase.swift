@@ -12,6 +12,22 @@ public enum TestDatabase {
         return try! runScript("deploy/local-postgres.sh", ["start"])
     }()
 
+    /// A private cluster of its own (`deploy/local-postgres.sh` in a scratch folder), for tests
+    /// that stop, restart or freeze their server: `body` gets its URL and controls to stop and
+    /// start it again; the cluster is stopped and removed afterwards.
+    public static func withPrivateCluster<Result>(
+        _ name: String, _ body: (_ url: String, _ control: (_ command: String) throws -> Void) async throws -> Result
+    ) async throws -> Result {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("latchkey-pg-\(name)-\(UUID().uuidString.prefix(8))").path
+        let environment = ["LATCHKEY_PG_DIR": directory]
+        defer {
+            _ = try? runScript("deploy/local-postgres.sh", ["stop"], environment: environment)
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let url = try runScript("deploy/local-postgres.sh", ["start"], environment: environment)
+        return try await body(url) { command in _ = try runScript("deploy/local-postgres.sh", [command], environment: environment) }
+    }
+
     /// Runs a script of the repository and returns the last line it printed.
     ///
     /// Uses `posix_spawn` and `waitpid` directly: Foundation's `Process` can miss the exit of a

@@ -293,6 +293,39 @@ struct VaultVerificationTests {
         }
     }
 
+    /// Issue 13: `last_used_at` records successful uses only; a use of an expired key writes
+    /// the `key.expired_use` audit event (SPEC §1) at most once a minute per key.
+    @Test func onlySuccessfulUsesAreRecordedAndExpiredUsesAreAudited() async throws {
+        try await VaultWorld.withWorld { world in
+            let vault = world.vault()
+            let pro = try await world.user("pro", tier: .pro)
+            let expired = try await world.insertKey(for: pro, expiresAt: Date(timeIntervalSinceNow: -60))
+            let revoked = try await vault.issue(.init(username: "pro", name: "revoked"))
+            try await vault.revoke(keyID: revoked.record.id)
+            let flusher = UsageFlusher(vault: vault)
+            for _ in 0..<20 {
+                #expect(try await vault.verify(expired).status == .expired)
+                #expect(try await vault.verify(revoked.secret).status == .revoked)
+            }
+            await flusher.flush()
+            let used = try await world.pool.query("SELECT count(*) FROM api_keys WHERE last_used_at IS NOT NULL")[0].decode(Int.self, at: 0)
+            #expect(used == 0)
+            let audits = try await world.pool.query("""
+                SELECT actor_id, target, detail->>'prefix' FROM audit_events WHERE action = 'key.expired_use'
+                """)
+            #expect(audits.count == 1)
+            let expiredID = try await world.pool.query("SELECT id::text, prefix FROM api_keys WHERE expires_at < now()")[0]
+            #expect(try audits.first?.decode(Int64.self, at: 0) == pro)
+            #expect(try audits.first?.decode(String.self, at: 1) == expiredID.decode(String.self, at: 0).uppercased())
+            #expect(try audits.first?.decode(String.self, at: 2) == expiredID.decode(String.self, at: 1))
+            // Within the minute, more uses add nothing.
+            for _ in 0..<5 { _ = try await vault.verify(expired) }
+            await flusher.flush()
+            let again = try await world.pool.query("SELECT count(*) FROM audit_events WHERE action = 'key.expired_use'")[0].decode(Int.self, at: 0)
+            #expect(again == 1)
+        }
+    }
+
     @Test func noSecretReachesTheDatabaseOrTheLogs() async throws {
         try await VaultWorld.withWorld { world in
             let lines = NIOLockedValueBox([String]())

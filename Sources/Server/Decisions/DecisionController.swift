@@ -12,10 +12,11 @@ struct DecisionController: Sendable {
     let service: DecisionService
     /// The base URL the configuration document advertises, e.g. `https://authz.example.com`.
     let publicURL: String?
+    let failures: FailedAuthentications
 
     func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
         routes.get("/.well-known/authzen-configuration") { _, _ in configuration() }
-        let services = ServiceAuthenticationMiddleware(vault: vault)
+        let services = ServiceAuthenticationMiddleware(vault: vault, failures: failures)
         routes.group("/v1").add(middleware: ServerTimingMiddleware()).add(middleware: services)
             .post("keys/verify") { request, _ in try await verify(request) }
         routes.group("/access/v1").add(middleware: ServerTimingMiddleware()).add(middleware: services)

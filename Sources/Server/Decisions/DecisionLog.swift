@@ -19,7 +19,7 @@ public final class DecisionLog: Sendable {
             switch self {
             case .apiKey(let id, let prefix): return "api_key:\(id?.uuidString ?? "unknown"):\(prefix ?? "-")"
             case .user(let id): return "user:\(id.map(String.init) ?? "unknown")"
-            case .other(let type): return "other:\(type)"
+            case .other(let type): return "other:\(DecisionLog.loggable(type))"
             }
         }
     }
@@ -47,6 +47,25 @@ public final class DecisionLog: Sendable {
         continuation.yield(entry)
     }
 
+    /// `text` as a log line may carry it: client-chosen strings (action names, resource types
+    /// and ids) could hold a key pasted in the wrong field, or line breaks that forge records.
+    /// Anything shaped like a key or service credential is replaced by `[redacted]`, control
+    /// characters by `?`, and the result cut to 64 characters.
+    static func loggable(_ text: String) -> String {
+        var result = ""
+        var rest = Substring(text.prefix(256))
+        while let range = rest.range(of: "ct_live_") ?? rest.range(of: "ct_svc_") {
+            result += rest[..<range.lowerBound]
+            result += "[redacted]"
+            rest = rest[range.upperBound...].drop { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        }
+        result += rest
+        let cleaned = String(String.UnicodeScalarView(result.unicodeScalars.map {
+            $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" ? "?" : $0
+        }))
+        return String(cleaned.prefix(64))
+    }
+
     /// Ends the stream; the writer drains what is buffered and returns.
     public func finish() {
         continuation.finish()
@@ -67,10 +86,10 @@ public struct DecisionLogWriter: Service {
         await withGracefulShutdownHandler {
             for await entry in log.entries {
                 logger.info("decision", metadata: [
-                    "service": "\(entry.service)",
+                    "service": "\(DecisionLog.loggable(entry.service))",
                     "subject": "\(entry.subject)",
-                    "action": "\(entry.action)",
-                    "resource": "\(entry.resourceType):\(entry.resourceID.map { String($0.prefix(64)) } ?? "*")",
+                    "action": "\(DecisionLog.loggable(entry.action))",
+                    "resource": "\(DecisionLog.loggable(entry.resourceType)):\(entry.resourceID.map(DecisionLog.loggable) ?? "*")",
                     "decision": "\(entry.decision.isAllowed ? "allow" : "deny")",
                     "code": "\(entry.decision.code)",
                 ])

@@ -8,6 +8,7 @@ import Vault
 struct ServiceAuthenticationMiddleware: RouterMiddleware {
     typealias Context = LatchkeyRequestContext
     let vault: Vault
+    let failures: FailedAuthentications
 
     static let refused = APIError(
         .unauthorized, detail: "A service credential (Bearer ct_svc_…) is required.",
@@ -17,7 +18,10 @@ struct ServiceAuthenticationMiddleware: RouterMiddleware {
         let values = request.headers[values: .authorization]
         guard values.count == 1, let presented = AuthenticationMiddleware<Context>.bearerToken(values[0]) else { throw Self.refused }
         // A database outage propagates; `JSONErrorMiddleware` answers it with 503.
-        guard let credential = try await vault.verifyServiceCredential(presented) else { throw Self.refused }
+        let credential = try await failures.guarding(clientIP: context.clientIP) {
+            guard let credential = try await vault.verifyServiceCredential(presented) else { throw Self.refused }
+            return credential
+        }
         var context = context
         context.service = credential
         return try await next(request, context)

@@ -5,6 +5,20 @@ import NIOConcurrencyHelpers
 enum ThrottleIdentity: Hashable, Sendable {
     case key(UUID)
     case address(String)
+
+    /// The client at `ip`: an IPv4 address as it is, an IPv6 address by its /64 (one host
+    /// usually holds a whole /64, so counting single addresses would let it rotate past the
+    /// limit).
+    static func client(_ ip: String?) -> ThrottleIdentity {
+        guard let ip else { return .address("unknown") }
+        guard ip.contains(":") else { return .address(ip) }
+        var address = in6_addr()
+        let host = ip.split(separator: "%", maxSplits: 1).first.map(String.init) ?? ip
+        guard inet_pton(AF_INET6, host, &address) == 1 else { return .address(ip) }
+        let bytes = withUnsafeBytes(of: &address) { Array($0.prefix(8)) }
+        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return .address(groups.joined(separator: ":") + "::/64")
+    }
 }
 
 /// Counts requests per identity in fixed windows of one ``ThrottleRate``, in memory (per
@@ -37,6 +51,26 @@ final class RateLimiter: Sendable {
         limitText = String(rate.limit)
         windowNanoseconds = UInt64(rate.seconds) * 1_000_000_000
         shards = (0..<shardCount).map { _ in NIOLockedValueBox([:]) }
+    }
+
+    /// The state of `identity`'s window at `now`, without counting a request: `allowed` is
+    /// whether one more request would be.
+    func peek(_ identity: ThrottleIdentity, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Outcome {
+        let shard = shards[Int(UInt(bitPattern: identity.hashValue) % UInt(shards.count))]
+        let window = windowNanoseconds
+        let current = shard.withLockedValue { windows -> Window? in
+            guard let current = windows[identity], now &- current.start < window else { return nil }
+            return current
+        }
+        guard let current else {
+            return Outcome(allowed: true, limit: rate.limit, remaining: rate.limit, resetSeconds: rate.seconds)
+        }
+        let remainingNanoseconds = (current.start &+ window) &- now
+        return Outcome(
+            allowed: current.count < rate.limit,
+            limit: rate.limit,
+            remaining: max(0, rate.limit - current.count),
+            resetSeconds: max(1, Int((remainingNanoseconds + 999_999_999) / 1_000_000_000)))
     }
 
     /// Counts one request of `identity` at `now` (monotonic nanoseconds).

@@ -1,17 +1,21 @@
 import Hummingbird
 import PluginKit
 
-/// The rate limiters of one server: anonymous callers per IP, authenticated callers per key
-/// (a session counts against its key), the legacy token endpoint per IP.
+/// The rate limiters of one server: anonymous callers per IP (IPv6 per /64), authenticated
+/// callers per key (a session counts against its key), the legacy token endpoint per IP, and
+/// failed authentications per IP.
 final class Throttle: Sendable {
     let anonymous: RateLimiter
     let user: RateLimiter
     let legacyToken: RateLimiter
+    /// Failed authentications per address (``FailedAuthentications``).
+    let failedAuthentication: RateLimiter
 
     init(settings: ThrottleSettings) {
         anonymous = RateLimiter(rate: settings.anonymous)
         user = RateLimiter(rate: settings.user)
         legacyToken = RateLimiter(rate: settings.legacyToken)
+        failedAuthentication = RateLimiter(rate: settings.failedAuthentication ?? settings.anonymous)
     }
 }
 
@@ -30,7 +34,7 @@ struct ThrottleMiddleware<Context: PluginRequestContext>: RouterMiddleware {
     let scope: Scope
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var address: ThrottleIdentity { .address(context.clientIP ?? "unknown") }
+        var address: ThrottleIdentity { .client(context.clientIP) }
         let limiter: RateLimiter
         let identity: ThrottleIdentity
         switch scope {

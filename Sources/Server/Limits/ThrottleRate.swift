@@ -45,17 +45,21 @@ public struct ThrottleSettings: Sendable {
     public var anonymous: ThrottleRate
     public var user: ThrottleRate
     public var legacyToken: ThrottleRate
+    /// Failed authentications per IP (`LATCHKEY_THROTTLE_FAILED_AUTH`); `nil`: the anonymous rate.
+    public var failedAuthentication: ThrottleRate?
 
     public init(
         enabled: Bool = true,
         anonymous: ThrottleRate = .anonymousDefault,
         user: ThrottleRate = .userDefault,
-        legacyToken: ThrottleRate = .legacyTokenDefault
+        legacyToken: ThrottleRate = .legacyTokenDefault,
+        failedAuthentication: ThrottleRate? = nil
     ) {
         self.enabled = enabled
         self.anonymous = anonymous
         self.user = user
         self.legacyToken = legacyToken
+        self.failedAuthentication = failedAuthentication
     }
 
     /// No throttling (benchmarks, tests that are not about throttling).

@@ -15,6 +15,7 @@ struct SessionController: Sendable {
     let pool: PGPool
     let lifetime: Duration
     let throttle: Throttle?
+    let failures: FailedAuthentications
 
     func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
         let auth = routes.group("/api/auth")
@@ -24,7 +25,7 @@ struct SessionController: Sendable {
             token.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .legacyToken))
         }
         auth.post("login/") { request, context in try await loggedOutOnError { try await login(request, context) } }
-        auth.get("status/") { request, _ in try await loggedOutOnError { try await status(request) } }
+        auth.get("status/") { request, context in try await loggedOutOnError { try await status(request, context) } }
         auth.post("logout/") { request, context in try await loggedOutOnError { try await logout(request, context) } }
         token.post("token") { request, context in try await loggedOutOnError { try await login(request, context) } }
     }
@@ -36,29 +37,34 @@ struct SessionController: Sendable {
         try body.require("apikey")
         var presented = ""
         try body.string("apikey", into: &presented, maxLength: 256)
-        let key = try AuthenticationMiddleware<LatchkeyRequestContext>.validKey(try await vault.verify(presented), invalid: .invalidKey)
+        let key = try await failures.guarding(clientIP: context.clientIP) {
+            try AuthenticationMiddleware<LatchkeyRequestContext>.validKey(try await vault.verify(presented), invalid: .invalidKey)
+        }
         let started = try await vault.startSession(for: key, lifetime: lifetime, ip: context.clientIP)
         return try await profileResponse(key, started.session, token: started.token)
     }
 
     /// The session of `authtoken`, described as at login (without the token itself).
-    func status(_ request: Request) async throws -> Response {
-        let (key, session) = try await requireSession(request)
+    func status(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
+        let (key, session) = try await requireSession(request, context)
         return try await profileResponse(key, session, token: nil)
     }
 
     /// Ends the session of `authtoken`: 200 `{"auth":"logged_out"}`; the token is dead at once.
     func logout(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
-        let (key, session) = try await requireSession(request)
+        let (key, session) = try await requireSession(request, context)
         try await vault.endSession(session, of: key, ip: context.clientIP)
         return .json(body: ByteBuffer(string: #"{"auth":"logged_out"}"#))
     }
 
-    private func requireSession(_ request: Request) async throws -> (VerifiedKey, SessionRecord) {
+    private func requireSession(_ request: Request, _ context: LatchkeyRequestContext) async throws -> (VerifiedKey, SessionRecord) {
         guard request.headers[values: .authorization].isEmpty else {
             throw APIError(.badRequest, detail: "Send the session's authtoken header, not an API key.", code: "SESSION_REQUIRED")
         }
-        switch try await AuthenticationMiddleware<LatchkeyRequestContext>.authenticate(request, vault: vault) {
+        let caller = try await failures.guarding(clientIP: context.clientIP) {
+            try await AuthenticationMiddleware<LatchkeyRequestContext>.authenticate(request, vault: vault)
+        }
+        switch caller {
         case .session(let key, let session): return (key, session)
         case .anonymous, .key: throw APIError.notAuthenticated
         }
