@@ -43,9 +43,13 @@ url() { echo "postgresql://latchkey@127.0.0.1:$(cat "$dir/latchkey.port")/latchk
 
 running() { [ -f "$dir/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; }
 
+# A port no server listens on and no other private cluster has claimed (a stopped one keeps its
+# port for its restart). Called under the ports lock, held until the server listens.
 free_port() {
     local port=54330
-    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    local claimed
+    claimed=" $(cat "${TMPDIR:-/tmp}"/latchkey-pg-*/latchkey.port 2>/dev/null | tr '\n' ' ') "
+    while [[ "$claimed" == *" $port "* ]] || (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
     echo "$port"
 }
 
@@ -79,11 +83,16 @@ if [ ! -f "$dir/PG_VERSION" ]; then
 fi
 
 if ! running; then
+    # Several clusters may start at once (tests that stop or freeze a server of their own):
+    # choosing a port and binding it happen under one lock for all of them.
+    exec 8>"${TMPDIR:-/tmp}/latchkey-pg-ports.lock"
+    flock 8
     port="${LATCHKEY_PG_PORT:-$(cat "$dir/latchkey.port" 2>/dev/null || free_port)}"
     echo "$port" | as_owner tee "$dir/latchkey.port" >/dev/null
-    as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start 9>&- -o \
+    as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start 8>&- 9>&- -o \
         "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB" >&2 \
         || { tail -n 30 "$dir/server.log" >&2; exit 1; }
+    exec 8>&-
 fi
 
 port="$(cat "$dir/latchkey.port")"

@@ -39,6 +39,41 @@ struct PropertyTests {
         #expect(cases >= 20_000)
     }
 
+    /// SPEC §2: a key issued in an organisation never reaches an object outside it, whatever
+    /// the user's roles elsewhere — per object and in every list — and the two faces of the
+    /// rule (`isWithin` and the `within` predicate) agree on every object.
+    @Test("organisation keys reach nothing outside their organisation")
+    func confinement() {
+        var cases = 0, confined = 0
+        for seed in Self.seeds {
+            let world = World(seed: seed)
+            var rng = SplitMix64(seed: seed &+ 7)
+            for organisation in world.organisations.map(\.id) {
+                for resource in world.allResources {
+                    guard let facts = resource.facts else { continue }
+                    #expect(facts.isWithin(organisation: organisation) == VisibilityPredicate.within(organisation: organisation).evaluate(on: facts))
+                }
+            }
+            world.forEachCase(principals: 3, &rng) { c, _ in
+                cases += 1
+                guard let home = c.keyOrganisation else { return }
+                confined += 1
+                let decision = standardEngine.decide(c.principal, c.action, c.resource)
+                if decision.isAllowed {
+                    #expect(c.resource.isWithin(organisation: home), "seed \(seed): \(c.action) allowed outside \(home)")
+                }
+                if c.action.verb == .list {
+                    let predicate = standardEngine.visibility(c.principal, for: c.action)
+                    for resource in world.allResources {
+                        guard let facts = resource.facts, facts.resourceType == c.action.resource else { continue }
+                        if predicate.evaluate(on: facts) { #expect(facts.isWithin(organisation: home)) }
+                    }
+                }
+            }
+        }
+        #expect(confined >= 20_000, "\(confined) confined cases of \(cases)")
+    }
+
     @Test("adding capabilities never allows what the role forbids")
     func capabilitiesAreNotRoles() {
         var cases = 0

@@ -273,7 +273,12 @@ import TestSupport
                 datasets.append(key)
             }
             var keys: [String?] = [nil]
-            for user in users { keys.append(try await world.key(for: user)) }
+            for user in users {
+                keys.append(try await world.key(for: user))
+                for organisation in organisations where random.chance(0.4) {
+                    keys.append(try await world.key(for: user, organisation: organisation))
+                }
+            }
             let allKeys = keys, allDatasets = datasets
 
             try await world.client { client in

@@ -58,7 +58,8 @@ import TestSupport
         }
     }
 
-    /// A seeded random world: every caller's list equals the surveys their retrieve allows.
+    /// A seeded random world: every caller's list equals the surveys their retrieve allows, for
+    /// personal keys and keys confined to an organisation alike.
     @Test(arguments: [1, 2, 3] as [UInt64])
     func listEqualsPerObjectDecisions(seed: UInt64) async throws {
         try await ServerWorld.with { world in
@@ -74,7 +75,13 @@ import TestSupport
                     members: members))
             }
             var keys: [String] = []
-            for user in users { keys.append(try await world.key(for: user)) }
+            // Personal keys, and keys issued in organisations (member or not): SPEC §2 confinement.
+            for user in users {
+                keys.append(try await world.key(for: user))
+                for organisation in organisations where random.chance(0.4) {
+                    keys.append(try await world.key(for: user, organisation: organisation))
+                }
+            }
             let allKeys = keys, allSurveys = surveys
 
             try await world.client { client in

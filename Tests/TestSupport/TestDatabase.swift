@@ -22,7 +22,7 @@ public enum TestDatabase {
         let environment = ["LATCHKEY_PG_DIR": directory]
         defer {
             _ = try? runScript("deploy/local-postgres.sh", ["stop"], environment: environment)
-            try? FileManager.default.removeItem(atPath: directory)
+            for path in [directory, directory + ".lock", directory + ".initdb.log"] { try? FileManager.default.removeItem(atPath: path) }
         }
         let url = try runScript("deploy/local-postgres.sh", ["start"], environment: environment)
         return try await body(url) { command in _ = try runScript("deploy/local-postgres.sh", [command], environment: environment) }

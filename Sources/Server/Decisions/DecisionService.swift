@@ -76,6 +76,11 @@ struct DecisionService: Sendable {
                 decisions[index] = engine.decide(.user(user), action, .collection)
                 continue
             }
+            // As the resource API: credentials and capability (judged without the object) first.
+            if let user = users[subject], let denial = engine.capabilityDenial(.user(user), for: action) {
+                decisions[index] = denial
+                continue
+            }
             let proposes = action.verb == .create || action.verb == .issue
             guard proposes || questions[index].resource.id != nil else {
                 decisions[index] = Decision.deny(.denyResourceMismatch, "This action needs resource.id.")
@@ -103,12 +108,10 @@ struct DecisionService: Sendable {
             for (offset, index) in group.indices.enumerated() {
                 let action = questions[index].action
                 guard offset < resolved.count, let found = resolved[offset] else {
-                    // As the resource API: credentials and capability first, then existence.
-                    decisions[index] = engine.capabilityDenial(principal, for: action)
-                        ?? (group.proposes
-                            ? Decision.deny(.denyResourceMismatch, "resource.properties do not describe a new resource of this type.")
-                            : Decision.deny(.denyNotFound, "The resource does not exist.")
-                                .adding(reason: "No \(group.type.rawValue) has id '\(questions[index].resource.id ?? "")'."))
+                    decisions[index] = group.proposes
+                        ? Decision.deny(.denyResourceMismatch, "resource.properties do not describe a new resource of this type.")
+                        : Decision.deny(.denyNotFound, "The resource does not exist.")
+                            .adding(reason: "No \(group.type.rawValue) has id '\(questions[index].resource.id ?? "")'.")
                     continue
                 }
                 if let judged = found.user {
