@@ -31,9 +31,17 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(
+            name: "JSON",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Postgres",
             dependencies: [
                 "CLibPQ",
+                "JSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -62,6 +70,7 @@ let package = Package(
         .target(
             name: "Fixtures",
             dependencies: [
+                "JSON",
                 "Postgres",
                 "Vault",
                 "Policy",
@@ -71,6 +80,7 @@ let package = Package(
         .target(
             name: "PluginKit",
             dependencies: [
+                "JSON",
                 "Postgres",
                 "Vault",
                 "Policy",
@@ -83,6 +93,7 @@ let package = Package(
         .target(
             name: "Surveys",
             dependencies: [
+                "JSON",
                 "PluginKit",
                 "Postgres",
                 "Policy",
@@ -94,6 +105,7 @@ let package = Package(
         .target(
             name: "Datasets",
             dependencies: [
+                "JSON",
                 "PluginKit",
                 "Postgres",
                 "Policy",
@@ -105,6 +117,7 @@ let package = Package(
         .target(
             name: "Templates",
             dependencies: [
+                "JSON",
                 "PluginKit",
                 "Postgres",
                 "Policy",
@@ -116,6 +129,7 @@ let package = Package(
         .target(
             name: "UsersDirectory",
             dependencies: [
+                "JSON",
                 "PluginKit",
                 "Postgres",
                 "Policy",
@@ -128,6 +142,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                "JSON",
                 "PluginKit",
                 "Postgres",
                 "Vault",
@@ -188,6 +203,11 @@ let package = Package(
         .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "TestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JSONTests",
+            dependencies: ["JSON", "TestSupport", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

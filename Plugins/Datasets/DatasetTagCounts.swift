@@ -1,3 +1,4 @@
+import JSON
 import PluginKit
 
 /// `GET /api/datasets/available-tags/`: `{"tags":[{"tag","count"}]}`, most used first, then by

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Postgres
 
 /// A validated fixture file: the whole data set `latchkey import` loads in one transaction (SPEC §8).

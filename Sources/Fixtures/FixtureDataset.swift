@@ -1,3 +1,4 @@
+import JSON
 import Postgres
 
 /// An item of the fixture's `datasets` section, identified by its `key`.

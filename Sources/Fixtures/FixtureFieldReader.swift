@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Postgres
 
 /// Reads the fields of one fixture item, refusing unknown fields, wrong types, bad enums and

@@ -1,3 +1,4 @@
+import JSON
 import Postgres
 
 /// An item of the fixture's `services` section: a `ct_svc_` credential to generate.

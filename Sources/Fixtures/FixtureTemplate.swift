@@ -1,3 +1,4 @@
+import JSON
 import Postgres
 
 /// An item of the fixture's `templates` section (question-group templates).

@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 import Policy
 
 /// An error answered as JSON `{"detail": "…"}` (with `"code"` when there is one).

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 import Postgres
 
 /// Request bodies as JSON: read with a size limit and parsed in one pass (``JSONValue/parse(_:maxDepth:)``);

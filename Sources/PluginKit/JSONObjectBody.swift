@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 import Postgres
 
 /// A JSON object request body of a write endpoint, read field by field.

@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 import Postgres
 
 /// Answers a list request from one SQL statement: a bare JSON array, or a page envelope when

@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 
 extension Response {
     /// A JSON response of `value`.

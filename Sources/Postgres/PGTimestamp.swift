@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Formats and parses PostgreSQL timestamps in the ISO `DateStyle` the connection sets.
 enum PGTimestamp {

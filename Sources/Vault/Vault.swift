@@ -48,15 +48,10 @@ public final class Vault: Sendable {
     /// a successful use (`last_used_at`) or a use after expiry (`key.expired_use`), each at most
     /// once a minute per key; a refused key is never marked as used.
     func verify(digest: SHA256Digest) async throws -> KeyVerification {
-        let found: VerifiedKey
-        if let cached = cache.lookup(digest) {
-            found = cached
-        } else {
-            let generation = cache.generation
-            guard let loaded = try await load(digest: digest) else { return .notFound }
-            cache.store(loaded, for: digest, readAt: generation)
-            found = loaded
-        }
+        if let cached = cache.lookup(digest, at: Date()) { return cached }
+        let generation = cache.generation
+        guard let found = try await load(digest: digest) else { return .notFound }
+        cache.store(found, for: digest, readAt: generation)
         let status = found.status(at: Date())
         if status == .valid {
             cache.recordUse(.valid, of: found, digest: digest)

@@ -45,21 +45,34 @@ final class VerificationCache: Sendable {
 
     static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    /// The cached entry, if fresh.
-    func lookup(_ digest: SHA256Digest) -> VerifiedKey? {
+    /// The cached key judged at `date`, if fresh; a valid or expired use is marked under the
+    /// same lock (one lock per cached verification, the hot path).
+    func lookup(_ digest: SHA256Digest, at date: Date) -> KeyVerification? {
         let now = Self.now
-        return state.withLockedValue { state -> VerifiedKey? in
-            guard let entry = state.entries[digest] else { return nil }
+        let interval = usageIntervalNanoseconds
+        return state.withLockedValue { state -> KeyVerification? in
+            guard var entry = state.entries[digest] else { return nil }
             guard now &- entry.storedAt < ttlNanoseconds else {
                 state.entries[digest] = nil
                 return nil
             }
-            return entry.found
+            let status = entry.found.status(at: date)
+            if status == .valid, entry.validMarkedAt.map({ now &- $0 >= interval }) ?? true {
+                entry.validMarkedAt = now
+                state.entries[digest] = entry
+                state.pendingUsage.append(entry.found.key.id)
+            } else if status == .expired, entry.expiredMarkedAt.map({ now &- $0 >= interval }) ?? true {
+                entry.expiredMarkedAt = now
+                state.entries[digest] = entry
+                state.pendingExpired[entry.found.key.id] = entry.found
+            }
+            return KeyVerification(status: status, found: entry.found)
         }
     }
 
-    /// Marks a use of `found` (hashed `digest`) unless one of the same kind was marked less than
-    /// the interval ago. A key no longer cached is marked each time (a rare race).
+    /// Marks a use of `found` (hashed `digest`), just read from the database, unless one of the
+    /// same kind was marked less than the interval ago. A key not cached (a read that raced
+    /// with an eviction) is marked each time.
     func recordUse(_ use: Use, of found: VerifiedKey, digest: SHA256Digest) {
         let now = Self.now
         let interval = usageIntervalNanoseconds

@@ -71,6 +71,7 @@ struct PropertyTests {
                 }
             }
         }
+        print("confinement property: \(confined) cases with an organisation key, of \(cases)")
         #expect(confined >= 20_000, "\(confined) confined cases of \(cases)")
     }
 

@@ -17,7 +17,9 @@ struct PGOutageTests {
                 let error = await #expect(throws: PGError.self) { try await pool.query("SELECT 1") }
                 #expect(error?.kind == .connection)
                 #expect(error?.isConnectionFailure == true)
-                #expect(ContinuousClock.now - started < .seconds(2))
+                // Well under libpq's connect_timeout (5 s) and the pool's wait (10 s), the hangs this guards
+                // against; on a machine running the whole suite at once a refusal has taken 2.3 s.
+                #expect(ContinuousClock.now - started < .seconds(4))
             }
 
             try cluster("start")

@@ -88,6 +88,9 @@ struct PGPoolTests {
             #expect(error?.constraint == "people_email_key")
             #expect(error?.detail?.contains("already exists") == true)
             #expect(error?.kind == .server)
+            // DETAIL quotes the row's value; what is logged (the description) never does.
+            #expect(error?.detail?.contains("a@example.com") == true)
+            #expect(error.map { "\($0)" }?.contains("a@example.com") == false)
         }
     }
 

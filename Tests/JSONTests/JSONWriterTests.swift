@@ -1,6 +1,6 @@
 import Foundation
 import NIOCore
-import PluginKit
+import JSON
 import Testing
 import TestSupport
 

@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+import JSON
 import Testing
 import TestSupport
 

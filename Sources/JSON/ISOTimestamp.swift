@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// Timestamps as JSON strings: ISO 8601 in UTC, e.g. `2026-11-20T10:00:00Z`, with microseconds
 /// only when there are any (as Django REST Framework renders them).
