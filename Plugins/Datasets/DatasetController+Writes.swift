@@ -9,10 +9,10 @@ import Policy
 /// (403), also as the target of an update. A dataset the caller cannot see is 404, as on reads.
 extension DatasetController {
     func registerWrites(on routes: PluginRoutes<Context>) {
-        routes.post("/api/datasets/") { request, context in try await create(request, context) }
-        routes.put("/api/datasets/{key}/") { request, context in try await update(request, context, partial: false) }
-        routes.patch("/api/datasets/{key}/") { request, context in try await update(request, context, partial: true) }
-        routes.delete("/api/datasets/{key}/") { _, context in try await delete(context) }
+        routes.post("/api/datasets/", documented: DatasetsOpenAPI.createDataset) { request, context in try await create(request, context) }
+        routes.put("/api/datasets/{key}/", documented: DatasetsOpenAPI.replaceDataset) { request, context in try await update(request, context, partial: false) }
+        routes.patch("/api/datasets/{key}/", documented: DatasetsOpenAPI.updateDataset) { request, context in try await update(request, context, partial: true) }
+        routes.delete("/api/datasets/{key}/", documented: DatasetsOpenAPI.deleteDataset) { _, context in try await delete(context) }
     }
 
     /// 201 with the new dataset.

@@ -13,9 +13,9 @@ struct DatasetController<Context: PluginRequestContext>: Sendable {
     let engine: PolicyEngine
 
     func register(on routes: PluginRoutes<Context>) {
-        routes.get("/api/datasets/") { request, context in try await list(request, context) }
-        routes.get("/api/datasets/available-tags/") { _, context in try await availableTags(context) }
-        routes.get("/api/datasets/{key}/") { _, context in try await retrieve(context) }
+        routes.get("/api/datasets/", documented: DatasetsOpenAPI.listDatasets) { request, context in try await list(request, context) }
+        routes.get("/api/datasets/available-tags/", documented: DatasetsOpenAPI.datasetTags) { _, context in try await availableTags(context) }
+        routes.get("/api/datasets/{key}/", documented: DatasetsOpenAPI.retrieveDataset) { _, context in try await retrieve(context) }
         registerWrites(on: routes)
     }
 

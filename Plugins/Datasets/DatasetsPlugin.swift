@@ -12,6 +12,10 @@ public struct DatasetsPlugin: ResourcePlugin {
 
     public var policyRules: any PolicyRules { DatasetRules() }
 
+    public var openAPITag: OpenAPIFragment { DatasetsOpenAPI.tag }
+
+    public var openAPIComponents: OpenAPIFragment { DatasetsOpenAPI.components }
+
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         DatasetController<Context>(repository: DatasetRepository(pool: dependencies.pool), engine: dependencies.engine)
             .register(on: routes)

@@ -10,10 +10,10 @@ import Policy
 /// the roles to delete the survey where it is and to create it where it goes.
 extension SurveyController {
     func registerWrites(on routes: PluginRoutes<Context>) {
-        routes.post("/api/surveys/") { request, context in try await create(request, context) }
-        routes.put("/api/surveys/{id}/") { request, context in try await update(request, context, partial: false) }
-        routes.patch("/api/surveys/{id}/") { request, context in try await update(request, context, partial: true) }
-        routes.delete("/api/surveys/{id}/") { _, context in try await delete(context) }
+        routes.post("/api/surveys/", documented: SurveysOpenAPI.createSurvey) { request, context in try await create(request, context) }
+        routes.put("/api/surveys/{id}/", documented: SurveysOpenAPI.replaceSurvey) { request, context in try await update(request, context, partial: false) }
+        routes.patch("/api/surveys/{id}/", documented: SurveysOpenAPI.updateSurvey) { request, context in try await update(request, context, partial: true) }
+        routes.delete("/api/surveys/{id}/", documented: SurveysOpenAPI.deleteSurvey) { _, context in try await delete(context) }
     }
 
     /// 201 with the new survey, owned by the caller.

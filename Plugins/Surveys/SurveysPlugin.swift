@@ -13,6 +13,10 @@ public struct SurveysPlugin: ResourcePlugin {
 
     public var policyRules: any PolicyRules { SurveyRules() }
 
+    public var openAPITag: OpenAPIFragment { SurveysOpenAPI.tag }
+
+    public var openAPIComponents: OpenAPIFragment { SurveysOpenAPI.components }
+
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         SurveyController<Context>(repository: SurveyRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine)
             .register(on: routes)

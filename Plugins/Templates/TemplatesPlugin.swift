@@ -12,6 +12,10 @@ public struct TemplatesPlugin: ResourcePlugin {
 
     public var policyRules: any PolicyRules { TemplateRules() }
 
+    public var openAPITag: OpenAPIFragment { TemplatesOpenAPI.tag }
+
+    public var openAPIComponents: OpenAPIFragment { TemplatesOpenAPI.components }
+
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         TemplateController<Context>(repository: TemplateRepository(pool: dependencies.pool), engine: dependencies.engine)
             .register(on: routes)

@@ -15,8 +15,8 @@ struct DirectoryUserController<Context: PluginRequestContext>: Sendable {
     let vault: Vault
 
     func register(on routes: PluginRoutes<Context>) {
-        routes.get("/api/user/") { request, context in try await list(request, context) }
-        routes.get("/api/user/{id}/") { _, context in try await retrieve(context) }
+        routes.get("/api/user/", documented: UsersDirectoryOpenAPI.listUsers) { request, context in try await list(request, context) }
+        routes.get("/api/user/{id}/", documented: UsersDirectoryOpenAPI.retrieveUser) { _, context in try await retrieve(context) }
         registerWrites(on: routes)
     }
 

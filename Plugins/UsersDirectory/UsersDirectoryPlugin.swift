@@ -13,6 +13,10 @@ public struct UsersDirectoryPlugin: ResourcePlugin {
 
     public var policyRules: any PolicyRules { UserDirectoryRules() }
 
+    public var openAPITag: OpenAPIFragment { UsersDirectoryOpenAPI.tag }
+
+    public var openAPIComponents: OpenAPIFragment { UsersDirectoryOpenAPI.components }
+
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         DirectoryUserController<Context>(
             repository: DirectoryUserRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine,

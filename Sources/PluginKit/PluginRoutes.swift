@@ -19,6 +19,8 @@ public final class PluginRoutes<Context: PluginRequestContext>: RouterMethods {
     public let router: Router<Context>
     /// Every path registered so far with its methods, in registration order.
     public private(set) var entries: [Entry] = []
+    /// The OpenAPI operation of each documented route: path → lower-case method → operation.
+    public private(set) var operations: [String: [String: OpenAPIFragment]] = [:]
 
     /// The routes registered after the first ``add(middleware:)`` go through this group.
     private var scope: RouterGroup<Context>?
@@ -45,6 +47,58 @@ public final class PluginRoutes<Context: PluginRequestContext>: RouterMethods {
             entries.append(Entry(path: path, methods: [method]))
         }
         return self
+    }
+
+    /// Records the OpenAPI operation of the route `method path` (registered beside it).
+    @discardableResult
+    public func document(_ method: HTTPRequest.Method, _ path: String, _ operation: OpenAPIFragment) -> Self {
+        operations[path, default: [:]][method.rawValue.lowercased()] = operation
+        return self
+    }
+
+    /// `GET path`, documented by `operation`.
+    @discardableResult
+    public func get(
+        _ path: String, documented operation: OpenAPIFragment,
+        use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
+    ) -> Self {
+        document(.get, path, operation).on(RouterPath(path), method: .get, use: handler)
+    }
+
+    /// `POST path`, documented by `operation`.
+    @discardableResult
+    public func post(
+        _ path: String, documented operation: OpenAPIFragment,
+        use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
+    ) -> Self {
+        document(.post, path, operation).on(RouterPath(path), method: .post, use: handler)
+    }
+
+    /// `PUT path`, documented by `operation`.
+    @discardableResult
+    public func put(
+        _ path: String, documented operation: OpenAPIFragment,
+        use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
+    ) -> Self {
+        document(.put, path, operation).on(RouterPath(path), method: .put, use: handler)
+    }
+
+    /// `PATCH path`, documented by `operation`.
+    @discardableResult
+    public func patch(
+        _ path: String, documented operation: OpenAPIFragment,
+        use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
+    ) -> Self {
+        document(.patch, path, operation).on(RouterPath(path), method: .patch, use: handler)
+    }
+
+    /// `DELETE path`, documented by `operation`.
+    @discardableResult
+    public func delete(
+        _ path: String, documented operation: OpenAPIFragment,
+        use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
+    ) -> Self {
+        document(.delete, path, operation).on(RouterPath(path), method: .delete, use: handler)
     }
 
     @discardableResult

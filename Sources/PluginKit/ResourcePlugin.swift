@@ -25,6 +25,13 @@ public protocol ResourcePlugin: Sendable {
 
     /// The resolvers through which the decision API learns this plugin's objects (default: none).
     func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver]
+
+    /// The OpenAPI tag of this plugin's operations (`{"name","description"}`); each operation
+    /// travels with its route (`PluginRoutes.get(_:documented:use:)`).
+    var openAPITag: OpenAPIFragment { get }
+
+    /// The OpenAPI components (`schemas`, `parameters`, …) this plugin's operations refer to.
+    var openAPIComponents: OpenAPIFragment { get }
 }
 
 extension ResourcePlugin {

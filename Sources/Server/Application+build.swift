@@ -127,7 +127,8 @@ private func mountRoutes(
     }
     let routes = PluginRoutes(router: router)
     HealthController(pool: dependencies.pool).register(on: routes)
-    SchemaController().register(on: routes)
+    let schema = SchemaController()
+    schema.register(on: routes)
     let throttle = options.throttle.enabled ? Throttle(settings: options.throttle) : nil
     let failures = FailedAuthentications(limiter: throttle?.failedAuthentication)
     let resolvers = plugins.flatMap { $0.resourceResolvers(dependencies: dependencies) } + [KeyResolver(pool: dependencies.pool, vault: dependencies.vault)]
@@ -146,6 +147,7 @@ private func mountRoutes(
     for plugin in plugins {
         plugin.registerRoutes(on: routes, dependencies: dependencies)
     }
+    schema.publish(OpenAPIAssembler.document(operations: routes.operations, plugins: plugins))
     routes.registerMethodFallbacks()
     return routes
 }

@@ -1,36 +1,34 @@
 import Hummingbird
+import NIOConcurrencyHelpers
 import PluginKit
 
-/// The API's own description: `GET /api/schema` (the ``OpenAPIDocument`` as JSON),
-/// `GET /api/docs` and `GET /api/redoc` (that document rendered as HTML on the server, by path
-/// and by tag) and `GET /api/docs.css` (their stylesheet). Public: no credentials needed.
+/// The API's own description: `GET /api/schema` (the document ``OpenAPIAssembler`` builds from
+/// what is mounted), `GET /api/docs` and `GET /api/redoc` (that document rendered as HTML on the
+/// server, by path and by tag) and `GET /api/docs.css` (their stylesheet). Public: no
+/// credentials needed.
+///
+/// The document describes every route, these included, so it is published once the router is
+/// complete (``publish(_:)``), before the server answers anything.
 struct SchemaController: Sendable {
     /// The values `?format=` accepts.
     enum Format: String, CaseIterable {
         case openAPIJSON = "openapi-json"
     }
 
-    let docsPage: String
-    let redocPage: String
-
-    /// Renders both pages once; a document that does not parse is a programming error that
-    /// `SchemaTests` catches.
-    init() {
-        let reference: APIReference
-        do {
-            reference = try APIReference(json: OpenAPIDocument.json)
-        } catch {
-            preconditionFailure("OpenAPIDocument.json is not a JSON object: \(error)")
-        }
-        docsPage = APIReferencePage.render(reference, layout: .byPath)
-        redocPage = APIReferencePage.render(reference, layout: .byTag)
+    /// The document and its two HTML renderings.
+    struct Pages: Sendable {
+        var json: String
+        var docs: String
+        var redoc: String
     }
 
+    let pages = NIOLockedValueBox<Pages?>(nil)
+
     func register<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
-        routes.get("/api/schema") { request, _ in try schema(request) }
-        routes.get("/api/docs") { _, _ in Self.html(docsPage) }
-        routes.get("/api/redoc") { _, _ in Self.html(redocPage) }
-        routes.get(RouterPath(APIReferencePage.stylesheetPath)) { _, _ in
+        routes.get("/api/schema", documented: CoreOpenAPI.schema) { request, _ in try schema(request) }
+        routes.get("/api/docs", documented: CoreOpenAPI.docs) { _, _ in Self.html(try published().docs) }
+        routes.get("/api/redoc", documented: CoreOpenAPI.redoc) { _, _ in Self.html(try published().redoc) }
+        routes.get(APIReferencePage.stylesheetPath, documented: CoreOpenAPI.docsStylesheet) { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/css; charset=utf-8"],
@@ -39,13 +37,36 @@ struct SchemaController: Sendable {
         }
     }
 
+    /// Publishes the assembled document and renders its pages; a document that is not a JSON
+    /// object is a programming error that `SchemaTests` catches.
+    func publish(_ json: String) {
+        let reference: APIReference
+        do {
+            reference = try APIReference(json: json)
+        } catch {
+            preconditionFailure("the assembled OpenAPI document is not a JSON object: \(error)")
+        }
+        let rendered = Pages(
+            json: json,
+            docs: APIReferencePage.render(reference, layout: .byPath),
+            redoc: APIReferencePage.render(reference, layout: .byTag))
+        pages.withLockedValue { $0 = rendered }
+    }
+
+    private func published() throws -> Pages {
+        guard let pages = pages.withLockedValue({ $0 }) else {
+            throw APIError(.serviceUnavailable, detail: "The API description is not ready yet.")
+        }
+        return pages
+    }
+
     /// The document as `application/json`; a `format` other than `openapi-json` → 400.
     func schema(_ request: Request) throws -> Response {
         _ = try StrictQuery(request).choice("format", as: Format.self)
         return Response(
             status: .ok,
             headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json))
+            body: .init(byteBuffer: ByteBuffer(string: try published().json))
         )
     }
 

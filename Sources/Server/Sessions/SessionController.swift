@@ -18,6 +18,10 @@ struct SessionController: Sendable {
     let failures: FailedAuthentications
 
     func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
+        routes.document(.post, "/api/auth/login/", CoreOpenAPI.login)
+            .document(.get, "/api/auth/status/", CoreOpenAPI.sessionStatus)
+            .document(.post, "/api/auth/logout/", CoreOpenAPI.logout)
+            .document(.post, "/api/token", CoreOpenAPI.legacyLogin)
         let auth = routes.group("/api/auth")
         let token = routes.group("/api")
         if let throttle {

@@ -1,0 +1,166 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The served OpenAPI document cannot drift from the server: real answers of every documented
+/// operation — every plugin, the session API, the decision API — are checked against the
+/// schema the document gives for their status, and every status met must be documented.
+@Suite struct SchemaConformanceTests {
+    /// One request: the documented path it exercises, and how to send it.
+    struct Call {
+        var path: String
+        var method: HTTPRequest.Method
+        var uri: String
+        var body: String? = nil
+        var headers: HTTPFields = [:]
+    }
+
+    @Test func everyOperationAnswersAsDocumented() async throws {
+        try await ServerWorld.with { world in
+            let alice = try await world.user("alice", tier: .organisation)
+            let bob = try await world.user("bob", tier: .organisation)
+            let acme = try await world.organisation("acme", owner: alice, members: [(alice, "admin"), (bob, "viewer")])
+            let survey = try await world.survey("s1", owner: alice, organisation: acme)
+            let doomed = try await world.survey("s2", owner: alice, organisation: acme)
+            try await world.pool.execute("INSERT INTO survey_responses (survey_id, submitted_at) VALUES (\(survey), now())")
+            try await world.dataset("acme-list", organisation: acme, createdBy: alice, options: ["a"], tags: ["t"])
+            try await world.dataset("global", global: true, tags: ["t"])
+            let template = try await world.template("PHQ-9", publisher: alice, attribution: #"{"author":"x"}"#)
+            _ = try await world.template("Acme form", publisher: alice, level: "organisation", organisation: acme)
+            let key = try await world.key(for: alice, organisation: acme, capabilities: ["view", "add", "edit", "delete", "superuser"])
+            let viewOnly = try await world.key(for: bob, organisation: acme)
+            let service = try #require(world.service)
+            let bearer: HTTPFields = [.authorization: "Bearer \(key)"]
+            let serviceAuth: HTTPFields = [.authorization: "Bearer \(service)"]
+            let documentText = try await world.client { client in try await client.send("/api/schema").text }
+
+            let results = try await world.client { client -> [(Call, Reply)] in
+                let token = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(key)"}"#)
+                    .object["token-id"] as? String ?? ""
+                let session: HTTPFields = [HTTPFields.Element.Name("authtoken")!: token]
+                let single = #"{"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"survey.retrieve"},"resource":{"type":"survey","id":"\#(survey)"}}"#
+                let calls: [Call] = [
+                    Call(path: "/api/health", method: .get, uri: "/api/health"),
+                    Call(path: "/api/schema", method: .get, uri: "/api/schema"),
+                    Call(path: "/api/schema", method: .get, uri: "/api/schema?format=yaml"),
+                    Call(path: "/api/docs", method: .get, uri: "/api/docs"),
+                    Call(path: "/api/redoc", method: .get, uri: "/api/redoc"),
+                    Call(path: "/api/docs.css", method: .get, uri: "/api/docs.css"),
+                    Call(path: "/.well-known/authzen-configuration", method: .get, uri: "/.well-known/authzen-configuration"),
+                    // Sessions.
+                    Call(path: "/api/auth/login/", method: .post, uri: "/api/auth/login/", body: #"{"apikey":"\#(key)"}"#),
+                    Call(path: "/api/auth/login/", method: .post, uri: "/api/auth/login/", body: #"{"apikey":"ct_live_bad"}"#),
+                    Call(path: "/api/auth/login/", method: .post, uri: "/api/auth/login/", body: #"{"nope":1}"#),
+                    Call(path: "/api/token", method: .post, uri: "/api/token", body: #"{"apikey":"\#(key)"}"#),
+                    Call(path: "/api/auth/status/", method: .get, uri: "/api/auth/status/", headers: session),
+                    Call(path: "/api/auth/status/", method: .get, uri: "/api/auth/status/", headers: bearer),
+                    // Surveys.
+                    Call(path: "/api/surveys/", method: .get, uri: "/api/surveys/", headers: bearer),
+                    Call(path: "/api/surveys/", method: .get, uri: "/api/surveys/?limit=1", headers: session),
+                    Call(path: "/api/surveys/", method: .get, uri: "/api/surveys/"),
+                    Call(path: "/api/surveys/", method: .post, uri: "/api/surveys/",
+                         body: #"{"name":"New","slug":"new","organisation":\#(acme),"start_at":"2026-12-01T09:00:00Z"}"#, headers: bearer),
+                    Call(path: "/api/surveys/", method: .post, uri: "/api/surveys/", body: #"{"name":"New"}"#, headers: bearer),
+                    Call(path: "/api/surveys/{id}/", method: .get, uri: "/api/surveys/\(survey)/", headers: bearer),
+                    Call(path: "/api/surveys/{id}/", method: .get, uri: "/api/surveys/999999/", headers: bearer),
+                    Call(path: "/api/surveys/{id}/", method: .put, uri: "/api/surveys/\(survey)/", body: #"{"name":"S","slug":"s1"}"#, headers: bearer),
+                    Call(path: "/api/surveys/{id}/", method: .patch, uri: "/api/surveys/\(survey)/", body: #"{"status":"closed"}"#, headers: bearer),
+                    Call(path: "/api/surveys/{id}/", method: .patch, uri: "/api/surveys/\(survey)/", body: #"{"status":"x"}"#, headers: bearer),
+                    Call(path: "/api/surveys/{id}/", method: .delete, uri: "/api/surveys/\(survey)/", headers: [.authorization: "Bearer \(viewOnly)"]),
+                    Call(path: "/api/surveys/{id}/", method: .delete, uri: "/api/surveys/\(doomed)/", headers: bearer),
+                    Call(path: "/api/surveys/{id}/metrics/responses/", method: .get, uri: "/api/surveys/\(survey)/metrics/responses/", headers: bearer),
+                    // Datasets.
+                    Call(path: "/api/datasets/", method: .get, uri: "/api/datasets/"),
+                    Call(path: "/api/datasets/", method: .get, uri: "/api/datasets/?limit=1&search=acme+list", headers: bearer),
+                    Call(path: "/api/datasets/", method: .post, uri: "/api/datasets/",
+                         body: #"{"key":"made","name":"Made","organisation":\#(acme),"options":["x"],"tags":["t"]}"#, headers: bearer),
+                    Call(path: "/api/datasets/available-tags/", method: .get, uri: "/api/datasets/available-tags/", headers: bearer),
+                    Call(path: "/api/datasets/{key}/", method: .get, uri: "/api/datasets/acme-list/", headers: bearer),
+                    Call(path: "/api/datasets/{key}/", method: .get, uri: "/api/datasets/none/", headers: bearer),
+                    Call(path: "/api/datasets/{key}/", method: .put, uri: "/api/datasets/made/", body: #"{"name":"Made again"}"#, headers: bearer),
+                    Call(path: "/api/datasets/{key}/", method: .patch, uri: "/api/datasets/made/", body: #"{"description":"d"}"#, headers: bearer),
+                    Call(path: "/api/datasets/{key}/", method: .patch, uri: "/api/datasets/global/", body: #"{"name":"x"}"#, headers: bearer),
+                    Call(path: "/api/datasets/{key}/", method: .delete, uri: "/api/datasets/made/", headers: bearer),
+                    // Templates.
+                    Call(path: "/api/question-group-templates/", method: .get, uri: "/api/question-group-templates/", headers: bearer),
+                    Call(path: "/api/question-group-templates/", method: .get, uri: "/api/question-group-templates/?limit=1", headers: bearer),
+                    Call(path: "/api/question-group-templates/", method: .get, uri: "/api/question-group-templates/?ordering=bad", headers: bearer),
+                    Call(path: "/api/question-group-templates/{id}/", method: .get, uri: "/api/question-group-templates/\(template)/", headers: bearer),
+                    // The directory.
+                    Call(path: "/api/user/", method: .get, uri: "/api/user/", headers: bearer),
+                    Call(path: "/api/user/", method: .get, uri: "/api/user/?limit=1&is_active=True", headers: bearer),
+                    Call(path: "/api/user/", method: .post, uri: "/api/user/", body: #"{"username":"carol","email":"carol@example.com"}"#, headers: bearer),
+                    Call(path: "/api/user/{id}/", method: .get, uri: "/api/user/\(bob)/", headers: bearer),
+                    Call(path: "/api/user/{id}/", method: .put, uri: "/api/user/\(bob)/", body: #"{"email":"bob@example.com","role":"creator"}"#, headers: bearer),
+                    Call(path: "/api/user/{id}/", method: .patch, uri: "/api/user/\(bob)/", body: #"{"first_name":"Bob"}"#, headers: bearer),
+                    Call(path: "/api/user/{id}/", method: .patch, uri: "/api/user/\(alice)/", body: #"{"role":"viewer"}"#, headers: bearer),
+                    Call(path: "/api/user/{id}/", method: .delete, uri: "/api/user/\(bob)/", headers: bearer),
+                    // The decision API.
+                    Call(path: "/v1/keys/verify", method: .post, uri: "/v1/keys/verify", body: #"{"key":"\#(key)"}"#, headers: serviceAuth),
+                    Call(path: "/v1/keys/verify", method: .post, uri: "/v1/keys/verify", body: #"{"key":"ct_live_x"}"#, headers: serviceAuth),
+                    Call(path: "/v1/keys/verify", method: .post, uri: "/v1/keys/verify", body: #"{"key":"\#(key)"}"#, headers: bearer),
+                    Call(path: "/access/v1/evaluation", method: .post, uri: "/access/v1/evaluation", body: single, headers: serviceAuth),
+                    Call(path: "/access/v1/evaluation", method: .post, uri: "/access/v1/evaluation", body: "{}", headers: serviceAuth),
+                    Call(path: "/access/v1/evaluations", method: .post, uri: "/access/v1/evaluations",
+                         body: #"{"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"survey.retrieve"},"evaluations":[{"resource":{"type":"survey","id":"\#(survey)"}},{"resource":{"type":"survey","id":"1"}}]}"#,
+                         headers: serviceAuth),
+                    // Last: the session ends.
+                    Call(path: "/api/auth/logout/", method: .post, uri: "/api/auth/logout/", headers: session),
+                ]
+                var results: [(Call, Reply)] = []
+                for call in calls {
+                    let reply = try await DecisionAgreement.$exempt.withValue(true) {
+                        try await client.send(call.uri, method: call.method, headers: call.headers, body: call.body)
+                    }
+                    results.append((call, reply))
+                }
+                return results
+            }
+
+            let document = SchemaTests.object(documentText)
+            let validator = SchemaValidator(document: document)
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            // The validator refuses what does not fit (so a pass below means something).
+            let wrong: [String: Any] = ["id": "seventeen", "name": 5, "extra": true]
+            #expect(validator.problems(wrong, ["$ref": "#/components/schemas/Survey"]).count >= 3)
+            #expect(!validator.problems(["valid": "yes"], ["$ref": "#/components/schemas/KeyVerification"]).isEmpty)
+            var answered: [String: Set<Int>] = [:]
+            for (call, reply) in results {
+                    let label = "\(call.method) \(call.uri) → \(reply.status.code)"
+                    let operation = paths[call.path]?[call.method.rawValue.lowercased()] as? [String: Any]
+                    guard let operation else {
+                        Issue.record("\(call.method) \(call.path) is not documented")
+                        continue
+                    }
+                    answered["\(call.method) \(call.path)", default: []].insert(reply.status.code)
+                    let responses = operation["responses"] as? [String: Any] ?? [:]
+                    guard let documented = (responses[String(reply.status.code)] ?? responses["default"]) as? [String: Any] else {
+                        Issue.record("\(label): status not documented (\(responses.keys.sorted()))")
+                        continue
+                    }
+                    let response = validator.resolve(documented)
+                    let content = response["content"] as? [String: Any]
+                    guard let json = content?["application/json"] as? [String: Any] else {
+                        if content == nil { #expect(reply.text.isEmpty, "\(label): a body the document does not describe") }
+                        continue
+                    }
+                    #expect(reply.headers[.contentType] == "application/json", "\(label)")
+                    guard let schema = json["schema"] as? [String: Any], let value = reply.json else {
+                        Issue.record("\(label): no JSON body or schema")
+                        continue
+                    }
+                    let problems = validator.problems(value, schema)
+                    #expect(problems.isEmpty, "\(label): \(problems.prefix(5))")
+                }
+            // Every documented operation was met with a success at least once.
+            for (path, item) in paths {
+                for method in item.keys where ["get", "post", "put", "patch", "delete"].contains(method) {
+                    let statuses = answered["\(method.uppercased()) \(path)"] ?? []
+                    #expect(statuses.contains { (200..<300).contains($0) }, "\(method.uppercased()) \(path) never answered 2xx: \(statuses)")
+                }
+            }
+        }
+    }
+}
