@@ -5,6 +5,18 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// A resource plugin: one folder under `Plugins/`, its `openapi.json` embedded at build time.
+func resourcePlugin(_ name: String, extra: [Target.Dependency] = []) -> Target {
+    .target(
+        name: name,
+        dependencies: ["JSON", "PluginKit", "Postgres", "Policy", .product(name: "Hummingbird", package: "hummingbird")] + extra,
+        path: "Plugins/\(name)",
+        exclude: ["openapi.json"],
+        swiftSettings: swiftSettings,
+        plugins: ["OpenAPIPlugin"]
+    )
+}
+
 let package = Package(
     name: "Latchkey",
     platforms: [.macOS(.v14)],
@@ -90,55 +102,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(
-            name: "Surveys",
-            dependencies: [
-                "JSON",
-                "PluginKit",
-                "Postgres",
-                "Policy",
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ],
-            path: "Plugins/Surveys",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "Datasets",
-            dependencies: [
-                "JSON",
-                "PluginKit",
-                "Postgres",
-                "Policy",
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ],
-            path: "Plugins/Datasets",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "Templates",
-            dependencies: [
-                "JSON",
-                "PluginKit",
-                "Postgres",
-                "Policy",
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ],
-            path: "Plugins/Templates",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "UsersDirectory",
-            dependencies: [
-                "JSON",
-                "PluginKit",
-                "Postgres",
-                "Policy",
-                "Vault",
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ],
-            path: "Plugins/UsersDirectory",
-            swiftSettings: swiftSettings
-        ),
+        resourcePlugin("Surveys"),
+        resourcePlugin("Datasets"),
+        resourcePlugin("Templates"),
+        resourcePlugin("UsersDirectory", extra: ["Vault"]),
         .target(
             name: "Server",
             dependencies: [
@@ -153,17 +120,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            exclude: ["openapi.json"],
+            swiftSettings: swiftSettings,
+            plugins: ["OpenAPIPlugin"]
         ),
         .executableTarget(
-            name: "EmbedMigrations",
-            path: "Tools/EmbedMigrations"
+            name: "EmbedFiles",
+            path: "Tools/EmbedFiles"
         ),
         .plugin(
             name: "MigrationsPlugin",
             capability: .buildTool(),
-            dependencies: ["EmbedMigrations"],
+            dependencies: ["EmbedFiles"],
             path: "Tools/MigrationsPlugin"
+        ),
+        .plugin(
+            name: "OpenAPIPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedFiles"],
+            path: "Tools/OpenAPIPlugin"
         ),
         .executableTarget(
             name: "latchkey",

@@ -9,10 +9,10 @@ import Policy
 /// (403), also as the target of an update. A dataset the caller cannot see is 404, as on reads.
 extension DatasetController {
     func registerWrites(on routes: PluginRoutes<Context>) {
-        routes.post("/api/datasets/", documented: DatasetsOpenAPI.createDataset) { request, context in try await create(request, context) }
-        routes.put("/api/datasets/{key}/", documented: DatasetsOpenAPI.replaceDataset) { request, context in try await update(request, context, partial: false) }
-        routes.patch("/api/datasets/{key}/", documented: DatasetsOpenAPI.updateDataset) { request, context in try await update(request, context, partial: true) }
-        routes.delete("/api/datasets/{key}/", documented: DatasetsOpenAPI.deleteDataset) { _, context in try await delete(context) }
+        routes.on("/api/datasets/", method: .post, documented: DatasetsPlugin.openAPI.operation("createDataset")) { request, context in try await create(request, context) }
+        routes.on("/api/datasets/{key}/", method: .put, documented: DatasetsPlugin.openAPI.operation("replaceDataset")) { request, context in try await update(request, context, partial: false) }
+        routes.on("/api/datasets/{key}/", method: .patch, documented: DatasetsPlugin.openAPI.operation("updateDataset")) { request, context in try await update(request, context, partial: true) }
+        routes.on("/api/datasets/{key}/", method: .delete, documented: DatasetsPlugin.openAPI.operation("deleteDataset")) { _, context in try await delete(context) }
     }
 
     /// 201 with the new dataset.

@@ -13,9 +13,9 @@ struct DatasetController<Context: PluginRequestContext>: Sendable {
     let engine: PolicyEngine
 
     func register(on routes: PluginRoutes<Context>) {
-        routes.get("/api/datasets/", documented: DatasetsOpenAPI.listDatasets) { request, context in try await list(request, context) }
-        routes.get("/api/datasets/available-tags/", documented: DatasetsOpenAPI.datasetTags) { _, context in try await availableTags(context) }
-        routes.get("/api/datasets/{key}/", documented: DatasetsOpenAPI.retrieveDataset) { _, context in try await retrieve(context) }
+        routes.on("/api/datasets/", method: .get, documented: DatasetsPlugin.openAPI.operation("listDatasets")) { request, context in try await list(request, context) }
+        routes.on("/api/datasets/available-tags/", method: .get, documented: DatasetsPlugin.openAPI.operation("datasetTags")) { _, context in try await availableTags(context) }
+        routes.on("/api/datasets/{key}/", method: .get, documented: DatasetsPlugin.openAPI.operation("retrieveDataset")) { _, context in try await retrieve(context) }
         registerWrites(on: routes)
     }
 

@@ -12,9 +12,12 @@ public struct DatasetsPlugin: ResourcePlugin {
 
     public var policyRules: any PolicyRules { DatasetRules() }
 
-    public var openAPITag: OpenAPIFragment { DatasetsOpenAPI.tag }
+    /// This plugin's part of the OpenAPI document (`openapi.json` in this folder).
+    static let openAPI = OpenAPIPart(json: embeddedOpenAPI)
 
-    public var openAPIComponents: OpenAPIFragment { DatasetsOpenAPI.components }
+    public var openAPITag: OpenAPIFragment { Self.openAPI["tag"] }
+
+    public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         DatasetController<Context>(repository: DatasetRepository(pool: dependencies.pool), engine: dependencies.engine)

@@ -10,10 +10,10 @@ import Policy
 /// the roles to delete the survey where it is and to create it where it goes.
 extension SurveyController {
     func registerWrites(on routes: PluginRoutes<Context>) {
-        routes.post("/api/surveys/", documented: SurveysOpenAPI.createSurvey) { request, context in try await create(request, context) }
-        routes.put("/api/surveys/{id}/", documented: SurveysOpenAPI.replaceSurvey) { request, context in try await update(request, context, partial: false) }
-        routes.patch("/api/surveys/{id}/", documented: SurveysOpenAPI.updateSurvey) { request, context in try await update(request, context, partial: true) }
-        routes.delete("/api/surveys/{id}/", documented: SurveysOpenAPI.deleteSurvey) { _, context in try await delete(context) }
+        routes.on("/api/surveys/", method: .post, documented: SurveysPlugin.openAPI.operation("createSurvey")) { request, context in try await create(request, context) }
+        routes.on("/api/surveys/{id}/", method: .put, documented: SurveysPlugin.openAPI.operation("replaceSurvey")) { request, context in try await update(request, context, partial: false) }
+        routes.on("/api/surveys/{id}/", method: .patch, documented: SurveysPlugin.openAPI.operation("updateSurvey")) { request, context in try await update(request, context, partial: true) }
+        routes.on("/api/surveys/{id}/", method: .delete, documented: SurveysPlugin.openAPI.operation("deleteSurvey")) { _, context in try await delete(context) }
     }
 
     /// 201 with the new survey, owned by the caller.

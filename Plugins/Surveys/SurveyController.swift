@@ -28,9 +28,9 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
     }
 
     func register(on routes: PluginRoutes<Context>) {
-        routes.get("/api/surveys/", documented: SurveysOpenAPI.listSurveys) { request, context in try await list(request, context) }
-        routes.get("/api/surveys/{id}/", documented: SurveysOpenAPI.retrieveSurvey) { _, context in try await retrieve(context) }
-        routes.get("/api/surveys/{id}/metrics/responses/", documented: SurveysOpenAPI.surveyResponseMetrics) { _, context in try await metrics(context) }
+        routes.on("/api/surveys/", method: .get, documented: SurveysPlugin.openAPI.operation("listSurveys")) { request, context in try await list(request, context) }
+        routes.on("/api/surveys/{id}/", method: .get, documented: SurveysPlugin.openAPI.operation("retrieveSurvey")) { _, context in try await retrieve(context) }
+        routes.on("/api/surveys/{id}/metrics/responses/", method: .get, documented: SurveysPlugin.openAPI.operation("surveyResponseMetrics")) { _, context in try await metrics(context) }
         registerWrites(on: routes)
     }
 

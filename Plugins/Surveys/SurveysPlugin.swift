@@ -13,9 +13,12 @@ public struct SurveysPlugin: ResourcePlugin {
 
     public var policyRules: any PolicyRules { SurveyRules() }
 
-    public var openAPITag: OpenAPIFragment { SurveysOpenAPI.tag }
+    /// This plugin's part of the OpenAPI document (`openapi.json` in this folder).
+    static let openAPI = OpenAPIPart(json: embeddedOpenAPI)
 
-    public var openAPIComponents: OpenAPIFragment { SurveysOpenAPI.components }
+    public var openAPITag: OpenAPIFragment { Self.openAPI["tag"] }
+
+    public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         SurveyController<Context>(repository: SurveyRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine)

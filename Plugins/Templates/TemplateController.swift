@@ -13,8 +13,8 @@ struct TemplateController<Context: PluginRequestContext>: Sendable {
     let engine: PolicyEngine
 
     func register(on routes: PluginRoutes<Context>) {
-        routes.get("/api/question-group-templates/", documented: TemplatesOpenAPI.listTemplates) { request, context in try await list(request, context) }
-        routes.get("/api/question-group-templates/{id}/", documented: TemplatesOpenAPI.retrieveTemplate) { _, context in try await retrieve(context) }
+        routes.on("/api/question-group-templates/", method: .get, documented: TemplatesPlugin.openAPI.operation("listTemplates")) { request, context in try await list(request, context) }
+        routes.on("/api/question-group-templates/{id}/", method: .get, documented: TemplatesPlugin.openAPI.operation("retrieveTemplate")) { _, context in try await retrieve(context) }
     }
 
     /// The visible templates, filtered and ordered as the query asks; paged with `?limit=`/`?offset=`.

@@ -12,9 +12,12 @@ public struct TemplatesPlugin: ResourcePlugin {
 
     public var policyRules: any PolicyRules { TemplateRules() }
 
-    public var openAPITag: OpenAPIFragment { TemplatesOpenAPI.tag }
+    /// This plugin's part of the OpenAPI document (`openapi.json` in this folder).
+    static let openAPI = OpenAPIPart(json: embeddedOpenAPI)
 
-    public var openAPIComponents: OpenAPIFragment { TemplatesOpenAPI.components }
+    public var openAPITag: OpenAPIFragment { Self.openAPI["tag"] }
+
+    public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         TemplateController<Context>(repository: TemplateRepository(pool: dependencies.pool), engine: dependencies.engine)

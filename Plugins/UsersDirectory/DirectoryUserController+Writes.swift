@@ -10,10 +10,10 @@ import Vault
 /// accounts). A user outside the key's organisation is 404, as on reads.
 extension DirectoryUserController {
     func registerWrites(on routes: PluginRoutes<Context>) {
-        routes.post("/api/user/", documented: UsersDirectoryOpenAPI.createUser) { request, context in try await create(request, context) }
-        routes.put("/api/user/{id}/", documented: UsersDirectoryOpenAPI.replaceUser) { request, context in try await update(request, context, partial: false) }
-        routes.patch("/api/user/{id}/", documented: UsersDirectoryOpenAPI.updateUser) { request, context in try await update(request, context, partial: true) }
-        routes.delete("/api/user/{id}/", documented: UsersDirectoryOpenAPI.removeUser) { _, context in try await remove(context) }
+        routes.on("/api/user/", method: .post, documented: UsersDirectoryPlugin.openAPI.operation("createUser")) { request, context in try await create(request, context) }
+        routes.on("/api/user/{id}/", method: .put, documented: UsersDirectoryPlugin.openAPI.operation("replaceUser")) { request, context in try await update(request, context, partial: false) }
+        routes.on("/api/user/{id}/", method: .patch, documented: UsersDirectoryPlugin.openAPI.operation("updateUser")) { request, context in try await update(request, context, partial: true) }
+        routes.on("/api/user/{id}/", method: .delete, documented: UsersDirectoryPlugin.openAPI.operation("removeUser")) { _, context in try await remove(context) }
     }
 
     /// 201 with the new user.

@@ -15,8 +15,8 @@ struct DirectoryUserController<Context: PluginRequestContext>: Sendable {
     let vault: Vault
 
     func register(on routes: PluginRoutes<Context>) {
-        routes.get("/api/user/", documented: UsersDirectoryOpenAPI.listUsers) { request, context in try await list(request, context) }
-        routes.get("/api/user/{id}/", documented: UsersDirectoryOpenAPI.retrieveUser) { _, context in try await retrieve(context) }
+        routes.on("/api/user/", method: .get, documented: UsersDirectoryPlugin.openAPI.operation("listUsers")) { request, context in try await list(request, context) }
+        routes.on("/api/user/{id}/", method: .get, documented: UsersDirectoryPlugin.openAPI.operation("retrieveUser")) { _, context in try await retrieve(context) }
         registerWrites(on: routes)
     }
 

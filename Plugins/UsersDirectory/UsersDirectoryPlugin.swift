@@ -13,9 +13,12 @@ public struct UsersDirectoryPlugin: ResourcePlugin {
 
     public var policyRules: any PolicyRules { UserDirectoryRules() }
 
-    public var openAPITag: OpenAPIFragment { UsersDirectoryOpenAPI.tag }
+    /// This plugin's part of the OpenAPI document (`openapi.json` in this folder).
+    static let openAPI = OpenAPIPart(json: embeddedOpenAPI)
 
-    public var openAPIComponents: OpenAPIFragment { UsersDirectoryOpenAPI.components }
+    public var openAPITag: OpenAPIFragment { Self.openAPI["tag"] }
+
+    public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         DirectoryUserController<Context>(

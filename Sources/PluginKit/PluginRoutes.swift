@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 
 /// The router plugins register on: Hummingbird's `RouterMethods` (`get`, `post`, `group`, …)
 /// forwarding to the application's router, recording every path and method so the server can
@@ -20,7 +21,10 @@ public final class PluginRoutes<Context: PluginRequestContext>: RouterMethods {
     /// Every path registered so far with its methods, in registration order.
     public private(set) var entries: [Entry] = []
     /// The OpenAPI operation of each documented route: path → lower-case method → operation.
-    public private(set) var operations: [String: [String: OpenAPIFragment]] = [:]
+    public private(set) var operations: [String: [String: JSONValue]] = [:]
+    /// What every operation documented from now on says unless it says otherwise (see
+    /// ``documentEveryRoute(with:)``).
+    private var operationDefaults: [String: JSONValue] = [:]
 
     /// The routes registered after the first ``add(middleware:)`` go through this group.
     private var scope: RouterGroup<Context>?
@@ -49,56 +53,53 @@ public final class PluginRoutes<Context: PluginRequestContext>: RouterMethods {
         return self
     }
 
-    /// Records the OpenAPI operation of the route `method path` (registered beside it).
+    /// Records the OpenAPI operation of the route `method path` (registered beside it), with the
+    /// defaults in force: a response status or member the operation does not give.
     @discardableResult
     public func document(_ method: HTTPRequest.Method, _ path: String, _ operation: OpenAPIFragment) -> Self {
-        operations[path, default: [:]][method.rawValue.lowercased()] = operation
+        var members = operation.members
+        for (name, value) in operationDefaults {
+            switch (members[name], value) {
+            case (.object(var given)?, .object(let standard)):
+                for (status, response) in standard where given[status] == nil { given[status] = response }
+                members[name] = .object(given)
+            case (nil, _):
+                members[name] = value
+            default:
+                break
+            }
+        }
+        operations[path, default: [:]][method.rawValue.lowercased()] = .object(members)
         return self
     }
 
-    /// `GET path`, documented by `operation`.
+    /// From now on, every documented operation also says what `defaults` says, where it says
+    /// nothing itself (`responses` merged by status): what the middleware added with
+    /// ``add(middleware:)`` does to every route — credentials (`security`, 401, 403), throttling
+    /// (429) — is written once, where that middleware is mounted.
     @discardableResult
-    public func get(
-        _ path: String, documented operation: OpenAPIFragment,
-        use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
-    ) -> Self {
-        document(.get, path, operation).on(RouterPath(path), method: .get, use: handler)
+    public func documentEveryRoute(with defaults: OpenAPIFragment) -> Self {
+        for (name, value) in defaults.members {
+            switch (operationDefaults[name], value) {
+            case (.object(var current)?, .object(let added)):
+                current.merge(added) { _, new in new }
+                operationDefaults[name] = .object(current)
+            default:
+                operationDefaults[name] = value
+            }
+        }
+        return self
     }
 
-    /// `POST path`, documented by `operation`.
+    /// `method path`, documented by `operation`: the route and its place in the OpenAPI
+    /// document are registered together, e.g.
+    /// `routes.on("/api/surveys/", method: .get, documented: SurveysPlugin.openAPI.operation("listSurveys")) { … }`.
     @discardableResult
-    public func post(
-        _ path: String, documented operation: OpenAPIFragment,
+    public func on(
+        _ path: String, method: HTTPRequest.Method, documented operation: OpenAPIFragment,
         use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
     ) -> Self {
-        document(.post, path, operation).on(RouterPath(path), method: .post, use: handler)
-    }
-
-    /// `PUT path`, documented by `operation`.
-    @discardableResult
-    public func put(
-        _ path: String, documented operation: OpenAPIFragment,
-        use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
-    ) -> Self {
-        document(.put, path, operation).on(RouterPath(path), method: .put, use: handler)
-    }
-
-    /// `PATCH path`, documented by `operation`.
-    @discardableResult
-    public func patch(
-        _ path: String, documented operation: OpenAPIFragment,
-        use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
-    ) -> Self {
-        document(.patch, path, operation).on(RouterPath(path), method: .patch, use: handler)
-    }
-
-    /// `DELETE path`, documented by `operation`.
-    @discardableResult
-    public func delete(
-        _ path: String, documented operation: OpenAPIFragment,
-        use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
-    ) -> Self {
-        document(.delete, path, operation).on(RouterPath(path), method: .delete, use: handler)
+        document(method, path, operation).on(RouterPath(path), method: method, use: handler)
     }
 
     @discardableResult

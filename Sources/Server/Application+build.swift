@@ -126,6 +126,7 @@ private func mountRoutes(
         router.add(middleware: ClientAddressMiddleware(trustedProxies: options.trustedProxies))
     }
     let routes = PluginRoutes(router: router)
+    routes.documentEveryRoute(with: CoreOpenAPI.everyRoute)
     HealthController(pool: dependencies.pool).register(on: routes)
     let schema = SchemaController()
     schema.register(on: routes)
@@ -144,6 +145,7 @@ private func mountRoutes(
     if let throttle {
         routes.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .caller))
     }
+    routes.documentEveryRoute(with: CoreOpenAPI.resourceRoute)
     for plugin in plugins {
         plugin.registerRoutes(on: routes, dependencies: dependencies)
     }

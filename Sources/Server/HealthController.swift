@@ -7,7 +7,7 @@ struct HealthController: Sendable {
     let pool: PGPool
 
     func register<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
-        routes.get("/api/health", documented: CoreOpenAPI.health) { _, _ in try await check() }
+        routes.on("/api/health", method: .get, documented: CoreOpenAPI.operation("health")) { _, _ in try await check() }
     }
 
     func check() async throws -> Response {

@@ -25,10 +25,10 @@ struct SchemaController: Sendable {
     let pages = NIOLockedValueBox<Pages?>(nil)
 
     func register<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
-        routes.get("/api/schema", documented: CoreOpenAPI.schema) { request, _ in try schema(request) }
-        routes.get("/api/docs", documented: CoreOpenAPI.docs) { _, _ in Self.html(try published().docs) }
-        routes.get("/api/redoc", documented: CoreOpenAPI.redoc) { _, _ in Self.html(try published().redoc) }
-        routes.get(APIReferencePage.stylesheetPath, documented: CoreOpenAPI.docsStylesheet) { _, _ in
+        routes.on("/api/schema", method: .get, documented: CoreOpenAPI.operation("schema")) { request, _ in try schema(request) }
+        routes.on("/api/docs", method: .get, documented: CoreOpenAPI.operation("docs")) { _, _ in Self.html(try published().docs) }
+        routes.on("/api/redoc", method: .get, documented: CoreOpenAPI.operation("redoc")) { _, _ in Self.html(try published().redoc) }
+        routes.on(APIReferencePage.stylesheetPath, method: .get, documented: CoreOpenAPI.operation("docsStylesheet")) { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/css; charset=utf-8"],

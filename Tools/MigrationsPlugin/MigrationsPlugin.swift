@@ -16,8 +16,8 @@ struct MigrationsPlugin: BuildToolPlugin {
         return [
             .buildCommand(
                 displayName: "Embedding \(inputs.count) migrations from db/",
-                executable: try context.tool(named: "EmbedMigrations").url,
-                arguments: [root.path, output.path],
+                executable: try context.tool(named: "EmbedFiles").url,
+                arguments: ["migrations", root.path, output.path],
                 inputFiles: inputs.sorted { $0.path < $1.path },
                 outputFiles: [output]
             ),

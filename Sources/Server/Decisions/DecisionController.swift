@@ -15,11 +15,11 @@ struct DecisionController: Sendable {
     let failures: FailedAuthentications
 
     func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
-        routes.get("/.well-known/authzen-configuration", documented: CoreOpenAPI.authzenConfiguration) { _, _ in configuration() }
+        routes.on("/.well-known/authzen-configuration", method: .get, documented: CoreOpenAPI.operation("authzenConfiguration")) { _, _ in configuration() }
         let services = ServiceAuthenticationMiddleware(vault: vault, failures: failures)
-        routes.document(.post, "/v1/keys/verify", CoreOpenAPI.verifyKey)
-            .document(.post, "/access/v1/evaluation", CoreOpenAPI.evaluation)
-            .document(.post, "/access/v1/evaluations", CoreOpenAPI.evaluations)
+        routes.document(.post, "/v1/keys/verify", CoreOpenAPI.operation("verifyKey"))
+            .document(.post, "/access/v1/evaluation", CoreOpenAPI.operation("evaluation"))
+            .document(.post, "/access/v1/evaluations", CoreOpenAPI.operation("evaluations"))
         routes.group("/v1").add(middleware: ServerTimingMiddleware()).add(middleware: services)
             .post("keys/verify") { request, _ in try await verify(request) }
         routes.group("/access/v1").add(middleware: ServerTimingMiddleware()).add(middleware: services)

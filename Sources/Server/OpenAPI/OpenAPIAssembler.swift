@@ -9,14 +9,13 @@ import PluginKit
 /// operation is missing from the document, which the schema tests catch.
 enum OpenAPIAssembler {
     /// The document as JSON text (keys sorted, so the same routes give the same bytes).
-    static func document(operations: [String: [String: OpenAPIFragment]], plugins: [any ResourcePlugin]) -> String {
+    static func document(operations: [String: [String: JSONValue]], plugins: [any ResourcePlugin]) -> String {
         var document = CoreOpenAPI.frame.members
         var tags: [JSONValue] = []
         if case .array(let own) = document["tags"] { tags = own }
         document["tags"] = .array(tags + plugins.map(\.openAPITag.value))
         var components: [String: [String: JSONValue]] = [:]
-        let fragments = [CoreOpenAPI.components, CoreOpenAPI.sessionComponents, CoreOpenAPI.decisionComponents]
-            + plugins.map(\.openAPIComponents)
+        let fragments = [CoreOpenAPI.components] + plugins.map(\.openAPIComponents)
         for fragment in fragments {
             for (section, value) in fragment.members {
                 guard case .object(let entries) = value else { continue }
@@ -27,7 +26,7 @@ enum OpenAPIAssembler {
             }
         }
         document["components"] = .object(components.mapValues { .object($0) })
-        document["paths"] = .object(operations.mapValues { .object($0.mapValues(\.value)) })
+        document["paths"] = .object(operations.mapValues { .object($0) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(JSONValue.object(document)) else {

@@ -18,10 +18,10 @@ struct SessionController: Sendable {
     let failures: FailedAuthentications
 
     func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
-        routes.document(.post, "/api/auth/login/", CoreOpenAPI.login)
-            .document(.get, "/api/auth/status/", CoreOpenAPI.sessionStatus)
-            .document(.post, "/api/auth/logout/", CoreOpenAPI.logout)
-            .document(.post, "/api/token", CoreOpenAPI.legacyLogin)
+        routes.document(.post, "/api/auth/login/", CoreOpenAPI.operation("login"))
+            .document(.get, "/api/auth/status/", CoreOpenAPI.operation("sessionStatus"))
+            .document(.post, "/api/auth/logout/", CoreOpenAPI.operation("logout"))
+            .document(.post, "/api/token", CoreOpenAPI.operation("legacyLogin"))
         let auth = routes.group("/api/auth")
         let token = routes.group("/api")
         if let throttle {
