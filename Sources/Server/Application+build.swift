@@ -122,6 +122,8 @@ private func mountRoutes(
         router.add(middleware: LatchkeyCORSMiddleware(allowedOrigins: Set(options.corsAllowedOrigins)))
     }
     router.add(middleware: JSONErrorMiddleware())
+    let known = KnownPaths()
+    router.add(middleware: UnknownMethodMiddleware(known: known))
     if !options.trustedProxies.isEmpty {
         router.add(middleware: ClientAddressMiddleware(trustedProxies: options.trustedProxies))
     }
@@ -151,5 +153,6 @@ private func mountRoutes(
     }
     schema.publish(OpenAPIAssembler.document(operations: routes.operations, plugins: plugins))
     routes.registerMethodFallbacks()
+    known.record(routes.entries)
     return routes
 }

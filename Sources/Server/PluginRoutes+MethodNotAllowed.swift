@@ -1,9 +1,19 @@
 import Hummingbird
+import NIOConcurrencyHelpers
 import PluginKit
 
 extension PluginRoutes {
     /// The methods a path may be asked with; those not registered answer 405.
     static var standardMethods: [HTTPRequest.Method] { [.get, .head, .post, .put, .patch, .delete, .options, .trace] }
+
+    /// The methods `entry`'s path answers: those registered, `HEAD` wherever `GET` is, and
+    /// `OPTIONS` — in the order of ``standardMethods``.
+    static func allowedMethods(_ entry: Entry) -> [HTTPRequest.Method] {
+        var allowed = entry.methods
+        if allowed.contains(.get), !allowed.contains(.head) { allowed.append(.head) }
+        if !allowed.contains(.options) { allowed.append(.options) }
+        return standardMethods.filter(allowed.contains)
+    }
 
     /// Registers, for every recorded path, 405 with `Allow` for each standard method it lacks,
     /// and `OPTIONS` → 204 with `Allow`. Call once, after every route is registered.
@@ -11,11 +21,8 @@ extension PluginRoutes {
     /// `HEAD` counts as registered wherever `GET` is: the router answers it from `GET`.
     func registerMethodFallbacks() {
         for entry in entries {
-            var allowed = entry.methods
-            if allowed.contains(.get), !allowed.contains(.head) { allowed.append(.head) }
-            if !allowed.contains(.options) { allowed.append(.options) }
-            let allow = Self.standardMethods.filter(allowed.contains)
-            for method in Self.standardMethods where !allowed.contains(method) {
+            let allow = Self.allowedMethods(entry)
+            for method in Self.standardMethods where !allow.contains(method) {
                 router.on(entry.path, method: method) { request, _ -> Response in
                     throw APIError.methodNotAllowed(request.method, allowed: allow)
                 }
@@ -25,6 +32,50 @@ extension PluginRoutes {
                     Response(status: .noContent, headers: [.allow: allow.map(\.rawValue).joined(separator: ", ")])
                 }
             }
+        }
+    }
+}
+
+/// The paths the router serves and the methods each allows, for requests whose method no route
+/// knows (`QUERY`, `PROPFIND`, …): the router can only say 404 for those, but on a known path
+/// SPEC §3 wants 405 with `Allow`. Filled once the router is complete.
+final class KnownPaths: Sendable {
+    private let table = NIOLockedValueBox<[(segments: [Substring], allowed: [HTTPRequest.Method])]>([])
+
+    /// Records every path of `entries` with its allowed methods (as the 405 fallbacks list them).
+    func record(_ entries: [PluginRoutes<LatchkeyRequestContext>.Entry]) {
+        let rows = entries.map { entry in
+            (segments: entry.path.description.split(separator: "/"), allowed: PluginRoutes<LatchkeyRequestContext>.allowedMethods(entry))
+        }
+        table.withLockedValue { $0 = rows }
+    }
+
+    /// The methods `path` allows, or `nil` when no route has it (`{name}` matches one segment).
+    func allowed(for path: String) -> [HTTPRequest.Method]? {
+        let segments = path.split(separator: "/")
+        return table.withLockedValue { rows in
+            rows.first { row in
+                row.segments.count == segments.count
+                    && zip(row.segments, segments).allSatisfy { pattern, segment in
+                        (pattern.first == "{" && pattern.last == "}") || pattern == segment
+                    }
+            }?.allowed
+        }
+    }
+}
+
+/// Answers a method no route knows on a known path with 405 and `Allow` (SPEC §3), where the
+/// router says 404. Router-level, so it sees the router's not-found answer.
+struct UnknownMethodMiddleware: RouterMiddleware {
+    typealias Context = LatchkeyRequestContext
+    let known: KnownPaths
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            guard let allowed = known.allowed(for: request.uri.path) else { throw error }
+            throw APIError.methodNotAllowed(request.method, allowed: allowed)
         }
     }
 }

@@ -284,6 +284,14 @@ struct TenantBoundaryTests {
                 }
                 // A known route still refuses the bad key.
                 #expect(try await client.send("/api/surveys/", key: bad).status == .unauthorized)
+                // A method no route knows is 405 on a known path too, 404 elsewhere.
+                for (path, allow) in [("/api/surveys/17/", "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"),
+                                      ("/access/v1/evaluation", "POST, OPTIONS"), ("/api/health", "GET, HEAD, OPTIONS")] {
+                    let query = try await client.send(path, method: HTTPRequest.Method("QUERY")!, key: bad)
+                    #expect(query.status == .methodNotAllowed, "\(path): \(query.text)")
+                    #expect(query.headers[.allow] == allow, "\(path)")
+                }
+                #expect(try await client.send("/api/nowhere/", method: HTTPRequest.Method("QUERY")!).status == .notFound)
             }
         }
     }
