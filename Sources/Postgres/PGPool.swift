@@ -13,34 +13,29 @@ import ServiceLifecycle
 public final class PGPool: Sendable {
     public let configuration: PGConfiguration
     let threadPool: NIOThreadPool
-    private let state: NIOLockedValueBox<State>
     private let logger: Logger
 
-    private enum Lease: Sendable {
-        /// An idle connection to reuse.
-        case connection(PGRawConnection)
-        /// A reserved slot: the borrower opens a new connection.
-        case open
-    }
+    private typealias Lease = PGPoolState<PGRawConnection>.Lease
 
     private struct Waiter {
-        var id: Int
         var continuation: CheckedContinuation<Lease, any Error>
         var timeout: Scheduled<Void>?
     }
 
-    private struct State {
-        var idle: [PGRawConnection] = []
-        var open = 0
-        var waiters: Deque<Waiter> = []
-        var nextWaiterID = 0
-        var isClosed = false
+    /// The pool's bookkeeping (``PGPoolState``) and the continuations of its waiters. An answer
+    /// for a waiter whose continuation is not stored yet waits in `delivered`.
+    private struct Locked {
+        var pool: PGPoolState<PGRawConnection>
+        var waiting: [Int: Waiter] = [:]
+        var delivered: [Int: Result<Lease, any Error>] = [:]
     }
+
+    private let state: NIOLockedValueBox<Locked>
 
     public init(configuration: PGConfiguration, logger: Logger = Logger(label: "latchkey.postgres")) {
         self.configuration = configuration
         self.logger = logger
-        self.state = NIOLockedValueBox(State())
+        self.state = NIOLockedValueBox(Locked(pool: PGPoolState(maxConnections: configuration.maxConnections)))
         self.threadPool = NIOThreadPool(numberOfThreads: configuration.maxConnections)
         threadPool.start()
     }
@@ -66,19 +61,8 @@ public final class PGPool: Sendable {
 
     /// Closes idle connections and fails waiters; loaned connections close when returned.
     public func close() async {
-        let (idle, waiters) = state.withLockedValue { state in
-            state.isClosed = true
-            defer {
-                state.open -= state.idle.count
-                state.idle = []
-                state.waiters = []
-            }
-            return (state.idle, state.waiters)
-        }
-        for waiter in waiters {
-            waiter.timeout?.cancel()
-            waiter.continuation.resume(throwing: PGError(.poolClosed, message: "the connection pool was shut down"))
-        }
+        let (idle, waiters) = state.withLockedValue { $0.pool.close() }
+        for id in waiters { deliver(.failure(PGError(.poolClosed, message: "the connection pool was shut down")), to: id) }
         for connection in idle { finish(connection) }
         try? await threadPool.shutdownGracefully()
     }
@@ -106,60 +90,46 @@ public final class PGPool: Sendable {
     }
 
     private func lease() async throws -> Lease {
-        let maxConnections = configuration.maxConnections
-        let immediate: Lease? = try state.withLockedValue { state in
-            if state.isClosed { throw PGError(.poolClosed, message: "the connection pool was shut down") }
-            if let raw = state.idle.popLast() { return .connection(raw) }
-            if state.open < maxConnections {
-                state.open += 1
-                return .open
-            }
-            return nil
+        let id: Int
+        switch state.withLockedValue({ $0.pool.acquire() }) {
+        case .closed: throw PGError(.poolClosed, message: "the connection pool was shut down")
+        case .lease(let lease): return lease
+        case .wait(let waiter): id = waiter
         }
-        if let immediate { return immediate }
-
-        let id = state.withLockedValue { state in
-            defer { state.nextWaiterID += 1 }
-            return state.nextWaiterID
-        }
+        let timeout = configuration.acquireTimeout
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
-                enqueue(Waiter(id: id, continuation: continuation, timeout: nil))
+                let early: Result<Lease, any Error>? = state.withLockedValue { locked in
+                    if let answer = locked.delivered.removeValue(forKey: id) { return answer }
+                    let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+                    let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(nanoseconds)) { [weak self] () -> Void in
+                        self?.giveUp(id, with: PGError(.poolTimeout, message: "no database connection became free within \(timeout)"))
+                    }
+                    locked.waiting[id] = Waiter(continuation: continuation, timeout: timer)
+                    return nil
+                }
+                if let early { continuation.resume(with: early) }
             }
         } onCancel: {
-            failWaiter(id, with: CancellationError())
+            giveUp(id, with: CancellationError())
         }
     }
 
-    private func enqueue(_ waiter: Waiter) {
-        let maxConnections = configuration.maxConnections
-        let timeout = configuration.acquireTimeout
-        let ready: Lease? = state.withLockedValue { state in
-            if let raw = state.idle.popLast() { return .connection(raw) }
-            if state.open < maxConnections {
-                state.open += 1
-                return .open
-            }
-            var waiter = waiter
-            let id = waiter.id
-            waiter.timeout = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)) {
-                [weak self] in
-                self?.failWaiter(id, with: PGError(.poolTimeout, message: "no database connection became free within \(timeout)"))
-            }
-            state.waiters.append(waiter)
+    /// Answers waiter `id`, now if its continuation is stored, else as soon as it is.
+    private func deliver(_ answer: Result<Lease, any Error>, to id: Int) {
+        let waiter: Waiter? = state.withLockedValue { locked in
+            if let waiter = locked.waiting.removeValue(forKey: id) { return waiter }
+            locked.delivered[id] = answer
             return nil
         }
-        if let ready { waiter.continuation.resume(returning: ready) }
-        if Task.isCancelled { failWaiter(waiter.id, with: CancellationError()) }
+        waiter?.timeout?.cancel()
+        waiter?.continuation.resume(with: answer)
     }
 
-    private func failWaiter(_ id: Int, with error: any Error) {
-        let waiter: Waiter? = state.withLockedValue { state in
-            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-            return state.waiters.remove(at: index)
-        }
-        waiter?.timeout?.cancel()
-        waiter?.continuation.resume(throwing: error)
+    /// Waiter `id` stops waiting (timeout, cancellation), unless it was served already.
+    private func giveUp(_ id: Int, with error: any Error) {
+        let stillWaiting = state.withLockedValue { $0.pool.removeWaiter(id) }
+        if stillWaiting { deliver(.failure(error), to: id) }
     }
 
     private func release(_ raw: PGRawConnection) {
@@ -167,19 +137,10 @@ public final class PGPool: Sendable {
             discard(raw)
             return
         }
-        let (waiter, closed): (Waiter?, Bool) = state.withLockedValue { state in
-            if state.isClosed {
-                state.open -= 1
-                return (nil, true)
-            }
-            if let waiter = state.waiters.popFirst() { return (waiter, false) }
-            state.idle.append(raw)
-            return (nil, false)
-        }
-        if closed { finish(raw) }
-        if let waiter {
-            waiter.timeout?.cancel()
-            waiter.continuation.resume(returning: .connection(raw))
+        switch state.withLockedValue({ $0.pool.release(raw) }) {
+        case .hand(let connection, let id): deliver(.success(.connection(connection)), to: id)
+        case .kept: break
+        case .close(let connection): finish(connection)
         }
     }
 
@@ -190,15 +151,7 @@ public final class PGPool: Sendable {
     }
 
     private func giveBackSlot() {
-        let waiter: Waiter? = state.withLockedValue { state in
-            guard !state.isClosed, let waiter = state.waiters.popFirst() else {
-                state.open -= 1
-                return nil
-            }
-            return waiter
-        }
-        waiter?.timeout?.cancel()
-        waiter?.continuation.resume(returning: .open)
+        if let id = state.withLockedValue({ $0.pool.slotFreed() }) { deliver(.success(.open), to: id) }
     }
 
     /// Closes a connection on a pool thread: `PQfinish` writes to the socket.
