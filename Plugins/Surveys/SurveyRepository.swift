@@ -81,7 +81,7 @@ struct SurveyRepository: Sendable {
             WHERE s.id = \(id)
             """)
         guard let row = rows.first else { return nil }
-        return (try SurveyRecord(row: row, from: 0), try Self.role(row, at: 11), try SurveyResponseCounts(row: row, from: 12))
+        return (try SurveyRecord(row: row, from: 0), try Self.role(row), try SurveyResponseCounts(row: row))
     }
 
     /// What is known of each survey of `ids`, in order, with `user`'s role in it: what the cache
@@ -113,12 +113,13 @@ struct SurveyRepository: Sendable {
         var byID: [Int64: Found] = [:]
         for row in rows {
             let survey = try SurveyRecord(row: row, from: 0)
-            byID[survey.id] = Found(survey: survey, role: try Self.role(row, at: 11))
+            byID[survey.id] = Found(survey: survey, role: try Self.role(row))
         }
         return ids.map { byID[$0] ?? .nothing }
     }
 
-    private static func role(_ row: PGRow, at column: Int) throws -> SurveyRole? {
-        try row.decode(String?.self, at: column).flatMap(SurveyRole.init(rawValue:))
+    /// The caller's survey role (`m.role`, read by name), if any.
+    private static func role(_ row: PGRow) throws -> SurveyRole? {
+        try row.decode(String?.self, named: "role").flatMap(SurveyRole.init(rawValue:))
     }
 }

@@ -20,10 +20,11 @@ struct SurveyResponseCounts: Sendable, Equatable, JSONWritable {
         FROM survey_responses r WHERE r.survey_id = s.id
         """
 
-    init(row: PGRow, from first: Int) throws {
+    /// Reads the columns of ``lateral`` by name.
+    init(row: PGRow) throws {
         (total, today, last7, last14) = (
-            try row.decode(Int.self, at: first), try row.decode(Int.self, at: first + 1),
-            try row.decode(Int.self, at: first + 2), try row.decode(Int.self, at: first + 3)
+            try row.decode(Int.self, named: "total"), try row.decode(Int.self, named: "today"),
+            try row.decode(Int.self, named: "last7"), try row.decode(Int.self, named: "last14")
         )
     }
 

@@ -43,7 +43,7 @@ struct DirectoryUserRepository: Sendable {
             """)
         guard let row = rows.first else { return nil }
         let record = try DirectoryUserRecord(row: row, from: 0)
-        return (record, try Self.facts(userID: record.id, isActive: record.isActive, row: row, from: 7))
+        return (record, try Self.facts(userID: record.id, isActive: record.isActive, row: row))
     }
 
     /// The policy facts of each user in `ids` that exists (every organisation they belong to).
@@ -55,7 +55,7 @@ struct DirectoryUserRepository: Sendable {
         var found: [Int64: DirectoryUserFacts] = [:]
         for row in rows {
             let id = try row.decode(Int64.self, at: 0)
-            found[id] = try Self.facts(userID: id, isActive: try row.decode(Bool.self, at: 1), row: row, from: 2)
+            found[id] = try Self.facts(userID: id, isActive: try row.decode(Bool.self, named: "is_active"), row: row)
         }
         return found
     }
@@ -64,18 +64,18 @@ struct DirectoryUserRepository: Sendable {
     /// then whether it is staff.
     static let organisationColumns: PGQuery = """
         ARRAY(SELECT lk_m.organisation_id FROM organisation_memberships lk_m WHERE lk_m.user_id = u.id
-              UNION SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id),
-        ARRAY(SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id),
+              UNION SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id) AS organisation_ids,
+        ARRAY(SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = u.id) AS owned_organisation_ids,
         u.is_staff
         """
 
-    /// The policy facts from the ``organisationColumns`` starting at `first`.
-    static func facts(userID: Int64, isActive: Bool, row: PGRow, from first: Int) throws -> DirectoryUserFacts {
+    /// The policy facts from the ``organisationColumns``, read by name.
+    static func facts(userID: Int64, isActive: Bool, row: PGRow) throws -> DirectoryUserFacts {
         DirectoryUserFacts(
             userID: userID,
-            organisationIDs: IDSet(try row.decode([Int64].self, at: first)),
+            organisationIDs: IDSet(try row.decode([Int64].self, named: "organisation_ids")),
             isActive: isActive,
-            ownedOrganisationIDs: IDSet(try row.decode([Int64].self, at: first + 1)),
-            isStaff: try row.decode(Bool.self, at: first + 2))
+            ownedOrganisationIDs: IDSet(try row.decode([Int64].self, named: "owned_organisation_ids")),
+            isStaff: try row.decode(Bool.self, named: "is_staff"))
     }
 }

@@ -22,11 +22,12 @@ enum PrincipalLoader {
             """)
     }
 
-    /// Builds the principal from the three membership columns starting at `firstColumn`.
-    static func principal(row: PGRow, firstColumn: Int, userID: Int64, tier: Tier, isStaff: Bool) throws -> UserPrincipal {
-        let organisationRoles = try roles(row.decode([String].self, at: firstColumn), OrganisationRole.init(rawValue:))
-        let owned = try row.decode([Int64].self, at: firstColumn + 1)
-        let teamRoles = try roles(row.decode([String].self, at: firstColumn + 2), TeamRole.init(rawValue:))
+    /// Builds the principal from the three membership columns of ``membershipColumns(_:confinedTo:)``,
+    /// read by name.
+    static func principal(row: PGRow, userID: Int64, tier: Tier, isStaff: Bool) throws -> UserPrincipal {
+        let organisationRoles = try roles(row.decode([String].self, named: "organisation_roles"), OrganisationRole.init(rawValue:))
+        let owned = try row.decode([Int64].self, named: "owned_organisations")
+        let teamRoles = try roles(row.decode([String].self, named: "team_roles"), TeamRole.init(rawValue:))
         return UserPrincipal(
             userID: userID,
             tier: tier,
@@ -45,9 +46,9 @@ enum PrincipalLoader {
             """)
         guard let row = rows.first else { return nil }
         let principal = try principal(
-            row: row, firstColumn: 3, userID: userID,
-            tier: tier(row.decode(String.self, at: 0)), isStaff: row.decode(Bool.self, at: 1))
-        return (principal, try row.decode(Bool.self, at: 2))
+            row: row, userID: userID,
+            tier: tier(row.decode(String.self, named: "tier")), isStaff: row.decode(Bool.self, named: "is_staff"))
+        return (principal, try row.decode(Bool.self, named: "is_active"))
     }
 
     static func tier(_ text: String) throws -> Tier {

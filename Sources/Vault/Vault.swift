@@ -66,7 +66,7 @@ public final class Vault: Sendable {
         let rows = try await pool.query("""
             SELECT k.id, k.user_id, k.organisation_id, k.name, k.prefix, k.last4, k.capabilities, k.created_by,
                    k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at,
-                   u.username, u.tier, u.is_active, u.is_staff, o.slug, o.name,
+                   u.username, u.tier, u.is_active, u.is_staff, o.slug AS organisation_slug, o.name AS organisation_name,
                    \(PrincipalLoader.membershipColumns("u.id", confinedTo: "k.organisation_id"))
             FROM api_keys k
             JOIN users u ON u.id = k.user_id
@@ -77,16 +77,16 @@ public final class Vault: Sendable {
         let key = try KeyRecord(row: row)
         let owner = KeyOwner(
             id: key.userID,
-            username: try row.decode(String.self, at: 13),
-            tier: try PrincipalLoader.tier(row.decode(String.self, at: 14)),
-            isActive: try row.decode(Bool.self, at: 15),
-            isStaff: try row.decode(Bool.self, at: 16)
+            username: try row.decode(String.self, named: "username"),
+            tier: try PrincipalLoader.tier(row.decode(String.self, named: "tier")),
+            isActive: try row.decode(Bool.self, named: "is_active"),
+            isStaff: try row.decode(Bool.self, named: "is_staff")
         )
         var organisation: KeyOrganisation?
-        if let id = key.organisationID, let slug = try row.decode(String?.self, at: 17) {
-            organisation = KeyOrganisation(id: id, slug: slug, name: try row.decode(String.self, at: 18))
+        if let id = key.organisationID, let slug = try row.decode(String?.self, named: "organisation_slug") {
+            organisation = KeyOrganisation(id: id, slug: slug, name: try row.decode(String.self, named: "organisation_name"))
         }
-        var principal = try PrincipalLoader.principal(row: row, firstColumn: 19, userID: owner.id, tier: owner.tier, isStaff: owner.isStaff)
+        var principal = try PrincipalLoader.principal(row: row, userID: owner.id, tier: owner.tier, isStaff: owner.isStaff)
         principal.capabilities = key.effectiveCapabilities
         principal.keyOrganisationID = key.organisationID
         return VerifiedKey(key: key, owner: owner, organisation: organisation, principal: principal)
