@@ -17,6 +17,18 @@ func resourcePlugin(_ name: String, extra: [Target.Dependency] = []) -> Target {
     )
 }
 
+/// A test target that drives the real router against PostgreSQL (`ServerTestSupport`'s world).
+func serverTests(_ name: String) -> Target {
+    .testTarget(
+        name: name,
+        dependencies: [
+            "ServerTestSupport", "Server", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Policy",
+            "Postgres", "JSON", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ],
+        swiftSettings: swiftSettings
+    )
+}
+
 let package = Package(
     name: "Latchkey",
     platforms: [.macOS(.v14)],
@@ -200,14 +212,20 @@ let package = Package(
             dependencies: ["Vault", "Postgres", "TestSupport", "latchkey"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "ServerTests",
+        .target(
+            name: "ServerTestSupport",
             dependencies: [
                 "Server", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Policy", "Postgres", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            path: "Tests/ServerTestSupport",
             swiftSettings: swiftSettings
         ),
+        serverTests("ServerTests"),
+        serverTests("SurveysTests"),
+        serverTests("DatasetsTests"),
+        serverTests("TemplatesTests"),
+        serverTests("UsersDirectoryTests"),
         .testTarget(
             name: "VaultTests",
             dependencies: ["Vault", "Postgres", "Policy", "TestSupport", .product(name: "Logging", package: "swift-log")],

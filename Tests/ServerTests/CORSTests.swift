@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Server
+import ServerTestSupport
 import Testing
 
 /// CORS (SPEC §7): off by default; `CORS_ALLOWED_ORIGINS` allows exactly those origins, with

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import ServerTestSupport
 import Testing
 
 /// The decision API answers for objects that do not exist yet (SPEC §6 `*.create`, `key.issue`)

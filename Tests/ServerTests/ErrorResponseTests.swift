@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServerTestSupport
 import Testing
 
 /// JSON errors under /api/, 405 with Allow, bad ids and parameters, security headers.

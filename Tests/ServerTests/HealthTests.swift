@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import ServerTestSupport
 import TestSupport
 import Testing
 

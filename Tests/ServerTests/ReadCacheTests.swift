@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Postgres
+import ServerTestSupport
 import Testing
 import TestSupport
 import Vault

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Server
+import ServerTestSupport
 import Testing
 
 /// The OpenAPI document against the router, and its JSON and HTML renderings.

@@ -1,4 +1,5 @@
 import Foundation
+import ServerTestSupport
 
 /// Checks a decoded JSON value against a schema of the OpenAPI document (the JSON Schema
 /// keywords the document uses: `$ref`, `type`, `enum`, `oneOf`, `properties`, `required`,

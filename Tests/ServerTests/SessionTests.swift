@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import Server
+import ServerTestSupport
 import Testing
 import Vault
 
@@ -240,7 +241,7 @@ import Vault
             let freeKey = try await world.key(for: free)
             let expired = try await world.key(for: w.alice, expiresAt: Date().addingTimeInterval(-60))
             let revoked = try await world.key(for: w.alice, revoked: true)
-            let before = try await BadInputBatteryTests.fingerprint(world)
+            let before = try await world.fingerprint()
             try await world.client { client in
                 for (key, status, detail) in [("ct_live_nope", HTTPResponse.Status.unauthorized, "Invalid API key."),
                                               (revoked, .unauthorized, "Invalid API key."),
@@ -271,7 +272,7 @@ import Vault
                 #expect(withKey.status == .badRequest)
                 #expect(try await client.send("/api/auth/login/").status == .methodNotAllowed)
             }
-            #expect(try await BadInputBatteryTests.fingerprint(world) == before)
+            #expect(try await world.fingerprint() == before)
         }
     }
 }

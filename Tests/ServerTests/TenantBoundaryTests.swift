@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import ServerTestSupport
 import Testing
 
 /// SPEC §2–§4 tenant boundaries, through the real router against PostgreSQL: a key issued in one
@@ -171,7 +172,7 @@ struct TenantBoundaryTests {
             let personalTeam = try await world.team("personal-team", members: [(alice, "admin")])
             let key = try await world.key(for: alice, organisation: acme, capabilities: ["view", "add", "edit"])
             let survey = try await world.survey("s", owner: alice, organisation: acme)
-            let before = try await BadInputBatteryTests.fingerprint(world)
+            let before = try await world.fingerprint()
             try await world.client { client in
                 let bodies = [
                     ("/api/datasets/", #"{"key":"leak","name":"Leak","organisation":\#(acme),"team":\#(theirs)}"#),
@@ -191,7 +192,7 @@ struct TenantBoundaryTests {
                 #expect(elsewhere.detail?.replacingOccurrences(of: "\(theirs)", with: "N")
                         == nowhere.detail?.replacingOccurrences(of: "\(theirs + 1000)", with: "N"))
             }
-            #expect(try await BadInputBatteryTests.fingerprint(world) == before)
+            #expect(try await world.fingerprint() == before)
         }
     }
 
@@ -211,7 +212,7 @@ struct TenantBoundaryTests {
             let viewerKey = try await world.key(for: viewer, organisation: a, capabilities: ["view", "superuser"])
             let adminKey = try await world.key(for: admin, organisation: a, capabilities: ["view", "superuser"])
             let sharedKey = try await world.key(for: shared, capabilities: ["view"])
-            let before = try await BadInputBatteryTests.fingerprint(world)
+            let before = try await world.fingerprint()
             try await world.client { client in
                 let refused: [(String, HTTPRequest.Method, String?, String)] = [
                     // A viewer with a superuser key cannot promote themselves, nor anyone.
@@ -246,7 +247,7 @@ struct TenantBoundaryTests {
                 }
                 #expect(sharedEmail.object["code"] as? String == "DENY_SHARED_ACCOUNT")
             }
-            #expect(try await BadInputBatteryTests.fingerprint(world) == before)
+            #expect(try await world.fingerprint() == before)
             try await world.client { client in
                 // What the directory may do: the role of a shared account, anything of a solo one.
                 let role = try await client.send("/api/user/\(shared)/", method: .patch, key: adminKey, body: #"{"role":"viewer"}"#)

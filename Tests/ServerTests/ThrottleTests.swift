@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 @testable import Server
+import ServerTestSupport
 import Testing
 import Vault
 

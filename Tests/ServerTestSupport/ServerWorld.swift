@@ -14,15 +14,15 @@ import UsersDirectory
 import Vault
 
 /// A migrated database with every registered plugin mounted, and seeding helpers for server tests.
-struct ServerWorld: Sendable {
-    let pool: PGPool
-    let dependencies: PluginDependencies
+public struct ServerWorld: Sendable {
+    public let pool: PGPool
+    public let dependencies: PluginDependencies
     /// A service credential for the decision API (see ``DecisionAgreement``).
-    var service: String?
+    public var service: String?
 
     /// - Parameter tableChanges: given, plugins cache reads (see `ReadCacheTests`); the default
     ///   world reads everything from PostgreSQL, so tests may change rows between requests.
-    init(pool: PGPool, tableChanges: TableChanges? = nil) {
+    public init(pool: PGPool, tableChanges: TableChanges? = nil) {
         self.pool = pool
         let engine = PolicyEngine(plugins: Self.plugins)
         let logger = Logger(label: "test")
@@ -30,10 +30,10 @@ struct ServerWorld: Sendable {
             pool: pool, vault: Vault(pool: pool, engine: engine, logger: logger), engine: engine, logger: logger, tableChanges: tableChanges)
     }
 
-    static let plugins: [any ResourcePlugin] = [SurveysPlugin(), DatasetsPlugin(), TemplatesPlugin(), UsersDirectoryPlugin()]
+    public static let plugins: [any ResourcePlugin] = [SurveysPlugin(), DatasetsPlugin(), TemplatesPlugin(), UsersDirectoryPlugin()]
 
     /// Runs `body` with a world on a fresh migrated database.
-    static func with<Result: Sendable>(_ body: @Sendable (ServerWorld) async throws -> Result) async throws -> Result {
+    public static func with<Result: Sendable>(_ body: @Sendable (ServerWorld) async throws -> Result) async throws -> Result {
         try await TestDatabase.withMigratedPool { pool in
             var world = ServerWorld(pool: pool)
             world.service = try await world.dependencies.vault.issueServiceCredential(name: "agreement").secret
@@ -46,7 +46,7 @@ struct ServerWorld: Sendable {
     ///
     /// Every resource-API request `body` sends with a key is replayed as an AuthZEN evaluation
     /// (see ``DecisionAgreement``), which must give the same answer.
-    func client<Result: Sendable>(
+    public func client<Result: Sendable>(
         options: APIOptions = APIOptions(),
         over setup: TestingSetup = .router,
         _ body: @Sendable (any TestClientProtocol) async throws -> Result
@@ -58,7 +58,7 @@ struct ServerWorld: Sendable {
     // MARK: Seeding
 
     @discardableResult
-    func user(_ username: String, tier: Tier = .pro, active: Bool = true) async throws -> Int64 {
+    public func user(_ username: String, tier: Tier = .pro, active: Bool = true) async throws -> Int64 {
         try await pool.query("""
             INSERT INTO users (username, email, tier, is_active)
             VALUES (\(username), \(username + "@example.com"), \(tier.rawValue), \(active)) RETURNING id
@@ -66,7 +66,7 @@ struct ServerWorld: Sendable {
     }
 
     @discardableResult
-    func organisation(_ slug: String, owner: Int64? = nil, members: [(Int64, String)] = []) async throws -> Int64 {
+    public func organisation(_ slug: String, owner: Int64? = nil, members: [(Int64, String)] = []) async throws -> Int64 {
         let id = try await pool.query("INSERT INTO organisations (slug, name, owner_id) VALUES (\(slug), \(slug.uppercased()), \(owner)) RETURNING id")[0].decode(Int64.self, at: 0)
         for (user, role) in members {
             try await pool.execute("INSERT INTO organisation_memberships (organisation_id, user_id, role) VALUES (\(id), \(user), \(role))")
@@ -75,7 +75,7 @@ struct ServerWorld: Sendable {
     }
 
     @discardableResult
-    func team(_ slug: String, organisation: Int64? = nil, members: [(Int64, String)] = []) async throws -> Int64 {
+    public func team(_ slug: String, organisation: Int64? = nil, members: [(Int64, String)] = []) async throws -> Int64 {
         let id = try await pool.query("INSERT INTO teams (slug, name, organisation_id) VALUES (\(slug), \(slug), \(organisation)) RETURNING id")[0].decode(Int64.self, at: 0)
         for (user, role) in members {
             try await pool.execute("INSERT INTO team_memberships (team_id, user_id, role) VALUES (\(id), \(user), \(role))")
@@ -84,7 +84,7 @@ struct ServerWorld: Sendable {
     }
 
     @discardableResult
-    func survey(
+    public func survey(
         _ slug: String, owner: Int64, organisation: Int64? = nil, team: Int64? = nil,
         status: String = "published", members: [(Int64, String)] = []
     ) async throws -> Int64 {
@@ -103,7 +103,7 @@ struct ServerWorld: Sendable {
     /// `users` users `u0…`, three organisations `o0…` (each owned by one of them with
     /// `ownerChance`) and three teams `t0…` (in one of the organisations, with
     /// `teamOrganisationChance`, or always when `nil`), each with random members and roles.
-    func randomMemberships(
+    public func randomMemberships(
         users count: Int, ownerChance: Double, teamOrganisationChance: Double? = nil, random: inout SplitMix64
     ) async throws -> (users: [Int64], organisations: [Int64], teams: [Int64]) {
         let roles = ["admin", "creator", "viewer"]
@@ -125,7 +125,7 @@ struct ServerWorld: Sendable {
     }
 
     /// Inserts a key directly (as an import would), bypassing issuance rules; returns the secret.
-    func key(
+    public func key(
         for userID: Int64, organisation: Int64? = nil, expiresAt: Date? = nil, revoked: Bool = false, capabilities: [String] = ["view"]
     ) async throws -> String {
         let key = try KeyFormat.generate(.live)
@@ -139,19 +139,25 @@ struct ServerWorld: Sendable {
 }
 
 /// One response, decoded for assertions.
-struct Reply: Sendable {
-    var status: HTTPResponse.Status
-    var headers: HTTPFields
-    var text: String
+public struct Reply: Sendable {
+    public var status: HTTPResponse.Status
+    public var headers: HTTPFields
+    public var text: String
+
+    public init(status: HTTPResponse.Status, headers: HTTPFields, text: String) {
+        self.status = status
+        self.headers = headers
+        self.text = text
+    }
 
     /// The body as JSON (`nil` when it is not JSON).
-    var json: Any? { try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) }
+    public var json: Any? { try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) }
     /// The body as a JSON object.
-    var object: [String: Any] { json as? [String: Any] ?? [:] }
+    public var object: [String: Any] { json as? [String: Any] ?? [:] }
     /// `detail` of a JSON error body.
-    var detail: String? { object["detail"] as? String }
+    public var detail: String? { object["detail"] as? String }
     /// The `id`s of a JSON array (or of a page's `results`).
-    var ids: Set<Int64> {
+    public var ids: Set<Int64> {
         let items = (json as? [[String: Any]]) ?? (object["results"] as? [[String: Any]]) ?? []
         return Set(items.compactMap { ($0["id"] as? NSNumber)?.int64Value })
     }
@@ -160,7 +166,7 @@ struct Reply: Sendable {
 extension TestClientProtocol {
     /// Sends a request, with `Authorization: Bearer <key>` when `key` is given; checks that
     /// the decision API agrees with the answer (``DecisionAgreement``).
-    func send(_ uri: String, method: HTTPRequest.Method = .get, key: String? = nil, headers: HTTPFields = [:], body: String? = nil) async throws -> Reply {
+    public func send(_ uri: String, method: HTTPRequest.Method = .get, key: String? = nil, headers: HTTPFields = [:], body: String? = nil) async throws -> Reply {
         var fields = headers
         if let key { fields[.authorization] = "Bearer \(key)" }
         if body != nil, fields[.contentType] == nil { fields[.contentType] = "application/json" }

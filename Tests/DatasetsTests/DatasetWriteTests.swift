@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServerTestSupport
 import Testing
 
 /// Dataset writes (SPEC §4): organisation datasets by an organisation admin or creator whose

@@ -11,16 +11,16 @@ import Testing
 /// are replayed after the request; writes (`POST` as `*.create` with the body as the resource's
 /// `properties`, `PUT`/`PATCH` as `*.update`, `DELETE`) are asked before it, since the write
 /// changes the object. Answers that are no policy question (400, 405, 413, 429) are not compared.
-enum DecisionAgreement {
+public enum DecisionAgreement {
     /// The service credential of the current test client, set by `ServerWorld.client`.
-    @TaskLocal static var service: String?
+    @TaskLocal public static var service: String?
     /// Set around requests that ask the resource API a second question the decision API cannot
     /// see (a write that also moves the object: may the caller create it where the body puts it?).
-    @TaskLocal static var exempt = false
+    @TaskLocal public static var exempt = false
 
     /// The AuthZEN action and resource a resource-API request amounts to, or `nil` when it is
     /// not a policy question (public endpoints, sessions).
-    static func question(method: HTTPRequest.Method, uri: String) -> (action: String, type: String, id: String?)? {
+    public static func question(method: HTTPRequest.Method, uri: String) -> (action: String, type: String, id: String?)? {
         let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
         let segments = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
         guard segments.first == "api", segments.count >= 2 else { return nil }
@@ -45,10 +45,10 @@ enum DecisionAgreement {
     }
 
     /// Whether `method` changes the object, so it is judged before the request.
-    static func isWrite(_ method: HTTPRequest.Method) -> Bool { method == .post || method == .put || method == .patch || method == .delete }
+    public static func isWrite(_ method: HTTPRequest.Method) -> Bool { method == .post || method == .put || method == .patch || method == .delete }
 
     /// The decision API's answer to the question `method uri` amounts to, for `key`.
-    static func evaluate(
+    public static func evaluate(
         method: HTTPRequest.Method, uri: String, key: String?, body: String? = nil, client: some TestClientProtocol
     ) async throws -> Reply? {
         guard let service, let key, !exempt, let question = question(method: method, uri: uri) else { return nil }
@@ -77,10 +77,10 @@ enum DecisionAgreement {
     }
 
     /// Whether `reply` answers a policy question (not 400, 405, 413, 429, 503…).
-    static func isPolicyAnswer(_ reply: Reply) -> Bool { [200, 201, 204, 401, 403, 404].contains(reply.status.code) }
+    public static func isPolicyAnswer(_ reply: Reply) -> Bool { [200, 201, 204, 401, 403, 404].contains(reply.status.code) }
 
     /// Compares the resource API's `reply` with the decision API's `evaluation`.
-    static func compare(_ reply: Reply, _ evaluation: Reply, method: HTTPRequest.Method, uri: String) {
+    public static func compare(_ reply: Reply, _ evaluation: Reply, method: HTTPRequest.Method, uri: String) {
         let decision = evaluation.object["decision"] as? Bool
         let code = (evaluation.object["context"] as? [String: Any])?["code"] as? String
         let expected = reply.status.code < 300

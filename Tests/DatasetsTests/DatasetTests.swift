@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServerTestSupport
 import Testing
 import TestSupport
 
@@ -299,42 +300,6 @@ import TestSupport
                 }
                 #expect(listedSomething)
             }
-        }
-    }
-}
-
-extension ServerWorld {
-    /// Inserts a dataset directly; `name` defaults to the key upper-cased. Created at
-    /// 2026-11-20T10:00:00Z, updated half a second into the next day.
-    func dataset(
-        _ key: String, name: String? = nil, description: String = "", global: Bool = false,
-        category: String = "user_created", organisation: Int64? = nil, team: Int64? = nil, createdBy: Int64? = nil,
-        active: Bool = true, options: [String] = [], tags: [String] = []
-    ) async throws {
-        try await pool.execute("""
-            INSERT INTO datasets (key, name, description, category, is_global, organisation_id, team_id, created_by,
-                                  options, tags, is_active, created_at, updated_at)
-            VALUES (\(key), \(name ?? key.uppercased()), \(description), \(category), \(global), \(organisation), \(team),
-                    \(createdBy), \(options), \(tags), \(active), '2026-11-20 10:00:00+00', '2026-11-21 10:00:00.5+00')
-            """)
-    }
-
-    /// How many datasets exist.
-    func datasetCount() async throws -> Int {
-        try await pool.query("SELECT count(*) FROM datasets")[0].decode(Int.self, at: 0)
-    }
-}
-
-extension Reply {
-    /// The items of a JSON array (or of a page's `results`).
-    var items: [[String: Any]] { (json as? [[String: Any]]) ?? (object["results"] as? [[String: Any]]) ?? [] }
-    /// The `key`s of the listed datasets, in order.
-    var keys: [String] { items.compactMap { $0["key"] as? String } }
-    /// The `(tag, count)` pairs of an available-tags reply, in order.
-    var tagCounts: [(String, Int)] {
-        ((object["tags"] as? [[String: Any]]) ?? []).compactMap { item in
-            guard let tag = item["tag"] as? String, let count = item["count"] as? Int else { return nil }
-            return (tag, count)
         }
     }
 }

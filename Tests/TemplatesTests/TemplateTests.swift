@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Policy
+import ServerTestSupport
 import Testing
 import TestSupport
 
@@ -363,45 +364,5 @@ import TestSupport
                 #expect(listedSomething)
             }
         }
-    }
-}
-
-extension ServerWorld {
-    /// Inserts a question-group template; `createdAt` is a PostgreSQL timestamp literal.
-    @discardableResult
-    func template(
-        _ name: String, publisher: Int64, level: String = "global", organisation: Int64? = nil,
-        status: String = "active", tags: [String] = [], language: String = "en", importCount: Int = 0,
-        description: String = "", markdown: String = "", attribution: String = "{}",
-        createdAt: String = "2026-01-02 03:04:05+00"
-    ) async throws -> Int64 {
-        try await pool.query("""
-            INSERT INTO question_group_templates
-                (name, description, markdown, publication_level, publisher_id, organisation_id, attribution,
-                 tags, language, import_count, status, created_at)
-            VALUES (\(name), \(description), \(markdown), \(level), \(publisher), \(organisation), \(attribution)::jsonb,
-                    \(tags), \(language), \(importCount), \(status), \(createdAt)::timestamptz)
-            RETURNING id
-            """)[0].decode(Int64.self, at: 0)
-    }
-
-    /// Every user's organisation memberships and owned organisations.
-    func organisationsByUser() async throws -> (roles: [Int64: [Int64]], owned: [Int64: [Int64]]) {
-        var roles: [Int64: [Int64]] = [:], owned: [Int64: [Int64]] = [:]
-        for row in try await pool.query("SELECT user_id, organisation_id FROM organisation_memberships") {
-            roles[try row.decode(Int64.self, at: 0), default: []].append(try row.decode(Int64.self, at: 1))
-        }
-        for row in try await pool.query("SELECT owner_id, id FROM organisations WHERE owner_id IS NOT NULL") {
-            owned[try row.decode(Int64.self, at: 0), default: []].append(try row.decode(Int64.self, at: 1))
-        }
-        return (roles, owned)
-    }
-}
-
-extension Reply {
-    /// The `id`s of a JSON array (or of a page's `results`), in order.
-    var orderedIDs: [Int64] {
-        let items = (json as? [[String: Any]]) ?? (object["results"] as? [[String: Any]]) ?? []
-        return items.compactMap { ($0["id"] as? NSNumber)?.int64Value }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServerTestSupport
 import Testing
 
 /// The CheckTick roles × list, retrieve and metrics, end to end (SPEC §4 Surveys).

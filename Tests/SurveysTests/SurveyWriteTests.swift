@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServerTestSupport
 import Testing
 
 /// Survey writes (SPEC §4): the key's capability AND the caller's role, checked in that order;
@@ -230,7 +231,7 @@ import Testing
                 (#"{"name":"   ","slug":"y"}"#, "'name' must not be blank"),
                 (#"{"name":"x","slug":"y","description":\#(String(repeating: "[", count: 5000))}"#, "not valid JSON"),
             ]
-            let before = try await BadInputBatteryTests.fingerprint(world)
+            let before = try await world.fingerprint()
             try await world.client { client in
                 for (body, expected) in creates {
                     let reply = try await client.send("/api/surveys/", method: .post, key: key, body: body)
@@ -248,7 +249,7 @@ import Testing
                                                  body: #"{"name":"x","slug":"y","description":""# + String(repeating: "a", count: 300_000) + #""}"#)
                 #expect(huge.status == .contentTooLarge)
             }
-            #expect(try await BadInputBatteryTests.fingerprint(world) == before)
+            #expect(try await world.fingerprint() == before)
         }
     }
 }
