@@ -22,9 +22,13 @@ public struct ServerWorld: Sendable {
 
     /// - Parameter tableChanges: given, plugins cache reads (see `ReadCacheTests`); the default
     ///   world reads everything from PostgreSQL, so tests may change rows between requests.
-    public init(pool: PGPool, tableChanges: TableChanges? = nil) {
+    /// The plugins mounted (``plugins`` unless a test brings its own).
+    public let mounted: [any ResourcePlugin]
+
+    public init(pool: PGPool, tableChanges: TableChanges? = nil, plugins: [any ResourcePlugin] = Self.plugins) {
         self.pool = pool
-        let engine = PolicyEngine(plugins: Self.plugins)
+        self.mounted = plugins
+        let engine = PolicyEngine(plugins: plugins)
         let logger = Logger(label: "test")
         dependencies = PluginDependencies(
             pool: pool, vault: Vault(pool: pool, engine: engine, logger: logger), engine: engine, logger: logger, tableChanges: tableChanges)
@@ -51,7 +55,7 @@ public struct ServerWorld: Sendable {
         over setup: TestingSetup = .router,
         _ body: @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
-        let app = Application(router: buildRouter(dependencies: dependencies, plugins: Self.plugins, options: options))
+        let app = Application(router: buildRouter(dependencies: dependencies, plugins: mounted, options: options))
         return try await DecisionAgreement.$service.withValue(service) { try await app.test(setup, body) }
     }
 
