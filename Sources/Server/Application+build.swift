@@ -113,6 +113,13 @@ public func registeredRoutes(dependencies: PluginDependencies, plugins: [any Res
 }
 
 /// A new router with every route mounted, and the record of what was mounted.
+///
+/// Router-wide (every answer, 404s included): security headers, CORS, JSON errors, 405 for
+/// unknown methods, the client address. Then one area after another, each with the middleware
+/// it needs where it is mounted: public (no credentials), the decision API (service
+/// credentials, in its own groups), sessions (their own throttling), and the resources
+/// (authentication, then throttling, for every plugin route). The router matches first, so
+/// none of this runs for an unknown path or method (SPEC §3).
 private func mountRoutes(
     dependencies: PluginDependencies, plugins: [any ResourcePlugin], options: APIOptions
 ) -> PluginRoutes<LatchkeyRequestContext> {
@@ -129,11 +136,15 @@ private func mountRoutes(
     }
     let routes = PluginRoutes(router: router)
     routes.documentEveryRoute(with: CoreOpenAPI.everyRoute)
+
+    // Public.
     HealthController(pool: dependencies.pool).register(on: routes)
     let schema = SchemaController()
     schema.register(on: routes)
     let throttle = options.throttle.enabled ? Throttle(settings: options.throttle) : nil
     let failures = FailedAuthentications(limiter: throttle?.failedAuthentication)
+
+    // The decision API: `/v1`, `/access/v1` (service credentials), and its public metadata.
     let resolvers = plugins.flatMap { $0.resourceResolvers(dependencies: dependencies) } + [KeyResolver(pool: dependencies.pool, vault: dependencies.vault)]
     DecisionController(
         vault: dependencies.vault,
@@ -141,8 +152,12 @@ private func mountRoutes(
         publicURL: options.publicURL,
         failures: failures
     ).register(on: routes)
+
+    // Sessions: login, status, logout, the legacy token (throttled per address).
     SessionController(vault: dependencies.vault, pool: dependencies.pool, lifetime: options.sessionLifetime, throttle: throttle, failures: failures)
         .register(on: routes)
+
+    // Resources: every plugin's routes, behind authentication and throttling.
     routes.add(middleware: AuthenticationMiddleware(vault: dependencies.vault, failures: failures))
     if let throttle {
         routes.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .caller))
@@ -151,6 +166,7 @@ private func mountRoutes(
     for plugin in plugins {
         plugin.registerRoutes(on: routes, dependencies: dependencies)
     }
+
     schema.publish(OpenAPIAssembler.document(operations: routes.operations, plugins: plugins))
     routes.registerMethodFallbacks()
     known.record(routes.entries)
