@@ -158,7 +158,8 @@ measure "GET /api/surveys/ (over 120/min)" -H "Authorization: Bearer $key" "http
 # anonymous rate), so past the limit each answer is a 429 decided in memory: the flood should
 # run about as fast as malformed keys (no database at all), and the database should see no more
 # key lookups than the limit allows, however long the flood lasts.
-python3 - "$scripts/unknown.lua" <<'PY'
+# Both floods send 20,000 distinct keys through the same Lua script, so wrk's own cost is alike.
+python3 - "$scripts/unknown.lua" "$scripts/malformed.lua" <<'PY'
 import secrets, sys, zlib
 alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 def base62(value, digits):
@@ -167,20 +168,25 @@ def base62(value, digits):
         value, digit = divmod(value, 62)
         out.append(alphabet[digit])
     return "".join(reversed(out))
-keys = []
+def script(path, keys):
+    with open(path, "w") as lua:
+        lua.write("local keys = {" + ",".join('"%s"' % key for key in keys) + "}\n")
+        lua.write("local n = 0\nrequest = function()\n  n = n % #keys + 1\n")
+        lua.write('  return wrk.format("GET", "/api/surveys/", {["Authorization"] = "Bearer " .. keys[n]})\nend\n')
+unknown, malformed = [], []
 for _ in range(20000):
     head = "ct_live_" + base62(int.from_bytes(secrets.token_bytes(32), "big"), 43)
-    keys.append(head + base62(zlib.crc32(head.encode()), 6))
-with open(sys.argv[1], "w") as lua:
-    lua.write("local keys = {" + ",".join('"%s"' % key for key in keys) + "}\n")
-    lua.write("local n = 0\nrequest = function()\n  n = n % #keys + 1\n")
-    lua.write('  return wrk.format("GET", "/api/surveys/", {["Authorization"] = "Bearer " .. keys[n]})\nend\n')
+    unknown.append(head + base62(zlib.crc32(head.encode()), 6))
+    malformed.append(head + base62((zlib.crc32(head.encode()) + 1) % 2**32, 6))  # checksum off by one
+script(sys.argv[1], unknown)
+script(sys.argv[2], malformed)
 PY
 lookups() { psql "$url" -tAc "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"; }
-measure "GET /api/surveys/ (malformed keys)" -H "Authorization: Bearer ct_live_invalid" "http://127.0.0.1:$port2/api/surveys/"
+# The unknown keys first, on a fresh failure window: at most 60 reach the database.
 sleep 11; before="$(lookups)"
 measure "GET /api/surveys/ (unknown-key flood)" -s "$scripts/unknown.lua" "http://127.0.0.1:$port2/api/surveys/"
 sleep 11; after="$(lookups)"
+measure "GET /api/surveys/ (malformed-key flood)" -s "$scripts/malformed.lua" "http://127.0.0.1:$port2/api/surveys/"
 # One of the transactions is this script's own first `lookups` query; the two servers' change
 # listeners each add a heartbeat (`SELECT 1`) per 10 s of silence.
 echo "database transactions during the unknown-key flood: $(( after - before - 1 )) (limit 60/min per address, plus heartbeats)"
