@@ -297,6 +297,28 @@ struct TenantBoundaryTests {
         }
     }
 
+    /// Issue 13: links the server writes never come from the request's `Host` (or a forwarded
+    /// host), which any client chooses: paging links are relative, and the AuthZEN metadata
+    /// advertises the configured base (here the test default).
+    @Test func paginationLinksAreRelativeAndMetadataIgnoresTheHost() async throws {
+        try await ServerWorld.with { world in
+            let alice = try await world.user("alice")
+            for index in 0..<3 { try await world.survey("s\(index)", owner: alice) }
+            let key = try await world.key(for: alice)
+            let evil: HTTPFields = [HTTPField.Name("X-Forwarded-Host")!: "evil.example"]
+            try await world.client(over: .live) { client async throws in
+                let page = try await client.send("/api/surveys/?limit=1&offset=1", key: key, headers: evil)
+                #expect(page.object["next"] as? String == "/api/surveys/?limit=1&offset=2")
+                #expect(page.object["previous"] as? String == "/api/surveys/?limit=1")
+                let metadata = try await client.send("/.well-known/authzen-configuration", headers: evil)
+                #expect(metadata.status == .ok)
+                #expect(metadata.object["policy_decision_point"] as? String == "http://localhost")
+                #expect(!metadata.text.contains("evil.example"))
+                #expect(!page.text.contains("evil.example"))
+            }
+        }
+    }
+
     @Test func queryStringsAreFormEncoded() async throws {
         try await ServerWorld.with { world in
             try await world.dataset("ethnic", name: "Ethnic category", global: true)
