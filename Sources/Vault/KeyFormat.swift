@@ -1,4 +1,5 @@
-/// Generates and parses Latchkey keys: `ct_live_` / `ct_svc_` + 43 base62 + 6 base62 checksum.
+/// Generates and parses Latchkey keys (SPEC §2 Format): `ct_live_` / `ct_svc_` + 43 base62 + 6
+/// base62 checksum.
 ///
 /// Layout of a key (`ct_live_` shown; `ct_svc_` is one byte shorter):
 ///

@@ -31,6 +31,8 @@ public struct IssuedKey: Sendable {
     public let record: KeyRecord
 }
 
+/// Issuance (SPEC §2 "Who may issue", limits, expiry): the rules are `KeyRules` (Policy); the
+/// vault reads their facts under a row lock on the target user, then writes and audits.
 extension Vault {
     /// The principal the command-line operator acts as: platform staff.
     static let operatorPrincipal = UserPrincipal(userID: 0, tier: .enterprise, isStaff: true, capabilities: .all)

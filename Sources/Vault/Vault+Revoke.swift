@@ -2,6 +2,8 @@ import Foundation
 import Policy
 import Postgres
 
+/// Revocation and password changes (SPEC §2: immediate, idempotent, audited; a password change
+/// revokes all of the user's keys and sessions); other instances hear the table triggers.
 extension Vault {
     /// Revokes a key at once. Idempotent: revoking a revoked key changes nothing and succeeds.
     ///

@@ -3,9 +3,10 @@ import Hummingbird
 import NIOCore
 import PluginKit
 
-/// Sets the client IP from `X-Forwarded-For`, but only when the connection comes from one of
-/// the configured proxies (`LATCHKEY_TRUSTED_PROXIES`); otherwise the header is ignored and the
-/// peer address stands, so a client cannot choose its own throttling bucket.
+/// SPEC §7 (limits per client address): sets the client IP from `X-Forwarded-For`, but only when
+/// the connection comes from one of the configured proxies (`LATCHKEY_TRUSTED_PROXIES`);
+/// otherwise the header is ignored and the peer address stands, so a client cannot choose its
+/// own throttling bucket.
 ///
 /// The forwarded chain is read from the right, skipping trusted proxies; the first other
 /// address is the client. A malformed entry ends the walk at the last address trusted.
