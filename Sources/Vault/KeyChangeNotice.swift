@@ -9,13 +9,6 @@ enum KeyChangeNotice: Equatable {
 
     static let channel = "latchkey_keys"
 
-    var payload: String {
-        switch self {
-        case .user(let id): "user:\(id)"
-        case .all: "all"
-        }
-    }
-
     init?(payload: String) {
         if payload == "all" {
             self = .all
