@@ -5,17 +5,32 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-/// A resource plugin: one folder under `Plugins/`, its `openapi.json` embedded at build time.
-func resourcePlugin(_ name: String, extra: [Target.Dependency] = []) -> Target {
-    .target(
-        name: name,
-        dependencies: ["JSON", "PluginKit", "Postgres", "Policy", .product(name: "Hummingbird", package: "hummingbird")] + extra,
-        path: "Plugins/\(name)",
-        exclude: ["openapi.json"],
-        swiftSettings: swiftSettings,
-        plugins: ["OpenAPIPlugin"]
-    )
+/// A resource plugin: one folder under `Plugins/`, its `openapi.json` embedded at build time,
+/// and its rules in `Policy/` as a target of their own that depends on `Policy` alone.
+func resourcePlugin(_ name: String, extra: [Target.Dependency] = []) -> [Target] {
+    [
+        .target(
+            name: "\(name)Policy",
+            dependencies: ["Policy"],
+            path: "Plugins/\(name)/Policy",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: name,
+            dependencies: [
+                "JSON", "PluginKit", "Postgres", "Policy", .byName(name: "\(name)Policy"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ] + extra,
+            path: "Plugins/\(name)",
+            exclude: ["openapi.json", "Policy"],
+            swiftSettings: swiftSettings,
+            plugins: ["OpenAPIPlugin"]
+        ),
+    ]
 }
+
+/// The rules targets of every resource plugin, for tests and benchmarks that judge without a server.
+let pluginPolicies: [Target.Dependency] = ["SurveysPolicy", "DatasetsPolicy", "TemplatesPolicy", "UsersDirectoryPolicy"]
 
 /// A test target that drives the real router against PostgreSQL (`ServerTestSupport`'s world).
 func serverTests(_ name: String) -> Target {
@@ -24,7 +39,7 @@ func serverTests(_ name: String) -> Target {
         dependencies: [
             "ServerTestSupport", "Server", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Policy",
             "Postgres", "JSON", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ],
+        ] + pluginPolicies,
         swiftSettings: swiftSettings
     )
 }
@@ -98,6 +113,7 @@ let package = Package(
                 "Postgres",
                 "Vault",
                 "Policy",
+                "SurveysPolicy",
             ],
             swiftSettings: swiftSettings
         ),
@@ -114,10 +130,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        resourcePlugin("Surveys"),
-        resourcePlugin("Datasets"),
-        resourcePlugin("Templates"),
-        resourcePlugin("UsersDirectory", extra: ["Vault"]),
+    ] + resourcePlugin("Surveys") + resourcePlugin("Datasets") + resourcePlugin("Templates")
+        + resourcePlugin("UsersDirectory", extra: ["Vault"]) + [
         .target(
             name: "Server",
             dependencies: [
@@ -178,7 +192,7 @@ let package = Package(
                 "Vault",
                 "Policy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            ] + pluginPolicies,
             swiftSettings: swiftSettings
         ),
         .target(
@@ -199,7 +213,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PolicyTests",
-            dependencies: ["Policy", "TestSupport"],
+            dependencies: ["Policy", "TestSupport"] + pluginPolicies,
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -217,7 +231,7 @@ let package = Package(
             dependencies: [
                 "Server", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Policy", "Postgres", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
+            ] + pluginPolicies,
             path: "Tests/ServerTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 import Hummingbird
 import PluginKit
 import Policy
+import DatasetsPolicy
 
 /// The dataset writes (SPEC §4): `POST /api/datasets/`, `PUT`/`PATCH`/`DELETE /api/datasets/{key}/`.
 ///

@@ -1,6 +1,7 @@
 import Hummingbird
 import PluginKit
 import Policy
+import DatasetsPolicy
 
 /// The dataset routes: `GET /api/datasets/`, `GET /api/datasets/available-tags/`,
 /// `GET /api/datasets/{key}/`.

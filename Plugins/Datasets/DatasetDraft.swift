@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import DatasetsPolicy
 
 /// The writable fields of a dataset (SPEC §4 writes), read from a request body onto defaults
 /// (create) or onto the stored dataset (`PUT`, `PATCH`). `version` is the server's: it starts at

@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import DatasetsPolicy
 import Postgres
 
 /// The list filters of `GET /api/datasets/`, combined with AND (SPEC §4 Datasets):

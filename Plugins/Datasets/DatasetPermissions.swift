@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import DatasetsPolicy
 
 /// What the caller may do with a dataset, shown as `is_editable` and `can_publish`.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import PluginKit
 import Policy
+import DatasetsPolicy
 import Postgres
 
 /// One dataset as the API shows it (SPEC §4 Datasets), plus the facts the policy needs.

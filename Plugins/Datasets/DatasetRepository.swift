@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import DatasetsPolicy
 import Postgres
 
 /// The datasets plugin's SQL: parameterised queries only, one statement per request.

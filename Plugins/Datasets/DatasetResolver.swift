@@ -1,6 +1,7 @@
 import JSON
 import PluginKit
 import Policy
+import DatasetsPolicy
 import Postgres
 
 /// Datasets for the decision API, by key.
@@ -9,7 +10,7 @@ struct DatasetResolver: ResourceResolver {
 
     var resourceType: ResourceType { .dataset }
 
-    func resolve(ids: [String], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+    func resolve(ids: [String], for user: UserPrincipal) async throws -> [Resource?] {
         try await resolve(ids, parse: { DatasetRecord.isWellFormedKey($0) ? $0 : nil }) { keys in
             Dictionary(try await repository.find(keys: keys).map { ($0.key, .dataset($0.facts)) }, uniquingKeysWith: { first, _ in first })
         }
@@ -17,7 +18,7 @@ struct DatasetResolver: ResourceResolver {
 
     /// A new dataset created by the asking user, as the properties describe it
     /// (`organisation`, `team`, `category`, `is_global`); `nil` when one is malformed.
-    func propose(_ proposals: [[String: JSONValue]], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+    func propose(_ proposals: [[String: JSONValue]], for user: UserPrincipal) async throws -> [Resource?] {
         proposals.map { properties in
             guard case .some(let organisation) = properties.idProperty("organisation"),
                   case .some(let team) = properties.idProperty("team") else { return nil }
@@ -36,7 +37,7 @@ struct DatasetResolver: ResourceResolver {
             case .bool(let flag)?: draft.isGlobal = flag
             default: return nil
             }
-            return ResolvedResource(resource: .dataset(draft.facts(createdBy: user.userID)))
+            return .dataset(draft.facts(createdBy: user.userID))
         }
     }
 }

@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import DatasetsPolicy
 
 /// The datasets plugin (SPEC §4 Datasets): list, retrieve and tag counts of datasets, and
 /// writes of organisation datasets.

@@ -1,6 +1,7 @@
 import Hummingbird
 import PluginKit
 import Policy
+import SurveysPolicy
 
 /// The survey writes (SPEC §4): `POST /api/surveys/`, `PUT`/`PATCH`/`DELETE /api/surveys/{id}/`.
 ///
@@ -44,8 +45,7 @@ extension SurveyController {
         try draft.apply(body)
         if draft.organisationID != found.survey.organisationID || draft.teamID != found.survey.teamID {
             // A move (SPEC §4): the roles to delete the survey where it is and to create it where it goes.
-            let member = SurveyMemberships.principal(actor.user, role: found.role, in: found.survey.id)
-            try engine.requireRole(member, .surveyDelete, .survey(found.survey.facts))
+            try engine.requireRole(actor.user, .surveyDelete, .survey(found.survey.facts(for: actor.user.userID, role: found.role)))
             try await requireCreate(draft, actor.user)
         }
         guard let survey = try await repository.update(id: id, to: draft, by: actor) else { throw APIError.notFound }

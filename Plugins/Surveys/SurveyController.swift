@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PluginKit
 import Policy
+import SurveysPolicy
 import Postgres
 
 /// The survey routes: `GET /api/surveys/`, `GET /api/surveys/{id}/`,
@@ -41,11 +42,10 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
         let cacheKey = context.caller.verifiedKey.map { ListKey(key: $0.key.id, uri: request.uri.description) }
         if let cacheKey, let body = lists?.value(for: cacheKey) { return .json(body: body) }
         let generation = lists?.generation ?? 0
-        let listing = SurveyMemberships.listingPrincipal(user)
-        let predicate = engine.visibility(.user(listing), for: .surveyList)
+        let predicate = engine.visibility(.user(user), for: .surveyList)
         let body = try await ListResponse.body(
             for: request,
-            base: repository.visibleQuery(predicate, callerID: user.userID),
+            base: repository.visibleQuery(predicate),
             orderBy: "id",
             pool: repository.pool,
             decode: SurveyRecord.init(row:from:)
@@ -76,7 +76,6 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
     }
 
     func authorize(_ action: Action, _ survey: SurveyRecord, role: SurveyRole?, _ user: UserPrincipal) throws {
-        let principal = SurveyMemberships.principal(user, role: role, in: survey.id)
-        try engine.require(.user(principal), action, .survey(survey.facts))
+        try engine.require(.user(user), action, .survey(survey.facts(for: user.userID, role: role)))
     }
 }

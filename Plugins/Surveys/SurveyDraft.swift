@@ -1,6 +1,7 @@
 import Foundation
 import PluginKit
 import Policy
+import SurveysPolicy
 
 /// The writable fields of a survey (SPEC §4 writes), read from a request body onto defaults
 /// (create) or onto the stored survey (`PUT`, `PATCH`).

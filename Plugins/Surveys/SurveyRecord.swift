@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import PluginKit
 import Policy
+import SurveysPolicy
 import Postgres
 
 /// One survey as the API shows it (SPEC §4: `id`, `name`, `slug`, `description`, `status`,
@@ -43,15 +44,17 @@ struct SurveyRecord: Sendable, JSONWritable {
         organisationOwnerID = try row.decode(Int64?.self, at: first + 10)
     }
 
-    /// What the survey rules read.
-    var facts: SurveyFacts {
+    /// What the survey rules read when `user` asks, who holds `role` in it (if any): the survey
+    /// memberships the rules need are the asking user's alone.
+    func facts(for user: Int64, role: SurveyRole?) -> SurveyFacts {
         SurveyFacts(
             id: id,
             ownerID: ownerID,
             organisationID: organisationID,
             organisationOwnerID: organisationOwnerID,
             teamID: teamID,
-            status: SurveyStatus(rawValue: status) ?? .draft
+            status: SurveyStatus(rawValue: status) ?? .draft,
+            members: role.map { MembershipTable(id: user, role: $0) } ?? MembershipTable()
         )
     }
 

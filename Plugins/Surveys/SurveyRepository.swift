@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import SurveysPolicy
 import Postgres
 
 /// The surveys plugin's SQL: parameterised queries only, one statement per request.
@@ -18,20 +19,21 @@ struct SurveyRepository: Sendable {
         var user: Int64
     }
 
-    /// What a lookup found: the survey (`nil` when it does not exist), its facts and the
-    /// user's role in it. A class, so a batch copies one reference per survey out of the cache.
+    /// What a lookup found: the survey (`nil` when it does not exist), the user's role in it and
+    /// the resource the rules judge. A class, so a batch copies one reference per survey out of
+    /// the cache.
     final class Found: Sendable {
         let survey: SurveyRecord?
-        let facts: SurveyFacts?
         let role: SurveyRole?
+        let resource: Resource?
 
-        init(survey: SurveyRecord?, role: SurveyRole?) {
+        init(survey: SurveyRecord?, role: SurveyRole?, user: Int64) {
             self.survey = survey
-            self.facts = survey?.facts
+            self.resource = survey.map { .survey($0.facts(for: user, role: role)) }
             self.role = role
         }
 
-        static let nothing = Found(survey: nil, role: nil)
+        static let nothing = Found(survey: nil, role: nil, user: 0)
     }
 
     init(pool: PGPool, changes: TableChanges? = nil) {
@@ -40,26 +42,23 @@ struct SurveyRepository: Sendable {
         cache = changes.map { ReadCache(changes: $0, capacity: 100_000) }
     }
 
-    /// How the visibility leaves map onto `surveys s` for the caller `callerID`; survey
-    /// memberships are an `EXISTS` over `survey_memberships` (see ``SurveyMemberships``).
-    static func visibility(callerID: Int64) -> VisibilitySQL {
-        VisibilitySQL(
-            owner: "s.owner_id",
-            organisation: "s.organisation_id",
-            team: "s.team_id",
-            id: "s.id",
-            membership: { _ in
-                "EXISTS (SELECT 1 FROM survey_memberships m WHERE m.survey_id = s.id AND m.user_id = \(callerID))"
-            }
-        )
-    }
+    /// How the visibility leaves map onto `surveys s`; a survey membership (`memberIs`) is an
+    /// `EXISTS` over `survey_memberships`.
+    static let visibility = VisibilitySQL(
+        owner: "s.owner_id",
+        organisation: "s.organisation_id",
+        team: "s.team_id",
+        membership: { user in
+            "EXISTS (SELECT 1 FROM survey_memberships m WHERE m.survey_id = s.id AND m.user_id = \(user))"
+        }
+    )
 
     /// The listed fields of every survey satisfying `predicate`, unordered.
-    func visibleQuery(_ predicate: VisibilityPredicate, callerID: Int64) -> PGQuery {
+    func visibleQuery(_ predicate: VisibilityPredicate) -> PGQuery {
         """
         SELECT \(SurveyRecord.columns)
         FROM surveys s LEFT JOIN organisations o ON o.id = s.organisation_id
-        WHERE \(Self.visibility(callerID: callerID).condition(for: predicate))
+        WHERE \(Self.visibility.condition(for: predicate))
         """
     }
 
@@ -113,7 +112,7 @@ struct SurveyRepository: Sendable {
         var byID: [Int64: Found] = [:]
         for row in rows {
             let survey = try SurveyRecord(row: row, from: 0)
-            byID[survey.id] = Found(survey: survey, role: try Self.role(row))
+            byID[survey.id] = Found(survey: survey, role: try Self.role(row), user: user)
         }
         return ids.map { byID[$0] ?? .nothing }
     }

@@ -1,6 +1,7 @@
 import JSON
 import PluginKit
 import Policy
+import SurveysPolicy
 import Postgres
 
 /// Surveys for the decision API: each survey's facts, with the asking user's role in it.
@@ -10,19 +11,14 @@ struct SurveyResolver: ResourceResolver {
     var resourceType: ResourceType { .survey }
 
     /// One query at most for the whole batch, with the user's role in each survey.
-    func resolve(ids: [String], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+    func resolve(ids: [String], for user: UserPrincipal) async throws -> [Resource?] {
         let surveyIDs = ids.map { ObjectID.int64($0) ?? 0 }  // 0 names no survey
-        return try await repository.find(ids: surveyIDs, user: user.userID).map { found in
-            guard let facts = found.facts else { return nil }
-            return ResolvedResource(
-                resource: .survey(facts),
-                user: found.role.map { SurveyMemberships.principal(user, role: $0, in: facts.id) })
-        }
+        return try await repository.find(ids: surveyIDs, user: user.userID).map(\.resource)
     }
 
     /// A new survey owned by the asking user, in the `organisation` and `team` the properties
     /// name (ids, or absent); `nil` when either is malformed or does not exist.
-    func propose(_ proposals: [[String: JSONValue]], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+    func propose(_ proposals: [[String: JSONValue]], for user: UserPrincipal) async throws -> [Resource?] {
         let targets = proposals.map { properties -> (organisation: Int64?, team: Int64?)? in
             guard case .some(let organisation) = properties.idProperty("organisation"),
                   case .some(let team) = properties.idProperty("team") else { return nil }
@@ -36,7 +32,7 @@ struct SurveyResolver: ResourceResolver {
             draft.organisationID = target.organisation
             draft.teamID = target.team
             let facts = draft.facts(ownerID: user.userID, organisationOwnerID: known.owner(of: target.organisation))
-            return ResolvedResource(resource: .survey(facts))
+            return .survey(facts)
         }
     }
 }

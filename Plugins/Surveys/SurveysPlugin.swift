@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import SurveysPolicy
 
 /// The surveys plugin (SPEC §4 Surveys): list, retrieve and response metrics of surveys, and
 /// their writes (create, update, partial update, delete).

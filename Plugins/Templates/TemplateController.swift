@@ -1,6 +1,7 @@
 import Hummingbird
 import PluginKit
 import Policy
+import TemplatesPolicy
 
 /// The template routes: `GET /api/question-group-templates/` and
 /// `GET /api/question-group-templates/{id}/`.

@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import TemplatesPolicy
 import Postgres
 
 /// The filters and order of a template list request (SPEC §4), read strictly from the query.

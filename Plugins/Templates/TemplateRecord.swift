@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import PluginKit
 import Policy
+import TemplatesPolicy
 import Postgres
 
 /// One question-group template as the API shows it (SPEC §4), plus the facts the policy needs.

@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import TemplatesPolicy
 import Postgres
 
 /// The templates plugin's SQL: parameterised queries only, one statement per request.

@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import TemplatesPolicy
 
 /// The question-group templates plugin (SPEC §4 Question-group templates): list and retrieve.
 ///

@@ -1,6 +1,7 @@
 import Hummingbird
 import PluginKit
 import Policy
+import UsersDirectoryPolicy
 import Vault
 
 /// The directory writes (SPEC §4 Users: adding or editing users needs `superuser`):

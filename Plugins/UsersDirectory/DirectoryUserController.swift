@@ -1,6 +1,7 @@
 import Hummingbird
 import PluginKit
 import Policy
+import UsersDirectoryPolicy
 import Vault
 
 /// The directory routes: `GET /api/user/` and `GET /api/user/{id}/`.

@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import UsersDirectoryPolicy
 
 /// A user's organisation role in the directory's writes.
 enum DirectoryRole: String, CaseIterable, Sendable {

@@ -1,6 +1,7 @@
 import JSON
 import PluginKit
 import Policy
+import UsersDirectoryPolicy
 import Postgres
 
 /// One user as the directory shows it: `id`, `username`, `email`, `first_name`, `last_name`,

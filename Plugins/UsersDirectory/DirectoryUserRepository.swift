@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import UsersDirectoryPolicy
 import Postgres
 
 /// The directory's SQL: parameterised queries only, one statement per request.

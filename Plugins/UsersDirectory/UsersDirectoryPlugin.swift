@@ -1,5 +1,6 @@
 import PluginKit
 import Policy
+import UsersDirectoryPolicy
 
 /// The organisation user directory (SPEC §4 Users): list and retrieve the users of the key's
 /// organisation; with a `superuser` key, add, edit and remove them.

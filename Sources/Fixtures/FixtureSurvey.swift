@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Policy
+import SurveysPolicy
 import Postgres
 
 /// An item of the fixture's `surveys` section, with its memberships and response times.

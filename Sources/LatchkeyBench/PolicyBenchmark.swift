@@ -4,6 +4,10 @@ import Glibc
 import Darwin
 #endif
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 
 /// Measures in-process policy decisions (`survey.retrieve`) for a principal with 16 memberships
 /// and returns a report: decisions per second, p50/p99 ns per decision, and heap allocations per
@@ -23,7 +27,7 @@ func runPolicyBenchmark(iterations: Int) -> String {
 
     // Warm up caches, lazy globals and branch predictors.
     for index in 0..<50_000 {
-        if engine.decide(principal, .surveyRetrieve, surveys[index & 63]).isAllowed { sink &+= 1 }
+        if engine.decide(principal, .surveyRetrieve, object: surveys[index & 63]).isAllowed { sink &+= 1 }
     }
 
     // Batched timing: per-decision cost of each batch of 32 (timer overhead amortised).
@@ -34,7 +38,7 @@ func runPolicyBenchmark(iterations: Int) -> String {
     for b in 0..<batches {
         let t0 = PolicyBenchmarkClock.nanoseconds()
         for i in 0..<batch {
-            if engine.decide(principal, .surveyRetrieve, surveys[(b &* batch &+ i) & 63]).isAllowed { sink &+= 1 }
+            if engine.decide(principal, .surveyRetrieve, object: surveys[(b &* batch &+ i) & 63]).isAllowed { sink &+= 1 }
         }
         let t1 = PolicyBenchmarkClock.nanoseconds()
         perDecision.append(Double(t1 &- t0) / Double(batch))
@@ -49,7 +53,7 @@ func runPolicyBenchmark(iterations: Int) -> String {
     single.reserveCapacity(min(iterations, 200_000))
     for _ in 0..<min(iterations, 200_000) {
         let t0 = PolicyBenchmarkClock.nanoseconds()
-        if engine.decide(principal, .surveyRetrieve, memberSurvey).isAllowed { sink &+= 1 }
+        if engine.decide(principal, .surveyRetrieve, object: memberSurvey).isAllowed { sink &+= 1 }
         let t1 = PolicyBenchmarkClock.nanoseconds()
         single.append(Double(t1 &- t0))
     }
@@ -86,7 +90,7 @@ func runPolicyBenchmark(iterations: Int) -> String {
 struct PolicyBenchmarkFixture {
     let engine = PolicyEngine(rules: [SurveyRules(), DatasetRules(), TemplateRules(), UserDirectoryRules(), KeyRules()])
     let principal: Principal
-    let surveys: [Resource]
+    let surveys: [SurveyFacts]
     let memberSurveyIndex = 7
 
     init() {
@@ -97,32 +101,35 @@ struct PolicyBenchmarkFixture {
             keyOrganisationID: 101,
             organisationRoles: [101: .admin, 102: .creator, 103: .viewer, 104: .viewer, 105: .creator, 106: .viewer],
             ownedOrganisations: [107],
-            teamRoles: [201: .admin, 202: .viewer, 203: .creator, 204: .viewer, 205: .admin],
-            surveyRoles: [301: .viewer, 302: .editor, 303: .creator, 307: .viewer]
+            teamRoles: [201: .admin, 202: .viewer, 203: .creator, 204: .viewer, 205: .admin]
         )
+        // The user's four survey memberships are facts of those surveys, as the plugin loads them.
+        let surveyRoles: [Int64: SurveyRole] = [301: .viewer, 302: .editor, 303: .creator, 307: .viewer]
         principal = .user(user)
-        var surveys: [Resource] = []
+        var surveys: [SurveyFacts] = []
         for index in 0..<64 {
             let id = Int64(300 + index)
             let organisation: Int64? = index % 3 == 0 ? nil : Int64(100 + index % 9)
             let team: Int64? = index % 4 == 0 ? Int64(200 + index % 7) : nil
-            surveys.append(.survey(SurveyFacts(
+            surveys.append(SurveyFacts(
                 id: id,
                 ownerID: index % 11 == 0 ? 42 : 1_000 + Int64(index),
                 organisationID: organisation,
                 organisationOwnerID: organisation.map { $0 == 107 ? 42 : 9 },
                 teamID: team,
-                status: .published
-            )))
+                status: .published,
+                members: surveyRoles[id].map { MembershipTable(id: 42, role: $0) } ?? [:]
+            ))
         }
         self.surveys = surveys
     }
 }
 
 extension UserPrincipal {
-    /// Organisation, owned-organisation, team and survey memberships together.
+    /// Organisation, owned-organisation and team memberships, plus the four survey memberships
+    /// the fixture's surveys carry.
     fileprivate var totalMemberships: Int {
-        organisationRoles.count + ownedOrganisations.count + teamRoles.count + surveyRoles.count
+        organisationRoles.count + ownedOrganisations.count + teamRoles.count + 4
     }
 }
 

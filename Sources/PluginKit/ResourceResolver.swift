@@ -2,19 +2,6 @@ import JSON
 import Policy
 import Postgres
 
-/// What the policy engine judges for one object: its facts, and the user as the rules should
-/// see them for it when that differs from the asking user (e.g. with their role in that survey).
-public struct ResolvedResource: Sendable {
-    public var resource: Resource
-    /// `nil`: the asking user, as they are.
-    public var user: UserPrincipal?
-
-    public init(resource: Resource, user: UserPrincipal? = nil) {
-        self.resource = resource
-        self.user = user
-    }
-}
-
 /// Turns resource ids of one type into policy facts, for the decision API (SPEC §6).
 ///
 /// The resource API loads facts inside its handlers; the decision API asks a plugin's resolver
@@ -24,20 +11,21 @@ public protocol ResourceResolver: Sendable {
     /// The resource type this resolver answers for, e.g. `survey`.
     var resourceType: ResourceType { get }
 
-    /// The facts of each id, in order, as `user` asks about them; `nil` where no such object
-    /// exists (or the id cannot name one). One round trip to the database at most.
-    func resolve(ids: [String], for user: UserPrincipal) async throws -> [ResolvedResource?]
+    /// The facts of each id, in order, as `user` asks about them (with the roles `user` holds in
+    /// each object itself, when the plugin has such roles); `nil` where no such object exists
+    /// (or the id cannot name one). One round trip to the database at most.
+    func resolve(ids: [String], for user: UserPrincipal) async throws -> [Resource?]
 
     /// The facts of each object that `user` proposes to create, described by AuthZEN
     /// `resource.properties`, in order; `nil` where the properties do not describe one this
     /// resolver can judge (unknown members are ignored).
-    func propose(_ properties: [[String: JSONValue]], for user: UserPrincipal) async throws -> [ResolvedResource?]
+    func propose(_ properties: [[String: JSONValue]], for user: UserPrincipal) async throws -> [Resource?]
 }
 
 extension ResourceResolver {
     /// Resources that are never created through the decision API's questions.
-    public func propose(_ properties: [[String: JSONValue]], for user: UserPrincipal) async throws -> [ResolvedResource?] {
-        [ResolvedResource?](repeating: nil, count: properties.count)
+    public func propose(_ properties: [[String: JSONValue]], for user: UserPrincipal) async throws -> [Resource?] {
+        [Resource?](repeating: nil, count: properties.count)
     }
 
     /// Resolves ids whose facts do not depend on the user: the distinct ids that `parse`
@@ -46,11 +34,11 @@ extension ResourceResolver {
         _ ids: [String],
         parse: (String) -> ID?,
         load: ([ID]) async throws -> [ID: Resource]
-    ) async throws -> [ResolvedResource?] {
+    ) async throws -> [Resource?] {
         let parsed = ids.map(parse)
         let distinct = [ID](Set<ID>(parsed.compactMap { $0 }))
         let found = distinct.isEmpty ? [:] : try await load(distinct)
-        return parsed.map { id in id.flatMap { found[$0] }.map { ResolvedResource(resource: $0) } }
+        return parsed.map { id in id.flatMap { found[$0] } }
     }
 }
 

@@ -14,22 +14,20 @@ import Postgres
 public struct VisibilitySQL: Sendable {
     /// The owner column (`ownerIs`), e.g. `s.owner_id`.
     public var owner: PGQuery?
-    /// The organisation column (`organisationIn`; also `organisationOwnerIs` and
-    /// `createdByWithNoOrganisationOrTeam`), e.g. `s.organisation_id`.
+    /// The organisation column (`organisationIn`; also `organisationOwnerIs` and `personalTo`),
+    /// e.g. `s.organisation_id`.
     public var organisation: PGQuery?
-    /// The team column (`teamIn`; also `createdByWithNoOrganisationOrTeam`), e.g. `s.team_id`.
+    /// The team column (`teamIn`; also `personalTo`), e.g. `s.team_id`.
     public var team: PGQuery?
-    /// The object's id column (`surveyIn` as `id = ANY(ids)`, unless ``membership`` is set).
-    public var id: PGQuery?
     /// A boolean expression for `isGlobal`, e.g. `d.is_global`.
     public var isGlobal: PGQuery?
     /// A boolean expression for `isActive`, e.g. `d.is_active`.
     public var isActive: PGQuery?
-    /// The creator column (`createdByWithNoOrganisationOrTeam`), e.g. `d.created_by`.
+    /// The creator column (`personalTo`), e.g. `d.created_by`.
     public var createdBy: PGQuery?
-    /// The SQL for `surveyIn` when memberships live in a table rather than in the principal,
-    /// e.g. an `EXISTS` over the plugin's membership table for the caller. Given the leaf's ids.
-    public var membership: (@Sendable ([Int64]) -> PGQuery)?
+    /// The SQL for `memberIs(user)`: the user holds a role on the object itself, e.g. an
+    /// `EXISTS` over the plugin's membership table. Given the user's id.
+    public var membership: (@Sendable (Int64) -> PGQuery)?
     /// Consulted first for every leaf: return SQL to override the standard translation, or
     /// `nil` to keep it (e.g. the user directory, whose `organisationIn` means "belongs to").
     public var custom: (@Sendable (VisibilityPredicate) -> PGQuery?)?
@@ -38,17 +36,15 @@ public struct VisibilitySQL: Sendable {
         owner: PGQuery? = nil,
         organisation: PGQuery? = nil,
         team: PGQuery? = nil,
-        id: PGQuery? = nil,
         isGlobal: PGQuery? = nil,
         isActive: PGQuery? = nil,
         createdBy: PGQuery? = nil,
-        membership: (@Sendable ([Int64]) -> PGQuery)? = nil,
+        membership: (@Sendable (Int64) -> PGQuery)? = nil,
         custom: (@Sendable (VisibilityPredicate) -> PGQuery?)? = nil
     ) {
         self.owner = owner
         self.organisation = organisation
         self.team = team
-        self.id = id
         self.isGlobal = isGlobal
         self.isActive = isActive
         self.createdBy = createdBy
@@ -82,14 +78,13 @@ public struct VisibilitySQL: Sendable {
             return organisation.map { "(\($0) IN (SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = \(user)))" }
         case .teamIn(let ids):
             return team.map { "(\($0) = ANY(\(ids)))" }
-        case .surveyIn(let ids):
-            if let membership { return "(\(membership(ids)))" }
-            return id.map { "(\($0) = ANY(\(ids)))" }
+        case .memberIs(let user):
+            return membership.map { "(\($0(user)))" }
         case .isGlobal:
             return isGlobal.map { "(\($0))" }
         case .isActive:
             return isActive.map { "(\($0))" }
-        case .createdByWithNoOrganisationOrTeam(let user):
+        case .personalTo(let user):
             guard let createdBy, let organisation, let team else { return nil }
             return "(\(createdBy) = \(user) AND \(organisation) IS NULL AND \(team) IS NULL)"
         case .all, .none, .and, .or:

@@ -29,13 +29,7 @@ extension Resource {
     public func isWithin(organisation: Int64) -> Bool {
         switch self {
         case .collection: return true
-        case .survey(let facts): return facts.isWithin(organisation: organisation)
-        case .dataset(let facts): return facts.isWithin(organisation: organisation)
-        case .template(let facts): return facts.isWithin(organisation: organisation)
-        case .user(let facts): return facts.isWithin(organisation: organisation)
-        case .keyIssuance(let facts): return facts.isWithin(organisation: organisation)
-        case .key(let facts): return facts.isWithin(organisation: organisation)
-        case .custom(let facts): return facts.isWithin(organisation: organisation)
+        case .object(let facts): return facts.isWithin(organisation: organisation)
         }
     }
 }

@@ -1,6 +1,7 @@
 /// A machine-readable decision code such as `ALLOW_OWNER` or `DENY_CAPABILITY`.
 ///
-/// Open, so plugins can add their own; the built-in codes are static members.
+/// Open: the codes every rule set shares are static members here, and a plugin adds its own
+/// (e.g. the surveys plugin's `ALLOW_SURVEY_MEMBER`) beside its rules.
 public struct DecisionCode: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// The code as it appears in API responses.
     public let rawValue: String
@@ -9,7 +10,7 @@ public struct DecisionCode: RawRepresentable, Sendable, Hashable, ExpressibleByS
     public init(rawValue: String) { self.rawValue = rawValue }
 
     @inlinable
-    public init(stringLiteral value: StaticString) { self.rawValue = value.description }
+    public init(stringLiteral value: String) { self.rawValue = value }
 
     public var description: String { rawValue }
 
@@ -25,8 +26,6 @@ public struct DecisionCode: RawRepresentable, Sendable, Hashable, ExpressibleByS
     public static let allowTeamAdmin: DecisionCode = "ALLOW_TEAM_ADMIN"
     /// The caller is a creator in the object's team.
     public static let allowTeamCreator: DecisionCode = "ALLOW_TEAM_CREATOR"
-    /// The caller holds a survey membership.
-    public static let allowSurveyMember: DecisionCode = "ALLOW_SURVEY_MEMBER"
     /// The object is global and active.
     public static let allowGlobal: DecisionCode = "ALLOW_GLOBAL"
     /// The caller belongs to the object's organisation or team.
@@ -54,8 +53,6 @@ public struct DecisionCode: RawRepresentable, Sendable, Hashable, ExpressibleByS
     public static let denyCapabilityGrant: DecisionCode = "DENY_CAPABILITY_GRANT"
     /// The free tier has no API access.
     public static let denyTier: DecisionCode = "DENY_TIER"
-    /// `nhs_dd` and global datasets are read-only.
-    public static let denyReadOnlyDataset: DecisionCode = "DENY_READ_ONLY_DATASET"
     /// The object is inactive or deleted.
     public static let denyInactive: DecisionCode = "DENY_INACTIVE"
     /// The active-key limit of the target's tier is reached.

@@ -21,15 +21,15 @@ public struct KeyRules: PolicyRules {
 
     public func admitsFreeTier(_ action: Action) -> Bool { action == .keyRevoke }
 
-    public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
+    public func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, _ object: Object) -> Decision {
         let verb = action.verb
         guard verb == .issue || verb == .revoke else { return .unknownAction }
         return principal.gate(requiring: nil, anyTier: verb == .revoke) { user in
             if verb == .revoke {
-                guard case .key(let key) = resource else { return .resourceMismatch }
+                guard let key = object.exactly(KeyFacts.self) else { return .resourceMismatch }
                 return Self.revoke(user, key)
             }
-            guard case .keyIssuance(let request) = resource else { return .resourceMismatch }
+            guard let request = object.exactly(KeyIssuanceFacts.self) else { return .resourceMismatch }
             return Self.issue(user, request)
         }
     }

@@ -1,11 +1,11 @@
-/// A small map from an entity id (organisation, team or survey) to a role, kept sorted by id.
+/// A small map from an entity id (an organisation, a team, or one object) to a role, kept sorted by id.
 ///
 /// Built once per principal and then only read: a lookup scans up to 16 entries linearly and
 /// binary-searches larger tables, and never allocates.
 public struct MembershipTable<Role: Sendable & Hashable>: Sendable, Hashable {
     /// One membership: the entity id and the role held in it.
     public struct Entry: Sendable, Hashable {
-        /// The organisation, team or survey id.
+        /// The organisation, team or object id.
         public var id: Int64
         /// The role held there.
         public var role: Role
@@ -23,7 +23,7 @@ public struct MembershipTable<Role: Sendable & Hashable>: Sendable, Hashable {
     /// An empty table.
     public init() { entries = [] }
 
-    /// A table of one membership (no sorting: the hot path of per-object survey roles).
+    /// A table of one membership (no sorting: the hot path of a role on one object).
     public init(id: Int64, role: Role) { entries = [Entry(id: id, role: role)] }
 
     /// Builds a table from `(id, role)` pairs; when an id repeats, the last role wins.

@@ -54,18 +54,27 @@ public struct PolicyEngine: Sendable {
         }
     }
 
-    /// Decides whether `principal` may perform `action` on `resource`. Never throws, never
+    /// Decides whether `principal` may perform `action` on `object`. Never throws, never
     /// blocks, allocates nothing for the built-in rules.
     @inlinable
-    public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
+    public func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, object: Object) -> Decision {
         guard let rules = rules(for: action) else { return .unknownAction }
-        guard case .user(let user) = principal else { return rules.decide(principal, action, resource) }
+        guard case .user(let user) = principal else { return rules.decide(principal, action, object) }
         if !user.tier.hasAPIAccess, !rules.admitsFreeTier(action) { return .freeTier }
-        let decision = rules.decide(principal, action, resource)
-        if let organisation = user.confinement, !decision.isCredentialDenial, !resource.isWithin(organisation: organisation) {
+        let decision = rules.decide(principal, action, object)
+        if let organisation = user.confinement, !decision.isCredentialDenial, !object.isWithin(organisation: organisation) {
             return .outsideOrganisation
         }
         return decision
+    }
+
+    /// Decides whether `principal` may perform `action` on `resource`.
+    @inlinable
+    public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
+        switch resource {
+        case .collection: return decide(principal, action, object: NoObject())
+        case .object(let facts): return decide(principal, action, object: facts)
+        }
     }
 
     /// Decides an action given as a SPEC string such as `survey.retrieve`; a malformed string is

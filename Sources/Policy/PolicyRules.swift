@@ -8,8 +8,10 @@ public protocol PolicyRules: Sendable {
     /// The actions these rules answer; every action must be of the same resource type.
     var actions: [Action] { get }
 
-    /// Decides one action on one resource for one principal.
-    func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision
+    /// Decides one action on one object for one principal. `object` is ``NoObject`` for list
+    /// actions and for questions asked before the object is known; rules read their own facts
+    /// type with ``ResourceFacts/exactly(_:)`` and deny `DENY_RESOURCE_MISMATCH` on any other.
+    func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, _ object: Object) -> Decision
 
     /// Whether `action` is judged for a free-tier user too; by default the engine denies such a
     /// user everything (`DENY_TIER`) before asking the rules.

@@ -1,7 +1,6 @@
 /// The facts about one resource that rules and visibility predicates read.
 ///
-/// Built-in facts (surveys, datasets, …) conform; a plugin with its own resource type conforms
-/// its facts too and passes them as ``Resource/custom(_:)``.
+/// Each plugin conforms its own facts type and passes its objects as ``Resource/object(_:)``.
 public protocol ResourceFacts: Sendable {
     /// The resource type these facts describe.
     var resourceType: ResourceType { get }

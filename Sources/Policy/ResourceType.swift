@@ -7,7 +7,7 @@ public struct ResourceType: RawRepresentable, Sendable, Hashable, ExpressibleByS
     public init(rawValue: String) { self.rawValue = rawValue }
 
     @inlinable
-    public init(stringLiteral value: StaticString) { self.rawValue = value.description }
+    public init(stringLiteral value: String) { self.rawValue = value }
 
     public var description: String { rawValue }
 
@@ -18,14 +18,6 @@ public struct ResourceType: RawRepresentable, Sendable, Hashable, ExpressibleByS
         lhs.rawValue.utf8.count == rhs.rawValue.utf8.count && lhs.rawValue == rhs.rawValue
     }
 
-    /// Surveys (the surveys plugin).
-    public static let survey: ResourceType = "survey"
-    /// Datasets (the datasets plugin).
-    public static let dataset: ResourceType = "dataset"
-    /// Question-group templates (the templates plugin).
-    public static let template: ResourceType = "template"
-    /// The organisation user directory.
-    public static let user: ResourceType = "user"
-    /// API keys (issuance and revocation).
+    /// API keys (issuance and revocation), the one resource type the engine itself knows.
     public static let key: ResourceType = "key"
 }

@@ -23,10 +23,6 @@ extension UserPrincipal {
     @inlinable
     public func teamRole(_ id: Int64) -> TeamRole? { teamRoles[id] }
 
-    /// The role held in survey `id`, or `nil` without a membership.
-    @inlinable
-    public func surveyRole(_ id: Int64) -> SurveyRole? { surveyRoles[id] }
-
     /// Organisations where this user is `admin` or owner, ascending.
     public var administeredOrganisationIDs: [Int64] {
         IDSet(organisationRoles.ids(where: { $0 == .admin }) + ownedOrganisations.ids).ids.map { $0 }

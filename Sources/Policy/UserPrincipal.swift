@@ -1,5 +1,6 @@
 /// An authenticated user as the policy sees them: identity, tier, staff flag, memberships, and
-/// the capabilities and organisation context of the key in use.
+/// the capabilities and organisation context of the key in use. Roles granted on single objects
+/// (a survey membership) are facts of those objects, supplied by their plugin.
 ///
 /// Memberships are small sorted tables, so every lookup a rule makes is allocation-free.
 public struct UserPrincipal: Sendable, Hashable {
@@ -19,8 +20,6 @@ public struct UserPrincipal: Sendable, Hashable {
     public var ownedOrganisations: IDSet
     /// Team memberships: team id → role.
     public var teamRoles: MembershipTable<TeamRole>
-    /// Survey memberships: survey id → role.
-    public var surveyRoles: MembershipTable<SurveyRole>
 
     /// Creates a user principal; every membership defaults to none and the key to `[.view]`.
     public init(
@@ -31,8 +30,7 @@ public struct UserPrincipal: Sendable, Hashable {
         keyOrganisationID: Int64? = nil,
         organisationRoles: MembershipTable<OrganisationRole> = [:],
         ownedOrganisations: IDSet = [],
-        teamRoles: MembershipTable<TeamRole> = [:],
-        surveyRoles: MembershipTable<SurveyRole> = [:]
+        teamRoles: MembershipTable<TeamRole> = [:]
     ) {
         self.userID = userID
         self.tier = tier
@@ -42,6 +40,5 @@ public struct UserPrincipal: Sendable, Hashable {
         self.organisationRoles = organisationRoles
         self.ownedOrganisations = ownedOrganisations
         self.teamRoles = teamRoles
-        self.surveyRoles = surveyRoles
     }
 }

@@ -7,7 +7,7 @@ public struct Verb: RawRepresentable, Sendable, Hashable, ExpressibleByStringLit
     public init(rawValue: String) { self.rawValue = rawValue }
 
     @inlinable
-    public init(stringLiteral value: StaticString) { self.rawValue = value.description }
+    public init(stringLiteral value: String) { self.rawValue = value }
 
     public var description: String { rawValue }
 

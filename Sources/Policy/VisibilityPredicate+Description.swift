@@ -10,10 +10,10 @@ extension VisibilityPredicate: CustomStringConvertible {
         case .organisationIn(let ids): return "org∈\(ids)"
         case .organisationOwnerIs(let id): return "orgOwner=\(id)"
         case .teamIn(let ids): return "team∈\(ids)"
-        case .surveyIn(let ids): return "survey∈\(ids)"
+        case .memberIs(let id): return "member=\(id)"
         case .isGlobal: return "global"
         case .isActive: return "active"
-        case .createdByWithNoOrganisationOrTeam(let id): return "personal(createdBy=\(id))"
+        case .personalTo(let id): return "personal(\(id))"
         }
     }
 }

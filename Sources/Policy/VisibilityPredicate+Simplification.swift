@@ -7,7 +7,6 @@ extension VisibilityPredicate {
         switch self {
         case .organisationIn(let ids): return ids.isEmpty ? .none : .organisationIn(Self.canonical(ids))
         case .teamIn(let ids): return ids.isEmpty ? .none : .teamIn(Self.canonical(ids))
-        case .surveyIn(let ids): return ids.isEmpty ? .none : .surveyIn(Self.canonical(ids))
         case .and(let terms):
             var flat: [VisibilityPredicate] = []
             for term in terms {

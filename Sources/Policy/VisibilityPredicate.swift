@@ -13,8 +13,8 @@ public indirect enum VisibilityPredicate: Sendable, Hashable {
     case and([VisibilityPredicate])
     /// At least one sub-predicate holds (`.or([])` is `.none`).
     case or([VisibilityPredicate])
-    /// The object's owner is this user (survey owner, template publisher, key owner; for the
-    /// user directory: the user themselves).
+    /// The object's owner is this user (its owner, publisher or creator, as its facts say; for
+    /// the user directory: the user themselves).
     case ownerIs(Int64)
     /// The object's organisation is one of these (user directory: the user belongs to one).
     case organisationIn([Int64])
@@ -22,12 +22,12 @@ public indirect enum VisibilityPredicate: Sendable, Hashable {
     case organisationOwnerIs(Int64)
     /// The object's team is one of these.
     case teamIn([Int64])
-    /// The survey's id is one of these (the caller's survey memberships).
-    case surveyIn([Int64])
-    /// The object is global (dataset `is_global`; template `publication_level = global`).
+    /// This user holds a role granted on the object itself (a membership of that one object).
+    case memberIs(Int64)
+    /// The object is global: visible in every organisation.
     case isGlobal
-    /// The object is active (dataset `is_active`; template `status = active`; user `is_active`).
+    /// The object is active (not deactivated or deleted).
     case isActive
-    /// The dataset was created by this user and has neither organisation nor team.
-    case createdByWithNoOrganisationOrTeam(Int64)
+    /// The object is this user's personal one: created by them, with neither organisation nor team.
+    case personalTo(Int64)
 }

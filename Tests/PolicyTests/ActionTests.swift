@@ -1,10 +1,14 @@
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 import TestSupport
 import Testing
 
 @Suite("Actions, capabilities and membership tables")
 struct ActionTests {
-    @Test("every SPEC action parses and prints back", arguments: Action.specActions)
+    @Test("every SPEC action parses and prints back", arguments: specActions)
     func roundTrip(_ action: Action) {
         #expect(Action(action.description) == action)
     }

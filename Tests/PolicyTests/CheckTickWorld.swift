@@ -1,4 +1,8 @@
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 
 /// The fixed world of the CheckTick permission matrix.
 ///
@@ -24,9 +28,9 @@ enum CheckTick {
         keyOrganisation: Int64? = organisation
     ) -> Principal {
         func user(_ id: Int64, org: MembershipTable<OrganisationRole> = [:], owned: IDSet = [],
-                  teams: MembershipTable<TeamRole> = [:], surveys: MembershipTable<SurveyRole> = [:]) -> Principal {
+                  teams: MembershipTable<TeamRole> = [:]) -> Principal {
             .user(UserPrincipal(userID: id, tier: tier, capabilities: capabilities, keyOrganisationID: keyOrganisation,
-                                organisationRoles: org, ownedOrganisations: owned, teamRoles: teams, surveyRoles: surveys))
+                                organisationRoles: org, ownedOrganisations: owned, teamRoles: teams))
         }
         switch role {
         case .owner: return user(owner)
@@ -34,16 +38,17 @@ enum CheckTick {
         case .orgOwner: return user(orgOwner, owned: [organisation])
         case .orgCreator: return user(orgCreator, org: [organisation: .creator])
         case .orgViewer: return user(orgViewer, org: [organisation: .viewer])
-        case .surveyCreator: return user(surveyCreator, surveys: [survey: .creator])
-        case .surveyEditor: return user(surveyEditor, surveys: [survey: .editor])
-        case .surveyViewer: return user(surveyViewer, surveys: [survey: .viewer])
+        case .surveyCreator: return user(surveyCreator)
+        case .surveyEditor: return user(surveyEditor)
+        case .surveyViewer: return user(surveyViewer)
         case .teamAdmin: return user(teamAdmin, teams: [team: .admin])
         case .outsider: return user(outsider, org: [otherOrganisation: .admin])
         case .anonymous: return .anonymous
         }
     }
 
-    /// Survey 100.
+    /// Survey 100, with its creator, editor and viewer members.
     static let surveyFacts = SurveyFacts(id: survey, ownerID: owner, organisationID: organisation,
-                                         organisationOwnerID: orgOwner, teamID: team, status: .published)
+                                         organisationOwnerID: orgOwner, teamID: team, status: .published,
+                                         members: [surveyCreator: .creator, surveyEditor: .editor, surveyViewer: .viewer])
 }

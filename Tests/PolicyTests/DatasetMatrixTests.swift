@@ -1,4 +1,8 @@
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 import Testing
 
 /// The dataset rules of SPEC §4 on the CheckTick world.

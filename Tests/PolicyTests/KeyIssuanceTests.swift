@@ -1,4 +1,8 @@
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 import Testing
 
 /// Every row of the SPEC §2 issuer table, allowed and refused, with limits and capability rules.

@@ -1,4 +1,8 @@
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 import Testing
 
 /// A plugin's own resource type, registered without touching the engine.
@@ -16,10 +20,10 @@ private struct ReportFacts: ResourceFacts {
 private struct ReportRules: PolicyRules {
     var actions: [Action] { [Action("report.list")!, Action("report.retrieve")!] }
 
-    func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
+    func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, _ object: Object) -> Decision {
         guard let user = principal.user else { return .anonymous }
         if action.verb == .list { return .filteredList }
-        guard case .custom(let facts) = resource, let report = facts as? ReportFacts else { return .resourceMismatch }
+        guard let report = object.exactly(ReportFacts.self) else { return .resourceMismatch }
         return report.ownerID == user.userID ? .allow(.allowOwner, "Own report.") : .deny(.denyNotMember, "Not yours.")
     }
 
@@ -35,7 +39,7 @@ struct PolicyEngineTests {
         var engine = standardEngine
         engine.register(ReportRules())
         let alice = Principal.user(UserPrincipal(userID: 1, tier: .pro))
-        let report = Resource.custom(ReportFacts(ownerID: 1))
+        let report = Resource.object(ReportFacts(ownerID: 1))
         #expect(engine.decide(alice, "report.retrieve", report).code == .allowOwner)
         #expect(engine.decide(alice, "report.delete", report).code == .denyUnknownAction)
         #expect(engine.visibility(alice, for: Action("report.list")!).evaluate(on: report))
@@ -49,7 +53,7 @@ struct PolicyEngineTests {
     @Test("the standard engine handles exactly the built-in actions")
     func actions() {
         #expect(Set(standardEngine.actions) == Set(builtinActions))
-        for action in Action.specActions { #expect(standardEngine.rules(for: action) != nil) }
+        for action in specActions { #expect(standardEngine.rules(for: action) != nil) }
     }
 
     @Test("decisions carry codes and reasons; allow decisions need no allocation-heavy data")

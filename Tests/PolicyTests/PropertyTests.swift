@@ -1,4 +1,8 @@
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 import TestSupport
 import Testing
 
@@ -131,7 +135,7 @@ struct PropertyTests {
                         for action in builtinActions where action.verb != .list && action.resource == resource.facts?.resourceType {
                             cases += 1
                             let decision = standardEngine.decide(principal, action, resource)
-                            if case .user = resource, principal.user?.keyOrganisationID != x { continue }
+                            if case .user = resource.known, principal.user?.keyOrganisationID != x { continue }
                             #expect(!decision.isAllowed, "seed \(seed): \(action) by user \(user.id) in org \(x): \(decision)")
                         }
                     }

@@ -1,4 +1,8 @@
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 import TestSupport
 
 /// One random question on a random world: who asks, what, about which resource.

@@ -1,4 +1,8 @@
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 
 /// A deliberately naive reading of SPEC §2 and §4, written from the SPEC text alone: it answers
 /// allow/deny from the world's raw membership lists (not from a principal's tables) with plain
@@ -10,7 +14,7 @@ struct ReferencePolicy {
         guard let me else {
             // Anonymous: datasets only, and only active global ones.
             if action == "dataset.list" { return true }
-            if action == "dataset.retrieve", case .dataset(let d) = resource { return d.isActive && d.isGlobal }
+            if action == "dataset.retrieve", case .dataset(let d) = resource.known { return d.isActive && d.isGlobal }
             return false
         }
         // "No API access" on the free tier, but an admin on any tier still revokes the keys they administer.
@@ -34,7 +38,7 @@ struct ReferencePolicy {
         // global ones, nothing else.
         if let home = keyOrganisation {
             let inside: Bool
-            switch resource {
+            switch resource.known {
             case .collection: inside = true
             case .survey(let s): inside = s.organisationID == home
             case .dataset(let d): inside = d.isGlobal || d.organisationID == home
@@ -42,12 +46,12 @@ struct ReferencePolicy {
             case .user(let u): inside = u.organisationIDs.ids.contains(home)
             case .key(let k): inside = k.organisationID == home
             case .keyIssuance(let r): inside = r.organisationID == home
-            case .custom: inside = false
+            case .other: inside = false
             }
             if !inside { return false }
         }
 
-        switch (action, resource) {
+        switch (action, resource.known) {
         case ("survey.list", _), ("dataset.list", _), ("template.list", _):
             return view
         case ("survey.retrieve", .survey(let s)), ("survey.metrics", .survey(let s)):

@@ -1,4 +1,8 @@
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 import Testing
 
 /// The CheckTick survey permission matrix (SPEC §4): every role × list visibility, retrieve,

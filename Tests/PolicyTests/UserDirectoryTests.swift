@@ -1,4 +1,8 @@
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 import Testing
 
 /// The organisation user-directory rules (SPEC §4).

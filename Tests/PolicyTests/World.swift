@@ -1,4 +1,8 @@
 import Policy
+import SurveysPolicy
+import DatasetsPolicy
+import TemplatesPolicy
+import UsersDirectoryPolicy
 import TestSupport
 
 /// A random, internally consistent world of users, organisations, teams and resources.
@@ -56,14 +60,15 @@ struct World {
         for index in 1...Int.random(in: 4...10, using: &rng) {
             let (organisation, team) = placement(&rng)
             let owner = organisation.flatMap { id in organisations.first { $0.id == id }?.ownerID }
-            let survey = SurveyFacts(
+            var survey = SurveyFacts(
                 id: Int64(300 + index), ownerID: rng.pick(userIDs), organisationID: organisation,
                 organisationOwnerID: owner, teamID: team, status: rng.pick(SurveyStatus.allCases)
             )
-            surveys.append(survey)
             for user in userIDs where rng.chance(0.2) {
                 surveyMembers.append((survey.id, user, rng.pick(SurveyRole.allCases)))
             }
+            survey.members = MembershipTable(surveyMembers.filter { $0.survey == survey.id }.map { ($0.user, $0.role) })
+            surveys.append(survey)
         }
         for index in 1...Int.random(in: 4...10, using: &rng) {
             let (organisation, team) = placement(&rng)
@@ -93,8 +98,7 @@ struct World {
             keyOrganisationID: keyOrganisationID,
             organisationRoles: MembershipTable(organisationMembers.filter { $0.user == user.id }.map { ($0.organisation, $0.role) }),
             ownedOrganisations: IDSet(organisations.filter { $0.ownerID == user.id }.map(\.id)),
-            teamRoles: MembershipTable(teamMembers.filter { $0.user == user.id }.map { ($0.team, $0.role) }),
-            surveyRoles: MembershipTable(surveyMembers.filter { $0.user == user.id }.map { ($0.survey, $0.role) })
+            teamRoles: MembershipTable(teamMembers.filter { $0.user == user.id }.map { ($0.team, $0.role) })
         ))
     }
 

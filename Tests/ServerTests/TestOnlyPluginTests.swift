@@ -36,10 +36,10 @@ import Testing
         static let list = Action("note.list")!, retrieve = Action("note.retrieve")!
         var actions: [Action] { [Self.list, Self.retrieve] }
 
-        func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
+        func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, _ object: Object) -> Decision {
             guard let user = principal.user else { return .anonymous }
             if action == Self.list { return .filteredList }
-            guard case .custom(let facts) = resource, let note = facts as? NoteFacts else { return .resourceMismatch }
+            guard let note = object.exactly(NoteFacts.self) else { return .resourceMismatch }
             if note.authorID == user.userID { return .allow(.allowOwner, "The caller wrote the note.") }
             if let organisation = note.organisationID, user.belongsToOrganisation(organisation) {
                 return .allow(.allowMember, "The note is shared with the caller's organisation.")
@@ -86,7 +86,7 @@ import Testing
                 let user = try context.caller.requireAuthenticated()
                 let id = try ObjectID.int64("id", in: context)
                 guard let facts = try await NotesResolver(pool: pool).facts([id])[id],
-                      engine.decide(.user(user), NoteRules.retrieve, .custom(facts)).isAllowed
+                      engine.decide(.user(user), NoteRules.retrieve, .object(facts)).isAllowed
                 else { throw APIError.notFound }
                 return Response.json(body: ByteBuffer(string: #"{"id":\#(id),"text":"…"}"#))
             }
@@ -108,8 +108,8 @@ import Testing
             return found
         }
 
-        func resolve(ids: [String], for user: UserPrincipal) async throws -> [ResolvedResource?] {
-            try await resolve(ids, parse: ObjectID.int64) { ids in try await facts(ids).mapValues { .custom($0) } }
+        func resolve(ids: [String], for user: UserPrincipal) async throws -> [Resource?] {
+            try await resolve(ids, parse: ObjectID.int64) { ids in try await facts(ids).mapValues { .object($0) } }
         }
     }
 

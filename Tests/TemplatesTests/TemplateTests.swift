@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Policy
+import TemplatesPolicy
 import ServerTestSupport
 import Testing
 import TestSupport

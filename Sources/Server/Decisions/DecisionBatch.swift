@@ -68,7 +68,7 @@ struct DecisionBatch: Sendable {
     private mutating func action(_ name: String, at path: AuthZEN.Path) throws -> Action {
         if let lastAction, lastAction.name == name { return lastAction.parsed }
         guard let parsed = Action(name) else {
-            throw JSONBody.invalid("'\(path.appending("action").appending("name"))' must be '<resource>.<verb>', e.g. 'survey.retrieve'")
+            throw JSONBody.invalid("'\(path.appending("action").appending("name"))' must be '<resource>.<verb>', e.g. 'key.revoke'")
         }
         lastAction = (name, parsed)
         return parsed

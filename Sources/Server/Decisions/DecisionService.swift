@@ -114,11 +114,7 @@ struct DecisionService: Sendable {
                             .adding(reason: "No \(group.type.rawValue) has id '\(questions[index].resource.id ?? "")'.")
                     continue
                 }
-                if let judged = found.user {
-                    decisions[index] = engine.decide(.user(judged), action, found.resource)
-                } else {
-                    decisions[index] = engine.decide(principal, action, found.resource)
-                }
+                decisions[index] = engine.decide(principal, action, found)
             }
         }
 

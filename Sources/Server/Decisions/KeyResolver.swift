@@ -14,7 +14,7 @@ struct KeyResolver: ResourceResolver {
 
     var resourceType: ResourceType { .key }
 
-    func resolve(ids: [String], for user: UserPrincipal) async throws -> [ResolvedResource?] {
+    func resolve(ids: [String], for user: UserPrincipal) async throws -> [Resource?] {
         try await resolve(ids, parse: UUID.init(uuidString:)) { ids in
             let rows = try await pool.query("SELECT id, user_id, organisation_id FROM api_keys WHERE id = ANY(\(ids))")
             var found: [UUID: Resource] = [:]
@@ -26,8 +26,8 @@ struct KeyResolver: ResourceResolver {
         }
     }
 
-    func propose(_ proposals: [[String: JSONValue]], for user: UserPrincipal) async throws -> [ResolvedResource?] {
-        var resolved: [ResolvedResource?] = []
+    func propose(_ proposals: [[String: JSONValue]], for user: UserPrincipal) async throws -> [Resource?] {
+        var resolved: [Resource?] = []
         for properties in proposals {
             guard case .some(let target?) = properties.idProperty("user"),
                   case .some(let organisation) = properties.idProperty("organisation"),
@@ -37,7 +37,7 @@ struct KeyResolver: ResourceResolver {
                 resolved.append(nil)
                 continue
             }
-            resolved.append(ResolvedResource(resource: .keyIssuance(facts)))
+            resolved.append(.keyIssuance(facts))
         }
         return resolved
     }

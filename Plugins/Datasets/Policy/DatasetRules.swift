@@ -1,3 +1,5 @@
+import Policy
+
 /// The dataset rules of SPEC §4, registered by the datasets plugin.
 ///
 /// Read: anonymous callers see active global datasets; authenticated callers see active
@@ -12,18 +14,18 @@ public struct DatasetRules: PolicyRules {
         [.datasetList, .datasetRetrieve, .datasetCreate, .datasetUpdate, .datasetDelete]
     }
 
-    public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
+    public func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, _ object: Object) -> Decision {
         let verb = action.verb
         guard let capability = verb.requiredCapability, verb != .metrics else { return .unknownAction }
         let isRead = capability == .view
         if isRead, principal.isAnonymous {
             if verb == .list { return .filteredList }
-            guard case .dataset(let dataset) = resource else { return .resourceMismatch }
+            guard let dataset = object.exactly(DatasetFacts.self) else { return .resourceMismatch }
             return Self.anonymousRead(dataset)
         }
         return principal.gate(requiring: capability) { user in
             if verb == .list { return .filteredList }
-            guard case .dataset(let dataset) = resource else { return .resourceMismatch }
+            guard let dataset = object.exactly(DatasetFacts.self) else { return .resourceMismatch }
             return isRead ? Self.read(user, dataset) : Self.write(user, dataset)
         }
     }
@@ -38,7 +40,7 @@ public struct DatasetRules: PolicyRules {
                 .isGlobal,
                 .organisationIn(user.organisationIDs),
                 .teamIn(user.teamRoles.ids),
-                .createdByWithNoOrganisationOrTeam(user.userID),
+                .personalTo(user.userID),
             ]),
         ])
     }

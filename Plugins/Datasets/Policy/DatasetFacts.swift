@@ -1,3 +1,5 @@
+import Policy
+
 /// A dataset's category (SPEC §1).
 public enum DatasetCategory: String, Sendable, Hashable, CaseIterable, Codable {
     case nhsDD = "nhs_dd"
@@ -56,7 +58,7 @@ extension DatasetFacts: ResourceFacts {
         case .isGlobal: return isGlobal
         case .organisationIn(let ids): return organisationID.map(ids.contains) ?? false
         case .teamIn(let ids): return teamID.map(ids.contains) ?? false
-        case .createdByWithNoOrganisationOrTeam(let user):
+        case .personalTo(let user):
             return createdBy == user && organisationID == nil && teamID == nil
         default: return false
         }

@@ -1,3 +1,5 @@
+import Policy
+
 /// The survey rules of SPEC §4, registered by the surveys plugin.
 ///
 /// Read (`retrieve`, `metrics`, and the rows of `list`): the owner, an admin or the owner of the
@@ -13,12 +15,12 @@ public struct SurveyRules: PolicyRules {
         [.surveyList, .surveyRetrieve, .surveyMetrics, .surveyCreate, .surveyUpdate, .surveyDelete]
     }
 
-    public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
+    public func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, _ object: Object) -> Decision {
         let verb = action.verb
         guard let capability = verb.requiredCapability else { return .unknownAction }
         return principal.gate(requiring: capability) { user in
             if verb == .list { return .filteredList }
-            guard case .survey(let survey) = resource else { return .resourceMismatch }
+            guard let survey = object.exactly(SurveyFacts.self) else { return .resourceMismatch }
             if verb == .retrieve || verb == .metrics { return Self.read(user, survey) }
             if verb == .update { return Self.update(user, survey) }
             if verb == .delete { return Self.delete(user, survey) }
@@ -35,7 +37,7 @@ public struct SurveyRules: PolicyRules {
             .organisationIn(user.administeredOrganisationIDs),
             .organisationOwnerIs(user.userID),
             .teamIn(user.teamRoles.ids(where: { $0 == .admin })),
-            .surveyIn(user.surveyRoles.ids),
+            .memberIs(user.userID),
         ])
     }
 }
@@ -65,7 +67,7 @@ extension SurveyRules {
         if survey.ownerID == user.userID { return .allow(.allowOwner, "The caller owns the survey.") }
         if let grant = organisationGrant(user, survey) { return grant }
         if isTeamAdmin(user, survey) { return .allow(.allowTeamAdmin, "The caller is an admin of the survey's team.") }
-        if user.surveyRole(survey.id) != nil {
+        if survey.members[user.userID] != nil {
             return .allow(.allowSurveyMember, "The caller is a member of the survey.")
         }
         return .deny(.denyNotMember, "The caller has no role that makes the survey visible.")
@@ -76,7 +78,7 @@ extension SurveyRules {
         if survey.ownerID == user.userID { return .allow(.allowOwner, "The caller owns the survey.") }
         if let grant = organisationGrant(user, survey) { return grant }
         if isTeamAdmin(user, survey) { return .allow(.allowTeamAdmin, "The caller is an admin of the survey's team.") }
-        if let role = user.surveyRole(survey.id) {
+        if let role = survey.members[user.userID] {
             if role.canEdit { return .allow(.allowSurveyMember, "The caller is a creator or editor of the survey.") }
             return .deny(.denyRole, "Survey viewers may not edit the survey.")
         }
@@ -87,7 +89,7 @@ extension SurveyRules {
     static func delete(_ user: UserPrincipal, _ survey: SurveyFacts) -> Decision {
         if survey.ownerID == user.userID { return .allow(.allowOwner, "The caller owns the survey.") }
         if let grant = organisationGrant(user, survey) { return grant }
-        if isTeamAdmin(user, survey) || user.surveyRole(survey.id) != nil {
+        if isTeamAdmin(user, survey) || survey.members[user.userID] != nil {
             return .deny(.denyRole, "Only the owner or an organisation admin may delete the survey.")
         }
         return .deny(.denyNotMember, "The caller has no role that makes the survey visible.")

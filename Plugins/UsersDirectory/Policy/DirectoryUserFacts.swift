@@ -1,3 +1,5 @@
+import Policy
+
 /// What the user-directory rules need to know about one user (the target of `user.*`).
 public struct DirectoryUserFacts: Sendable, Hashable {
     /// The user's id.

@@ -1,3 +1,5 @@
+import Policy
+
 /// A survey's status (SPEC §1).
 public enum SurveyStatus: String, Sendable, Hashable, CaseIterable, Codable {
     case draft, published, closed
@@ -17,6 +19,9 @@ public struct SurveyFacts: Sendable, Hashable {
     public var teamID: Int64?
     /// The survey's status.
     public var status: SurveyStatus
+    /// The survey's memberships (user id → role): at least the asking user's, when they hold
+    /// one. The plugin reads them from `survey_memberships` with the survey.
+    public var members: MembershipTable<SurveyRole>
 
     public init(
         id: Int64,
@@ -24,7 +29,8 @@ public struct SurveyFacts: Sendable, Hashable {
         organisationID: Int64? = nil,
         organisationOwnerID: Int64? = nil,
         teamID: Int64? = nil,
-        status: SurveyStatus = .draft
+        status: SurveyStatus = .draft,
+        members: MembershipTable<SurveyRole> = [:]
     ) {
         self.id = id
         self.ownerID = ownerID
@@ -32,6 +38,7 @@ public struct SurveyFacts: Sendable, Hashable {
         self.organisationOwnerID = organisationOwnerID
         self.teamID = teamID
         self.status = status
+        self.members = members
     }
 }
 
@@ -44,7 +51,7 @@ extension SurveyFacts: ResourceFacts {
         case .organisationIn(let ids): return organisationID.map(ids.contains) ?? false
         case .organisationOwnerIs(let user): return organisationID != nil && organisationOwnerID == user
         case .teamIn(let ids): return teamID.map(ids.contains) ?? false
-        case .surveyIn(let ids): return ids.contains(id)
+        case .memberIs(let user): return members.contains(user)
         default: return false
         }
     }

@@ -1,3 +1,5 @@
+import Policy
+
 /// The question-group template rules of SPEC §4, registered by the templates plugin.
 ///
 /// Authenticated callers only (`view`): active templates that are global, or organisation-level
@@ -8,12 +10,12 @@ public struct TemplateRules: PolicyRules {
 
     public var actions: [Action] { [.templateList, .templateRetrieve] }
 
-    public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
+    public func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, _ object: Object) -> Decision {
         let verb = action.verb
         guard verb == .list || verb == .retrieve else { return .unknownAction }
         return principal.gate(requiring: .view) { user in
             if verb == .list { return .filteredList }
-            guard case .template(let template) = resource else { return .resourceMismatch }
+            guard let template = object.exactly(TemplateFacts.self) else { return .resourceMismatch }
             return Self.read(user, template)
         }
     }

@@ -1,4 +1,6 @@
-/// The organisation user-directory rules of SPEC §4 (Users), registered by the server.
+import Policy
+
+/// The organisation user-directory rules of SPEC §4 (Users), registered by the users-directory plugin.
 ///
 /// Reads (`view`) list and retrieve the users of the key's organisation: the key needs an
 /// organisation context and the caller must still belong to that organisation.
@@ -16,7 +18,7 @@ public struct UserDirectoryRules: PolicyRules {
         [.userList, .userRetrieve, .userCreate, .userUpdate, .userDelete]
     }
 
-    public func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> Decision {
+    public func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, _ object: Object) -> Decision {
         let verb = action.verb
         let isRead = verb == .list || verb == .retrieve
         guard isRead || verb == .create || verb == .update || verb == .delete else { return .unknownAction }
@@ -32,7 +34,7 @@ public struct UserDirectoryRules: PolicyRules {
                 guard user.administersOrganisation(organisation) else { return Self.notAdmin }
                 return .allow(.allowSuperuser, "A superuser key of an organisation admin may add users to it.")
             }
-            guard case .user(let target) = resource else { return .resourceMismatch }
+            guard let target = object.exactly(DirectoryUserFacts.self) else { return .resourceMismatch }
             guard target.organisationIDs.contains(organisation) else {
                 return .deny(.denyNotMember, "The user does not belong to the key's organisation.")
             }

@@ -1,3 +1,5 @@
+import Policy
+
 /// A template's publication level (SPEC §1).
 public enum PublicationLevel: String, Sendable, Hashable, CaseIterable, Codable {
     case global, organisation
