@@ -18,7 +18,7 @@ func resourcePlugin(_ name: String, extra: [Target.Dependency] = []) -> [Target]
         .target(
             name: name,
             dependencies: [
-                "JSON", "PluginKit", "Postgres", "Policy", .byName(name: "\(name)Policy"),
+                "Fixtures", "JSON", "PluginKit", "Postgres", "Policy", .byName(name: "\(name)Policy"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ] + extra,
             path: "Plugins/\(name)",
@@ -113,13 +113,13 @@ let package = Package(
                 "Postgres",
                 "Vault",
                 "Policy",
-                "SurveysPolicy",
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "PluginKit",
             dependencies: [
+                "Fixtures",
                 "JSON",
                 "Postgres",
                 "Vault",
@@ -218,7 +218,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FixturesTests",
-            dependencies: ["Fixtures", "Postgres", "Vault", "TestSupport"],
+            dependencies: ["Fixtures", "Postgres", "Vault", "TestSupport", "PluginKit", "Surveys", "Datasets", "Templates"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

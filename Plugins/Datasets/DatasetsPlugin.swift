@@ -1,3 +1,4 @@
+import Fixtures
 import PluginKit
 import Policy
 import DatasetsPolicy
@@ -19,6 +20,8 @@ public struct DatasetsPlugin: ResourcePlugin {
     public var openAPITag: OpenAPIFragment { Self.openAPI["tag"] }
 
     public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
+
+    public var fixtureSection: (any FixtureSection)? { DatasetFixtureSection() }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         DatasetController<Context>(repository: DatasetRepository(pool: dependencies.pool), engine: dependencies.engine)

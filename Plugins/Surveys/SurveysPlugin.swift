@@ -1,3 +1,4 @@
+import Fixtures
 import PluginKit
 import Policy
 import SurveysPolicy
@@ -20,6 +21,8 @@ public struct SurveysPlugin: ResourcePlugin {
     public var openAPITag: OpenAPIFragment { Self.openAPI["tag"] }
 
     public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
+
+    public var fixtureSection: (any FixtureSection)? { SurveyFixtureSection() }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         SurveyController<Context>(repository: SurveyRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine)

@@ -1,3 +1,4 @@
+import Fixtures
 import PluginKit
 import Policy
 import TemplatesPolicy
@@ -19,6 +20,8 @@ public struct TemplatesPlugin: ResourcePlugin {
     public var openAPITag: OpenAPIFragment { Self.openAPI["tag"] }
 
     public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
+
+    public var fixtureSection: (any FixtureSection)? { TemplateFixtureSection() }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         TemplateController<Context>(repository: TemplateRepository(pool: dependencies.pool), engine: dependencies.engine)

@@ -7,14 +7,14 @@ import Postgres
 ///
 /// Each section's item type lists its fields once (`fields`) and reads them with one call each;
 /// a field that is absent or `null` takes the default of SPEC §1.
-struct FixtureFieldReader {
+public struct FixtureFieldReader {
     /// The item's name in error messages, e.g. `users[2] (ref "bob")`.
-    let item: String
+    public let item: String
     private let object: [String: JSONValue]
     private let fields: Set<String>
 
     /// Reads `value`, which must be an object whose keys are all in `fields`.
-    init(_ value: JSONValue, item: String, fields: [String]) throws(FixtureError) {
+    public init(_ value: JSONValue, item: String, fields: [String]) throws(FixtureError) {
         guard case .object(let object) = value else {
             throw FixtureError(item: item, problem: "must be an object, not \(value.typeName)")
         }
@@ -27,7 +27,7 @@ struct FixtureFieldReader {
     }
 
     /// The name of item `index` of `section`, with its identifying field when it has one.
-    static func itemName(_ section: String, _ index: Int, of value: JSONValue, identifiedBy key: String = "ref") -> String {
+    public static func itemName(_ section: String, _ index: Int, of value: JSONValue, identifiedBy key: String = "ref") -> String {
         if case .object(let object) = value, case .string(let identifier)? = object[key] {
             return "\(section)[\(index)] (\(key) \"\(identifier)\")"
         }
@@ -35,7 +35,7 @@ struct FixtureFieldReader {
     }
 
     /// An error about this item.
-    func failure(_ problem: String) -> FixtureError {
+    public func failure(_ problem: String) -> FixtureError {
         FixtureError(item: item, problem: problem)
     }
 
@@ -51,14 +51,14 @@ struct FixtureFieldReader {
     }
 
     /// A required, non-empty string.
-    func string(_ key: String) throws(FixtureError) -> String {
+    public func string(_ key: String) throws(FixtureError) -> String {
         guard let text = try optionalString(key) else { throw failure("missing required field \"\(key)\"") }
         guard !text.isEmpty else { throw failure("field \"\(key)\" must not be empty") }
         return text
     }
 
     /// A string, or `nil` when absent.
-    func optionalString(_ key: String) throws(FixtureError) -> String? {
+    public func optionalString(_ key: String) throws(FixtureError) -> String? {
         switch value(key) {
         case nil: return nil
         case .string(let text)?: return text
@@ -67,12 +67,12 @@ struct FixtureFieldReader {
     }
 
     /// A string, or `defaultValue` when absent.
-    func string(_ key: String, default defaultValue: String) throws(FixtureError) -> String {
+    public func string(_ key: String, default defaultValue: String) throws(FixtureError) -> String {
         try optionalString(key) ?? defaultValue
     }
 
     /// A boolean, or `defaultValue` when absent.
-    func bool(_ key: String, default defaultValue: Bool) throws(FixtureError) -> Bool {
+    public func bool(_ key: String, default defaultValue: Bool) throws(FixtureError) -> Bool {
         switch value(key) {
         case nil: return defaultValue
         case .bool(let flag)?: return flag
@@ -81,7 +81,7 @@ struct FixtureFieldReader {
     }
 
     /// A whole number in `range`, or `defaultValue` when absent.
-    func integer(_ key: String, default defaultValue: Int, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws(FixtureError) -> Int {
+    public func integer(_ key: String, default defaultValue: Int, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws(FixtureError) -> Int {
         switch value(key) {
         case nil: return defaultValue
         case .number(let number)?:
@@ -94,7 +94,7 @@ struct FixtureFieldReader {
     }
 
     /// One of `allowed`, or `defaultValue` when absent.
-    func choice(_ key: String, from allowed: [String], default defaultValue: String) throws(FixtureError) -> String {
+    public func choice(_ key: String, from allowed: [String], default defaultValue: String) throws(FixtureError) -> String {
         guard let text = try optionalString(key) else { return defaultValue }
         guard allowed.contains(text) else {
             throw failure("field \"\(key)\": \"\(text)\" is not one of \(allowed.joined(separator: ", "))")
@@ -103,12 +103,12 @@ struct FixtureFieldReader {
     }
 
     /// One of the raw values of `type`, or `defaultValue` when absent.
-    func choice<Choice: CaseIterable & RawRepresentable<String>>(_ key: String, _ type: Choice.Type, default defaultValue: Choice) throws(FixtureError) -> String {
+    public func choice<Choice: CaseIterable & RawRepresentable<String>>(_ key: String, _ type: Choice.Type, default defaultValue: Choice) throws(FixtureError) -> String {
         try choice(key, from: Choice.allCases.map(\.rawValue), default: defaultValue.rawValue)
     }
 
     /// A list of strings, or `[]` when absent.
-    func strings(_ key: String) throws(FixtureError) -> [String] {
+    public func strings(_ key: String) throws(FixtureError) -> [String] {
         var result: [String] = []
         for element in try items(key) {
             guard case .string(let text) = element else { throw mismatch(key, "a list of strings", element) }
@@ -118,7 +118,7 @@ struct FixtureFieldReader {
     }
 
     /// A list of the raw values of `type` without repeats, or `defaultValue` when absent.
-    func choices<Choice: CaseIterable & RawRepresentable<String>>(_ key: String, _ type: Choice.Type, default defaultValue: [Choice]) throws(FixtureError) -> [String] {
+    public func choices<Choice: CaseIterable & RawRepresentable<String>>(_ key: String, _ type: Choice.Type, default defaultValue: [Choice]) throws(FixtureError) -> [String] {
         guard value(key) != nil else { return defaultValue.map(\.rawValue) }
         let allowed = Choice.allCases.map(\.rawValue)
         var result: [String] = []
@@ -132,7 +132,7 @@ struct FixtureFieldReader {
     }
 
     /// A list, or `[]` when absent.
-    func items(_ key: String) throws(FixtureError) -> [JSONValue] {
+    public func items(_ key: String) throws(FixtureError) -> [JSONValue] {
         switch value(key) {
         case nil: return []
         case .array(let elements)?: return elements
@@ -141,7 +141,7 @@ struct FixtureFieldReader {
     }
 
     /// An object, or `{}` when absent.
-    func object(_ key: String) throws(FixtureError) -> JSONValue {
+    public func object(_ key: String) throws(FixtureError) -> JSONValue {
         switch value(key) {
         case nil: return .object([:])
         case .object(let fields)?: return .object(fields)
@@ -150,7 +150,7 @@ struct FixtureFieldReader {
     }
 
     /// An RFC 3339 timestamp such as `2026-11-20T10:00:00Z`, or `nil` when absent.
-    func date(_ key: String) throws(FixtureError) -> Date? {
+    public func date(_ key: String) throws(FixtureError) -> Date? {
         guard let text = try optionalString(key) else { return nil }
         guard let date = RFC3339.parse(text) else {
             throw failure("field \"\(key)\": \"\(text)\" is not an RFC 3339 timestamp like 2026-11-20T10:00:00Z")
@@ -159,14 +159,14 @@ struct FixtureFieldReader {
     }
 
     /// A ref to an item of an earlier section, or `nil` when absent.
-    func ref(_ key: String, to kind: String, among refs: Set<String>) throws(FixtureError) -> String? {
+    public func ref(_ key: String, to kind: String, among refs: Set<String>) throws(FixtureError) -> String? {
         guard let ref = try optionalString(key) else { return nil }
         guard refs.contains(ref) else { throw failure("field \"\(key)\": unknown \(kind) ref \"\(ref)\"") }
         return ref
     }
 
     /// A required ref to an item of an earlier section.
-    func requiredRef(_ key: String, to kind: String, among refs: Set<String>) throws(FixtureError) -> String {
+    public func requiredRef(_ key: String, to kind: String, among refs: Set<String>) throws(FixtureError) -> String {
         guard let ref = try ref(key, to: kind, among: refs) else { throw failure("missing required field \"\(key)\"") }
         return ref
     }

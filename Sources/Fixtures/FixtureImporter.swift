@@ -13,15 +13,18 @@ public struct FixtureImporter: Sendable {
     public let pool: PGPool
     /// Hashes the fixture's passwords. Tests may pass cheap parameters; the CLI uses OWASP's.
     public let passwordHasher: PasswordHasher
+    /// The plugins' sections a fixture may hold (each registered plugin's).
+    public let sections: [any FixtureSection]
 
-    public init(pool: PGPool, passwordHasher: PasswordHasher = PasswordHasher()) {
+    public init(pool: PGPool, passwordHasher: PasswordHasher = PasswordHasher(), sections: [any FixtureSection] = []) {
         self.pool = pool
         self.passwordHasher = passwordHasher
+        self.sections = sections
     }
 
     /// Validates and imports a fixture file's JSON; throws ``FixtureError`` naming the item at fault.
     public func importFixture(_ data: Data) async throws -> FixtureImportResult {
-        try await importFixture(try Fixture(json: data))
+        try await importFixture(try Fixture(json: data, sections: sections))
     }
 
     /// Imports an already validated fixture in one transaction.

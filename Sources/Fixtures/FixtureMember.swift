@@ -1,17 +1,15 @@
-import Policy
-
 /// One `{"user","role"}` entry of an organisation's, team's or survey's `members`.
-struct FixtureMember: Sendable {
+public struct FixtureMember: Sendable {
     static let fields = ["user", "role"]
 
-    let item: String
-    let user: String
-    let role: String
+    public let item: String
+    public let user: String
+    public let role: String
 
     /// Reads the `members` list of `parent`; a user listed twice is an error.
     ///
     /// `role` defaults to `viewer`, the least privileged role of every membership kind.
-    static func list(in parent: FixtureFieldReader, roles: [String], catalog: FixtureCatalog) throws(FixtureError) -> [FixtureMember] {
+    public static func list(in parent: FixtureFieldReader, roles: [String], catalog: FixtureCatalog) throws(FixtureError) -> [FixtureMember] {
         var members: [FixtureMember] = []
         for (index, value) in try parent.items("members").enumerated() {
             let fields = try FixtureFieldReader(value, item: "\(parent.item).members[\(index)]", fields: fields)

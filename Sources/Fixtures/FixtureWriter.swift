@@ -6,7 +6,7 @@ import Vault
 ///
 /// Every value is a bind parameter. A statement the database refuses (for example a unique
 /// violation against a row that already exists) becomes a ``FixtureError`` naming the item.
-struct FixtureWriter {
+public struct FixtureWriter {
     let connection: PGConnection
     /// The ids and raw keys, filled in as rows are inserted.
     private(set) var result = FixtureImportResult()
@@ -23,9 +23,7 @@ struct FixtureWriter {
         for (user, password) in zip(fixture.users, passwords) { try await insert(user, password: password) }
         for organisation in fixture.organisations { try await insert(organisation) }
         for team in fixture.teams { try await insert(team) }
-        for survey in fixture.surveys { try await insert(survey) }
-        for dataset in fixture.datasets { try await insert(dataset) }
-        for template in fixture.templates { try await insert(template) }
+        for rows in fixture.pluginRows { try await rows.insert(with: &self) }
         for key in fixture.keys { try await insert(key) }
         for service in fixture.services { try await insert(service) }
         try await run("INSERT INTO audit_events (action, detail) VALUES ('fixture.imported', \(PGJSON(fixture.counts)))", for: "fixture")
@@ -73,56 +71,6 @@ struct FixtureWriter {
         }
     }
 
-    private mutating func insert(_ survey: FixtureSurvey) async throws {
-        let id = try await insertReturningID("""
-            INSERT INTO surveys (name, slug, description, owner_id, organisation_id, team_id, status, start_at, end_at)
-            VALUES (\(survey.name), \(survey.slug), \(survey.description), \(self.id(.user, survey.owner)),
-                    \(self.id(.organisation, survey.organisation)), \(self.id(.team, survey.team)), \(survey.status),
-                    \(survey.startAt), \(survey.endAt))
-            RETURNING id
-            """, for: survey.item)
-        record(.survey, survey.ref, id, as: "survey")
-        for member in survey.members {
-            try await run("""
-                INSERT INTO survey_memberships (survey_id, user_id, role)
-                VALUES (\(id), \(self.id(.user, member.user)), \(member.role))
-                """, for: member.item)
-        }
-        if !survey.responses.isEmpty {
-            let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-            let times = survey.responses.map { format.format($0) }
-            try await run("""
-                INSERT INTO survey_responses (survey_id, submitted_at)
-                SELECT \(id), submitted_at FROM unnest(\(times)::timestamptz[]) AS submitted_at
-                """, for: "\(survey.item).responses")
-        }
-    }
-
-    private mutating func insert(_ dataset: FixtureDataset) async throws {
-        try await run("""
-            INSERT INTO datasets (key, name, description, category, is_global, organisation_id, team_id, created_by,
-                                  options, tags, version, is_active)
-            VALUES (\(dataset.key), \(dataset.name), \(dataset.description), \(dataset.category), \(dataset.isGlobal),
-                    \(self.id(.organisation, dataset.organisation)), \(self.id(.team, dataset.team)),
-                    \(self.id(.user, dataset.createdBy)), \(dataset.options), \(dataset.tags), \(Int32(dataset.version)),
-                    \(dataset.isActive))
-            """, for: dataset.item)
-        result.ids["dataset:\(dataset.key)"] = .text(dataset.key)
-    }
-
-    private mutating func insert(_ template: FixtureTemplate) async throws {
-        let id = try await insertReturningID("""
-            INSERT INTO question_group_templates (name, description, markdown, publication_level, publisher_id,
-                                                  organisation_id, attribution, tags, language, import_count, status)
-            VALUES (\(template.name), \(template.description), \(template.markdown), \(template.publicationLevel),
-                    \(self.id(.user, template.publisher)), \(self.id(.organisation, template.organisation)),
-                    \(PGJSON(template.attribution)), \(template.tags), \(template.language), \(Int32(template.importCount)),
-                    \(template.status))
-            RETURNING id
-            """, for: template.item)
-        record(.template, template.ref, id, as: "template")
-    }
-
     private mutating func insert(_ key: FixtureKey) async throws {
         let secret = try KeyFormat.generate(.live)
         let revokeReason: String? = key.revoked ? "imported as revoked" : nil
@@ -153,29 +101,35 @@ struct FixtureWriter {
     // MARK: Helpers
 
     /// Remembers an inserted item's id and reports it as `<label>:<ref>`.
-    private mutating func record(_ kind: FixtureCatalog.Kind, _ ref: String, _ id: Int64, as label: String) {
+    public mutating func record(_ kind: FixtureCatalog.Kind, _ ref: String, _ id: Int64, as label: String) {
         ids[kind, default: [:]][ref] = id
         result.ids["\(label):\(ref)"] = .number(id)
     }
 
+    /// Reports an inserted item without a numeric id as `<label>:<ref>` (e.g. a dataset's key).
+    public mutating func report(_ label: String, _ ref: String, _ value: String) {
+        result.ids["\(label):\(ref)"] = .text(value)
+    }
+
     /// The id of an item inserted earlier; refs were checked when the fixture was validated.
-    private func id(_ kind: FixtureCatalog.Kind, _ ref: String) -> Int64 {
+    public func id(_ kind: FixtureCatalog.Kind, _ ref: String) -> Int64 {
         guard let id = ids[kind]?[ref] else { preconditionFailure("\(kind.rawValue) ref \"\(ref)\" was not validated") }
         return id
     }
 
     /// The id of an optional ref.
-    private func id(_ kind: FixtureCatalog.Kind, _ ref: String?) -> Int64? {
+    public func id(_ kind: FixtureCatalog.Kind, _ ref: String?) -> Int64? {
         ref.map { id(kind, $0) }
     }
 
-    private func insertReturningID(_ query: PGQuery, for item: String) async throws -> Int64 {
+    /// Runs an `INSERT … RETURNING id` for `item` and returns the id.
+    public func insertReturningID(_ query: PGQuery, for item: String) async throws -> Int64 {
         try await run(query, for: item)[0].decode(Int64.self, at: 0)
     }
 
     /// Runs `query` for `item`; a statement the server refuses becomes a ``FixtureError`` naming the item.
     @discardableResult
-    private func run(_ query: PGQuery, for item: String) async throws -> PGRowSet {
+    public func run(_ query: PGQuery, for item: String) async throws -> PGRowSet {
         do {
             return try await connection.query(query)
         } catch let error as PGError where error.kind == .server {

@@ -1,17 +1,19 @@
+import Fixtures
 import Policy
 
-/// A resource plugin: one kind of resource served under `/api/`, with its own tables, rules and
-/// routes.
+/// A resource plugin: one kind of resource served under `/api/`, with its own tables, rules,
+/// routes, OpenAPI fragment and fixture section.
 ///
-/// A plugin is a library target under `Plugins/`, its SQL migrations under `db/<migrationsFolder>`,
-/// and one line where the executable lists its plugins. The server builds the ``PolicyEngine``
-/// from every plugin's ``policyRules`` and mounts every plugin's routes; nothing in `Server/` or
-/// `Policy/` names a plugin.
+/// A plugin is one folder under `Plugins/` (its rules in `Policy/`, a target depending on `Policy`
+/// alone), its SQL migrations under `db/<migrationsFolder>`, and one line where the executable
+/// lists its plugins. The server builds the ``PolicyEngine`` from every plugin's ``policyRules``
+/// and mounts every plugin's routes; nothing in `Server/` or `Policy/` names a plugin.
 public protocol ResourcePlugin: Sendable {
     /// A short lower-case name, e.g. `surveys`.
     var name: String { get }
 
-    /// The folder of `db/` holding this plugin's migrations (default: ``name``).
+    /// The folder of `db/` holding this plugin's migrations (default: ``name``); `latchkey
+    /// migrate` applies `core/` and the folders of the registered plugins, nothing else.
     var migrationsFolder: String { get }
 
     /// The authorization rules for this plugin's actions; registered with the shared engine.
@@ -32,10 +34,15 @@ public protocol ResourcePlugin: Sendable {
 
     /// The OpenAPI components (`schemas`, `parameters`, …) this plugin's operations refer to.
     var openAPIComponents: OpenAPIFragment { get }
+
+    /// This plugin's section of the fixture file `latchkey import` loads (default: none).
+    var fixtureSection: (any FixtureSection)? { get }
 }
 
 extension ResourcePlugin {
     public var migrationsFolder: String { name }
 
     public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] { [] }
+
+    public var fixtureSection: (any FixtureSection)? { nil }
 }

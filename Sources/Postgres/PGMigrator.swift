@@ -19,6 +19,9 @@ public struct PGMigrator: Sendable {
             self.name = name
             self.sql = sql
         }
+
+        /// The folder the file lives in: `core`, or a plugin's.
+        public var folder: Substring { name.prefix { $0 != "/" } }
     }
 
     /// An arbitrary constant: the advisory-lock key for migrations.

@@ -23,14 +23,16 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// The migrations to apply: those built into the executable, unless `--migrations` or
-    /// `LATCHKEY_MIGRATIONS` names a folder (a missing one is a one-line error naming it).
+    /// `LATCHKEY_MIGRATIONS` names a folder (a missing one is a one-line error naming it); of
+    /// either, `core/` and the folders of the registered plugins.
     func pendingMigrations() throws -> [PGMigrator.Migration] {
         let (name, path) = migrations.map { ("--migrations", $0) }
             ?? ProcessInfo.processInfo.environment["LATCHKEY_MIGRATIONS"].map { ("LATCHKEY_MIGRATIONS", $0) }
             ?? ("", "")
-        guard !name.isEmpty else { return embeddedMigrations }
+        let folders = Set(["core"] + registeredPlugins.map(\.migrationsFolder))
+        guard !name.isEmpty else { return embeddedMigrations.filter { folders.contains(String($0.folder)) } }
         do {
-            return try PGMigrator.migrations(in: URL(fileURLWithPath: path))
+            return try PGMigrator.migrations(in: URL(fileURLWithPath: path)).filter { folders.contains(String($0.folder)) }
         } catch let missing as PGMigrator.MissingFolder {
             throw CommandFailure(message: "\(name): \(missing)")
         }

@@ -29,7 +29,7 @@ struct Import: AsyncParsableCommand {
         // Validate before connecting, so a bad file is reported even without a database.
         let fixture: Fixture
         do {
-            fixture = try Fixture(json: data)
+            fixture = try Fixture(json: data, sections: registeredPlugins.compactMap(\.fixtureSection))
         } catch {
             throw Self.refused(error)
         }

@@ -10,7 +10,7 @@ struct FixtureImporterTests {
     @Test("the SPEC §8 example imports and returns ids, keys and services")
     func specExample() async throws {
         try await TestDatabase.withMigratedPool { pool in
-            let importer = FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher)
+            let importer = FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher, sections: SampleFixtures.sections)
             let result = try await importer.importFixture(Data(SampleFixtures.specExample.utf8))
 
             for id in ["user:alice", "user:bob", "user:carol", "user:dan", "org:acme", "team:t1", "survey:s1", "template:tp1"] {
@@ -33,7 +33,7 @@ struct FixtureImporterTests {
     @Test("rows hold the fixture's values; keys only as hash, prefix and last4")
     func rows() async throws {
         try await TestDatabase.withMigratedPool { pool in
-            let importer = FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher)
+            let importer = FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher, sections: SampleFixtures.sections)
             let result = try await importer.importFixture(Data(SampleFixtures.specExample.utf8))
             let alice = try #require(result.ids["user:alice"]?.number)
             let acme = try #require(result.ids["org:acme"]?.number)
@@ -110,7 +110,7 @@ struct FixtureImporterTests {
                       "capabilities":["view","add","edit","delete","view"],"created_by":"a"}]}
             """
         try await TestDatabase.withMigratedPool { pool in
-            let result = try await FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher).importFixture(Data(fixture.utf8))
+            let result = try await FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher, sections: SampleFixtures.sections).importFixture(Data(fixture.utf8))
             #expect(result.keys.count == 2)
             let revokedID = try #require(result.ids["key:revoked"]?.text)
             let revoked = try await pool.query("SELECT revoked_at IS NOT NULL, revoke_reason FROM api_keys WHERE id = \(UUID(uuidString: revokedID)!)")[0]
@@ -127,7 +127,7 @@ struct FixtureImporterTests {
     @Test("the demo fixture imports cleanly")
     func demo() async throws {
         try await TestDatabase.withMigratedPool { pool in
-            let result = try await FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher).importFixture(try SampleFixtures.demo)
+            let result = try await FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher, sections: SampleFixtures.sections).importFixture(try SampleFixtures.demo)
             #expect(result.keys.count >= 5 && result.services.count >= 1)
             let tiers = try await pool.query("SELECT DISTINCT tier FROM users ORDER BY tier").decode((String).self)
             #expect(Set(tiers) == ["free", "pro", "team", "organisation", "enterprise"])

@@ -97,7 +97,7 @@ struct RefusalCase: Sendable, CustomTestStringConvertible {
 struct FixtureRefusalTests {
     @Test("problems are found before the database and name the item", arguments: RefusalCase.validation)
     func refusedBeforeDatabase(_ refusal: RefusalCase) throws {
-        let error = #expect(throws: FixtureError.self) { try Fixture(json: Data(refusal.fixture.utf8)) }
+        let error = #expect(throws: FixtureError.self) { try Fixture(json: Data(refusal.fixture.utf8), sections: SampleFixtures.sections) }
         #expect(error?.item == refusal.item)
         #expect(error?.problem.contains(refusal.problem) == true, "\(error.map(String.init(describing:)) ?? "no error")")
     }
@@ -105,7 +105,7 @@ struct FixtureRefusalTests {
     @Test("a refused import names the item and leaves every table unchanged", arguments: RefusalCase.validation + RefusalCase.conflicts)
     func refusedLeavesDatabaseUnchanged(_ refusal: RefusalCase) async throws {
         try await TestDatabase.withMigratedPool { pool in
-            let importer = FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher)
+            let importer = FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher, sections: SampleFixtures.sections)
             _ = try await importer.importFixture(Data(SampleFixtures.specExample.utf8))
             let before = try await pool.rowCounts()
             let error = await #expect(throws: FixtureError.self) { try await importer.importFixture(Data(refusal.fixture.utf8)) }
@@ -119,7 +119,7 @@ struct FixtureRefusalTests {
     @Test("the spec example imports into a database that already holds other data")
     func importsBesideOtherData() async throws {
         try await TestDatabase.withMigratedPool { pool in
-            let importer = FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher)
+            let importer = FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher, sections: SampleFixtures.sections)
             _ = try await importer.importFixture(Data(SampleFixtures.other.utf8))
             let result = try await importer.importFixture(Data(SampleFixtures.specExample.utf8))
             #expect(result.ids["user:alice"]?.number == 2)

@@ -7,9 +7,9 @@ import Testing
 struct FixtureTests {
     @Test("every field but the required ones may be left out")
     func minimal() throws {
-        let fixture = try Fixture(json: Data(#"{"users":[{"ref":"u","username":"u","email":"u@example.com"}]}"#.utf8))
+        let fixture = try Fixture(json: Data(#"{"users":[{"ref":"u","username":"u","email":"u@example.com"}]}"#.utf8), sections: SampleFixtures.sections)
         #expect(fixture.counts["users"] == 1 && fixture.counts["keys"] == 0)
-        #expect(try Fixture(json: Data("{}".utf8)).counts.values.allSatisfy { $0 == 0 })
+        #expect(try Fixture(json: Data("{}".utf8), sections: SampleFixtures.sections).counts.values.allSatisfy { $0 == 0 })
     }
 
     @Test("timestamps are RFC 3339, with or without fractions and offsets", arguments: [
@@ -17,7 +17,7 @@ struct FixtureTests {
     ])
     func timestamps(_ text: String) throws {
         let json = #"{"users":[{"ref":"u","username":"u","email":"u@example.com"}],"keys":[{"ref":"k","user":"u","name":"k","expires_at":"\#(text)"}]}"#
-        _ = try Fixture(json: Data(json.utf8))
+        _ = try Fixture(json: Data(json.utf8), sections: SampleFixtures.sections)
     }
 
     @Test("JSON types are not coerced and values are checked", arguments: [
@@ -29,16 +29,16 @@ struct FixtureTests {
     ])
     func types(_ fields: String, _ problem: String) throws {
         let json = #"{"users":[{"ref":"u",\#(fields)}]}"#
-        let error = #expect(throws: FixtureError.self) { try Fixture(json: Data(json.utf8)) }
+        let error = #expect(throws: FixtureError.self) { try Fixture(json: Data(json.utf8), sections: SampleFixtures.sections) }
         #expect(error?.item == #"users[0] (ref "u")"#)
         #expect(error?.problem == problem)
     }
 
     @Test("a section must be a list of objects")
     func shapes() throws {
-        let notList = #expect(throws: FixtureError.self) { try Fixture(json: Data(#"{"users":{}}"#.utf8)) }
+        let notList = #expect(throws: FixtureError.self) { try Fixture(json: Data(#"{"users":{}}"#.utf8), sections: SampleFixtures.sections) }
         #expect(notList?.description == #"fixture: field "users" must be a list, not an object"#)
-        let notObject = #expect(throws: FixtureError.self) { try Fixture(json: Data(#"{"services":["svc"]}"#.utf8)) }
+        let notObject = #expect(throws: FixtureError.self) { try Fixture(json: Data(#"{"services":["svc"]}"#.utf8), sections: SampleFixtures.sections) }
         #expect(notObject?.description == "services[0]: must be an object, not a string")
     }
 }

@@ -1,11 +1,20 @@
 import TestSupport
 import Foundation
+import Datasets
+import Fixtures
+import PluginKit
+import Surveys
+import Templates
 import Vault
 
 /// Fixture JSON used by the tests.
 enum SampleFixtures {
     /// Cheap scrypt parameters: OWASP cost takes ~0.5 s per password.
     static let hasher = PasswordHasher(parameters: ScryptParameters(log2N: 10))
+
+    /// The sections of the plugins `latchkey import` knows.
+    static let sections: [any FixtureSection] = [SurveysPlugin().fixtureSection, DatasetsPlugin().fixtureSection, TemplatesPlugin().fixtureSection]
+        .compactMap { $0 }
 
     /// The example of SPEC §8, with the users it refers to (bob, carol, dan) added.
     static let specExample = """

@@ -1,5 +1,35 @@
+import Fixtures
 import JSON
 import Postgres
+
+/// The fixture file's `datasets` section (SPEC §8).
+struct DatasetFixtureSection: FixtureSection {
+    var name: String { "datasets" }
+
+    func read(_ items: [JSONValue], catalog: inout FixtureCatalog) throws(FixtureError) -> any FixtureRows {
+        DatasetFixtureRows(datasets: try catalog.read(items, FixtureDataset.init))
+    }
+}
+
+struct DatasetFixtureRows: FixtureRows {
+    let datasets: [FixtureDataset]
+
+    var counts: [String: Int] { ["datasets": datasets.count] }
+
+    func insert(with writer: inout FixtureWriter) async throws {
+        for dataset in datasets {
+            try await writer.run("""
+                INSERT INTO datasets (key, name, description, category, is_global, organisation_id, team_id, created_by,
+                                      options, tags, version, is_active)
+                VALUES (\(dataset.key), \(dataset.name), \(dataset.description), \(dataset.category), \(dataset.isGlobal),
+                        \(writer.id(.organisation, dataset.organisation)), \(writer.id(.team, dataset.team)),
+                        \(writer.id(.user, dataset.createdBy)), \(dataset.options), \(dataset.tags), \(Int32(dataset.version)),
+                        \(dataset.isActive))
+                """, for: dataset.item)
+            writer.report("dataset", dataset.key, dataset.key)
+        }
+    }
+}
 
 /// An item of the fixture's `datasets` section, identified by its `key`.
 struct FixtureDataset: Sendable {

@@ -1,5 +1,41 @@
+import Fixtures
 import JSON
 import Postgres
+
+/// The fixture file's `templates` section (SPEC §8).
+struct TemplateFixtureSection: FixtureSection {
+    var name: String { "templates" }
+
+    func read(_ items: [JSONValue], catalog: inout FixtureCatalog) throws(FixtureError) -> any FixtureRows {
+        TemplateFixtureRows(templates: try catalog.read(items, FixtureTemplate.init))
+    }
+}
+
+struct TemplateFixtureRows: FixtureRows {
+    let templates: [FixtureTemplate]
+
+    var counts: [String: Int] { ["templates": templates.count] }
+
+    func insert(with writer: inout FixtureWriter) async throws {
+        for template in templates {
+            let id = try await writer.insertReturningID("""
+                INSERT INTO question_group_templates (name, description, markdown, publication_level, publisher_id,
+                                                      organisation_id, attribution, tags, language, import_count, status)
+                VALUES (\(template.name), \(template.description), \(template.markdown), \(template.publicationLevel),
+                        \(writer.id(.user, template.publisher)), \(writer.id(.organisation, template.organisation)),
+                        \(PGJSON(template.attribution)), \(template.tags), \(template.language), \(Int32(template.importCount)),
+                        \(template.status))
+                RETURNING id
+                """, for: template.item)
+            writer.record(.template, template.ref, id, as: "template")
+        }
+    }
+}
+
+extension FixtureCatalog.Kind {
+    /// Question-group templates (`template:<ref>` in the import's result).
+    static let template = Self(rawValue: "template")
+}
 
 /// An item of the fixture's `templates` section (question-group templates).
 struct FixtureTemplate: Sendable {
