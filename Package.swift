@@ -5,6 +5,18 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioLocks = Target.Dependency.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+
+/// A library module under `Sources/`.
+func library(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, swiftSettings: swiftSettings)
+}
+
 /// A resource plugin: one folder under `Plugins/`, its `openapi.json` embedded at build time,
 /// and its rules in `Policy/` as a target of their own that depends on `Policy` alone.
 func resourcePlugin(_ name: String, extra: [Target.Dependency] = []) -> [Target] {
@@ -69,83 +81,20 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(
-            name: "JSON",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "Postgres",
-            dependencies: [
-                "CLibPQ",
-                "JSON",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "Policy",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "Vault",
-            dependencies: [
-                "COpenSSL",
-                "Postgres",
-                "Policy",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "Fixtures",
-            dependencies: [
-                "JSON",
-                "Postgres",
-                "Vault",
-                "Policy",
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "PluginKit",
-            dependencies: [
-                "Fixtures",
-                "JSON",
-                "Postgres",
-                "Vault",
-                "Policy",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        library("JSON", [nioCore]),
+        library("Postgres", [
+            "CLibPQ", "JSON", logging, nioCore, nioPosix, lifecycle,
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
+        library("Policy"),
+        library("Vault", ["COpenSSL", "Postgres", "Policy", logging, nioLocks, nioPosix, lifecycle]),
+        library("Fixtures", ["JSON", "Postgres", "Vault", "Policy"]),
+        library("PluginKit", ["Fixtures", "JSON", "Postgres", "Vault", "Policy", hummingbird, nioLocks, logging]),
     ] + resourcePlugin("Surveys") + resourcePlugin("Datasets") + resourcePlugin("Templates")
         + resourcePlugin("UsersDirectory", extra: ["Vault"]) + [
         .target(
             name: "Server",
-            dependencies: [
-                "JSON",
-                "PluginKit",
-                "Postgres",
-                "Vault",
-                "Policy",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+            dependencies: ["JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, lifecycle],
             exclude: ["openapi.json"],
             swiftSettings: swiftSettings,
             plugins: ["OpenAPIPlugin"]
@@ -179,8 +128,8 @@ let package = Package(
                 "UsersDirectory",
                 "Fixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                logging,
+                lifecycle,
             ],
             swiftSettings: swiftSettings,
             plugins: ["MigrationsPlugin"]
@@ -203,12 +152,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "TestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            dependencies: ["Postgres", "TestSupport", nioLocks],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "JSONTests",
-            dependencies: ["JSON", "TestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["JSON", "TestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -242,7 +191,7 @@ let package = Package(
         serverTests("UsersDirectoryTests"),
         .testTarget(
             name: "VaultTests",
-            dependencies: ["Vault", "Postgres", "Policy", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Vault", "Postgres", "Policy", "TestSupport", logging],
             swiftSettings: swiftSettings
         ),
     ]

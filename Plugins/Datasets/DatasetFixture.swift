@@ -3,16 +3,11 @@ import JSON
 import Postgres
 
 /// The fixture file's `datasets` section (SPEC §8).
-struct DatasetFixtureSection: FixtureSection {
-    var name: String { "datasets" }
-
-    func read(_ items: [JSONValue], catalog: inout FixtureCatalog) throws(FixtureError) -> any FixtureRows {
-        DatasetFixtureRows(datasets: try catalog.read(items, FixtureDataset.init))
-    }
-}
-
 struct DatasetFixtureRows: FixtureRows {
+    static let section = "datasets"
     let datasets: [FixtureDataset]
+
+    init(items: [FixtureDataset]) { datasets = items }
 
     var counts: [String: Int] { ["datasets": datasets.count] }
 
@@ -32,7 +27,7 @@ struct DatasetFixtureRows: FixtureRows {
 }
 
 /// An item of the fixture's `datasets` section, identified by its `key`.
-struct FixtureDataset: Sendable {
+struct FixtureDataset: FixtureItem {
     static let fields = ["key", "name", "description", "category", "is_global", "organisation", "team", "created_by", "options", "tags", "version", "is_active"]
     static let categories = ["nhs_dd", "external_api", "user_created", "rcpch", "snomed"]
 

@@ -21,7 +21,7 @@ public struct DatasetsPlugin: ResourcePlugin {
 
     public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
-    public var fixtureSection: (any FixtureSection)? { DatasetFixtureSection() }
+    public var fixtureSection: (any FixtureSection)? { FixtureSectionOf<DatasetFixtureRows>() }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         DatasetController<Context>(repository: DatasetRepository(pool: dependencies.pool), engine: dependencies.engine)

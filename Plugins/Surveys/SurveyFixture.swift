@@ -6,16 +6,11 @@ import Postgres
 import SurveysPolicy
 
 /// The fixture file's `surveys` section (SPEC §8): surveys, their memberships and response times.
-struct SurveyFixtureSection: FixtureSection {
-    var name: String { "surveys" }
-
-    func read(_ items: [JSONValue], catalog: inout FixtureCatalog) throws(FixtureError) -> any FixtureRows {
-        SurveyFixtureRows(surveys: try catalog.read(items, FixtureSurvey.init))
-    }
-}
-
 struct SurveyFixtureRows: FixtureRows {
+    static let section = "surveys"
     let surveys: [FixtureSurvey]
+
+    init(items: [FixtureSurvey]) { surveys = items }
 
     var counts: [String: Int] {
         [
@@ -59,7 +54,7 @@ extension FixtureCatalog.Kind {
 }
 
 /// An item of the fixture's `surveys` section, with its memberships and response times.
-struct FixtureSurvey: Sendable {
+struct FixtureSurvey: FixtureItem {
     static let fields = ["ref", "name", "slug", "description", "owner", "organisation", "team", "status", "start_at", "end_at", "members", "responses"]
     static let statuses = ["draft", "published", "closed"]
 

@@ -22,7 +22,7 @@ public struct SurveysPlugin: ResourcePlugin {
 
     public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
-    public var fixtureSection: (any FixtureSection)? { SurveyFixtureSection() }
+    public var fixtureSection: (any FixtureSection)? { FixtureSectionOf<SurveyFixtureRows>() }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         SurveyController<Context>(repository: SurveyRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine)

@@ -3,16 +3,11 @@ import JSON
 import Postgres
 
 /// The fixture file's `templates` section (SPEC §8).
-struct TemplateFixtureSection: FixtureSection {
-    var name: String { "templates" }
-
-    func read(_ items: [JSONValue], catalog: inout FixtureCatalog) throws(FixtureError) -> any FixtureRows {
-        TemplateFixtureRows(templates: try catalog.read(items, FixtureTemplate.init))
-    }
-}
-
 struct TemplateFixtureRows: FixtureRows {
+    static let section = "templates"
     let templates: [FixtureTemplate]
+
+    init(items: [FixtureTemplate]) { templates = items }
 
     var counts: [String: Int] { ["templates": templates.count] }
 
@@ -38,7 +33,7 @@ extension FixtureCatalog.Kind {
 }
 
 /// An item of the fixture's `templates` section (question-group templates).
-struct FixtureTemplate: Sendable {
+struct FixtureTemplate: FixtureItem {
     static let fields = ["ref", "name", "description", "markdown", "publication_level", "publisher", "organisation", "attribution", "tags", "language", "import_count", "status"]
     static let levels = ["global", "organisation"]
     static let statuses = ["active", "deleted"]

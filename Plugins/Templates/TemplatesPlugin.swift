@@ -21,7 +21,7 @@ public struct TemplatesPlugin: ResourcePlugin {
 
     public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
-    public var fixtureSection: (any FixtureSection)? { TemplateFixtureSection() }
+    public var fixtureSection: (any FixtureSection)? { FixtureSectionOf<TemplateFixtureRows>() }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
         TemplateController<Context>(repository: TemplateRepository(pool: dependencies.pool), engine: dependencies.engine)

@@ -2,17 +2,12 @@
 ///
 /// Open: the codes every rule set shares are static members here, and a plugin adds its own
 /// (e.g. the surveys plugin's `ALLOW_SURVEY_MEMBER`) beside its rules.
-public struct DecisionCode: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct DecisionCode: Name {
     /// The code as it appears in API responses.
     public let rawValue: String
 
     @inlinable
     public init(rawValue: String) { self.rawValue = rawValue }
-
-    @inlinable
-    public init(stringLiteral value: String) { self.rawValue = value }
-
-    public var description: String { rawValue }
 
     /// The caller owns the object (or it is their personal object, or themselves).
     public static let allowOwner: DecisionCode = "ALLOW_OWNER"

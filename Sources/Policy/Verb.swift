@@ -1,22 +1,10 @@
 /// The verb half of an action (`retrieve` in `survey.retrieve`); open, so a plugin can add its own.
-public struct Verb: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct Verb: Name {
     /// The name as it appears in an action string.
     public let rawValue: String
 
     @inlinable
     public init(rawValue: String) { self.rawValue = rawValue }
-
-    @inlinable
-    public init(stringLiteral value: String) { self.rawValue = value }
-
-    public var description: String { rawValue }
-
-    /// Equal names. Names of different lengths, the usual case when a lookup compares two, are
-    /// told apart without comparing characters.
-    @inlinable
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.rawValue.utf8.count == rhs.rawValue.utf8.count && lhs.rawValue == rhs.rawValue
-    }
 
     /// List a collection (filtered by a ``VisibilityPredicate``).
     public static let list: Verb = "list"

@@ -6,16 +6,10 @@ extension ResourceType {
 }
 
 extension Action {
-    /// `dataset.list`
-    public static let datasetList = Action(.dataset, .list)
-    /// `dataset.retrieve`
-    public static let datasetRetrieve = Action(.dataset, .retrieve)
-    /// `dataset.create`
-    public static let datasetCreate = Action(.dataset, .create)
-    /// `dataset.update`
-    public static let datasetUpdate = Action(.dataset, .update)
-    /// `dataset.delete`
-    public static let datasetDelete = Action(.dataset, .delete)
+    /// `dataset.list`, `dataset.retrieve`, `dataset.create`, `dataset.update`, `dataset.delete`.
+    public static let datasetList = Action(.dataset, .list), datasetRetrieve = Action(.dataset, .retrieve),
+        datasetCreate = Action(.dataset, .create), datasetUpdate = Action(.dataset, .update),
+        datasetDelete = Action(.dataset, .delete)
 }
 
 extension DecisionCode {

@@ -6,18 +6,10 @@ extension ResourceType {
 }
 
 extension Action {
-    /// `survey.list`
-    public static let surveyList = Action(.survey, .list)
-    /// `survey.retrieve`
-    public static let surveyRetrieve = Action(.survey, .retrieve)
-    /// `survey.metrics`
-    public static let surveyMetrics = Action(.survey, .metrics)
-    /// `survey.create`
-    public static let surveyCreate = Action(.survey, .create)
-    /// `survey.update`
-    public static let surveyUpdate = Action(.survey, .update)
-    /// `survey.delete`
-    public static let surveyDelete = Action(.survey, .delete)
+    /// `survey.list`, `survey.retrieve`, `survey.metrics`, `survey.create`, `survey.update`, `survey.delete`.
+    public static let surveyList = Action(.survey, .list), surveyRetrieve = Action(.survey, .retrieve),
+        surveyMetrics = Action(.survey, .metrics), surveyCreate = Action(.survey, .create),
+        surveyUpdate = Action(.survey, .update), surveyDelete = Action(.survey, .delete)
 }
 
 extension DecisionCode {

@@ -6,10 +6,8 @@ extension ResourceType {
 }
 
 extension Action {
-    /// `template.list`
-    public static let templateList = Action(.template, .list)
-    /// `template.retrieve`
-    public static let templateRetrieve = Action(.template, .retrieve)
+    /// `template.list`, `template.retrieve`.
+    public static let templateList = Action(.template, .list), templateRetrieve = Action(.template, .retrieve)
 }
 
 extension Resource {

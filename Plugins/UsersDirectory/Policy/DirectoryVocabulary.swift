@@ -6,16 +6,10 @@ extension ResourceType {
 }
 
 extension Action {
-    /// `user.list`
-    public static let userList = Action(.user, .list)
-    /// `user.retrieve`
-    public static let userRetrieve = Action(.user, .retrieve)
-    /// `user.create` (directory write; not in the SPEC §6 list, needs `superuser`).
-    public static let userCreate = Action(.user, .create)
-    /// `user.update` (directory write; not in the SPEC §6 list, needs `superuser`).
-    public static let userUpdate = Action(.user, .update)
-    /// `user.delete` (directory write; not in the SPEC §6 list, needs `superuser`).
-    public static let userDelete = Action(.user, .delete)
+    /// `user.list`, `user.retrieve` (SPEC §6), and the directory writes `user.create`,
+    /// `user.update`, `user.delete` (not in the SPEC §6 list; they need `superuser`).
+    public static let userList = Action(.user, .list), userRetrieve = Action(.user, .retrieve),
+        userCreate = Action(.user, .create), userUpdate = Action(.user, .update), userDelete = Action(.user, .delete)
 }
 
 extension Resource {
