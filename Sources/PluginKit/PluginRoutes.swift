@@ -5,10 +5,11 @@ import JSON
 /// forwarding to the application's router, recording every path and method so the server can
 /// answer a known path with a wrong method by 405 and `Allow`.
 ///
-/// Use `group(_:)` for middleware that concerns one plugin; ``add(middleware:)`` applies to
-/// every route registered after it, in every plugin — and only to routes: the router matches
-/// first, so an unknown path (404) or a known path with another method (405) is answered
-/// before any of it runs (SPEC §3, routing before credentials).
+/// Use `group(_:)` for middleware that concerns one plugin; ``area(_:documented:_:)`` mounts an
+/// area of the API (the resources, say) behind its middleware stack, written where the area is
+/// mounted. Middleware applies to routes only: the router matches first, so an unknown path
+/// (404) or a known path with another method (405) is answered before any of it runs (SPEC §3,
+/// routing before credentials).
 public final class PluginRoutes<Context: PluginRequestContext>: RouterMethods {
     /// A path and the methods registered on it.
     public struct Entry {
@@ -26,7 +27,7 @@ public final class PluginRoutes<Context: PluginRequestContext>: RouterMethods {
     /// ``documentEveryRoute(with:)``).
     private var operationDefaults: [String: JSONValue] = [:]
 
-    /// The routes registered after the first ``add(middleware:)`` go through this group.
+    /// The group the routes of the current ``area(_:documented:_:)`` go through.
     private var scope: RouterGroup<Context>?
 
     public init(router: Router<Context>) {
@@ -74,9 +75,9 @@ public final class PluginRoutes<Context: PluginRequestContext>: RouterMethods {
     }
 
     /// From now on, every documented operation also says what `defaults` says, where it says
-    /// nothing itself (`responses` merged by status): what the middleware added with
-    /// ``add(middleware:)`` does to every route — credentials (`security`, 401, 403), throttling
-    /// (429) — is written once, where that middleware is mounted.
+    /// nothing itself (`responses` merged by status): what an area's middleware does to every
+    /// route — credentials (`security`, 401, 403), throttling (429) — is written once, where that
+    /// middleware is mounted.
     @discardableResult
     public func documentEveryRoute(with defaults: OpenAPIFragment) -> Self {
         for (name, value) in defaults.members {
@@ -102,9 +103,27 @@ public final class PluginRoutes<Context: PluginRequestContext>: RouterMethods {
         document(method, path, operation).on(RouterPath(path), method: method, use: handler)
     }
 
+    /// `RouterMethods`' way: `middleware` applies to every route registered after it. The server
+    /// mounts areas with ``area(_:documented:_:)`` instead, so each stack is seen where it applies.
     @discardableResult
     public func add(middleware: any MiddlewareProtocol<Request, Response, Context>) -> Self {
         scope = (scope ?? router.group()).add(middleware: middleware)
         return self
+    }
+
+    /// Registers the routes `body` adds behind `middleware` (in order), and only those; their
+    /// operations also say what `defaults` says (see ``documentEveryRoute(with:)``).
+    public func area(
+        _ middleware: [any MiddlewareProtocol<Request, Response, Context>],
+        documented defaults: OpenAPIFragment? = nil,
+        _ body: (PluginRoutes) -> Void
+    ) {
+        let (outerScope, outerDefaults) = (scope, operationDefaults)
+        defer { (scope, operationDefaults) = (outerScope, outerDefaults) }
+        var group = outerScope ?? router.group()
+        for layer in middleware { group = group.add(middleware: layer) }
+        scope = group
+        if let defaults { documentEveryRoute(with: defaults) }
+        body(self)
     }
 }

@@ -158,13 +158,12 @@ private func mountRoutes(
         .register(on: routes)
 
     // Resources: every plugin's routes, behind authentication and throttling.
-    routes.add(middleware: AuthenticationMiddleware(vault: dependencies.vault, failures: failures))
-    if let throttle {
-        routes.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .caller))
-    }
-    routes.documentEveryRoute(with: CoreOpenAPI.resourceRoute)
-    for plugin in plugins {
-        plugin.registerRoutes(on: routes, dependencies: dependencies)
+    var resourceMiddleware: [any MiddlewareProtocol<Request, Response, LatchkeyRequestContext>] = [
+        AuthenticationMiddleware(vault: dependencies.vault, failures: failures),
+    ]
+    if let throttle { resourceMiddleware.append(ThrottleMiddleware(throttle: throttle, scope: .caller)) }
+    routes.area(resourceMiddleware, documented: CoreOpenAPI.resourceRoute) { resources in
+        for plugin in plugins { plugin.registerRoutes(on: resources, dependencies: dependencies) }
     }
 
     schema.publish(OpenAPIAssembler.document(operations: routes.operations, plugins: plugins))
