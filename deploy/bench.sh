@@ -17,4 +17,10 @@ if [ -z "${DATABASE_URL:-}" ]; then
     export DATABASE_URL
 fi
 swift build -c release --product LatchkeyBench >&2
+if [ "${1:-}" = "policy" ] && command -v cc >/dev/null; then
+    # Count heap allocations per decision with a preloaded malloc counter.
+    counter=.build/libmalloc_count.so
+    [ "$counter" -nt deploy/malloc_count.c ] || cc -shared -fPIC -O2 -o "$counter" deploy/malloc_count.c
+    export LD_PRELOAD="$PWD/$counter"
+fi
 exec .build/release/LatchkeyBench "$@"
