@@ -12,6 +12,8 @@ public enum CryptoError: Error, Sendable, Hashable {
     case digestFailed(String)
     /// The scrypt key-derivation function failed (for example, not enough memory).
     case keyDerivationFailed(String)
+    /// An HMAC or an AES-256-GCM operation failed inside OpenSSL.
+    case cipherFailed(String)
 
     /// Drains OpenSSL's thread-local error queue and returns the oldest entry as text.
     static func openSSLErrorText() -> String {
