@@ -49,7 +49,7 @@ func serverTests(_ name: String) -> Target {
     .testTarget(
         name: name,
         dependencies: [
-            "ServerTestSupport", "Server", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Policy",
+            "ServerTestSupport", "Server", "Console", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Policy",
             "Postgres", "JSON", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ] + pluginPolicies,
         swiftSettings: swiftSettings
@@ -69,6 +69,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -93,8 +94,15 @@ let package = Package(
     ] + resourcePlugin("Surveys") + resourcePlugin("Datasets") + resourcePlugin("Templates")
         + resourcePlugin("UsersDirectory", extra: ["Vault"]) + [
         .target(
+            name: "Console",
+            dependencies: ["PluginKit", "Postgres", "Vault", "Policy", hummingbird, .product(name: "Mustache", package: "swift-mustache")],
+            exclude: ["Assets"],
+            swiftSettings: swiftSettings,
+            plugins: ["AssetsPlugin"]
+        ),
+        .target(
             name: "Server",
-            dependencies: ["JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, lifecycle],
+            dependencies: ["Console", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, lifecycle],
             exclude: ["openapi.json"],
             swiftSettings: swiftSettings,
             plugins: ["OpenAPIPlugin"]
@@ -108,6 +116,12 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["EmbedFiles"],
             path: "Tools/MigrationsPlugin"
+        ),
+        .plugin(
+            name: "AssetsPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedFiles"],
+            path: "Tools/AssetsPlugin"
         ),
         .plugin(
             name: "OpenAPIPlugin",
@@ -189,6 +203,7 @@ let package = Package(
         serverTests("DatasetsTests"),
         serverTests("TemplatesTests"),
         serverTests("UsersDirectoryTests"),
+        serverTests("ConsoleTests"),
         .testTarget(
             name: "VaultTests",
             dependencies: ["Vault", "Postgres", "Policy", "TestSupport", logging],

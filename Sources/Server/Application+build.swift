@@ -1,3 +1,4 @@
+import Console
 import Hummingbird
 import Logging
 import PluginKit
@@ -45,6 +46,9 @@ public struct APIOptions: Sendable {
     public var trustedProxies: [String]
     /// How long a login session lasts (`LATCHKEY_SESSION_TTL`, seconds).
     public var sessionLifetime: Duration
+    /// The deployment's secret (`LATCHKEY_SECRET_KEY`): it seals TOTP secrets and MACs the
+    /// console's CSRF tokens. Without it the console answers 503 and the API serves on.
+    public var secretBox: SecretBox?
 
     public init(
         log: DecisionLog = DecisionLog(enabled: false),
@@ -52,7 +56,8 @@ public struct APIOptions: Sendable {
         throttle: ThrottleSettings = .off,
         corsAllowedOrigins: [String] = [],
         trustedProxies: [String] = [],
-        sessionLifetime: Duration = Vault.defaultSessionLifetime
+        sessionLifetime: Duration = Vault.defaultSessionLifetime,
+        secretBox: SecretBox? = nil
     ) {
         self.log = log
         self.publicURL = publicURL
@@ -60,6 +65,7 @@ public struct APIOptions: Sendable {
         self.corsAllowedOrigins = corsAllowedOrigins
         self.trustedProxies = trustedProxies
         self.sessionLifetime = sessionLifetime
+        self.secretBox = secretBox
     }
 }
 
@@ -168,6 +174,14 @@ private func mountRoutes(
 
     schema.publish(OpenAPIAssembler.document(operations: routes.operations, plugins: plugins))
     routes.registerMethodFallbacks()
-    known.record(routes.entries)
+
+    // The web console: HTML pages with their own sessions, not part of the API's document.
+    let console = PluginRoutes(router: router)
+    Console<LatchkeyRequestContext>(dependencies: ConsoleDependencies(
+        pool: dependencies.pool, vault: dependencies.vault, engine: dependencies.engine, secretBox: options.secretBox
+    )).register(on: console)
+    console.registerMethodFallbacks()
+
+    known.record(routes.entries + console.entries)
     return routes
 }

@@ -1,3 +1,4 @@
+import Console
 import Hummingbird
 import NIOCore
 import PluginKit
@@ -5,7 +6,7 @@ import Vault
 
 /// The request context of the Latchkey API: Hummingbird's core storage plus the caller the
 /// authentication middleware established (anonymous until then).
-public struct LatchkeyRequestContext: PluginRequestContext, RemoteAddressRequestContext {
+public struct LatchkeyRequestContext: ConsoleRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var caller: Caller
     /// The peer's address unless a trusted proxy named another (formatted only when asked for).

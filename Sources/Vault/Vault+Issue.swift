@@ -10,10 +10,15 @@ public struct KeyIssueRequest: Sendable {
     public var capabilities: Capabilities
     public var expiresAt: Date?
     public var issuer: KeyIssuer
+    /// Where the issuance came from (`cli`, `console`, …), for the audit event.
+    public var via: String
+    /// The client's address, for the audit event.
+    public var ip: String?
 
     public init(
         username: String, name: String, organisationSlug: String? = nil,
-        capabilities: Capabilities = .default, expiresAt: Date? = nil, issuer: KeyIssuer = .platformOperator
+        capabilities: Capabilities = .default, expiresAt: Date? = nil, issuer: KeyIssuer = .platformOperator,
+        via: String = "cli", ip: String? = nil
     ) {
         self.username = username
         self.name = name
@@ -21,6 +26,8 @@ public struct KeyIssueRequest: Sendable {
         self.capabilities = capabilities
         self.expiresAt = expiresAt
         self.issuer = issuer
+        self.via = via
+        self.ip = ip
     }
 }
 
@@ -80,8 +87,9 @@ extension Vault {
             try await AuditLog.record(
                 "key.issued", actor: issuerID, organisation: organisationID, target: record.id.uuidString,
                 detail: ["user": request.username, "name": name, "prefix": record.prefix,
-                         "capabilities": request.capabilities.description, "decision": decision.code.rawValue],
-                on: connection)
+                         "capabilities": request.capabilities.description, "decision": decision.code.rawValue,
+                         "via": request.via],
+                ip: request.ip, on: connection)
             return record
         }
         logger.info("issued key", metadata: ["key": "\(record.id)", "prefix": "\(record.prefix)", "user": "\(record.userID)"])

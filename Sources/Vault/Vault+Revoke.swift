@@ -10,7 +10,7 @@ extension Vault {
     /// A user issuer must pass the `key.revoke` policy (the key's owner, an admin of its
     /// organisation, or staff). The key's sessions die with it.
     @discardableResult
-    public func revoke(keyID: UUID, by issuer: KeyIssuer = .platformOperator, reason: String = "revoked") async throws -> KeyRecord {
+    public func revoke(keyID: UUID, by issuer: KeyIssuer = .platformOperator, reason: String = "revoked", ip: String? = nil) async throws -> KeyRecord {
         let record = try await pool.withTransaction { connection in
             let rows = try await connection.query("SELECT \(KeyRecord.columns) FROM api_keys k WHERE k.id = \(keyID) FOR UPDATE")
             guard let row = rows.first else { throw VaultError.keyNotFound(keyID.uuidString) }
@@ -29,18 +29,19 @@ extension Vault {
                 """)
             try await AuditLog.record(
                 "key.revoked", actor: issuerID, organisation: key.organisationID, target: keyID.uuidString,
-                detail: ["prefix": key.prefix, "reason": reason], on: connection)
+                detail: ["prefix": key.prefix, "reason": reason], ip: ip, on: connection)
             return try KeyRecord(row: updated[0])
         }
         cache.evict(userID: record.userID)
         return record
     }
 
-    /// Sets a user's password (scrypt) and, in the same transaction, revokes all their keys and sessions.
+    /// Sets a user's password (scrypt) and, in the same transaction, revokes all their keys and
+    /// API sessions and ends their browser sessions (but `keepingWebSession`, the console's own).
     ///
     /// Returns how many keys were revoked. Hashing runs off the cooperative thread pool.
     @discardableResult
-    public func setPassword(username: String, password: String) async throws -> Int {
+    public func setPassword(username: String, password: String, keepingWebSession: Int64? = nil, ip: String? = nil) async throws -> Int {
         guard password.count >= 8, password.utf8.count <= 1024 else {
             throw VaultError.invalidInput("a password needs 8 to 1024 characters")
         }
@@ -60,9 +61,12 @@ extension Vault {
                 UPDATE session_tokens SET revoked_at = now(), updated_at = now()
                 WHERE revoked_at IS NULL AND api_key_id IN (SELECT id FROM api_keys WHERE user_id = \(userID))
                 """)
+            try await connection.execute("""
+                DELETE FROM web_sessions WHERE user_id = \(userID) AND id IS DISTINCT FROM \(keepingWebSession)
+                """)
             try await AuditLog.record(
                 "keys.revoked_password_change", actor: userID, target: "user:\(userID)",
-                detail: ["revoked_keys": String(revoked)], on: connection)
+                detail: ["revoked_keys": String(revoked)], ip: ip, on: connection)
             return (userID, revoked)
         }
         cache.evict(userID: userID)

@@ -102,6 +102,16 @@ public final class Vault: Sendable {
         return try rows.map(KeyRecord.init(row:))
     }
 
+    /// The keys issued in organisation `id`, newest first, with their owners' usernames — never
+    /// the secret.
+    public func listKeys(organisationID id: Int64) async throws -> [(key: KeyRecord, username: String)] {
+        let rows = try await pool.query("""
+            SELECT \(KeyRecord.columns), u.username FROM api_keys k JOIN users u ON u.id = k.user_id
+            WHERE k.organisation_id = \(id) ORDER BY k.created_at DESC, k.id
+            """)
+        return try rows.map { (try KeyRecord(row: $0), try $0.decode(String.self, named: "username")) }
+    }
+
     /// Forgets every cached key (for tests and operators).
     public func flushCache() {
         cache.evictAll()

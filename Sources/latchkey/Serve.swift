@@ -31,12 +31,25 @@ struct Serve: AsyncParsableCommand {
             environment: ProcessInfo.processInfo.environment,
             host: host, port: port, throttle: throttle, corsAllowedOrigins: corsAllowedOrigins)
         let logger = makeLogger("latchkey")
+        if settings.api.secretBox == nil {
+            logger.warning("LATCHKEY_SECRET_KEY is not set: the web console answers 503 until it is (32 random bytes in base64, the same on every instance)")
+        }
         let pool = PGPool(configuration: try database.configuration(), logger: logger)
         if migrate {
             try await database.migrator(pool: pool, logger: logger).migrate()
         }
         let app = buildApplication(settings: settings, pool: pool, plugins: registeredPlugins, logger: logger)
         try await app.runService()
+    }
+
+    /// The box of `LATCHKEY_SECRET_KEY` (SPEC §10), `nil` when unset; a value that is not 32
+    /// bytes in base64 is a validation error (its value is never echoed).
+    static func secretBox(_ text: String?) throws -> SecretBox? {
+        guard let text else { return nil }
+        guard let box = SecretBox(base64: text) else {
+            throw ValidationError("LATCHKEY_SECRET_KEY must be 32 bytes in base64 (e.g. the output of `openssl rand -base64 32`).")
+        }
+        return box
     }
 
     /// The server settings from the environment (SPEC §9), flags overriding; a bad value is a
@@ -97,7 +110,8 @@ struct Serve: AsyncParsableCommand {
                 ),
                 corsAllowedOrigins: list(corsAllowedOrigins ?? value("CORS_ALLOWED_ORIGINS")),
                 trustedProxies: list(value("LATCHKEY_TRUSTED_PROXIES")),
-                sessionLifetime: sessionLifetime
+                sessionLifetime: sessionLifetime,
+                secretBox: try secretBox(value("LATCHKEY_SECRET_KEY"))
             )
         )
     }

@@ -31,8 +31,12 @@ public struct ServerWorld: Sendable {
         let engine = PolicyEngine(plugins: plugins)
         let logger = Logger(label: "test")
         dependencies = PluginDependencies(
-            pool: pool, vault: Vault(pool: pool, engine: engine, logger: logger), engine: engine, logger: logger, tableChanges: tableChanges)
+            pool: pool, vault: Vault(pool: pool, engine: engine, passwordHasher: Self.passwordHasher, logger: logger),
+            engine: engine, logger: logger, tableChanges: tableChanges)
     }
+
+    /// Cheap scrypt for tests: OWASP's cost takes a few hundred milliseconds per password.
+    public static let passwordHasher = PasswordHasher(parameters: ScryptParameters(log2N: 10))
 
     public static let plugins: [any ResourcePlugin] = [SurveysPlugin(), DatasetsPlugin(), TemplatesPlugin(), UsersDirectoryPlugin()]
 

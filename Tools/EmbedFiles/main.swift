@@ -7,11 +7,13 @@
 //       `PGMigrator` applies them in.
 //   EmbedFiles openapi <openapi.json> <output.swift>
 //       a module's part of the OpenAPI document as `embeddedOpenAPI` (JSON text).
+//   EmbedFiles assets <folder> <output.swift>
+//       every file of a folder (templates, a stylesheet) as `embeddedAssets`: name → text.
 import Foundation
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, ["migrations", "openapi"].contains(arguments[1]) else {
-    FileHandle.standardError.write(Data("usage: EmbedFiles migrations|openapi <input> <output.swift>\n".utf8))
+guard arguments.count == 4, ["migrations", "openapi", "assets"].contains(arguments[1]) else {
+    FileHandle.standardError.write(Data("usage: EmbedFiles migrations|openapi|assets <input> <output.swift>\n".utf8))
     exit(2)
 }
 let files = FileManager.default
@@ -38,6 +40,18 @@ if arguments[1] == "openapi" {
         let embeddedOpenAPI = \(rawLiteral(json))
 
         """
+} else if arguments[1] == "assets" {
+    output += """
+
+        /// The files of this module's `Assets/` folder: name → text.
+        let embeddedAssets: [String: String] = [
+
+        """
+    for name in try files.contentsOfDirectory(atPath: input.path).filter({ !$0.hasPrefix(".") }).sorted() {
+        let text = try String(contentsOf: input.appendingPathComponent(name), encoding: .utf8)
+        output += "    \"\(name)\": \(rawLiteral(text)),\n"
+    }
+    output += "]\n"
 } else {
     let folders = try files.contentsOfDirectory(atPath: input.path)
         .filter { isDirectory(input.appendingPathComponent($0)) }

@@ -1,0 +1,143 @@
+import Foundation
+import Hummingbird
+import Policy
+import PluginKit
+import Postgres
+import Vault
+
+/// **API Keys** (SPEC §10): the user's keys, **Generate new key** (the raw key shown once, in
+/// `<code id="new-key">`), and **Revoke** with a confirmation form. Issuance goes through the
+/// vault and the `key.issue` policy like every other way in; a refusal is shown in words.
+extension Console {
+    func registerKeys(on routes: PluginRoutes<Context>) {
+        routes.get("/account/keys") { request, context in
+            try await signedIn(request, context) { session, _ in
+                let notice = request.uri.queryParameters["revoked"].map { _ in "The key is revoked." }
+                return try await accountKeysPage(session, form: KeyForm(), newKey: nil, notice: notice, problem: nil, status: .ok)
+            }
+        }
+        routes.post("/account/keys") { request, context in
+            try await submitted(request, context) { session, submitted, _ in
+                let choices = try await keyChoices(session)
+                let form = KeyForm(submitted, offered: choices.capabilities, organisations: choices.organisations.map(\.slug))
+                guard form.problems.isEmpty else {
+                    return try await accountKeysPage(session, form: form, newKey: nil, notice: nil, problem: "The key was not generated: see below.", status: .badRequest)
+                }
+                let request = KeyIssueRequest(
+                    username: session.username, name: form.name, organisationSlug: form.organisation.isEmpty ? nil : form.organisation,
+                    capabilities: form.granted, expiresAt: form.expiresAt, issuer: .user(session.username), via: "console", ip: context.clientIP)
+                do {
+                    let issued = try await vault.issue(request)
+                    return try await accountKeysPage(session, form: KeyForm(), newKey: issued.secret,
+                                                     notice: "Key “\(issued.record.name)” generated. Copy it now: it is shown only once.", problem: nil, status: .created)
+                } catch let error as VaultError {
+                    return try await accountKeysPage(session, form: form, newKey: nil, notice: nil, problem: Self.refusal(error), status: Self.status(error))
+                }
+            }
+        }
+        routes.get("/account/keys/{id}/revoke") { request, context in
+            try await signedIn(request, context) { session, _ in
+                guard let key = try await ownKey(context, session) else { return notFound(session) }
+                return try await revokePage(session, key: key, owner: nil, action: "/account/keys/\(key.id.uuidString.lowercased())/revoke", back: "/account/keys")
+            }
+        }
+        routes.post("/account/keys/{id}/revoke") { request, context in
+            try await submitted(request, context) { session, _, _ in
+                guard let key = try await ownKey(context, session) else { return notFound(session) }
+                do {
+                    try await vault.revoke(keyID: key.id, by: .user(session.username), reason: "revoked in the console", ip: context.clientIP)
+                } catch let error as VaultError {
+                    return pages.message("Not revoked", Self.refusal(error), status: Self.status(error), frame: try await frame(session, title: ""))
+                }
+                return Pages.redirect("/account/keys?revoked=1")
+            }
+        }
+    }
+
+    func accountKeysPage(
+        _ session: WebSession, form: KeyForm, newKey: String?, notice: String?, problem: String?, status: HTTPResponse.Status
+    ) async throws -> Response {
+        let keys = try await vault.listKeys(username: session.username)
+        let choices = try await keyChoices(session)
+        var data = try await frame(session, title: "API Keys")
+        data["listTitle"] = "Your keys"
+        data["keys"] = KeyTable.rows(keys.map { ($0, nil) }, revokeBase: "/account/keys")
+        data["hasKeys"] = !keys.isEmpty
+        data["formAction"] = "/account/keys"
+        data["formTitle"] = "Generate a key"
+        data["formButton"] = "Generate new key"
+        data["capabilities"] = choices.capabilities.map { ["name": $0.rawValue, "checked": form.capabilities.contains($0.rawValue)] as [String: Any] }
+        var organisations: [[String: Any]] = [["slug": "", "name": "None: a personal key", "selected": form.organisation.isEmpty]]
+        organisations += choices.organisations.map { ["slug": $0.slug, "name": $0.name, "selected": $0.slug == form.organisation] }
+        data["organisations"] = organisations
+        data["hasOrganisations"] = !choices.organisations.isEmpty
+        data["form"] = form.values
+        data["fields"] = form.problems
+        data["newKey"] = newKey
+        data["notice"] = notice
+        data["problem"] = problem
+        return pages.render("keys", data, status: status)
+    }
+
+    /// What the user may pick on their own form: `view`; `add`, `edit`, `delete` when they
+    /// administer an organisation (or are staff); `superuser` for staff. Their organisations.
+    func keyChoices(_ session: WebSession) async throws -> (capabilities: [Capability], organisations: [(slug: String, name: String)]) {
+        let rows = try await pool.query("""
+            SELECT o.slug, o.name, (o.owner_id = \(session.userID) OR m.role = 'admin') AS admin
+            FROM organisations o
+            LEFT JOIN organisation_memberships m ON m.organisation_id = o.id AND m.user_id = \(session.userID)
+            WHERE o.owner_id = \(session.userID) OR m.user_id IS NOT NULL
+            ORDER BY o.name, o.slug
+            """)
+        var administers = false
+        var organisations: [(slug: String, name: String)] = []
+        for row in rows {
+            organisations.append((try row.decode(String.self, named: "slug"), try row.decode(String.self, named: "name")))
+            if try row.decode(Bool?.self, named: "admin") == true { administers = true }
+        }
+        var capabilities: [Capability] = [.view]
+        if administers || session.isStaff { capabilities += [.add, .edit, .delete] }
+        if session.isStaff { capabilities.append(.superuser) }
+        return (capabilities, organisations)
+    }
+
+    /// The user's own key named by the `{id}` of the path, if any.
+    func ownKey(_ context: Context, _ session: WebSession) async throws -> KeyRecord? {
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { return nil }
+        return try await vault.listKeys(username: session.username).first { $0.id == id }
+    }
+
+    func revokePage(_ session: WebSession, key: KeyRecord, owner: String?, action: String, back: String) async throws -> Response {
+        var data = try await frame(session, title: "Revoke key")
+        data["name"] = key.name
+        data["prefix"] = key.prefix
+        data["last4"] = key.last4
+        data["owner"] = owner
+        data["action"] = action
+        data["back"] = back
+        return pages.render("revoke", data)
+    }
+
+    func notFound(_ session: WebSession) -> Response {
+        pages.message("Not found", "There is no such key here.", status: .notFound, frame: ["signedIn": true, "username": session.username, "csrf": session.csrf])
+    }
+
+    /// A vault refusal in words.
+    static func refusal(_ error: VaultError) -> String {
+        switch error {
+        case .denied(let decision): return "Not allowed: " + decision.reasons.joined(separator: " ")
+        case .invalidInput(let why): return why.prefix(1).uppercased() + why.dropFirst() + "."
+        case .userNotFound: return "There is no such user."
+        case .organisationNotFound: return "There is no such organisation."
+        case .keyNotFound: return "There is no such key."
+        }
+    }
+
+    static func status(_ error: VaultError) -> HTTPResponse.Status {
+        switch error {
+        case .denied: return .forbidden
+        case .invalidInput: return .badRequest
+        case .userNotFound, .organisationNotFound, .keyNotFound: return .notFound
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PluginKit
+import Postgres
+import Vault
+
+/// The web console (SPEC §10): server-rendered pages under `/`, `/account/`, `/org/<slug>/` and
+/// `/team/<slug>/` where people sign in with MFA and manage their keys. No page but sign-in and
+/// MFA is served before MFA is verified; every form carries a CSRF token.
+public struct Console<Context: ConsoleRequestContext>: Sendable {
+    let dependencies: ConsoleDependencies
+    let pages = Pages.shared
+
+    public init(dependencies: ConsoleDependencies) {
+        self.dependencies = dependencies
+    }
+
+    var pool: PGPool { dependencies.pool }
+    var vault: Vault { dependencies.vault }
+
+    /// Registers every console route.
+    public func register(on routes: PluginRoutes<Context>) {
+        routes.get("/") { _, _ in Pages.redirect("/account/") }
+        routes.get("/console.css") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: Pages.shared.stylesheet)))
+        }
+        routes.get("/account/") { request, context in try await signedIn(request, context) { _, _ in Pages.redirect("/account/keys") } }
+        registerSignIn(on: routes)
+        registerMFA(on: routes)
+        registerKeys(on: routes)
+        registerPassword(on: routes)
+        registerOrganisation(on: routes)
+    }
+
+    /// Runs `page` with the session store, or answers 503 when `LATCHKEY_SECRET_KEY` is unset.
+    func gated(_ request: Request, _ context: Context, _ page: (WebSessionStore) async throws -> Response) async throws -> Response {
+        guard let box = dependencies.secretBox else {
+            return pages.message(
+                "Console unavailable",
+                "The web console needs LATCHKEY_SECRET_KEY: 32 random bytes in base64 (e.g. `openssl rand -base64 32`), the same on every instance. The API serves without it.",
+                status: .serviceUnavailable)
+        }
+        return try await page(WebSessionStore(pool: pool, box: box))
+    }
+
+    /// The page of a signed-in user: `page` runs with their session when it is live and (if
+    /// `verified`) MFA-verified; otherwise the answer sends them to sign in or to MFA.
+    func signedIn(
+        _ request: Request, _ context: Context, verified: Bool = true,
+        _ page: (WebSession, WebSessionStore) async throws -> Response
+    ) async throws -> Response {
+        try await gated(request, context) { store in
+            guard let token = request.cookies[ConsoleCookie.session]?.value,
+                  let session = try await store.find(token: token) else { return Pages.redirect("/account/login") }
+            if verified, !session.mfaVerified { return Pages.redirect("/account/mfa") }
+            return try await page(session, store)
+        }
+    }
+
+    /// Like ``signedIn(_:_:verified:_:)`` for a form: the body is read and its CSRF token checked
+    /// first; a form without the session's token changes nothing (403).
+    func submitted(
+        _ request: Request, _ context: Context, verified: Bool = true,
+        _ page: (WebSession, ConsoleForm, WebSessionStore) async throws -> Response
+    ) async throws -> Response {
+        try await signedIn(request, context, verified: verified) { session, store in
+            guard let form = await ConsoleForm.read(request) else {
+                return pages.message("Form too large", "The form was larger than 16 kB.", status: .contentTooLarge)
+            }
+            guard ConstantTime.equals(form["csrf"], session.csrf) else { return expiredForm(session) }
+            return try await page(session, form, store)
+        }
+    }
+
+    func expiredForm(_ session: WebSession?) -> Response {
+        pages.message("Form expired", "This form is out of date or was not sent from this page. Nothing was changed: go back, reload the page and try again.",
+                      status: .forbidden, frame: session.map { ["signedIn": true, "username": $0.username, "csrf": $0.csrf] } ?? [:])
+    }
+
+    /// What the frame of every signed-in page shows: the user, their admin pages, sign-out.
+    func frame(_ session: WebSession, title: String) async throws -> [String: Any] {
+        let rows = try await pool.query("""
+            SELECT 'org' AS kind, o.slug, o.name FROM organisations o
+            WHERE o.owner_id = \(session.userID)
+               OR EXISTS (SELECT 1 FROM organisation_memberships m WHERE m.organisation_id = o.id AND m.user_id = \(session.userID) AND m.role = 'admin')
+            UNION ALL
+            SELECT 'team', t.slug, t.name FROM teams t JOIN team_memberships m ON m.team_id = t.id
+            WHERE m.user_id = \(session.userID) AND m.role = 'admin'
+            ORDER BY 1, 2
+            """)
+        var organisations: [[String: String]] = [], teams: [[String: String]] = []
+        for row in rows {
+            let link = ["slug": try row.decode(String.self, named: "slug"), "name": try row.decode(String.self, named: "name")]
+            if try row.decode(String.self, named: "kind") == "org" { organisations.append(link) } else { teams.append(link) }
+        }
+        return ["title": title, "signedIn": true, "username": session.username, "csrf": session.csrf,
+                "adminOf": organisations, "teamAdminOf": teams]
+    }
+
+    /// Whether the request reached us over plain HTTP on loopback (a developer's machine): only
+    /// then does the session cookie go without `Secure`.
+    static func isPlainLoopback(_ request: Request, _ context: Context) -> Bool {
+        if request.headers[Self.forwardedProto]?.lowercased() == "https" { return false }
+        guard let address = context.remoteAddress?.ipAddress else { return false }
+        return address == "127.0.0.1" || address == "::1" || address.hasPrefix("127.") || address == "::ffff:127.0.0.1"
+    }
+
+    static var forwardedProto: HTTPField.Name { HTTPField.Name("X-Forwarded-Proto")! }
+
+    static func cookie(_ name: String, _ value: String, _ request: Request, _ context: Context, maxAge: Int? = nil) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: !isPlainLoopback(request, context), httpOnly: true, sameSite: .strict)
+    }
+
+    /// An audit event with the client's address; details never hold secrets.
+    func audit(_ action: String, actor: Int64?, organisation: Int64? = nil, target: String? = nil, detail: [String: String] = [:], _ context: Context) async throws {
+        try await pool.withConnection { connection in
+            try await AuditLog.record(action, actor: actor, organisation: organisation, target: target, detail: detail, ip: context.clientIP, on: connection)
+        }
+    }
+}

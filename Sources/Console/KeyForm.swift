@@ -1,0 +1,66 @@
+import Foundation
+import Policy
+
+/// The fields of a "generate key" form, validated (SPEC §10 bad input): each problem is shown
+/// next to its field and nothing is issued.
+struct KeyForm {
+    var name = ""
+    var expires = ""
+    var organisation = ""
+    var member = ""
+    var capabilities: [String] = ["view"]
+    var expiresAt: Date?
+    var granted: Capabilities = .view
+    var problems: [String: String] = [:]
+
+    init() {}
+
+    /// Reads the form; `offered` are the capabilities the page lets the user pick,
+    /// `organisations` the slugs they may choose from (empty: no choice).
+    init(_ form: ConsoleForm, offered: [Capability], organisations: [String], now: Date = Date()) {
+        name = form["name"]
+        expires = form["expires"]
+        organisation = form["organisation"]
+        member = form["member"]
+        capabilities = form.values("capabilities")
+        if name.isEmpty { problems["name"] = "Give the key a name." }
+        if name.count > 200 { problems["name"] = "A name has at most 200 characters." }
+        if !expires.isEmpty {
+            if let day = Self.day(expires) {
+                // A key expiring on a day works through that day (UTC).
+                let end = day.addingTimeInterval(86_400)
+                if end <= now { problems["expires"] = "The expiry date is in the past." } else { expiresAt = end }
+            } else {
+                problems["expires"] = "Give the expiry as a date (YYYY-MM-DD), or leave it empty."
+            }
+        }
+        let chosen = capabilities.compactMap(Capability.init(rawValue:))
+        if chosen.count != capabilities.count || !chosen.allSatisfy(offered.contains) {
+            problems["capabilities"] = "Choose only the capabilities listed here."
+        } else if chosen.isEmpty {
+            problems["capabilities"] = "Choose at least one capability."
+        } else {
+            granted = Capabilities(names: chosen.map(\.rawValue)) ?? .view
+        }
+        if !organisation.isEmpty, !organisations.contains(organisation) {
+            problems["organisation"] = "Choose one of your organisations."
+        }
+    }
+
+    /// A `YYYY-MM-DD` day at 00:00 UTC.
+    static func day(_ text: String) -> Date? {
+        guard text.utf8.count == 10 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), (1...31).contains(day), year >= 1970, year <= 9999 else { return nil }
+        let components = DateComponents(year: year, month: month, day: day)
+        guard let date = calendar.date(from: components),
+              calendar.component(.day, from: date) == day else { return nil }
+        return date
+    }
+
+    /// What the template shows of the form.
+    var values: [String: String] { ["name": name, "expires": expires] }
+}

@@ -1,0 +1,57 @@
+import Hummingbird
+import Mustache
+import NIOCore
+
+/// The console's HTML: the Mustache templates of `Assets/` (embedded at build time), each page
+/// framed by the `top` and `bottom` partials; and the one stylesheet.
+struct Pages: Sendable {
+    static let shared = Pages()
+
+    /// No scripts at all; styles from the stylesheet only; forms post to this origin.
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    let library: MustacheLibrary
+    let stylesheet: String
+
+    init() {
+        var library = MustacheLibrary()
+        for (name, text) in embeddedAssets where name.hasSuffix(".mustache") {
+            // The templates are part of the build: one that does not parse is a programming error.
+            try! library.register(text, named: String(name.dropLast(".mustache".count)))
+        }
+        self.library = library
+        stylesheet = embeddedAssets["console.css"] ?? ""
+    }
+
+    /// `template` rendered with `data`, never cached by the browser.
+    func render(_ template: String, _ data: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(data, withTemplate: template) ?? ""
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .cacheControl: "no-store",
+                .contentSecurityPolicy: Self.contentSecurityPolicy,
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
+    }
+
+    /// A page with one message (and a link onwards).
+    func message(_ title: String, _ message: String, status: HTTPResponse.Status, link: (String, String)? = nil, frame: [String: Any] = [:]) -> Response {
+        var data = frame
+        data["title"] = title
+        data["message"] = message
+        if let (href, text) = link {
+            data["link"] = href
+            data["linkText"] = text
+        }
+        return render("message", data, status: status)
+    }
+
+    /// A `303 See Other` to `path`, the answer to a form that worked.
+    static func redirect(_ path: String) -> Response {
+        Response(status: .seeOther, headers: [.location: path, .cacheControl: "no-store"])
+    }
+}

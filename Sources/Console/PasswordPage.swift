@@ -1,0 +1,39 @@
+import Hummingbird
+import PluginKit
+import Vault
+
+/// **Change password** (SPEC §10, §2): a warning first; then every key of the user, their API
+/// sessions and their other browser sessions are gone.
+extension Console {
+    func registerPassword(on routes: PluginRoutes<Context>) {
+        routes.get("/account/password") { request, context in
+            try await signedIn(request, context) { session, _ in try await passwordPage(session, problems: [:], status: .ok) }
+        }
+        routes.post("/account/password") { request, context in
+            try await submitted(request, context) { session, form, _ in
+                let current = form.raw("current"), new = form.raw("new"), confirm = form.raw("confirm")
+                var problems: [String: String] = [:]
+                if new.count < 8 || new.utf8.count > 1024 { problems["new"] = "A password has 8 to 1024 characters." }
+                if confirm != new { problems["confirm"] = "The two new passwords differ." }
+                let currentIsRight = current.isEmpty ? false : try await vault.checkPassword(username: session.username, password: current)
+                if !currentIsRight {
+                    problems["current"] = "That is not your current password."
+                }
+                guard problems.isEmpty else { return try await passwordPage(session, problems: problems, status: .badRequest) }
+                let revoked = try await vault.setPassword(username: session.username, password: new, keepingWebSession: session.id, ip: context.clientIP)
+                try await audit("password.changed", actor: session.userID, target: "user:\(session.userID)", context)
+                return pages.message(
+                    "Password changed",
+                    "Your password is changed. \(revoked) key\(revoked == 1 ? " was" : "s were") revoked, and your other sessions are signed out.",
+                    status: .ok, link: ("/account/keys", "Generate a new key"), frame: try await frame(session, title: ""))
+            }
+        }
+    }
+
+    func passwordPage(_ session: WebSession, problems: [String: String], status: HTTPResponse.Status) async throws -> Response {
+        var data = try await frame(session, title: "Change password")
+        data["fields"] = problems
+        if !problems.isEmpty { data["problem"] = "The password was not changed: see below." }
+        return pages.render("password", data, status: status)
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Policy
+import Postgres
+import Server
+import ServerTestSupport
+import Testing
+import Vault
+
+/// The console as CheckTick's docs describe it (SPEC §10): sign in, MFA, generate a key with an
+/// expiry, see it once, use it, revoke it.
+@Suite struct ConsoleJourneyTests {
+    static let password = "correct horse battery"
+
+    @Test func signInEnrolGenerateUseAndRevoke() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("ada", tier: .pro)
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = Browser(client)
+                let root = try await browser.get("/")
+                #expect([.found, .seeOther, .movedPermanently].contains(root.status) && root.location == "/account/")
+                #expect(try await browser.get("/account/keys").location == "/account/login")
+
+                let login = try await browser.get("/account/login")
+                #expect(login.status == .ok)
+                for text in ["<title>", "<h1>", #"<label for="username">Username</label>"#, #"<label for="password">Password</label>"#, ">Sign in</button>"] {
+                    #expect(login.html.contains(text), "sign-in page lacks \(text)")
+                }
+                let wrong = try await browser.post("/account/login", [("csrf", login.csrf), ("username", "ada"), ("password", "wrong password")])
+                #expect(wrong.status == .unauthorized)
+                #expect(wrong.html.contains("username or password is not right"))
+
+                let signedIn = try await browser.signIn("ada@example.com", Self.password)
+                #expect(signedIn.location == "/account/mfa", "email accepted as the username")
+                // Nothing but MFA before MFA.
+                for path in ["/account/keys", "/account/password", "/account/"] {
+                    let page = try await browser.get(path)
+                    #expect(page.location == "/account/mfa", "\(path) served before MFA: \(page.status)")
+                }
+
+                let enrol = try await browser.get("/account/mfa")
+                let secretText = try #require(enrol.code(id: "mfa-secret"))
+                let secret = try #require(Base32.decode(secretText))
+                #expect(secret.count == 20)
+                #expect(enrol.html.contains("otpauth://totp/"))
+                #expect(enrol.recoveryCodes.count == 10)
+                #expect(Set(enrol.recoveryCodes).count == 10)
+                #expect(enrol.html.contains(#"<label for="code">Code</label>"#) && enrol.html.contains(">Verify</button>"))
+                let bad = try await browser.post("/account/mfa", [("csrf", enrol.csrf), ("code", "000000")])
+                #expect(bad.status == .unauthorized)
+                // A bad code ends that enrolment: a new secret is shown.
+                let again = try await browser.get("/account/mfa")
+                let secretText2 = try #require(again.code(id: "mfa-secret"))
+                let secret2 = try #require(Base32.decode(secretText2))
+                #expect(secret2 != secret)
+                let code = try TOTP(secret: secret2).code(step: TOTP.step(at: Date()))
+                let verified = try await browser.post("/account/mfa", [("csrf", again.csrf), ("code", code)])
+                #expect(verified.location == "/account/keys")
+
+                // Stored sealed, never as base32 or raw.
+                let stored = try await world.pool.query("SELECT mfa_secret FROM users WHERE username = 'ada'")[0].decode(String.self, at: 0)
+                #expect(stored.hasPrefix("v1:") && !stored.contains(Base32.encode(secret2)))
+
+                let keysPage = try await browser.get("/account/keys")
+                #expect(keysPage.status == .ok)
+                for text in ["<h1>API Keys</h1>", #"<label for="name">Name</label>"#, #"<label for="expires">Expires</label>"#, ">Generate new key</button>"] {
+                    #expect(keysPage.html.contains(text), "keys page lacks \(text)")
+                }
+                let expiry = Date().addingTimeInterval(30 * 86_400).formatted(.iso8601.year().month().day())
+                let generated = try await browser.post("/account/keys", [
+                    ("csrf", keysPage.csrf), ("name", "CI pipeline"), ("expires", expiry), ("capabilities", "view"),
+                ])
+                #expect(generated.status == .created)
+                let key = try #require(generated.code(id: "new-key"))
+                #expect(key.hasPrefix("ct_live_") && key.count == 57)
+                #expect(generated.headers[.cacheControl] == "no-store")
+                let stored2 = try await world.pool.query("SELECT expires_at::date::text FROM api_keys WHERE name = 'CI pipeline'")[0].decode(String.self, at: 0)
+                #expect(stored2 == expiry || stored2 > expiry, "expires at the end of \(expiry): \(stored2)")
+
+                #expect(try await client.send("/api/surveys/", key: key).status == .ok)
+                let listed = try await browser.get("/account/keys")
+                #expect(!listed.html.contains(key), "the raw key is shown once")
+                #expect(listed.html.contains("CI pipeline") && listed.html.contains(String(key.prefix(12))))
+
+                let id = try await world.pool.query("SELECT id FROM api_keys WHERE name = 'CI pipeline'")[0].decode(UUID.self, at: 0)
+                let confirm = try await browser.get("/account/keys/\(id.uuidString.lowercased())/revoke")
+                #expect(confirm.status == .ok && confirm.html.contains(">Revoke</button>"))
+                let revoked = try await browser.post("/account/keys/\(id.uuidString.lowercased())/revoke", [("csrf", confirm.csrf)])
+                #expect(revoked.location?.hasPrefix("/account/keys") == true)
+                #expect(try await client.send("/api/surveys/", key: key).status == .unauthorized)
+
+                let audit = try await world.pool.query("SELECT action FROM audit_events ORDER BY id").map { try $0.decode(String.self, at: 0) }
+                for action in ["login", "mfa.enrolled", "key.issued", "key.revoked"] { #expect(audit.contains(action), "\(action) audited") }
+                let leaked = try await world.pool.query("SELECT count(*) FROM audit_events WHERE detail::text LIKE \("%" + key.suffix(20) + "%")")[0].decode(Int64.self, at: 0)
+                #expect(leaked == 0)
+
+                let signOut = try await browser.post("/account/logout", [("csrf", listed.csrf)])
+                #expect(signOut.location == "/account/login")
+                #expect(try await browser.get("/account/keys").location == "/account/login")
+            }
+        }
+    }
+
+    /// A TOTP code works once; a recovery code works once; a wrong or replayed code changes nothing.
+    @Test func codesWorkOnce() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("ada")
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let first = Browser(client)
+                try await first.signIn("ada", Self.password)
+                let enrol = try await first.get("/account/mfa")
+                let secretText = try #require(enrol.code(id: "mfa-secret"))
+                let secret = try #require(Base32.decode(secretText))
+                let recovery = enrol.recoveryCodes
+                let code = try TOTP(secret: secret).code(step: TOTP.step(at: Date()))
+                #expect(try await first.post("/account/mfa", [("csrf", enrol.csrf), ("code", code)]).location == "/account/keys")
+
+                let second = Browser(client)
+                try await second.signIn("ada", Self.password)
+                let verify = try await second.get("/account/mfa")
+                #expect(verify.code(id: "mfa-secret") == nil, "an enrolled user is not shown a secret again")
+                let replay = try await second.post("/account/mfa", [("csrf", verify.csrf), ("code", code)])
+                #expect(replay.status == .unauthorized, "a TOTP code is accepted at most once")
+                let withRecovery = try await second.post("/account/mfa", [("csrf", verify.csrf), ("code", recovery[3].uppercased())])
+                #expect(withRecovery.location == "/account/keys")
+
+                let third = Browser(client)
+                try await third.signIn("ada", Self.password)
+                let page = try await third.get("/account/mfa")
+                #expect(try await third.post("/account/mfa", [("csrf", page.csrf), ("code", recovery[3])]).status == .unauthorized)
+                #expect(try await third.get("/account/keys").location == "/account/mfa")
+            }
+        }
+    }
+
+    /// Five failures within 15 minutes lock the account; the right password then fails too,
+    /// and the message does not say which part was wrong.
+    @Test func fiveFailuresLockTheAccount() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("ada")
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = Browser(client)
+                var last: Page?
+                for _ in 0..<5 { last = try await browser.signIn("ada", "not the password") }
+                #expect(last?.status == .tooManyRequests)
+                #expect(last?.html.contains("locked for 15 minutes") == true)
+                let right = try await browser.signIn("ada", Self.password)
+                #expect(right.status == .tooManyRequests && right.location == nil)
+                #expect(try await world.pool.query("SELECT count(*) FROM web_sessions")[0].decode(Int64.self, at: 0) == 0)
+                // Failures older than 15 minutes no longer count.
+                try await world.pool.execute("UPDATE sign_in_failures SET at = now() - interval '16 minutes'")
+                #expect(try await browser.signIn("ada", Self.password).location == "/account/mfa")
+            }
+        }
+    }
+
+    /// Without `LATCHKEY_SECRET_KEY` the console says what to set; the API serves on.
+    @Test func withoutTheSecretKeyTheConsoleAnswers503() async throws {
+        try await ServerWorld.with { world in
+            try await world.client { client in
+                let page = try await Browser(client).get("/account/login")
+                #expect(page.status == .serviceUnavailable)
+                #expect(page.html.contains("LATCHKEY_SECRET_KEY"))
+                #expect(try await client.send("/api/health").status == .ok)
+            }
+        }
+    }
+}
