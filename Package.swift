@@ -36,7 +36,7 @@ func resourcePlugin(_ name: String, extra: [Target.Dependency] = []) -> [Target]
             path: "Plugins/\(name)",
             exclude: ["openapi.json", "Policy"],
             swiftSettings: swiftSettings,
-            plugins: ["OpenAPIPlugin"]
+            plugins: ["EmbedPlugin"]
         ),
     ]
 }
@@ -98,14 +98,14 @@ let package = Package(
             dependencies: ["PluginKit", "Postgres", "Vault", "Policy", hummingbird, .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["Assets"],
             swiftSettings: swiftSettings,
-            plugins: ["AssetsPlugin"]
+            plugins: ["EmbedPlugin"]
         ),
         .target(
             name: "Server",
             dependencies: ["Console", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, lifecycle],
             exclude: ["openapi.json"],
             swiftSettings: swiftSettings,
-            plugins: ["OpenAPIPlugin"]
+            plugins: ["EmbedPlugin"]
         ),
         .executableTarget(
             name: "EmbedFiles",
@@ -118,16 +118,10 @@ let package = Package(
             path: "Tools/MigrationsPlugin"
         ),
         .plugin(
-            name: "AssetsPlugin",
+            name: "EmbedPlugin",
             capability: .buildTool(),
             dependencies: ["EmbedFiles"],
-            path: "Tools/AssetsPlugin"
-        ),
-        .plugin(
-            name: "OpenAPIPlugin",
-            capability: .buildTool(),
-            dependencies: ["EmbedFiles"],
-            path: "Tools/OpenAPIPlugin"
+            path: "Tools/EmbedPlugin"
         ),
         .executableTarget(
             name: "latchkey",

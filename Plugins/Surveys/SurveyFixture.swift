@@ -30,12 +30,7 @@ struct SurveyFixtureRows: FixtureRows {
                 RETURNING id
                 """, for: survey.item)
             writer.record(.survey, survey.ref, id, as: "survey")
-            for member in survey.members {
-                try await writer.run("""
-                    INSERT INTO survey_memberships (survey_id, user_id, role)
-                    VALUES (\(id), \(writer.id(.user, member.user)), \(member.role))
-                    """, for: member.item)
-            }
+            try await writer.insert(survey.members, of: id, "INSERT INTO survey_memberships (survey_id, user_id, role)")
             if !survey.responses.isEmpty {
                 let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
                 let times = survey.responses.map { format.format($0) }

@@ -13,7 +13,7 @@ extension Console {
         routes.get("/account/keys") { request, context in
             try await signedIn(request, context) { session, _ in
                 let notice = request.uri.queryParameters["revoked"].map { _ in "The key is revoked." }
-                return try await accountKeysPage(session, form: KeyForm(), newKey: nil, notice: notice, problem: nil, status: .ok)
+                return try await accountKeysPage(session, form: KeyForm(), outcome: KeysOutcome(notice: notice))
             }
         }
         routes.post("/account/keys") { request, context in
@@ -21,17 +21,17 @@ extension Console {
                 let choices = try await keyChoices(session)
                 let form = KeyForm(submitted, offered: choices.capabilities, organisations: choices.organisations.map(\.slug))
                 guard form.problems.isEmpty else {
-                    return try await accountKeysPage(session, form: form, newKey: nil, notice: nil, problem: "The key was not generated: see below.", status: .badRequest)
+                    return try await accountKeysPage(session, form: form, outcome: KeysOutcome(problem: "The key was not generated: see below.", status: .badRequest))
                 }
                 let request = KeyIssueRequest(
                     username: session.username, name: form.name, organisationSlug: form.organisation.isEmpty ? nil : form.organisation,
                     capabilities: form.granted, expiresAt: form.expiresAt, issuer: .user(session.username), via: "console", ip: context.clientIP)
                 do {
                     let issued = try await vault.issue(request)
-                    return try await accountKeysPage(session, form: KeyForm(), newKey: issued.secret,
-                                                     notice: "Key “\(issued.record.name)” generated. Copy it now: it is shown only once.", problem: nil, status: .created)
+                    return try await accountKeysPage(session, form: KeyForm(), outcome: KeysOutcome(
+                        newKey: issued.secret, notice: "Key “\(issued.record.name)” generated. Copy it now: it is shown only once.", status: .created))
                 } catch let error as VaultError {
-                    return try await accountKeysPage(session, form: form, newKey: nil, notice: nil, problem: Self.refusal(error), status: Self.status(error))
+                    return try await accountKeysPage(session, form: form, outcome: KeysOutcome(problem: Self.refusal(error), status: Self.status(error)))
                 }
             }
         }
@@ -55,7 +55,7 @@ extension Console {
     }
 
     func accountKeysPage(
-        _ session: WebSession, form: KeyForm, newKey: String?, notice: String?, problem: String?, status: HTTPResponse.Status
+        _ session: WebSession, form: KeyForm, outcome: KeysOutcome
     ) async throws -> Response {
         let keys = try await vault.listKeys(username: session.username)
         let choices = try await keyChoices(session)
@@ -66,17 +66,12 @@ extension Console {
         data["formAction"] = "/account/keys"
         data["formTitle"] = "Generate a key"
         data["formButton"] = "Generate new key"
-        data["capabilities"] = choices.capabilities.map { ["name": $0.rawValue, "checked": form.capabilities.contains($0.rawValue)] as [String: Any] }
         var organisations: [[String: Any]] = [["slug": "", "name": "None: a personal key", "selected": form.organisation.isEmpty]]
         organisations += choices.organisations.map { ["slug": $0.slug, "name": $0.name, "selected": $0.slug == form.organisation] }
         data["organisations"] = organisations
         data["hasOrganisations"] = !choices.organisations.isEmpty
-        data["form"] = form.values
-        data["fields"] = form.problems
-        data["newKey"] = newKey
-        data["notice"] = notice
-        data["problem"] = problem
-        return pages.render("keys", data, status: status)
+        form.fill(&data, offered: choices.capabilities, outcome: outcome)
+        return pages.render("keys", data, status: outcome.status)
     }
 
     /// What the user may pick on their own form: `view`; `add`, `edit`, `delete` when they

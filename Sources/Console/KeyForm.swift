@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Policy
 
 /// The fields of a "generate key" form, validated (SPEC §10 bad input): each problem is shown
@@ -61,6 +62,22 @@ struct KeyForm {
         return date
     }
 
-    /// What the template shows of the form.
-    var values: [String: String] { ["name": name, "expires": expires] }
+    /// The form's part of a keys page: the capability boxes `offered`, the values typed, the
+    /// problems, and what the last request came to.
+    func fill(_ data: inout [String: Any], offered: [Capability], outcome: KeysOutcome) {
+        data["capabilities"] = offered.map { ["name": $0.rawValue, "checked": capabilities.contains($0.rawValue)] as [String: Any] }
+        data["form"] = ["name": name, "expires": expires]
+        data["fields"] = problems
+        data["newKey"] = outcome.newKey
+        data["notice"] = outcome.notice
+        data["problem"] = outcome.problem
+    }
+}
+
+/// What a keys page says after a request: the new key (shown this once), a notice or a problem.
+struct KeysOutcome {
+    var newKey: String?
+    var notice: String?
+    var problem: String?
+    var status: HTTPResponse.Status = .ok
 }

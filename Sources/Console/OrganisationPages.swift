@@ -19,8 +19,7 @@ extension Console {
     func registerOrganisation(on routes: PluginRoutes<Context>) {
         routes.get("/org/{slug}/keys") { request, context in
             try await administered(request, context) { session, organisation in
-                try await organisationKeysPage(session, organisation, form: KeyForm(), newKey: nil,
-                                               notice: request.uri.queryParameters["revoked"].map { _ in "The key is revoked." }, problem: nil, status: .ok)
+                try await organisationKeysPage(session, organisation, form: KeyForm(), outcome: KeysOutcome(notice: request.uri.queryParameters["revoked"].map { _ in "The key is revoked." }))
             }
         }
         routes.post("/org/{slug}/keys") { request, context in
@@ -32,19 +31,20 @@ extension Console {
                 guard problems.isEmpty else {
                     var shown = form
                     shown.problems = problems
-                    return try await organisationKeysPage(session, organisation, form: shown, newKey: nil, notice: nil,
-                                                          problem: "The key was not issued: see below.", status: .badRequest)
+                    return try await organisationKeysPage(session, organisation, form: shown,
+                                                          outcome: KeysOutcome(problem: "The key was not issued: see below.", status: .badRequest))
                 }
                 let issue = KeyIssueRequest(
                     username: form.member, name: form.name, organisationSlug: organisation.slug, capabilities: form.granted,
                     expiresAt: form.expiresAt, issuer: .user(session.username), via: "console", ip: context.clientIP)
                 do {
                     let issued = try await vault.issue(issue)
-                    return try await organisationKeysPage(session, organisation, form: KeyForm(), newKey: issued.secret,
-                                                          notice: "Key “\(issued.record.name)” issued for \(form.member). Hand it over now: it is shown only once.",
-                                                          problem: nil, status: .created)
+                    return try await organisationKeysPage(session, organisation, form: KeyForm(), outcome: KeysOutcome(
+                        newKey: issued.secret, notice: "Key “\(issued.record.name)” issued for \(form.member). Hand it over now: it is shown only once.",
+                        status: .created))
                 } catch let error as VaultError {
-                    return try await organisationKeysPage(session, organisation, form: form, newKey: nil, notice: nil, problem: Self.refusal(error), status: Self.status(error))
+                    return try await organisationKeysPage(session, organisation, form: form,
+                                                          outcome: KeysOutcome(problem: Self.refusal(error), status: Self.status(error)))
                 }
             }
         }
@@ -130,7 +130,7 @@ extension Console {
     }
 
     func organisationKeysPage(
-        _ session: WebSession, _ organisation: Organisation, form: KeyForm, newKey: String?, notice: String?, problem: String?, status: HTTPResponse.Status
+        _ session: WebSession, _ organisation: Organisation, form: KeyForm, outcome: KeysOutcome
     ) async throws -> Response {
         let keys = try await vault.listKeys(organisationID: organisation.id)
         let path = "/org/\(organisation.slug)/keys"
@@ -144,13 +144,8 @@ extension Console {
         data["formButton"] = "Issue key"
         data["members"] = try await members(of: organisation).map { ["username": $0.username, "label": $0.label, "selected": $0.username == form.member] as [String: Any] }
         data["hasMembers"] = true
-        data["capabilities"] = Self.grantable(session).map { ["name": $0.rawValue, "checked": form.capabilities.contains($0.rawValue)] as [String: Any] }
-        data["form"] = form.values
-        data["fields"] = form.problems
-        data["newKey"] = newKey
-        data["notice"] = notice
-        data["problem"] = problem
-        return pages.render("keys", data, status: status)
+        form.fill(&data, offered: Self.grantable(session), outcome: outcome)
+        return pages.render("keys", data, status: outcome.status)
     }
 
     func auditPage(_ session: WebSession, _ organisation: Organisation, action: String) async throws -> Response {

@@ -3,19 +3,16 @@ import Policy
 
 /// A signed-in browser session, as a request finds it (SPEC §10).
 struct WebSession: Sendable {
-    let id: Int64
-    let userID: Int64
-    let username: String
-    let email: String
-    let isStaff: Bool
-    /// Whether MFA was verified in this session: only then are pages other than MFA open.
-    let mfaVerified: Bool
-    /// The user's TOTP secret, sealed; `nil` until they enrol.
-    let sealedSecret: String?
-    /// The last TOTP step accepted for the user (each code works once).
-    let lastStep: Int64?
-    /// The secret of an enrolment in progress, sealed.
-    let pendingSecret: String?
+    /// The row (`web_sessions.id`) and the signed-in user.
+    let id: Int64, userID: Int64
+    /// Their username (shown in the frame; the vault's issuer) and email.
+    let username: String, email: String
+    /// Whether they are platform staff (who may grant every capability), and whether MFA was
+    /// verified in this session: only then are pages other than MFA open.
+    let isStaff: Bool, mfaVerified: Bool
+    /// The user's TOTP secret, sealed (`nil` until they enrol), and the secret of an enrolment
+    /// in progress, sealed.
+    let sealedSecret: String?, pendingSecret: String?
     /// The CSRF token of this session's forms (derived from the cookie; stored nowhere).
     let csrf: String
 

@@ -24,7 +24,7 @@ struct WebSessionStore: Sendable {
         guard token.utf8.count == 43, token.utf8.allSatisfy({ $0 < 128 }) else { return nil }
         let rows = try await pool.query("""
             SELECT s.id, s.user_id, u.username, u.email, u.is_staff, s.mfa_verified_at IS NOT NULL AS verified,
-                   u.mfa_secret, u.mfa_last_step, s.pending_mfa_secret,
+                   u.mfa_secret, s.pending_mfa_secret,
                    s.last_seen_at < now() - interval '60 seconds' AS stale
             FROM web_sessions s JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = \(Self.hash(token)) AND s.expires_at > now()
@@ -43,7 +43,6 @@ struct WebSessionStore: Sendable {
             isStaff: try row.decode(Bool.self, named: "is_staff"),
             mfaVerified: try row.decode(Bool.self, named: "verified"),
             sealedSecret: try row.decode(String?.self, named: "mfa_secret"),
-            lastStep: try row.decode(Int64?.self, named: "mfa_last_step"),
             pendingSecret: try row.decode(String?.self, named: "pending_mfa_secret"),
             csrf: try csrf(for: token)
         )

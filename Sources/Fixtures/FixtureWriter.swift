@@ -48,12 +48,7 @@ public struct FixtureWriter {
             RETURNING id
             """, for: organisation.item)
         record(.organisation, organisation.ref, id, as: "org")
-        for member in organisation.members {
-            try await run("""
-                INSERT INTO organisation_memberships (organisation_id, user_id, role)
-                VALUES (\(id), \(self.id(.user, member.user)), \(member.role))
-                """, for: member.item)
-        }
+        try await insert(organisation.members, of: id, "INSERT INTO organisation_memberships (organisation_id, user_id, role)")
     }
 
     private mutating func insert(_ team: FixtureTeam) async throws {
@@ -63,12 +58,7 @@ public struct FixtureWriter {
             RETURNING id
             """, for: team.item)
         record(.team, team.ref, id, as: "team")
-        for member in team.members {
-            try await run("""
-                INSERT INTO team_memberships (team_id, user_id, role)
-                VALUES (\(id), \(self.id(.user, member.user)), \(member.role))
-                """, for: member.item)
-        }
+        try await insert(team.members, of: id, "INSERT INTO team_memberships (team_id, user_id, role)")
     }
 
     private mutating func insert(_ key: FixtureKey) async throws {
@@ -99,6 +89,14 @@ public struct FixtureWriter {
     }
 
     // MARK: Helpers
+
+    /// Inserts the `members` of item `id` with `statement`, an `INSERT INTO <table> (<parent>,
+    /// user_id, role)` to which each member's values are added.
+    public func insert(_ members: [FixtureMember], of id: Int64, _ statement: PGQuery) async throws {
+        for member in members {
+            try await run("\(statement) VALUES (\(id), \(self.id(.user, member.user)), \(member.role))", for: member.item)
+        }
+    }
 
     /// Remembers an inserted item's id and reports it as `<label>:<ref>`.
     public mutating func record(_ kind: FixtureCatalog.Kind, _ ref: String, _ id: Int64, as label: String) {
