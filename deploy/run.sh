@@ -13,6 +13,13 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 swift build -c release --product latchkey >&2
 bin=.build/release/latchkey
+# The console's secret (SPEC §10): made once for this checkout, kept out of git under .build/.
+if [ -z "${LATCHKEY_SECRET_KEY:-}" ]; then
+    secret_file=.build/latchkey-secret-key
+    [ -s "$secret_file" ] || (umask 077 && head -c 32 /dev/urandom | base64 -w0 > "$secret_file")
+    LATCHKEY_SECRET_KEY="$(cat "$secret_file")"
+    export LATCHKEY_SECRET_KEY
+fi
 "$bin" migrate >&2
 
 if [ "$(psql "$DATABASE_URL" -tAc 'SELECT count(*) FROM users')" = "0" ]; then
@@ -34,6 +41,9 @@ cat >&2 <<MSG
 Latchkey is starting on http://127.0.0.1:$port (Ctrl-C stops it). Try:
   curl -s http://127.0.0.1:$port/api/health
   curl -s -H "Authorization: Bearer $key" http://127.0.0.1:$port/api/surveys/
+
+Web console: http://127.0.0.1:$port/account/login
+  sign in as erin / demo-password-erin, then set up MFA with any authenticator app
 
 MSG
 exec "$bin" serve "$@"

@@ -8,7 +8,7 @@ import Vault
 /// code confirms them. Afterwards a TOTP code (each step once) or an unused recovery code
 /// verifies the session.
 extension Console {
-    static var mfaPurpose: String { "users.mfa_secret" }
+    static var mfaPurpose: String { SecretBox.mfaSecret }
 
     func registerMFA(on routes: PluginRoutes<Context>) {
         routes.get("/account/mfa") { request, context in

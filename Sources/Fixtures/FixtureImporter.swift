@@ -15,11 +15,14 @@ public struct FixtureImporter: Sendable {
     public let passwordHasher: PasswordHasher
     /// The plugins' sections a fixture may hold (each registered plugin's).
     public let sections: [any FixtureSection]
+    /// Seals users' `mfa_secret` (`LATCHKEY_SECRET_KEY`); a fixture with one needs it.
+    public let secretBox: SecretBox?
 
-    public init(pool: PGPool, passwordHasher: PasswordHasher = PasswordHasher(), sections: [any FixtureSection] = []) {
+    public init(pool: PGPool, passwordHasher: PasswordHasher = PasswordHasher(), sections: [any FixtureSection] = [], secretBox: SecretBox? = nil) {
         self.pool = pool
         self.passwordHasher = passwordHasher
         self.sections = sections
+        self.secretBox = secretBox
     }
 
     /// Validates and imports a fixture file's JSON; throws ``FixtureError`` naming the item at fault.
@@ -31,7 +34,7 @@ public struct FixtureImporter: Sendable {
     public func importFixture(_ fixture: Fixture) async throws -> FixtureImportResult {
         let passwords = try await FixturePasswords.hash(fixture.users.map(\.password), with: passwordHasher)
         return try await pool.withTransaction { connection in
-            var writer = FixtureWriter(connection: connection)
+            var writer = FixtureWriter(connection: connection, secretBox: secretBox)
             try await writer.write(fixture, passwords: passwords)
             return writer.result
         }

@@ -1,6 +1,7 @@
 import JSON
 import Policy
 import Postgres
+import Vault
 
 /// An item of the fixture's `users` section.
 struct FixtureUser: Sendable {
@@ -17,7 +18,8 @@ struct FixtureUser: Sendable {
     let tier: String
     let isActive: Bool
     let isStaff: Bool
-    let mfaSecret: String?
+    /// The TOTP secret in base32, as authenticator apps show it; sealed before it is stored.
+    let mfaSecret: [UInt8]?
 
     init(_ value: JSONValue, index: Int, catalog: inout FixtureCatalog) throws(FixtureError) {
         let fields = try FixtureFieldReader(value, item: FixtureFieldReader.itemName("users", index, of: value), fields: Self.fields)
@@ -31,7 +33,14 @@ struct FixtureUser: Sendable {
         tier = try fields.choice("tier", Tier.self, default: .free)
         isActive = try fields.bool("is_active", default: true)
         isStaff = try fields.bool("is_staff", default: false)
-        mfaSecret = try fields.optionalString("mfa_secret")
+        if let text = try fields.optionalString("mfa_secret") {
+            guard let secret = Base32.decode(text), (10...64).contains(secret.count) else {
+                throw fields.failure("field \"mfa_secret\" must be a base32 TOTP secret of 16 to 102 characters")
+            }
+            mfaSecret = secret
+        } else {
+            mfaSecret = nil
+        }
         guard email.contains("@") else { throw fields.failure("field \"email\": \"\(email)\" is not an email address") }
         try catalog.define(.user, ref: ref, by: item)
         try catalog.claim("username", username, by: item)

@@ -8,12 +8,15 @@ import Vault
 /// violation against a row that already exists) becomes a ``FixtureError`` naming the item.
 public struct FixtureWriter {
     let connection: PGConnection
+    /// Seals TOTP secrets (`LATCHKEY_SECRET_KEY`); without it a fixture cannot hold one.
+    let secretBox: SecretBox?
     /// The ids and raw keys, filled in as rows are inserted.
     private(set) var result = FixtureImportResult()
     private var ids: [FixtureCatalog.Kind: [String: Int64]] = [:]
 
-    init(connection: PGConnection) {
+    init(connection: PGConnection, secretBox: SecretBox?) {
         self.connection = connection
+        self.secretBox = secretBox
     }
 
     /// Inserts every section in dependency order, then records a `fixture.imported` audit event.
@@ -32,10 +35,17 @@ public struct FixtureWriter {
     // MARK: Sections
 
     private mutating func insert(_ user: FixtureUser, password: String?) async throws {
+        var sealedSecret: String?
+        if let secret = user.mfaSecret {
+            guard let secretBox else {
+                throw FixtureError(item: user.item, problem: "mfa_secret is stored encrypted: set LATCHKEY_SECRET_KEY (32 bytes, base64) to import it")
+            }
+            sealedSecret = try secretBox.seal(secret, purpose: SecretBox.mfaSecret)
+        }
         let id = try await insertReturningID("""
             INSERT INTO users (username, email, first_name, last_name, password, tier, is_active, is_staff, mfa_secret)
             VALUES (\(user.username), \(user.email), \(user.firstName), \(user.lastName), \(password), \(user.tier),
-                    \(user.isActive), \(user.isStaff), \(user.mfaSecret))
+                    \(user.isActive), \(user.isStaff), \(sealedSecret))
             RETURNING id
             """, for: user.item)
         record(.user, user.ref, id, as: "user")

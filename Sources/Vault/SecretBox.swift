@@ -9,6 +9,9 @@ import Foundation
 public struct SecretBox: Sendable {
     private let key: [UInt8]
 
+    /// The purpose TOTP secrets are sealed for (`users.mfa_secret`).
+    public static let mfaSecret = "users.mfa_secret"
+
     /// A box for a 32-byte key.
     public init?(key: [UInt8]) {
         guard key.count == 32 else { return nil }

@@ -37,7 +37,8 @@ struct Import: AsyncParsableCommand {
         let pool = PGPool(configuration: try database.configuration(), logger: logger)
         let result: FixtureImportResult
         do {
-            result = try await FixtureImporter(pool: pool, passwordHasher: PasswordHasher()).importFixture(fixture)
+            let secretBox = try Serve.secretBox(ProcessInfo.processInfo.environment["LATCHKEY_SECRET_KEY"].flatMap { $0.isEmpty ? nil : $0 })
+            result = try await FixtureImporter(pool: pool, passwordHasher: PasswordHasher(), secretBox: secretBox).importFixture(fixture)
             await pool.close()
         } catch let error as FixtureError {
             await pool.close()

@@ -124,6 +124,29 @@ struct FixtureImporterTests {
         }
     }
 
+    @Test("mfa_secret (base32) is stored sealed under LATCHKEY_SECRET_KEY, and refused without it")
+    func mfaSecretIsSealed() async throws {
+        let fixture = #"{"users":[{"ref":"u","username":"ada","email":"ada@example.com","mfa_secret":"JBSWY3DPEHPK3PXPJBSWY3DP"}]}"#
+        let box = try #require(SecretBox(key: Array(repeating: 9, count: 32)))
+        try await TestDatabase.withMigratedPool { pool in
+            let before = try await pool.rowCounts()
+            let refused = await #expect(throws: FixtureError.self) {
+                try await FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher).importFixture(Data(fixture.utf8))
+            }
+            #expect(refused?.problem.contains("LATCHKEY_SECRET_KEY") == true)
+            #expect(try await pool.rowCounts() == before)
+
+            _ = try await FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher, secretBox: box).importFixture(Data(fixture.utf8))
+            let stored = try await pool.query("SELECT mfa_secret FROM users WHERE username = 'ada'")[0].decode(String.self, at: 0)
+            #expect(stored.hasPrefix("v1:") && !stored.contains("JBSWY3DP"))
+            #expect(box.open(stored, purpose: SecretBox.mfaSecret) == Base32.decode("JBSWY3DPEHPK3PXPJBSWY3DP"))
+        }
+        let bad = #expect(throws: FixtureError.self) {
+            try Fixture(json: Data(#"{"users":[{"ref":"u","username":"ada","email":"ada@example.com","mfa_secret":"not base32!"}]}"#.utf8))
+        }
+        #expect(bad?.problem.contains("mfa_secret") == true)
+    }
+
     @Test("the demo fixture imports cleanly")
     func demo() async throws {
         try await TestDatabase.withMigratedPool { pool in
