@@ -46,6 +46,8 @@ final class Browser: @unchecked Sendable {
     private(set) var cookies: [String: String] = [:]
     /// Every `Set-Cookie` received, as sent.
     private(set) var setCookies: [String] = []
+    /// The TOTP secret of the user signed in here, once known.
+    var totpSecret: [UInt8]?
 
     init(_ client: any TestClientProtocol) {
         self.client = client
@@ -94,13 +96,15 @@ final class Browser: @unchecked Sendable {
         return try await post("/account/login", [("csrf", form.csrf), ("username", username), ("password", password)])
     }
 
-    /// Signs in and completes MFA, enrolling when needed; returns the TOTP secret.
-    func signInWithMFA(_ username: String, _ password: String, secret known: [UInt8]? = nil, at date: Date = Date()) async throws -> [UInt8] {
+    /// Signs in and completes MFA, enrolling when needed; returns the TOTP secret. A code works
+    /// once, so a user's later sign-ins within one 30 s step use a later step of the ±1 window:
+    /// `step` -1, 0 and 1 give three sign-ins, in that order.
+    func signInWithMFA(_ username: String, _ password: String, secret known: [UInt8]? = nil, step: Int64 = 0) async throws -> [UInt8] {
         let signedIn = try await signIn(username, password)
         precondition(signedIn.location == "/account/mfa", "sign-in failed: \(signedIn.status) \(signedIn.html.prefix(300))")
         let mfa = try await get("/account/mfa")
         let secret = try known ?? Base32.decode(mfa.code(id: "mfa-secret") ?? "") ?? []
-        let code = try TOTP(secret: secret).code(step: TOTP.step(at: date))
+        let code = try TOTP(secret: secret).code(step: TOTP.step(at: Date()) + step)
         let verified = try await post("/account/mfa", [("csrf", mfa.csrf), ("code", code)])
         precondition(verified.location == "/account/keys", "MFA failed: \(verified.status) \(verified.html.prefix(300))")
         return secret

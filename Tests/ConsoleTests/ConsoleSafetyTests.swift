@@ -1,0 +1,181 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Policy
+import Postgres
+import Server
+import ServerTestSupport
+import Testing
+import Vault
+
+/// Bad input and safety (SPEC §10): every field validated with a message beside it, a wrong
+/// CSRF token or a dead session refused without side effects, strict headers and cookies.
+@Suite struct ConsoleSafetyTests {
+    static let password = "correct horse battery"
+
+    /// Signs `username` in with MFA on a new browser, with the code of TOTP step now + `step`
+    /// (a user's second sign-in passes 0 after -1: each code works once).
+    static func signedIn(_ client: any TestClientProtocol, _ username: String, secret: [UInt8]? = nil, step: Int64 = -1) async throws -> Browser {
+        let browser = Browser(client)
+        browser.totpSecret = try await browser.signInWithMFA(username, password, secret: secret, step: step)
+        return browser
+    }
+
+    @Test func everyKeyFieldIsValidatedAndNothingChanges() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("ada", tier: .pro)
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = try await Self.signedIn(client, "ada")
+                let csrf = try await browser.get("/account/keys").csrf
+                let before = try await world.pool.query("SELECT count(*) FROM api_keys")[0].decode(Int64.self, at: 0)
+                let cases: [([(String, String)], String)] = [
+                    ([("name", ""), ("capabilities", "view")], "Give the key a name."),
+                    ([("name", String(repeating: "n", count: 201)), ("capabilities", "view")], "at most 200 characters"),
+                    ([("name", "k"), ("expires", "2001-01-01"), ("capabilities", "view")], "in the past"),
+                    ([("name", "k"), ("expires", "next tuesday"), ("capabilities", "view")], "YYYY-MM-DD"),
+                    ([("name", "k"), ("expires", "2030-02-30"), ("capabilities", "view")], "YYYY-MM-DD"),
+                    ([("name", "k"), ("capabilities", "superuser")], "Choose only the capabilities listed here."),
+                    ([("name", "k"), ("capabilities", "launch")], "Choose only the capabilities listed here."),
+                    ([("name", "k")], "at least one capability"),
+                    ([("name", "k"), ("capabilities", "view"), ("organisation", "someone-elses")], "Choose one of your organisations."),
+                ]
+                for (fields, message) in cases {
+                    let page = try await browser.post("/account/keys", [("csrf", csrf)] + fields)
+                    #expect(page.status == .badRequest, "\(fields)")
+                    #expect(page.html.contains(message), "\(fields): no “\(message)”")
+                    #expect(page.code(id: "new-key") == nil)
+                }
+                // A wrong or missing CSRF token: 403, nothing issued.
+                for token in ["", "forged", csrf + "x"] {
+                    let page = try await browser.post("/account/keys", [("csrf", token), ("name", "k"), ("capabilities", "view")])
+                    #expect(page.status == .forbidden)
+                }
+                // Another session's token does not work here either.
+                try await world.person("bob", tier: .pro)
+                let other = try await Self.signedIn(client, "bob")
+                let otherCSRF = try await other.get("/account/keys").csrf
+                #expect(try await browser.post("/account/keys", [("csrf", otherCSRF), ("name", "k"), ("capabilities", "view")]).status == .forbidden)
+                // An oversized form.
+                let huge = try await browser.post("/account/keys", [("csrf", csrf), ("name", String(repeating: "x", count: 20_000))])
+                #expect(huge.status == .contentTooLarge)
+                #expect(try await world.pool.query("SELECT count(*) FROM api_keys")[0].decode(Int64.self, at: 0) == before)
+            }
+        }
+    }
+
+    /// A refusal of the policy is shown in words: a free-tier user has no API access.
+    @Test func refusalsAreExplained() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("fred", tier: .free)
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = try await Self.signedIn(client, "fred")
+                let csrf = try await browser.get("/account/keys").csrf
+                let page = try await browser.post("/account/keys", [("csrf", csrf), ("name", "k"), ("capabilities", "view")])
+                #expect(page.status == .forbidden)
+                #expect(page.html.contains("Not allowed"), "\(page.html)")
+                #expect(try await world.pool.query("SELECT count(*) FROM api_keys")[0].decode(Int64.self, at: 0) == 0)
+            }
+        }
+    }
+
+    /// Changing the password warns first, then revokes every key and ends every other session.
+    @Test func changingThePasswordRevokesKeysAndOtherSessions() async throws {
+        try await ServerWorld.with { world in
+            let ada = try await world.person("ada", tier: .pro)
+            let key = try await world.key(for: ada)
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = try await Self.signedIn(client, "ada")
+                let laptop = try await Self.signedIn(client, "ada", secret: browser.totpSecret, step: 0)
+                let form = try await browser.get("/account/password")
+                #expect(form.html.contains("revokes <strong>every API key</strong>"))
+                for label in ["Current password", "New password", "Confirm new password"] { #expect(form.html.contains(">\(label)</label>")) }
+                #expect(try await client.send("/api/surveys/", key: key).status == .ok)
+
+                let wrong = try await browser.post("/account/password", [("csrf", form.csrf), ("current", "nope"), ("new", "a new long password"), ("confirm", "a new long password")])
+                #expect(wrong.status == .badRequest && wrong.html.contains("not your current password"))
+                let mismatch = try await browser.post("/account/password", [("csrf", form.csrf), ("current", Self.password), ("new", "a new long password"), ("confirm", "another")])
+                #expect(mismatch.status == .badRequest && mismatch.html.contains("differ"))
+                let short = try await browser.post("/account/password", [("csrf", form.csrf), ("current", Self.password), ("new", "short"), ("confirm", "short")])
+                #expect(short.status == .badRequest && short.html.contains("8 to 1024"))
+                #expect(try await client.send("/api/surveys/", key: key).status == .ok, "a refused change changes nothing")
+
+                let changed = try await browser.post("/account/password", [("csrf", form.csrf), ("current", Self.password), ("new", "a new long password"), ("confirm", "a new long password")])
+                #expect(changed.status == .ok && changed.html.contains("1 key was revoked"))
+                #expect(try await client.send("/api/surveys/", key: key).status == .unauthorized)
+                #expect(try await laptop.get("/account/keys").location == "/account/login", "other browser sessions end")
+                #expect(try await browser.get("/account/keys").status == .ok, "this session goes on")
+                #expect(try await Browser(client).signIn("ada", Self.password).status == .unauthorized)
+                #expect(try await Browser(client).signIn("ada", "a new long password").location == "/account/mfa")
+            }
+        }
+    }
+
+    /// Pages carry a strict CSP and no inline script or style; the cookie is HttpOnly,
+    /// SameSite=Strict and Secure — except over plain HTTP on loopback.
+    @Test func headersAndCookies() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("ada")
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = Browser(client)
+                let page = try await browser.signIn("ada", Self.password)
+                let cookie = try #require(browser.setCookies.first { $0.hasPrefix("lk_session=") })
+                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Secure"))
+                #expect(page.location == "/account/mfa")
+                let mfa = try await browser.get("/account/mfa")
+                let csp = try #require(mfa.headers[.contentSecurityPolicy])
+                #expect(csp.contains("default-src 'none'") && csp.contains("style-src 'self'") && !csp.contains("unsafe-inline"))
+                for html in [mfa.html, try await Browser(client).get("/account/login").html] {
+                    #expect(!html.contains("<script") && !html.contains("style=") && !html.contains("<style"))
+                    #expect(html.contains("<title>") && html.contains("<h1>"))
+                }
+                let css = try await browser.get("/console.css")
+                #expect(css.status == .ok && css.headers[.contentType]?.hasPrefix("text/css") == true)
+            }
+            try await world.client(options: ServerWorld.consoleOptions, over: .live) { client in
+                let browser = Browser(client)
+                _ = try await browser.signIn("ada", Self.password)
+                let cookie = try #require(browser.setCookies.first { $0.hasPrefix("lk_session=") })
+                #expect(!cookie.contains("Secure"), "plain HTTP on loopback: \(cookie)")
+                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            }
+        }
+    }
+
+    /// A session ends after 30 idle minutes and after 12 hours in all; a forged cookie is nobody.
+    @Test func sessionsExpire() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("ada")
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = try await Self.signedIn(client, "ada")
+                #expect(try await browser.get("/account/keys").status == .ok)
+                try await world.pool.execute("UPDATE web_sessions SET last_seen_at = now() - interval '31 minutes'")
+                #expect(try await browser.get("/account/keys").location == "/account/login")
+
+                let second = try await Self.signedIn(client, "ada", secret: browser.totpSecret, step: 0)
+                try await world.pool.execute("UPDATE web_sessions SET expires_at = now() - interval '1 second'")
+                #expect(try await second.get("/account/keys").location == "/account/login")
+
+                let forged = Browser(client)
+                forged.set("lk_session", String(repeating: "A", count: 43))
+                #expect(try await forged.get("/account/keys").location == "/account/login")
+                let stored = try await world.pool.query("SELECT count(*) FROM web_sessions WHERE octet_length(token_hash) = 32")[0].decode(Int64.self, at: 0)
+                #expect(stored == 2)
+            }
+        }
+    }
+
+    /// A user whose secret came from a fixture signs in with codes computed from that base32.
+    @Test func importedSecretSignsIn() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("ada")
+            let secret = try #require(Base32.decode("JBSWY3DPEHPK3PXPJBSWY3DP"))
+            let sealed = try ServerWorld.secretBox.seal(secret, purpose: SecretBox.mfaSecret)
+            try await world.pool.execute("UPDATE users SET mfa_secret = \(sealed) WHERE username = 'ada'")
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = Browser(client)
+                _ = try await browser.signInWithMFA("ada", Self.password, secret: secret)
+                #expect(try await browser.get("/account/keys").status == .ok)
+            }
+        }
+    }
+}
