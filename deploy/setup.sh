@@ -12,8 +12,9 @@ if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl 
 fi
 command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
 command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+# Extra commands, each `command` or `command=package` when the package is named otherwise.
 for extra in "$@"; do
-    command -v "$extra" >/dev/null 2>&1 || missing+=("$extra")
+    command -v "${extra%%=*}" >/dev/null 2>&1 || missing+=("${extra#*=}")
 done
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -11,3 +11,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 echo "test: using the PostgreSQL server at ${DATABASE_URL%%\?*}" >&2
 swift test "$@"
+# The console in a real headless Chromium, with the latchkey the tests just built.
+if [ $# -eq 0 ]; then
+    deploy/browser-test.sh
+fi

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The console in a real headless Chromium (SPEC §10): signs in, enrols MFA, generates a key with
+# an expiry, reads it once, uses it, revokes it, changes the password; screenshots of every page
+# at 1280×800 and 390×844 go to .build/screenshots/. Installs Chromium, chromedriver and
+# Selenium (in a virtual environment under .build/) when missing. Run by deploy/test.sh.
+#   deploy/browser-test.sh [latchkey binary]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bin="${1:-.build/debug/latchkey}"
+
+deploy/setup.sh chromium chromedriver=chromium-driver python3 curl
+venv=.build/browser-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+    python3 -m venv "$venv" 2>/dev/null || { deploy/setup.sh ensurepip=python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
+    "$venv/bin/pip" install -q selenium >&2
+fi
+[ -x "$bin" ] || swift build --product latchkey >&2
+
+if [ -z "${DATABASE_URL:-}" ]; then
+    DATABASE_URL="$(deploy/local-postgres.sh start)"
+fi
+scratch="latchkey_browser_$$"
+psql "$DATABASE_URL" -q -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" -c "CREATE DATABASE $scratch"
+case "$DATABASE_URL" in
+    postgres://*|postgresql://*) url="$(printf '%s' "$DATABASE_URL" | sed -E "s#^(postgres(ql)?://[^/]*)(/[^?]*)?#\1/$scratch#")" ;;
+    *) url="$DATABASE_URL dbname=$scratch" ;;
+esac
+export DATABASE_URL="$url"
+export LATCHKEY_SECRET_KEY="$(head -c 32 /dev/urandom | base64 -w0)"
+"$bin" migrate >/dev/null
+fixture="$(mktemp)"
+cat > "$fixture" <<'JSON'
+{"users": [{"ref": "ada", "username": "ada", "email": "ada@example.com", "password": "browser-test-password", "tier": "pro"}]}
+JSON
+"$bin" import "$fixture" >/dev/null
+rm -f "$fixture"
+# A second key, issued elsewhere: the password change must revoke it too.
+other_key="$("$bin" keys issue --user ada --name "issued by the operator" 2>/dev/null)"
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+log="$(mktemp)"
+"$bin" serve --port "$port" --throttle off >"$log" 2>&1 &
+server=$!
+cleanup() {
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    psql "${DATABASE_URL%/*}/postgres" -q -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+
+mkdir -p .build/screenshots
+status=0
+SE_OFFLINE=true "$venv/bin/python" deploy/browser_test.py "http://127.0.0.1:$port" "$other_key" .build/screenshots || status=$?
+# No raw key, password or code in the server's log.
+if grep -Eq "ct_live_[0-9A-Za-z]{49}" "$log" || grep -q "browser-test-password" "$log"; then
+    echo "browser test: a secret reached the server's log" >&2
+    status=1
+fi
+rm -f "$log"
+exit $status

@@ -1,0 +1,118 @@
+"""The console in headless Chromium (SPEC §10), driven as a person would: labels and buttons as
+the SPEC names them. Usage: browser_test.py BASE_URL OTHER_KEY SCREENSHOT_DIR"""
+import base64, hashlib, hmac, shutil, struct, sys, time, urllib.error, urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+base, other_key, shots = sys.argv[1], sys.argv[2], sys.argv[3]
+PASSWORD, NEW_PASSWORD = "browser-test-password", "a brand new password"
+
+
+def totp(secret_b32, step_offset=0):
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int(time.time()) // 30 + step_offset
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return "%06d" % (value % 1_000_000)
+
+
+def api_status(key):
+    request = urllib.request.Request(base + "/api/surveys/", headers={"Authorization": "Bearer " + key})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+options = webdriver.ChromeOptions()
+for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+    options.add_argument(flag)
+options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
+driver.implicitly_wait(5)
+
+
+def shoot(name):
+    for width, height, label in ((1280, 800, "desktop"), (390, 844, "phone")):
+        driver.set_window_size(width, height)
+        driver.save_screenshot(f"{shots}/{name}-{label}.png")
+    driver.set_window_size(1280, 800)
+
+
+def field(label):
+    element = driver.find_element(By.XPATH, f"//label[normalize-space()='{label}']")
+    return driver.find_element(By.ID, element.get_attribute("for"))
+
+
+def button(text):
+    return driver.find_element(By.XPATH, f"//button[normalize-space()='{text}']")
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message + f" (at {driver.current_url}: {driver.find_element(By.TAG_NAME, 'body').text[:400]})")
+
+
+try:
+    driver.get(base + "/")
+    check(driver.current_url.endswith("/account/login"), "/ leads to sign-in")
+    check(driver.title and driver.find_element(By.TAG_NAME, "h1").text, "the page has a title and a heading")
+    shoot("sign-in")
+    field("Username").send_keys("ada")
+    field("Password").send_keys(PASSWORD)
+    button("Sign in").click()
+
+    check("/account/mfa" in driver.current_url, "MFA follows the password")
+    secret = driver.find_element(By.ID, "mfa-secret").text.strip()
+    check(len(secret) >= 16, "the TOTP secret is shown")
+    check(len(driver.find_elements(By.CSS_SELECTOR, "#recovery-codes li")) == 10, "ten recovery codes")
+    shoot("mfa-enrol")
+    field("Code").send_keys(totp(secret))
+    button("Verify").click()
+
+    check(driver.current_url.endswith("/account/keys"), "API Keys after MFA")
+    field("Name").send_keys("Browser key")
+    expiry = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))
+    driver.execute_script("arguments[0].value = arguments[1]", field("Expires"), expiry)
+    shoot("api-keys")
+    button("Generate new key").click()
+    key = driver.find_element(By.ID, "new-key").text.strip()
+    check(key.startswith("ct_live_") and len(key) == 57, "the new key is shown once")
+    shoot("new-key")
+    check(api_status(key) == 200, "the new key works")
+    check(api_status(other_key) == 200, "the operator's key works")
+
+    driver.get(base + "/account/keys")
+    check(key not in driver.page_source, "the raw key is not shown again")
+    driver.find_element(By.XPATH, "//a[normalize-space()='Revoke']").click()
+    shoot("revoke")
+    button("Revoke").click()
+    check(api_status(key) == 401, "a revoked key answers 401")
+
+    driver.get(base + "/account/password")
+    shoot("change-password")
+    field("Current password").send_keys(PASSWORD)
+    field("New password").send_keys(NEW_PASSWORD)
+    field("Confirm new password").send_keys(NEW_PASSWORD)
+    button("Change password").click()
+    check("Password changed" in driver.page_source, "the password is changed")
+    shoot("password-changed")
+    check(api_status(other_key) == 401, "a password change revokes every key")
+
+    button("Sign out").click()
+    check(driver.current_url.endswith("/account/login"), "signed out")
+    field("Username").send_keys("ada")
+    field("Password").send_keys(NEW_PASSWORD)
+    button("Sign in").click()
+    check("/account/mfa" in driver.current_url, "the new password signs in")
+    shoot("mfa-verify")
+    field("Code").send_keys(totp(secret, 1))
+    button("Verify").click()
+    check(driver.current_url.endswith("/account/keys"), "a later code verifies")
+    print("browser test: passed; screenshots in", shots)
+finally:
+    driver.quit()
