@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Policy
+import Postgres
+import Server
+import ServerTestSupport
+import Testing
+import Vault
+
+/// The organisation admin pages (SPEC §10): members' keys, **Issue key**, **Revoke** and the
+/// audit log — for the organisation's admins and owner only, and never another organisation's.
+@Suite struct ConsoleAdminTests {
+    @Test func anAdminIssuesAndRevokesMembersKeysAndReadsTheAuditLog() async throws {
+        try await ServerWorld.with { world in
+            let admin = try await world.person("admin", tier: .organisation)
+            let member = try await world.person("member", tier: .organisation)
+            let outsider = try await world.person("outsider", tier: .organisation)
+            let acme = try await world.organisation("acme", members: [(admin, "admin"), (member, "viewer")])
+            let beta = try await world.organisation("beta", owner: outsider, members: [(outsider, "admin"), (member, "viewer")])
+            let betaKey = try await world.key(for: member, organisation: beta)
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = try await ConsoleSafetyTests.signedIn(client, "admin")
+                let keys = try await browser.get("/org/acme/keys")
+                #expect(keys.status == .ok)
+                #expect(keys.html.contains(#"<label for="member">Member</label>"#) && keys.html.contains(">Issue key</button>"))
+                #expect(!keys.html.contains(String(betaKey.prefix(12))), "another organisation's key is not listed")
+                #expect(try await browser.get("/account/keys").html.contains("/org/acme/keys"), "the frame links the admin page")
+
+                let issued = try await browser.post("/org/acme/keys", [
+                    ("csrf", keys.csrf), ("member", "member"), ("name", "Member pipeline"), ("capabilities", "view"), ("capabilities", "edit"),
+                ])
+                #expect(issued.status == .created, "\(issued.html)")
+                let key = try #require(issued.code(id: "new-key"))
+                let stored = try await world.pool.query("SELECT user_id, organisation_id, capabilities FROM api_keys WHERE name = 'Member pipeline'")[0]
+                    .decode((Int64, Int64?, [String]).self)
+                #expect(stored.0 == member && stored.1 == acme && stored.2 == ["view", "edit"])
+                #expect(try await client.send("/api/surveys/", key: key).status == .ok)
+
+                // Not a member, or a member of another organisation: refused in words, nothing issued.
+                let stranger = try await browser.post("/org/acme/keys", [("csrf", keys.csrf), ("member", "outsider"), ("name", "x"), ("capabilities", "view")])
+                #expect(stranger.status == .badRequest && stranger.html.contains("Choose a member of"))
+                let superuser = try await browser.post("/org/acme/keys", [("csrf", keys.csrf), ("member", "member"), ("name", "x"), ("capabilities", "superuser")])
+                #expect(superuser.status == .badRequest)
+
+                let id = try await world.pool.query("SELECT id FROM api_keys WHERE name = 'Member pipeline'")[0].decode(UUID.self, at: 0)
+                let path = "/org/acme/keys/\(id.uuidString.lowercased())/revoke"
+                let confirm = try await browser.get(path)
+                #expect(confirm.status == .ok && confirm.html.contains("member"))
+                #expect(try await browser.post(path, [("csrf", confirm.csrf)]).location == "/org/acme/keys?revoked=1")
+                #expect(try await client.send("/api/surveys/", key: key).status == .unauthorized)
+
+                // Another organisation's key through this organisation's pages: not found.
+                let betaID = try await world.pool.query("SELECT id FROM api_keys WHERE organisation_id = \(beta)")[0].decode(UUID.self, at: 0)
+                let crossPath = "/org/acme/keys/\(betaID.uuidString.lowercased())/revoke"
+                #expect(try await browser.get(crossPath).status == .notFound)
+                #expect(try await browser.post(crossPath, [("csrf", confirm.csrf)]).status == .notFound)
+                #expect(try await client.send("/api/surveys/", key: betaKey).status == .ok)
+
+                let audit = try await browser.get("/org/acme/audit")
+                #expect(audit.status == .ok && audit.html.contains("key.issued") && audit.html.contains("key.revoked"))
+                let filtered = try await browser.get("/org/acme/audit?action=key.revoked")
+                #expect(filtered.html.contains("<td>key.revoked</td>") && !filtered.html.contains("<td>key.issued</td>"))
+
+                // The pages of an organisation the admin does not administer do not exist for them.
+                for page in ["/org/beta/keys", "/org/beta/audit", "/org/nowhere/keys"] {
+                    #expect(try await browser.get(page).status == .notFound, "\(page)")
+                }
+                #expect(try await browser.post("/org/beta/keys", [("csrf", keys.csrf), ("member", "member"), ("name", "x"), ("capabilities", "view")]).status == .notFound)
+            }
+            // A plain member sees no admin page.
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = try await ConsoleSafetyTests.signedIn(client, "member")
+                #expect(try await browser.get("/org/acme/keys").status == .notFound)
+                #expect(try await browser.get("/org/acme/audit").status == .notFound)
+            }
+        }
+    }
+
+    /// Random worlds: an admin of one organisation, on every console page of every
+    /// organisation, sees nothing of the others — no key, no member, no audit event.
+    @Test(arguments: [21, 22, 23] as [UInt64])
+    func noConsolePageReachesAnotherOrganisation(seed: UInt64) async throws {
+        try await ServerWorld.with { world in
+            var random = SplitMix(seed: seed)
+            var organisations: [(slug: String, id: Int64, admin: String, prefixes: [String])] = []
+            for index in 0..<3 {
+                let admin = "admin\(index)"
+                let adminID = try await world.person(admin, tier: .organisation)
+                let member = try await world.person("member\(index)", tier: .organisation)
+                let slug = "org\(index)"
+                let id = try await world.organisation(slug, members: [(adminID, "admin"), (member, "creator")])
+                var prefixes: [String] = []
+                for _ in 0..<(1 + Int(random.next() % 3)) {
+                    prefixes.append(String(try await world.key(for: random.next() % 2 == 0 ? member : adminID, organisation: id).prefix(12)))
+                }
+                try await world.pool.execute("INSERT INTO audit_events (organisation_id, action, target) VALUES (\(id), \("secret.event.\(slug)"), 'x')")
+                organisations.append((slug, id, admin, prefixes))
+            }
+            try await world.client(options: ServerWorld.consoleOptions) { [organisations] client in
+                var checks = 0
+                for viewer in organisations {
+                    let browser = try await ConsoleSafetyTests.signedIn(client, viewer.admin)
+                    var pages = ["/account/keys", "/account/password"]
+                    for other in organisations { pages += ["/org/\(other.slug)/keys", "/org/\(other.slug)/audit"] }
+                    for path in pages {
+                        let page = try await browser.get(path)
+                        for other in organisations where other.slug != viewer.slug {
+                            for prefix in other.prefixes { #expect(!page.html.contains(prefix), "seed \(seed): \(viewer.admin) saw \(other.slug)'s key on \(path)") }
+                            #expect(!page.html.contains("secret.event.\(other.slug)"), "seed \(seed): \(viewer.admin) saw \(other.slug)'s audit on \(path)")
+                            #expect(!page.html.contains("member\(other.slug.dropFirst(3))@"), "seed \(seed): \(viewer.admin) saw \(other.slug)'s members on \(path)")
+                            checks += 3
+                        }
+                        if path.hasPrefix("/org/"), !path.hasPrefix("/org/\(viewer.slug)/") { #expect(page.status == .notFound) }
+                    }
+                }
+                print("console isolation, seed \(seed): \(checks) checks")
+            }
+        }
+    }
+}
+
+/// A small deterministic generator for the random worlds.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
