@@ -31,18 +31,10 @@ struct FixtureDataset: FixtureItem {
     static let fields = ["key", "name", "description", "category", "is_global", "organisation", "team", "created_by", "options", "tags", "version", "is_active"]
     static let categories = ["nhs_dd", "external_api", "user_created", "rcpch", "snomed"]
 
-    let item: String
-    let key: String
-    let name: String
-    let description: String
-    let category: String
-    let isGlobal: Bool
-    let organisation: String?
-    let team: String?
-    let createdBy: String?
-    let options: [String]
-    let tags: [String]
-    let version: Int
+    let item: String, key: String, name: String
+    let description: String, category: String, isGlobal: Bool
+    let organisation: String?, team: String?, createdBy: String?
+    let options: [String], tags: [String], version: Int
     let isActive: Bool
 
     init(_ value: JSONValue, index: Int, catalog: inout FixtureCatalog) throws(FixtureError) {

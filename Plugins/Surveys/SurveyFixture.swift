@@ -53,18 +53,10 @@ struct FixtureSurvey: FixtureItem {
     static let fields = ["ref", "name", "slug", "description", "owner", "organisation", "team", "status", "start_at", "end_at", "members", "responses"]
     static let statuses = ["draft", "published", "closed"]
 
-    let item: String
-    let ref: String
-    let name: String
-    let slug: String
-    let description: String
-    let owner: String
-    let organisation: String?
-    let team: String?
-    let status: String
-    let startAt: Date?
-    let endAt: Date?
-    let members: [FixtureMember]
+    let item: String, ref: String, name: String
+    let slug: String, description: String, owner: String
+    let organisation: String?, team: String?, status: String
+    let startAt: Date?, endAt: Date?, members: [FixtureMember]
     /// When each response was submitted (a response without `submitted_at` counts as now).
     let responses: [Date]
 

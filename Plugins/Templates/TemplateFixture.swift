@@ -38,20 +38,12 @@ struct FixtureTemplate: FixtureItem {
     static let levels = ["global", "organisation"]
     static let statuses = ["active", "deleted"]
 
-    let item: String
-    let ref: String
-    let name: String
-    let description: String
-    let markdown: String
-    let publicationLevel: String
-    let publisher: String
-    let organisation: String?
+    let item: String, ref: String, name: String
+    let description: String, markdown: String, publicationLevel: String
+    let publisher: String, organisation: String?
     /// A JSON object, stored as `jsonb`.
-    let attribution: JSONValue
-    let tags: [String]
-    let language: String
-    let importCount: Int
-    let status: String
+    let attribution: JSONValue, tags: [String], language: String
+    let importCount: Int, status: String
 
     init(_ value: JSONValue, index: Int, catalog: inout FixtureCatalog) throws(FixtureError) {
         let fields = try FixtureFieldReader(value, item: FixtureFieldReader.itemName("templates", index, of: value), fields: Self.fields)

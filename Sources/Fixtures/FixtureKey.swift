@@ -10,12 +10,8 @@ import Postgres
 struct FixtureKey: Sendable {
     static let fields = ["ref", "user", "name", "organisation", "capabilities", "expires_at", "revoked", "created_by"]
 
-    let item: String
-    let ref: String
-    let user: String
-    let name: String
-    let organisation: String?
-    let capabilities: [String]
+    let item: String, ref: String, user: String
+    let name: String, organisation: String?, capabilities: [String]
     let expiresAt: Date?
     /// Stored with `revoked_at = now()` and reason `imported as revoked`.
     let revoked: Bool

@@ -6,12 +6,8 @@ import Postgres
 struct FixtureOrganisation: Sendable {
     static let fields = ["ref", "slug", "name", "owner", "members"]
 
-    let item: String
-    let ref: String
-    let slug: String
-    let name: String
-    let owner: String?
-    let members: [FixtureMember]
+    let item: String, ref: String, slug: String
+    let name: String, owner: String?, members: [FixtureMember]
 
     init(_ value: JSONValue, index: Int, catalog: inout FixtureCatalog) throws(FixtureError) {
         let fields = try FixtureFieldReader(value, item: FixtureFieldReader.itemName("organisations", index, of: value), fields: Self.fields)

@@ -5,9 +5,7 @@ import Postgres
 struct FixtureService: Sendable {
     static let fields = ["ref", "name"]
 
-    let item: String
-    let ref: String
-    let name: String
+    let item: String, ref: String, name: String
 
     init(_ value: JSONValue, index: Int, catalog: inout FixtureCatalog) throws(FixtureError) {
         let fields = try FixtureFieldReader(value, item: FixtureFieldReader.itemName("services", index, of: value), fields: Self.fields)

@@ -7,12 +7,8 @@ struct FixtureTeam: Sendable {
     static let fields = ["ref", "slug", "name", "organisation", "size", "members"]
     static let sizes = ["small", "medium", "large"]
 
-    let item: String
-    let ref: String
-    let slug: String
-    let name: String
-    let organisation: String?
-    let size: String
+    let item: String, ref: String, slug: String
+    let name: String, organisation: String?, size: String
     let members: [FixtureMember]
 
     init(_ value: JSONValue, index: Int, catalog: inout FixtureCatalog) throws(FixtureError) {

@@ -7,17 +7,10 @@ import Vault
 struct FixtureUser: Sendable {
     static let fields = ["ref", "username", "email", "password", "first_name", "last_name", "tier", "is_active", "is_staff", "mfa_secret"]
 
-    let item: String
-    let ref: String
-    let username: String
-    let email: String
+    let item: String, ref: String, username: String, email: String
     /// The plaintext password, hashed before it is stored; `nil` leaves the account without one.
     let password: String?
-    let firstName: String
-    let lastName: String
-    let tier: String
-    let isActive: Bool
-    let isStaff: Bool
+    let firstName: String, lastName: String, tier: String, isActive: Bool, isStaff: Bool
     /// The TOTP secret in base32, as authenticator apps show it; sealed before it is stored.
     let mfaSecret: [UInt8]?
 
