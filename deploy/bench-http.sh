@@ -28,7 +28,7 @@ bin=.build/release/latchkey
 
 fixture="$(mktemp)"
 {
-    printf '{"users":[{"ref":"bench","username":"bench","email":"bench@example.com","tier":"enterprise"},'
+    printf '{"users":[{"ref":"bench","username":"bench","email":"bench@example.com","tier":"enterprise","password":"bench-console-password"},'
     printf '{"ref":"other","username":"other","email":"other@example.com","tier":"pro"}],'
     printf '"organisations":[{"ref":"org","slug":"bench-org","name":"Bench","owner":"bench","members":[{"user":"bench","role":"admin"}]}],'
     printf '"surveys":['
@@ -47,7 +47,8 @@ rm -f "$fixture"
 
 port=18080
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-LATCHKEY_THROTTLE=off LATCHKEY_DECISION_LOG=off LATCHKEY_LOG_LEVEL=warning "$bin" serve --port "$port" &
+LATCHKEY_SECRET_KEY="$(head -c 32 /dev/urandom | base64 -w0)" \
+    LATCHKEY_THROTTLE=off LATCHKEY_DECISION_LOG=off LATCHKEY_LOG_LEVEL=warning "$bin" serve --port "$port" &
 server=$!
 scripts="$(mktemp -d)"
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$scripts"' EXIT
@@ -131,6 +132,32 @@ LUA
 measure "login + status (2 requests each)" -s "$scripts/session.lua" "http://127.0.0.1:$port/"
 token="$(curl -s -H 'Content-Type: application/json' -d '{"apikey":"'"$key"'"}' "http://127.0.0.1:$port/api/auth/login/" | sed -E 's/.*"token-id":"([A-Za-z0-9]+)".*/\1/')"
 measure "GET /api/surveys/ (authtoken)" -H "authtoken: $token" "http://127.0.0.1:$port/api/surveys/"
+
+# The web console: sign in, enrol MFA (the code computed from the shown secret), then the API
+# Keys page of that signed-in session (SPEC §10 goal: at least half of /api/health).
+cookie="$(python3 - "http://127.0.0.1:$port" <<'PY'
+import base64, hashlib, hmac, http.cookiejar, re, struct, sys, time, urllib.parse, urllib.request
+base = sys.argv[1]
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+def page(path, form=None):
+    data = urllib.parse.urlencode(form).encode() if form else None
+    with opener.open(base + path, data) as response:
+        return response.read().decode()
+csrf = lambda html: re.search(r'name="csrf" value="([^"]*)"', html).group(1)
+login = page("/account/login")
+mfa = page("/account/login", {"csrf": csrf(login), "username": "bench", "password": "bench-console-password"})
+secret = re.search(r'<code id="mfa-secret">([A-Z2-7]+)<', mfa).group(1)
+key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+offset = digest[-1] & 15
+code = "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+keys = page("/account/mfa", {"csrf": csrf(mfa), "code": code})
+assert "<h1>API Keys</h1>" in keys, keys[:300]
+jar = next(h.cookiejar for h in opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor))
+print(next(f"lk_session={c.value}" for c in jar if c.name == "lk_session"))
+PY
+)"
+measure "GET /account/keys (signed in)" -H "Cookie: $cookie" "http://127.0.0.1:$port/account/keys"
 
 # Throttling: a second server with throttling on, beside the first. With a limit the benchmark
 # never reaches, the list measures what counting costs (alternating with the first server, so

@@ -18,7 +18,7 @@ extension Console {
         }
         routes.post("/account/keys") { request, context in
             try await submitted(request, context) { session, submitted, _ in
-                let choices = try await keyChoices(session)
+                let choices = keyChoices(session)
                 let form = KeyForm(submitted, offered: choices.capabilities, organisations: choices.organisations.map(\.slug))
                 guard form.problems.isEmpty else {
                     return try await accountKeysPage(session, form: form, outcome: KeysOutcome(problem: "The key was not generated: see below.", status: .badRequest))
@@ -47,7 +47,7 @@ extension Console {
                 do {
                     try await vault.revoke(keyID: key.id, by: .user(session.username), reason: "revoked in the console", ip: context.clientIP)
                 } catch let error as VaultError {
-                    return pages.message("Not revoked", Self.refusal(error), status: Self.status(error), frame: try await frame(session, title: ""))
+                    return pages.message("Not revoked", Self.refusal(error), status: Self.status(error), frame: frame(session, title: ""))
                 }
                 return Pages.redirect("/account/keys?revoked=1")
             }
@@ -57,9 +57,9 @@ extension Console {
     func accountKeysPage(
         _ session: WebSession, form: KeyForm, outcome: KeysOutcome
     ) async throws -> Response {
-        let keys = try await vault.listKeys(username: session.username)
-        let choices = try await keyChoices(session)
-        var data = try await frame(session, title: "API Keys")
+        let keys = try await vault.listKeys(userID: session.userID)
+        let choices = keyChoices(session)
+        var data = frame(session, title: "API Keys")
         data["listTitle"] = "Your keys"
         data["keys"] = KeyTable.rows(keys.map { ($0, nil) }, revokeBase: "/account/keys")
         data["hasKeys"] = !keys.isEmpty
@@ -76,34 +76,22 @@ extension Console {
 
     /// What the user may pick on their own form: `view`; `add`, `edit`, `delete` when they
     /// administer an organisation (or are staff); `superuser` for staff. Their organisations.
-    func keyChoices(_ session: WebSession) async throws -> (capabilities: [Capability], organisations: [(slug: String, name: String)]) {
-        let rows = try await pool.query("""
-            SELECT o.slug, o.name, (o.owner_id = \(session.userID) OR m.role = 'admin') AS admin
-            FROM organisations o
-            LEFT JOIN organisation_memberships m ON m.organisation_id = o.id AND m.user_id = \(session.userID)
-            WHERE o.owner_id = \(session.userID) OR m.user_id IS NOT NULL
-            ORDER BY o.name, o.slug
-            """)
-        var administers = false
-        var organisations: [(slug: String, name: String)] = []
-        for row in rows {
-            organisations.append((try row.decode(String.self, named: "slug"), try row.decode(String.self, named: "name")))
-            if try row.decode(Bool?.self, named: "admin") == true { administers = true }
-        }
+    func keyChoices(_ session: WebSession) -> (capabilities: [Capability], organisations: [(slug: String, name: String)]) {
+        let organisations = session.places.filter { $0.kind == "org" }
         var capabilities: [Capability] = [.view]
-        if administers || session.isStaff { capabilities += [.add, .edit, .delete] }
+        if organisations.contains(where: \.admin) || session.isStaff { capabilities += [.add, .edit, .delete] }
         if session.isStaff { capabilities.append(.superuser) }
-        return (capabilities, organisations)
+        return (capabilities, organisations.map { ($0.slug, $0.name) })
     }
 
     /// The user's own key named by the `{id}` of the path, if any.
     func ownKey(_ context: Context, _ session: WebSession) async throws -> KeyRecord? {
         guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { return nil }
-        return try await vault.listKeys(username: session.username).first { $0.id == id }
+        return try await vault.listKeys(userID: session.userID).first { $0.id == id }
     }
 
     func revokePage(_ session: WebSession, key: KeyRecord, owner: String?, action: String, back: String) async throws -> Response {
-        var data = try await frame(session, title: "Revoke key")
+        var data = frame(session, title: "Revoke key")
         data["name"] = key.name
         data["prefix"] = key.prefix
         data["last4"] = key.last4

@@ -82,23 +82,11 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
     }
 
     /// What the frame of every signed-in page shows: the user, their admin pages, sign-out.
-    func frame(_ session: WebSession, title: String) async throws -> [String: Any] {
-        let rows = try await pool.query("""
-            SELECT 'org' AS kind, o.slug, o.name FROM organisations o
-            WHERE o.owner_id = \(session.userID)
-               OR EXISTS (SELECT 1 FROM organisation_memberships m WHERE m.organisation_id = o.id AND m.user_id = \(session.userID) AND m.role = 'admin')
-            UNION ALL
-            SELECT 'team', t.slug, t.name FROM teams t JOIN team_memberships m ON m.team_id = t.id
-            WHERE m.user_id = \(session.userID) AND m.role = 'admin'
-            ORDER BY 1, 2
-            """)
-        var organisations: [[String: String]] = [], teams: [[String: String]] = []
-        for row in rows {
-            let link = ["slug": try row.decode(String.self, named: "slug"), "name": try row.decode(String.self, named: "name")]
-            if try row.decode(String.self, named: "kind") == "org" { organisations.append(link) } else { teams.append(link) }
-        }
+    func frame(_ session: WebSession, title: String) -> [String: Any] {
+        let admin = session.places.filter(\.admin)
         return ["title": title, "signedIn": true, "username": session.username, "csrf": session.csrf,
-                "adminOf": organisations, "teamAdminOf": teams]
+                "adminOf": admin.filter { $0.kind == "org" }.map { ["slug": $0.slug, "name": $0.name] },
+                "teamAdminOf": admin.filter { $0.kind == "team" }.map { ["slug": $0.slug, "name": $0.name] }]
     }
 
     /// Whether the request reached us over plain HTTP on loopback (a developer's machine): only

@@ -61,7 +61,7 @@ extension Console {
                 do {
                     try await vault.revoke(keyID: key.id, by: .user(session.username), reason: "revoked in the console", ip: context.clientIP)
                 } catch let error as VaultError {
-                    return pages.message("Not revoked", Self.refusal(error), status: Self.status(error), frame: try await frame(session, title: ""))
+                    return pages.message("Not revoked", Self.refusal(error), status: Self.status(error), frame: frame(session, title: ""))
                 }
                 return Pages.redirect("/org/\(organisation.slug)/keys?revoked=1")
             }
@@ -134,7 +134,7 @@ extension Console {
     ) async throws -> Response {
         let keys = try await vault.listKeys(organisationID: organisation.id)
         let path = "/org/\(organisation.slug)/keys"
-        var data = try await frame(session, title: "\(organisation.name): keys")
+        var data = frame(session, title: "\(organisation.name): keys")
         data["listTitle"] = "Keys issued in \(organisation.name)"
         data["showOwner"] = true
         data["keys"] = KeyTable.rows(keys.map { ($0.key, $0.username) }, revokeBase: path)
@@ -158,7 +158,7 @@ extension Console {
             WHERE e.organisation_id = \(organisation.id) AND (\(filter)::text IS NULL OR e.action = \(filter))
             ORDER BY e.at DESC, e.id DESC LIMIT 500
             """)
-        var data = try await frame(session, title: "\(organisation.name): audit log")
+        var data = frame(session, title: "\(organisation.name): audit log")
         data["action"] = "/org/\(organisation.slug)/audit"
         data["actions"] = actions.map { ["name": $0, "selected": $0 == action] as [String: Any] }
         let events: [[String: String]] = try rows.map { row in

@@ -25,13 +25,13 @@ extension Console {
                 return pages.message(
                     "Password changed",
                     "Your password is changed. \(revoked) key\(revoked == 1 ? " was" : "s were") revoked, and your other sessions are signed out.",
-                    status: .ok, link: ("/account/keys", "Generate a new key"), frame: try await frame(session, title: ""))
+                    status: .ok, link: ("/account/keys", "Generate a new key"), frame: frame(session, title: ""))
             }
         }
     }
 
     func passwordPage(_ session: WebSession, problems: [String: String], status: HTTPResponse.Status) async throws -> Response {
-        var data = try await frame(session, title: "Change password")
+        var data = frame(session, title: "Change password")
         data["fields"] = problems
         if !problems.isEmpty { data["problem"] = "The password was not changed: see below." }
         return pages.render("password", data, status: status)

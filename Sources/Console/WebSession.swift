@@ -15,6 +15,18 @@ struct WebSession: Sendable {
     let sealedSecret: String?, pendingSecret: String?
     /// The CSRF token of this session's forms (derived from the cookie; stored nowhere).
     let csrf: String
+    /// The organisations the user belongs to (or owns), and the teams they administer: what
+    /// the frame links and the key form offers, read with the session in one query.
+    let places: [Place]
+
+    /// An organisation or team of the user.
+    struct Place: Codable, Sendable {
+        /// `org` or `team`.
+        let kind: String
+        let slug: String, name: String
+        /// Whether the user is an admin (or the owner) there.
+        let admin: Bool
+    }
 
     var enrolled: Bool { sealedSecret != nil }
 }

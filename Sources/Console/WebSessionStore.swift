@@ -25,7 +25,14 @@ struct WebSessionStore: Sendable {
         let rows = try await pool.query("""
             SELECT s.id, s.user_id, u.username, u.email, u.is_staff, s.mfa_verified_at IS NOT NULL AS verified,
                    u.mfa_secret, s.pending_mfa_secret,
-                   s.last_seen_at < now() - interval '60 seconds' AS stale
+                   s.last_seen_at < now() - interval '60 seconds' AS stale,
+                   (SELECT coalesce(json_agg(p ORDER BY p.kind, p.name, p.slug), '[]') FROM (
+                        SELECT 'org' AS kind, o.slug, o.name, coalesce(o.owner_id = u.id, false) OR coalesce(m.role = 'admin', false) AS admin
+                        FROM organisations o LEFT JOIN organisation_memberships m ON m.organisation_id = o.id AND m.user_id = u.id
+                        WHERE o.owner_id = u.id OR m.user_id IS NOT NULL
+                        UNION ALL
+                        SELECT 'team', t.slug, t.name, true FROM teams t JOIN team_memberships tm ON tm.team_id = t.id
+                        WHERE tm.user_id = u.id AND tm.role = 'admin') p) AS places
             FROM web_sessions s JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = \(Self.hash(token)) AND s.expires_at > now()
               AND s.last_seen_at > now() - make_interval(secs => \(ConsoleCookie.idle)) AND u.is_active
@@ -44,7 +51,8 @@ struct WebSessionStore: Sendable {
             mfaVerified: try row.decode(Bool.self, named: "verified"),
             sealedSecret: try row.decode(String?.self, named: "mfa_secret"),
             pendingSecret: try row.decode(String?.self, named: "pending_mfa_secret"),
-            csrf: try csrf(for: token)
+            csrf: try csrf(for: token),
+            places: try row.decode(PGJSON<[WebSession.Place]>.self, named: "places").value
         )
     }
 

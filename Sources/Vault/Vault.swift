@@ -96,6 +96,11 @@ public final class Vault: Sendable {
     public func listKeys(username: String) async throws -> [KeyRecord] {
         let users = try await pool.query("SELECT id FROM users WHERE username = \(username)")
         guard let userID = try users.first?.decode(Int64.self, at: 0) else { throw VaultError.userNotFound(username) }
+        return try await listKeys(userID: userID)
+    }
+
+    /// Lists the keys of user `userID`, newest first — never the secret.
+    public func listKeys(userID: Int64) async throws -> [KeyRecord] {
         let rows = try await pool.query("""
             SELECT \(KeyRecord.columns) FROM api_keys k WHERE k.user_id = \(userID) ORDER BY k.created_at DESC, k.id
             """)
