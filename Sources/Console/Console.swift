@@ -33,7 +33,7 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
         registerMFA(on: routes)
         registerKeys(on: routes)
         registerPassword(on: routes)
-        registerOrganisation(on: routes)
+        registerAdminPages(on: routes)
     }
 
     /// Runs `page` with the session store, or answers 503 when `LATCHKEY_SECRET_KEY` is unset.

@@ -1,13 +1,18 @@
-/// What the key rules need to decide `key.revoke`: whose key it is and its organisation context.
+/// What the key rules need to decide `key.revoke`: whose key it is, its organisation context and
+/// the owner's teams.
 public struct KeyFacts: Sendable, Hashable {
     /// The user the key belongs to.
     public var ownerID: Int64
     /// The organisation the key was issued in, if any.
     public var organisationID: Int64?
+    /// The teams the key's owner belongs to (an admin of one may revoke the owner's keys issued
+    /// outside any organisation, as they may issue them).
+    public var ownerTeamIDs: IDSet
 
-    public init(ownerID: Int64, organisationID: Int64? = nil) {
+    public init(ownerID: Int64, organisationID: Int64? = nil, ownerTeamIDs: IDSet = []) {
         self.ownerID = ownerID
         self.organisationID = organisationID
+        self.ownerTeamIDs = ownerTeamIDs
     }
 }
 

@@ -9,8 +9,9 @@
 /// organisation 20, enterprise unlimited — they bind staff too.
 ///
 /// `key.revoke` (facts: ``KeyFacts``): the key's owner, an admin (or the owner) of the key's
-/// organisation, or staff — on any tier of their own: a free-tier admin can still revoke the
-/// keys they administer, and anyone their own.
+/// organisation, for a key issued outside any organisation an admin of a team its owner belongs
+/// to (who may issue it), or staff — on any tier of their own: a free-tier admin can still revoke
+/// the keys they administer, and anyone their own.
 ///
 /// The issuer's own key capabilities are not consulted: issuance is a web-UI/CLI operation and
 /// the Vault builds the issuer principal from the user record.
@@ -56,8 +57,11 @@ extension KeyRules {
                 return .allow(.allowOrgOwner, "The caller owns the key's organisation.")
             }
         }
+        if key.organisationID == nil, key.ownerTeamIDs.ids.contains(where: { user.teamRole($0) == .admin }) {
+            return .allow(.allowTeamAdmin, "The caller is an admin of a team the key's owner belongs to.")
+        }
         if user.isStaff { return .allow(.allowStaff, "Platform staff may revoke any key.") }
-        return .deny(.denyNotMember, "Only the key's owner, an admin of its organisation or staff may revoke it.")
+        return .deny(.denyNotMember, "Only the key's owner, an admin of its organisation or of the owner's team, or staff may revoke it.")
     }
 
     static func issue(_ issuer: UserPrincipal, _ request: KeyIssuanceFacts) -> Decision {

@@ -117,6 +117,17 @@ public final class Vault: Sendable {
         return try rows.map { (try KeyRecord(row: $0), try $0.decode(String.self, named: "username")) }
     }
 
+    /// The keys issued outside any organisation to members of team `id`, newest first, with
+    /// their owners' usernames — what the team's admins manage.
+    public func listKeys(teamID id: Int64) async throws -> [(key: KeyRecord, username: String)] {
+        let rows = try await pool.query("""
+            SELECT \(KeyRecord.columns), u.username FROM api_keys k JOIN users u ON u.id = k.user_id
+            WHERE k.organisation_id IS NULL AND k.user_id IN (SELECT user_id FROM team_memberships WHERE team_id = \(id))
+            ORDER BY k.created_at DESC, k.id
+            """)
+        return try rows.map { (try KeyRecord(row: $0), try $0.decode(String.self, named: "username")) }
+    }
+
     /// Forgets every cached key (for tests and operators).
     public func flushCache() {
         cache.evictAll()

@@ -103,7 +103,7 @@ final class Browser: @unchecked Sendable {
         let signedIn = try await signIn(username, password)
         precondition(signedIn.location == "/account/mfa", "sign-in failed: \(signedIn.status) \(signedIn.html.prefix(300))")
         let mfa = try await get("/account/mfa")
-        let secret = try known ?? Base32.decode(mfa.code(id: "mfa-secret") ?? "") ?? []
+        let secret = known ?? Base32.decode(mfa.code(id: "mfa-secret") ?? "") ?? []
         let code = try TOTP(secret: secret).code(step: TOTP.step(at: Date()) + step)
         let verified = try await post("/account/mfa", [("csrf", mfa.csrf), ("code", code)])
         precondition(verified.location == "/account/keys", "MFA failed: \(verified.status) \(verified.html.prefix(300))")

@@ -77,6 +77,46 @@ import Vault
         }
     }
 
+    /// A team admin issues and revokes their members' keys held outside any organisation; keys
+    /// of an organisation, and other teams' members, are not theirs.
+    @Test func aTeamAdminIssuesAndRevokesMembersKeys() async throws {
+        try await ServerWorld.with { world in
+            let lead = try await world.person("lead", tier: .team)
+            let member = try await world.person("member", tier: .team)
+            let other = try await world.person("other", tier: .team)
+            let acme = try await world.organisation("acme", members: [(member, "viewer")])
+            try await world.team("red", members: [(lead, "admin"), (member, "viewer")])
+            try await world.team("blue", members: [(other, "admin")])
+            let orgKey = try await world.key(for: member, organisation: acme)
+            let otherKey = try await world.key(for: other)
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = try await ConsoleSafetyTests.signedIn(client, "lead")
+                let page = try await browser.get("/team/red/keys")
+                #expect(page.status == .ok && page.html.contains(">Issue key</button>"))
+                #expect(try await browser.get("/account/keys").html.contains("/team/red/keys"), "the frame links the team page")
+                #expect(!page.html.contains(String(orgKey.prefix(12))) && !page.html.contains(String(otherKey.prefix(12))))
+                #expect(!page.html.contains(#"value="edit""#), "team keys hold view only")
+
+                let issued = try await browser.post("/team/red/keys", [("csrf", page.csrf), ("member", "member"), ("name", "Team key"), ("capabilities", "view")])
+                #expect(issued.status == .created, "\(issued.html)")
+                let key = try #require(issued.code(id: "new-key"))
+                #expect(try await client.send("/api/surveys/", key: key).status == .ok)
+                #expect(try await browser.post("/team/red/keys", [("csrf", page.csrf), ("member", "other"), ("name", "x"), ("capabilities", "view")]).status == .badRequest)
+
+                let id = try await world.pool.query("SELECT id FROM api_keys WHERE name = 'Team key'")[0].decode(UUID.self, at: 0)
+                let path = "/team/red/keys/\(id.uuidString.lowercased())/revoke"
+                #expect(try await browser.post(path, [("csrf", page.csrf)]).location == "/team/red/keys?revoked=1")
+                #expect(try await client.send("/api/surveys/", key: key).status == .unauthorized)
+                let audited = try await world.pool.query("SELECT detail->>'decision' FROM audit_events WHERE action = 'key.issued'")[0].decode(String.self, at: 0)
+                #expect(audited == "ALLOW_TEAM_ADMIN")
+
+                for other in ["/team/blue/keys", "/team/nowhere/keys", "/team/red/audit"] {
+                    #expect(try await browser.get(other).status == .notFound, "\(other)")
+                }
+            }
+        }
+    }
+
     /// Random worlds: an admin of one organisation, on every console page of every
     /// organisation, sees nothing of the others — no key, no member, no audit event.
     @Test(arguments: [21, 22, 23] as [UInt64])

@@ -151,6 +151,20 @@ struct KeyIssuanceTests {
         #expect(standardEngine.decide(freeAdmin, .keyIssue, .keyIssuance(KeyIssuanceFacts(targetUserID: Self.targetID, targetTier: .organisation))).code == .denyTier)
     }
 
+    @Test("an admin of a team the owner belongs to revokes the owner's keys issued outside any organisation")
+    func teamAdminRevocation() {
+        let team: Int64 = 77
+        let teamAdmin = Principal.user(UserPrincipal(userID: 92, tier: .team, teamRoles: [team: .admin]))
+        let teamViewer = Principal.user(UserPrincipal(userID: 93, tier: .team, teamRoles: [team: .viewer]))
+        let personal = KeyFacts(ownerID: Self.targetID, ownerTeamIDs: [team])
+        #expect(standardEngine.decide(teamAdmin, .keyRevoke, .key(personal)).code == .allowTeamAdmin)
+        #expect(standardEngine.decide(teamViewer, .keyRevoke, .key(personal)).code == .denyNotMember)
+        #expect(standardEngine.decide(teamAdmin, .keyRevoke, .key(KeyFacts(ownerID: Self.targetID, ownerTeamIDs: [78]))).code == .denyNotMember)
+        // A key issued in an organisation belongs to that organisation's admins, not the team's.
+        let inOrganisation = KeyFacts(ownerID: Self.targetID, organisationID: CheckTick.organisation, ownerTeamIDs: [team])
+        #expect(standardEngine.decide(teamAdmin, .keyRevoke, .key(inOrganisation)).code == .denyNotMember)
+    }
+
     @Test("revocation", arguments: revokeRows)
     func revoke(_ issuer: Issuer, _ organisation: Int64?, _ expected: DecisionCode) {
         let key = KeyFacts(ownerID: Self.targetID, organisationID: organisation)

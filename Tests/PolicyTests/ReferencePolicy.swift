@@ -93,7 +93,8 @@ struct ReferencePolicy {
             let accountWide = u.changes.contains(.activity) || u.changes.contains(.profile)
             return !(action == "user.update" && accountWide && u.organisationIDs.ids.count > 1)
         case ("key.revoke", .key(let k)):
-            return k.ownerID == me.id || adminOrOwner(k.organisationID) || me.isStaff
+            let teamAdmin = k.organisationID == nil && world.teamMembers.contains { $0.user == k.ownerID && teamRole($0.team) == .admin }
+            return k.ownerID == me.id || adminOrOwner(k.organisationID) || teamAdmin || me.isStaff
         case ("key.issue", .keyIssuance(let r)):
             let tier = r.targetTier
             if tier == .free { return false }

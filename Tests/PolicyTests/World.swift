@@ -87,7 +87,9 @@ struct World {
             ))
         }
         for _ in 0..<Int.random(in: 2...6, using: &rng) {
-            keys.append(KeyFacts(ownerID: rng.pick(userIDs), organisationID: rng.chance(0.6) ? rng.pick(organisationIDs) : nil))
+            let owner = rng.pick(userIDs)
+            keys.append(KeyFacts(ownerID: owner, organisationID: rng.chance(0.6) ? rng.pick(organisationIDs) : nil,
+                                 ownerTeamIDs: IDSet(teamMembers.filter { $0.user == owner }.map(\.team))))
         }
     }
 
