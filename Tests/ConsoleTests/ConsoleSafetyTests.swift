@@ -164,6 +164,60 @@ import Vault
         }
     }
 
+    /// Hostile input on every console page, signed in and not: never a 5xx, nothing changes.
+    @Test func hostileInputIsNeverA5xx() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("ada", tier: .pro)
+            let admin = try await world.person("boss", tier: .organisation)
+            try await world.organisation("acme", members: [(admin, "admin")])
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let signedIn = try await Self.signedIn(client, "boss")
+                let csrf = try await signedIn.get("/account/keys").csrf
+                let before = try await Self.tableFingerprints(world)
+                let paths = ["/", "/account/", "/account/login", "/account/logout", "/account/mfa", "/account/keys", "/account/password",
+                             "/account/keys/not-a-uuid/revoke", "/account/keys/00000000-0000-0000-0000-000000000000/revoke",
+                             "/org/acme/keys", "/org/acme/audit?action=%ZZ&action=x", "/org/%00/keys", "/team/acme/keys",
+                             "/org/acme/keys/%2e%2e/revoke", "/console.css"]
+                let bodies = ["", "csrf", "=&=&&", "csrf=\(csrf)&name=%FF%FE&capabilities=launch", "csrf=\(csrf)&code=%00%00",
+                              "csrf=\(csrf)&member=%F0%9F%98%80&name=x&capabilities=view&expires=9999-99-99",
+                              "csrf=\(csrf)&current=&new=&confirm=", String(repeating: "a=b&", count: 3000)]
+                var requests = 0
+                for browser in [signedIn, Browser(client)] {
+                    for path in paths {
+                        let page = try await browser.get(path)
+                        #expect(page.status.code < 500, "GET \(path): \(page.status)")
+                        requests += 1
+                        for body in bodies {
+                            let posted = try await browser.request(path, method: .post, body: body)
+                            #expect(posted.status.code < 500, "POST \(path) \(body.prefix(40)): \(posted.status)")
+                            requests += 1
+                        }
+                    }
+                }
+                let forged = Browser(client)
+                for cookie in ["", "=", String(repeating: "x", count: 4000), "%00", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\u{e9}"] {
+                    forged.set("lk_session", cookie)
+                    #expect(try await forged.get("/account/keys").status.code < 500)
+                }
+                #expect(requests > 200)
+                let after = try await Self.tableFingerprints(world)
+                let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] && !["audit_events", "sign_in_failures", "web_sessions"].contains($0) }
+                #expect(changed.isEmpty, "hostile input changed \(changed.sorted())")
+            }
+        }
+    }
+
+    /// An md5 of each table's rows, by table name.
+    static func tableFingerprints(_ world: ServerWorld) async throws -> [String: String] {
+        let rows = try await world.pool.query("""
+            SELECT table_name::text, md5(query_to_xml(format('SELECT * FROM %I ORDER BY 1', table_name), true, false, '')::text)
+            FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+            """)
+        var result: [String: String] = [:]
+        for row in rows { result[try row.decode(String.self, at: 0)] = try row.decode(String.self, at: 1) }
+        return result
+    }
+
     /// A user whose secret came from a fixture signs in with codes computed from that base32.
     @Test func importedSecretSignsIn() async throws {
         try await ServerWorld.with { world in
