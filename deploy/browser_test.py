@@ -5,6 +5,8 @@ import base64, hashlib, hmac, shutil, struct, sys, time, urllib.error, urllib.re
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 base, other_key, shots = sys.argv[1], sys.argv[2], sys.argv[3]
 PASSWORD, NEW_PASSWORD = "browser-test-password", "a brand new password"
@@ -52,6 +54,22 @@ def button(text):
     return driver.find_element(By.XPATH, f"//button[normalize-space()='{text}']")
 
 
+def arrived(path_part, message):
+    """Waits (up to 10 s) for the page a click leads to, then checks where it is."""
+    try:
+        WebDriverWait(driver, 10).until(expected_conditions.url_contains(path_part))
+    except Exception:
+        pass
+    check(path_part in driver.current_url, message)
+
+
+def submit(text):
+    """Clicks the button and waits for the next page to replace this one."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    button(text).click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+
+
 def check(condition, message):
     if not condition:
         raise AssertionError(message + f" (at {driver.current_url}: {driver.find_element(By.TAG_NAME, 'body').text[:400]})")
@@ -64,22 +82,20 @@ try:
     shoot("sign-in")
     field("Username").send_keys("ada")
     field("Password").send_keys(PASSWORD)
-    button("Sign in").click()
-
-    check("/account/mfa" in driver.current_url, "MFA follows the password")
+    submit("Sign in")
+    arrived("/account/mfa", "MFA follows the password")
     secret = driver.find_element(By.ID, "mfa-secret").text.strip()
     check(len(secret) >= 16, "the TOTP secret is shown")
     check(len(driver.find_elements(By.CSS_SELECTOR, "#recovery-codes li")) == 10, "ten recovery codes")
     shoot("mfa-enrol")
     field("Code").send_keys(totp(secret))
-    button("Verify").click()
-
-    check(driver.current_url.endswith("/account/keys"), "API Keys after MFA")
+    submit("Verify")
+    arrived("/account/keys", "API Keys after MFA")
     field("Name").send_keys("Browser key")
     expiry = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))
     driver.execute_script("arguments[0].value = arguments[1]", field("Expires"), expiry)
     shoot("api-keys")
-    button("Generate new key").click()
+    submit("Generate new key")
     key = driver.find_element(By.ID, "new-key").text.strip()
     check(key.startswith("ct_live_") and len(key) == 57, "the new key is shown once")
     shoot("new-key")
@@ -88,9 +104,9 @@ try:
 
     driver.get(base + "/account/keys")
     check(key not in driver.page_source, "the raw key is not shown again")
-    driver.find_element(By.XPATH, "//a[normalize-space()='Revoke']").click()
+    submit("Revoke")
     shoot("revoke")
-    button("Revoke").click()
+    submit("Revoke")
     check(api_status(key) == 401, "a revoked key answers 401")
 
     driver.get(base + "/account/password")
@@ -98,21 +114,21 @@ try:
     field("Current password").send_keys(PASSWORD)
     field("New password").send_keys(NEW_PASSWORD)
     field("Confirm new password").send_keys(NEW_PASSWORD)
-    button("Change password").click()
+    submit("Change password")
     check("Password changed" in driver.page_source, "the password is changed")
     shoot("password-changed")
     check(api_status(other_key) == 401, "a password change revokes every key")
 
-    button("Sign out").click()
-    check(driver.current_url.endswith("/account/login"), "signed out")
+    submit("Sign out")
+    arrived("/account/login", "signed out")
     field("Username").send_keys("ada")
     field("Password").send_keys(NEW_PASSWORD)
-    button("Sign in").click()
-    check("/account/mfa" in driver.current_url, "the new password signs in")
+    submit("Sign in")
+    arrived("/account/mfa", "the new password signs in")
     shoot("mfa-verify")
     field("Code").send_keys(totp(secret, 1))
-    button("Verify").click()
-    check(driver.current_url.endswith("/account/keys"), "a later code verifies")
+    submit("Verify")
+    arrived("/account/keys", "a later code verifies")
     print("browser test: passed; screenshots in", shots)
 finally:
     driver.quit()
