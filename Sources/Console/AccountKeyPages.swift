@@ -38,7 +38,7 @@ extension Console {
         routes.get("/account/keys/{id}/revoke") { request, context in
             try await signedIn(request, context) { session, _ in
                 guard let key = try await ownKey(context, session) else { return notFound(session) }
-                return try await revokePage(session, key: key, owner: nil, action: "/account/keys/\(key.id.uuidString.lowercased())/revoke", back: "/account/keys")
+                return revokePage(session, key: key, owner: nil, action: "/account/keys/\(key.id.uuidString.lowercased())/revoke", back: "/account/keys")
             }
         }
         routes.post("/account/keys/{id}/revoke") { request, context in
@@ -90,7 +90,7 @@ extension Console {
         return try await vault.listKeys(userID: session.userID).first { $0.id == id }
     }
 
-    func revokePage(_ session: WebSession, key: KeyRecord, owner: String?, action: String, back: String) async throws -> Response {
+    func revokePage(_ session: WebSession, key: KeyRecord, owner: String?, action: String, back: String) -> Response {
         var data = frame(session, title: "Revoke key")
         data["name"] = key.name
         data["prefix"] = key.prefix

@@ -41,7 +41,7 @@ extension Console {
             routes.get(RouterPath(base + "/{id}/revoke")) { request, context in
                 try await administered(kind, request, context) { session, area in
                     guard let (key, owner) = try await areaKey(context, area) else { return notFound(session) }
-                    return try await revokePage(session, key: key, owner: owner, action: "\(area.path)/keys/\(key.id.uuidString.lowercased())/revoke", back: "\(area.path)/keys")
+                    return revokePage(session, key: key, owner: owner, action: "\(area.path)/keys/\(key.id.uuidString.lowercased())/revoke", back: "\(area.path)/keys")
                 }
             }
             routes.post(RouterPath(base + "/{id}/revoke")) { request, context in
@@ -169,7 +169,8 @@ extension Console {
         let actions = try await pool.query("""
             SELECT DISTINCT action FROM audit_events WHERE organisation_id = \(area.id) ORDER BY action
             """).map { try $0.decode(String.self, at: 0) }
-        let filter: String? = action.isEmpty ? nil : action
+        // An action with a NUL (which PostgreSQL text cannot hold) matches nothing.
+        let filter: String? = action.isEmpty ? nil : action.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
         let rows = try await pool.query("""
             SELECT e.at, u.username, e.action, e.target, e.ip FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id
             WHERE e.organisation_id = \(area.id) AND (\(filter)::text IS NULL OR e.action = \(filter))

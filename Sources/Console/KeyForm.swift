@@ -26,6 +26,9 @@ struct KeyForm {
         capabilities = form.values("capabilities")
         if name.isEmpty { problems["name"] = "Give the key a name." }
         if name.count > 200 { problems["name"] = "A name has at most 200 characters." }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            problems["name"] = "A name has no control characters."
+        }
         if !expires.isEmpty {
             if let day = Self.day(expires) {
                 // A key expiring on a day works through that day (UTC).

@@ -55,17 +55,19 @@ extension Console {
         guard !identifier.isEmpty, !password.isEmpty, identifier.utf8.count <= 254, password.utf8.count <= 1024 else {
             return try signInPage(request, context, username: identifier, problem: "Enter your username (or email) and your password.", status: .badRequest)
         }
-        let rows = try await pool.query("""
+        // PostgreSQL text cannot hold NUL: such a name is nobody's, and is answered as one.
+        let rows = identifier.contains("\u{0}") ? nil : try await pool.query("""
             SELECT id, username FROM users
             WHERE username = \(identifier) OR lower(email) = lower(\(identifier))
             ORDER BY (username = \(identifier)) DESC LIMIT 1
             """)
-        let user = try rows.first.map { (id: try $0.decode(Int64.self, at: 0), username: try $0.decode(String.self, at: 1)) }
+        let user = try rows?.first.map { (id: try $0.decode(Int64.self, at: 0), username: try $0.decode(String.self, at: 1)) }
         if let user, try await isLocked(user.id) {
             return try signInPage(request, context, username: identifier, problem: Self.lockedMessage, status: .tooManyRequests)
         }
-        // An unknown account is checked against nothing, at the same cost (see checkPassword).
-        let valid = try await vault.checkPassword(username: user?.username ?? "\u{0}unknown", password: password)
+        // An unknown account is checked against no user (usernames are never empty), at the same
+        // cost (see checkPassword).
+        let valid = try await vault.checkPassword(username: user?.username ?? "", password: password)
         guard let user, valid else {
             if let user {
                 try await recordFailure(user.id, context)

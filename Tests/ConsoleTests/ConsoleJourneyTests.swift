@@ -30,6 +30,11 @@ import Vault
                 let wrong = try await browser.post("/account/login", [("csrf", login.csrf), ("username", "ada"), ("password", "wrong password")])
                 #expect(wrong.status == .unauthorized)
                 #expect(wrong.html.contains("username or password is not right"))
+                // An unknown account gets the same answer, whatever its name.
+                for stranger in ["nobody", "nobody@example.com", "a\u{0}b", "' OR 1=1 --"] {
+                    let page = try await browser.signIn(stranger, "wrong password")
+                    #expect(page.status == .unauthorized && page.html.contains("username or password is not right"), "\(stranger): \(page.status)")
+                }
 
                 let signedIn = try await browser.signIn("ada@example.com", Self.password)
                 #expect(signedIn.location == "/account/mfa", "email accepted as the username")

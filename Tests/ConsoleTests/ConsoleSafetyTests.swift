@@ -38,6 +38,7 @@ import Vault
                     ([("name", "k"), ("capabilities", "launch")], "Choose only the capabilities listed here."),
                     ([("name", "k")], "at least one capability"),
                     ([("name", "k"), ("capabilities", "view"), ("organisation", "someone-elses")], "Choose one of your organisations."),
+                    ([("name", "k\u{0}"), ("capabilities", "view")], "no control characters"),
                 ]
                 for (fields, message) in cases {
                     let page = try await browser.post("/account/keys", [("csrf", csrf)] + fields)
@@ -176,7 +177,7 @@ import Vault
                 let before = try await Self.tableFingerprints(world)
                 let paths = ["/", "/account/", "/account/login", "/account/logout", "/account/mfa", "/account/keys", "/account/password",
                              "/account/keys/not-a-uuid/revoke", "/account/keys/00000000-0000-0000-0000-000000000000/revoke",
-                             "/org/acme/keys", "/org/acme/audit?action=%ZZ&action=x", "/org/%00/keys", "/team/acme/keys",
+                             "/org/acme/keys", "/org/acme/audit?action=%ZZ&action=x", "/org/acme/audit?action=a%00b", "/org/%00/keys", "/team/acme/keys",
                              "/org/acme/keys/%2e%2e/revoke", "/console.css"]
                 let bodies = ["", "csrf", "=&=&&", "csrf=\(csrf)&name=%FF%FE&capabilities=launch", "csrf=\(csrf)&code=%00%00",
                               "csrf=\(csrf)&member=%F0%9F%98%80&name=x&capabilities=view&expires=9999-99-99",
