@@ -102,7 +102,7 @@ extension Console {
     }
 
     func notFound(_ session: WebSession) -> Response {
-        pages.message("Not found", "There is no such key here.", status: .notFound, frame: ["signedIn": true, "username": session.username, "csrf": session.csrf])
+        pages.message("Not found", "There is no such key here.", status: .notFound, frame: frame(session, title: ""))
     }
 
     /// A vault refusal in words.

@@ -117,7 +117,7 @@ extension Console {
 
     func notFoundArea(_ session: WebSession) -> Response {
         pages.message("Not found", "There is nothing here that you administer.", status: .notFound,
-                      frame: ["signedIn": true, "username": session.username, "csrf": session.csrf])
+                      frame: frame(session, title: ""))
     }
 
     /// The members of the organisation (and its owner) or of the team, by username.

@@ -78,7 +78,7 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
 
     func expiredForm(_ session: WebSession?) -> Response {
         pages.message("Form expired", "This form is out of date or was not sent from this page. Nothing was changed: go back, reload the page and try again.",
-                      status: .forbidden, frame: session.map { ["signedIn": true, "username": $0.username, "csrf": $0.csrf] } ?? [:])
+                      status: .forbidden, frame: session.map { frame($0, title: "") } ?? [:])
     }
 
     /// What the frame of every signed-in page shows: the user, their admin pages, sign-out.

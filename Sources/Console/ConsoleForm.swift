@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PluginKit
 
 /// A submitted form (`application/x-www-form-urlencoded`, at most 16 kB): `+` is a space,
 /// `%XX` a byte. A field given twice keeps its first value, except where a list is read.
@@ -11,7 +12,7 @@ struct ConsoleForm: Sendable {
     init(encoded: String) {
         pairs = encoded.split(separator: "&").map { item in
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (Self.decode(parts[0]), parts.count > 1 ? Self.decode(parts[1]) : "")
+            return (String(StrictQuery.formDecode(parts[0])), parts.count > 1 ? String(StrictQuery.formDecode(parts[1])) : "")
         }
     }
 
@@ -34,10 +35,5 @@ struct ConsoleForm: Sendable {
     /// Every value of a repeated field (checkboxes).
     func values(_ name: String) -> [String] {
         pairs.filter { $0.name == name }.map(\.value)
-    }
-
-    private static func decode(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
     }
 }

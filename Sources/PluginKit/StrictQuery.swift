@@ -24,8 +24,9 @@ public struct StrictQuery: Sendable {
     }
 
     /// Decodes one form-encoded component: `+` → space, `%XX` → that byte (invalid UTF-8 becomes
-    /// U+FFFD). Returns the text itself when there is nothing to decode.
-    static func formDecode(_ text: Substring) -> Substring {
+    /// U+FFFD). Returns the text itself when there is nothing to decode. Query strings and form
+    /// bodies (the console's) are read by this one rule.
+    public static func formDecode(_ text: Substring) -> Substring {
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return text }
         let source = Array(text.utf8)
         var bytes: [UInt8] = []

@@ -174,7 +174,7 @@ import Vault
             try await world.client(options: ServerWorld.consoleOptions) { client in
                 let signedIn = try await Self.signedIn(client, "boss")
                 let csrf = try await signedIn.get("/account/keys").csrf
-                let before = try await Self.tableFingerprints(world)
+                let before = try await world.tableFingerprints()
                 let paths = ["/", "/account/", "/account/login", "/account/logout", "/account/mfa", "/account/keys", "/account/password",
                              "/account/keys/not-a-uuid/revoke", "/account/keys/00000000-0000-0000-0000-000000000000/revoke",
                              "/org/acme/keys", "/org/acme/audit?action=%ZZ&action=x", "/org/acme/audit?action=a%00b", "/org/%00/keys", "/team/acme/keys",
@@ -201,22 +201,11 @@ import Vault
                     #expect(try await forged.get("/account/keys").status.code < 500)
                 }
                 #expect(requests > 200)
-                let after = try await Self.tableFingerprints(world)
+                let after = try await world.tableFingerprints()
                 let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] && !["audit_events", "sign_in_failures", "web_sessions"].contains($0) }
                 #expect(changed.isEmpty, "hostile input changed \(changed.sorted())")
             }
         }
-    }
-
-    /// An md5 of each table's rows, by table name.
-    static func tableFingerprints(_ world: ServerWorld) async throws -> [String: String] {
-        let rows = try await world.pool.query("""
-            SELECT table_name::text, md5(query_to_xml(format('SELECT * FROM %I ORDER BY 1', table_name), true, false, '')::text)
-            FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-            """)
-        var result: [String: String] = [:]
-        for row in rows { result[try row.decode(String.self, at: 0)] = try row.decode(String.self, at: 1) }
-        return result
     }
 
     /// A user whose secret came from a fixture signs in with codes computed from that base32.

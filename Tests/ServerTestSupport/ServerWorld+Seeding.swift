@@ -81,6 +81,17 @@ extension Reply {
 
 extension ServerWorld {
     /// A digest of every row of every table: equal before and after means nothing changed.
+    /// An md5 of each table's rows, by table name: to say which tables a request changed.
+    public func tableFingerprints() async throws -> [String: String] {
+        let rows = try await pool.query("""
+            SELECT table_name::text, md5(query_to_xml(format('SELECT * FROM %I ORDER BY 1', table_name), true, false, '')::text)
+            FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+            """)
+        var result: [String: String] = [:]
+        for row in rows { result[try row.decode(String.self, at: 0)] = try row.decode(String.self, at: 1) }
+        return result
+    }
+
     public func fingerprint() async throws -> String {
         try await pool.query("""
             SELECT md5(string_agg(query_to_xml(format('SELECT * FROM %I.%I ORDER BY 1', table_schema, table_name),
