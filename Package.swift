@@ -69,7 +69,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -95,7 +94,7 @@ let package = Package(
         + resourcePlugin("UsersDirectory", extra: ["Vault"]) + [
         .target(
             name: "Console",
-            dependencies: ["PluginKit", "Postgres", "Vault", "Policy", hummingbird, .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["PluginKit", "Postgres", "Vault", "Policy", "JSON", hummingbird],
             exclude: ["Assets"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]

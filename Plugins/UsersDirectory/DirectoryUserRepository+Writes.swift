@@ -42,7 +42,7 @@ extension DirectoryUserRepository {
                                   detail: ["role": draft.role?.rawValue ?? "owner", "is_active": String(draft.isActive)], on: connection)
             return try await Self.load(id: id, organisationID: organisationID, on: connection)
         }
-        vault.forgetCachedKeys(userID: id)
+        vault.forget(userID: id)
         return record
     }
 
@@ -52,7 +52,7 @@ extension DirectoryUserRepository {
             try await connection.execute("DELETE FROM organisation_memberships WHERE organisation_id = \(organisationID) AND user_id = \(id)")
             try await actor.audit("user.removed", organisation: organisationID, target: "user:\(id)", on: connection)
         }
-        vault.forgetCachedKeys(userID: id)
+        vault.forget(userID: id)
     }
 
     private static func load(id: Int64, organisationID: Int64, on connection: PGConnection) async throws -> DirectoryUserRecord {

@@ -57,19 +57,19 @@ extension Console {
     func accountKeysPage(
         _ session: WebSession, form: KeyForm, outcome: KeysOutcome
     ) async throws -> Response {
-        let keys = try await vault.listKeys(userID: session.userID)
+        let keys = try await ownKeys(session)
         let choices = keyChoices(session)
         var data = frame(session, title: "API Keys")
         data["listTitle"] = "Your keys"
-        data["keys"] = KeyTable.rows(keys.map { ($0, nil) }, revokeBase: "/account/keys")
-        data["hasKeys"] = !keys.isEmpty
+        data["keys"] = .list(KeyTable.rows(keys.map { ($0, nil) }, revokeBase: "/account/keys"))
+        data["hasKeys"] = .flag(!keys.isEmpty)
         data["formAction"] = "/account/keys"
         data["formTitle"] = "Generate a key"
         data["formButton"] = "Generate new key"
-        var organisations: [[String: Any]] = [["slug": "", "name": "None: a personal key", "selected": form.organisation.isEmpty]]
-        organisations += choices.organisations.map { ["slug": $0.slug, "name": $0.name, "selected": $0.slug == form.organisation] }
-        data["organisations"] = organisations
-        data["hasOrganisations"] = !choices.organisations.isEmpty
+        var organisations: [PageFields] = [["slug": "", "name": "None: a personal key", "selected": .flag(form.organisation.isEmpty)]]
+        organisations += choices.organisations.map { ["slug": .text($0.slug), "name": .text($0.name), "selected": .flag($0.slug == form.organisation)] }
+        data["organisations"] = .list(organisations)
+        data["hasOrganisations"] = .flag(!choices.organisations.isEmpty)
         form.fill(&data, offered: choices.capabilities, outcome: outcome)
         return pages.render("keys", data, status: outcome.status)
     }
@@ -84,20 +84,29 @@ extension Console {
         return (capabilities, organisations.map { ($0.slug, $0.name) })
     }
 
+    /// The user's keys, newest first: cached (``ConsoleCache``), else read.
+    func ownKeys(_ session: WebSession) async throws -> [KeyRecord] {
+        if let cached = cache.keys(userID: session.userID) { return cached }
+        let generation = cache.generation
+        let keys = try await vault.listKeys(userID: session.userID)
+        cache.store(keys: keys, userID: session.userID, readAt: generation)
+        return keys
+    }
+
     /// The user's own key named by the `{id}` of the path, if any.
     func ownKey(_ context: Context, _ session: WebSession) async throws -> KeyRecord? {
         guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { return nil }
-        return try await vault.listKeys(userID: session.userID).first { $0.id == id }
+        return try await ownKeys(session).first { $0.id == id }
     }
 
     func revokePage(_ session: WebSession, key: KeyRecord, owner: String?, action: String, back: String) -> Response {
         var data = frame(session, title: "Revoke key")
-        data["name"] = key.name
-        data["prefix"] = key.prefix
-        data["last4"] = key.last4
-        data["owner"] = owner
-        data["action"] = action
-        data["back"] = back
+        data["name"] = .text(key.name)
+        data["prefix"] = .text(key.prefix)
+        data["last4"] = .text(key.last4)
+        data["owner"] = PageValue(owner)
+        data["action"] = .text(action)
+        data["back"] = .text(back)
         return pages.render("revoke", data)
     }
 

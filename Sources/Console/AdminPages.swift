@@ -152,14 +152,14 @@ extension Console {
     func adminKeysPage(_ session: WebSession, _ area: AdminArea, form: KeyForm, outcome: KeysOutcome) async throws -> Response {
         let keys = try await areaKeys(area)
         var data = frame(session, title: "\(area.name): keys")
-        data["listTitle"] = area.kind == .org ? "Keys issued in \(area.name)" : "Keys of \(area.name)'s members"
+        data["listTitle"] = .text(area.kind == .org ? "Keys issued in \(area.name)" : "Keys of \(area.name)'s members")
         data["showOwner"] = true
-        data["keys"] = KeyTable.rows(keys.map { ($0.key, $0.username) }, revokeBase: "\(area.path)/keys")
-        data["hasKeys"] = !keys.isEmpty
-        data["formAction"] = "\(area.path)/keys"
+        data["keys"] = .list(KeyTable.rows(keys.map { ($0.key, $0.username) }, revokeBase: "\(area.path)/keys"))
+        data["hasKeys"] = .flag(!keys.isEmpty)
+        data["formAction"] = .text("\(area.path)/keys")
         data["formTitle"] = "Issue a key for a member"
         data["formButton"] = "Issue key"
-        data["members"] = try await members(of: area).map { ["username": $0.username, "label": $0.label, "selected": $0.username == form.member] as [String: Any] }
+        data["members"] = .list(try await members(of: area).map { ["username": .text($0.username), "label": .text($0.label), "selected": .flag($0.username == form.member)] as PageFields })
         data["hasMembers"] = true
         form.fill(&data, offered: Self.grantable(session, area), outcome: outcome)
         return pages.render("keys", data, status: outcome.status)
@@ -177,15 +177,15 @@ extension Console {
             ORDER BY e.at DESC, e.id DESC LIMIT 500
             """)
         var data = frame(session, title: "\(area.name): audit log")
-        data["action"] = "\(area.path)/audit"
-        data["actions"] = actions.map { ["name": $0, "selected": $0 == action] as [String: Any] }
+        data["action"] = .text("\(area.path)/audit")
+        data["actions"] = .list(actions.map { ["name": .text($0), "selected": .flag($0 == action)] as PageFields })
         let events: [[String: String]] = try rows.map { row in
             ["at": KeyTable.minute(try row.decode(Date.self, at: 0)), "actor": try row.decode(String?.self, at: 1) ?? "operator",
              "action": try row.decode(String.self, at: 2), "target": try row.decode(String?.self, at: 3) ?? "",
              "ip": try row.decode(String?.self, at: 4) ?? ""]
         }
-        data["events"] = events
-        data["hasEvents"] = !events.isEmpty
+        data["events"] = .list(events.map { PageValue.fields($0) })
+        data["hasEvents"] = .flag(!events.isEmpty)
         return pages.render("audit", data)
     }
 }

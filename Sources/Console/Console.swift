@@ -11,9 +11,11 @@ import Vault
 public struct Console<Context: ConsoleRequestContext>: Sendable {
     let dependencies: ConsoleDependencies
     let pages = Pages.shared
+    let cache = ConsoleCache()
 
     public init(dependencies: ConsoleDependencies) {
         self.dependencies = dependencies
+        dependencies.vault.attach(cache)
     }
 
     var pool: PGPool { dependencies.pool }
@@ -44,7 +46,7 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
                 "The web console needs LATCHKEY_SECRET_KEY: 32 random bytes in base64 (e.g. `openssl rand -base64 32`), the same on every instance. The API serves without it.",
                 status: .serviceUnavailable)
         }
-        return try await page(WebSessionStore(pool: pool, box: box))
+        return try await page(WebSessionStore(pool: pool, box: box, cache: cache))
     }
 
     /// The page of a signed-in user: `page` runs with their session when it is live and (if
@@ -72,6 +74,9 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
                 return pages.message("Form too large", "The form was larger than 16 kB.", status: .contentTooLarge)
             }
             guard ConstantTime.equals(form["csrf"], session.csrf) else { return expiredForm(session) }
+            // A form may change the session, the account or the keys: this instance forgets
+            // them at once, whatever the page did (other instances hear the triggers).
+            defer { store.forget(session) }
             return try await page(session, form, store)
         }
     }
@@ -82,11 +87,13 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
     }
 
     /// What the frame of every signed-in page shows: the user, their admin pages, sign-out.
-    func frame(_ session: WebSession, title: String) -> [String: Any] {
+    func frame(_ session: WebSession, title: String) -> PageFields {
         let admin = session.places.filter(\.admin)
-        return ["title": title, "signedIn": true, "username": session.username, "csrf": session.csrf,
-                "adminOf": admin.filter { $0.kind == "org" }.map { ["slug": $0.slug, "name": $0.name] },
-                "teamAdminOf": admin.filter { $0.kind == "team" }.map { ["slug": $0.slug, "name": $0.name] }]
+        func links(_ kind: String) -> PageValue {
+            .list(admin.filter { $0.kind == kind }.map { ["slug": .text($0.slug), "name": .text($0.name)] as PageFields })
+        }
+        return ["title": .text(title), "signedIn": true, "username": .text(session.username), "csrf": .text(session.csrf),
+                "adminOf": links("org"), "teamAdminOf": links("team")]
     }
 
     /// Whether the request reached us over plain HTTP on loopback (a developer's machine): only

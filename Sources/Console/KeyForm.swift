@@ -67,13 +67,13 @@ struct KeyForm {
 
     /// The form's part of a keys page: the capability boxes `offered`, the values typed, the
     /// problems, and what the last request came to.
-    func fill(_ data: inout [String: Any], offered: [Capability], outcome: KeysOutcome) {
-        data["capabilities"] = offered.map { ["name": $0.rawValue, "checked": capabilities.contains($0.rawValue)] as [String: Any] }
-        data["form"] = ["name": name, "expires": expires]
-        data["fields"] = problems
-        data["newKey"] = outcome.newKey
-        data["notice"] = outcome.notice
-        data["problem"] = outcome.problem
+    func fill(_ data: inout PageFields, offered: [Capability], outcome: KeysOutcome) {
+        data["capabilities"] = .list(offered.map { ["name": .text($0.rawValue), "checked": .flag(capabilities.contains($0.rawValue))] as PageFields })
+        data["form"] = ["name": .text(name), "expires": .text(expires)]
+        data["fields"] = .fields(problems)
+        data["newKey"] = PageValue(outcome.newKey)
+        data["notice"] = PageValue(outcome.notice)
+        data["problem"] = PageValue(outcome.problem)
     }
 }
 

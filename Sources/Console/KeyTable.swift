@@ -1,31 +1,32 @@
 import Foundation
+import JSON
 import Vault
 
 /// The rows of a key table, as the templates show them.
 enum KeyTable {
-    static func rows(_ keys: [(record: KeyRecord, owner: String?)], revokeBase: String, now: Date = Date()) -> [[String: Any]] {
+    static func rows(_ keys: [(record: KeyRecord, owner: String?)], revokeBase: String, now: Date = Date()) -> [PageFields] {
         keys.map { key, owner in
             let status = key.status(at: now)
-            var row: [String: Any] = [
-                "name": key.name, "prefix": key.prefix, "last4": key.last4,
-                "capabilities": key.capabilities.names.joined(separator: ", "),
-                "created": day(key.createdAt), "lastUsed": key.lastUsedAt.map(day) ?? "never",
-                "expires": key.expiresAt.map(day) ?? "never", "status": status,
+            var row: PageFields = [
+                "name": .text(key.name), "prefix": .text(key.prefix), "last4": .text(key.last4),
+                "capabilities": .text(key.capabilities.names.joined(separator: ", ")),
+                "created": .text(day(key.createdAt)), "lastUsed": .text(key.lastUsedAt.map(day) ?? "never"),
+                "expires": .text(key.expiresAt.map(day) ?? "never"), "status": .text(status),
                 "revokePath": "\(revokeBase)/\(key.id.uuidString.lowercased())/revoke",
+                "active": .flag(status == "active"),
             ]
-            row["active"] = status == "active"
-            row["owner"] = owner
+            row["owner"] = PageValue(owner)
             return row
         }
     }
 
+    /// `YYYY-MM-DD` (UTC). (Foundation's format styles cost more than the rest of a row.)
     static func day(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).year().month().day())
+        String(UTCDateParts(date).dateTime(separator: " ").prefix(10))
     }
 
     /// `YYYY-MM-DD HH:MM` (UTC), for the audit log.
     static func minute(_ date: Date) -> String {
-        let text = date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
-        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
+        String(UTCDateParts(date).dateTime(separator: " ").prefix(16))
     }
 }

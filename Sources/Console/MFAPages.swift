@@ -35,18 +35,19 @@ extension Console {
             UPDATE web_sessions SET pending_mfa_secret = \(sealed), pending_recovery = \(codes.map { Self.recoveryDigest($0).hex })
             WHERE id = \(session.id)
             """)
+        store.forget(session)
         return mfaPage(session, enrolment: (secret, codes), problem: nil, status: .ok)
     }
 
     func mfaPage(_ session: WebSession, enrolment: (secret: [UInt8], codes: [String])?, problem: String?, status: HTTPResponse.Status) -> Response {
-        var data: [String: Any] = ["title": session.enrolled ? "Verify it's you" : "Set up two-factor authentication", "csrf": session.csrf]
+        var data: PageFields = ["title": session.enrolled ? "Verify it's you" : "Set up two-factor authentication", "csrf": .text(session.csrf)]
         if let enrolment {
             data["enrolling"] = true
-            data["secret"] = Base32.encode(enrolment.secret)
-            data["uri"] = TOTP(secret: enrolment.secret).uri(account: session.username, issuer: "Latchkey")
-            data["recoveryCodes"] = enrolment.codes
+            data["secret"] = .text(Base32.encode(enrolment.secret))
+            data["uri"] = .text(TOTP(secret: enrolment.secret).uri(account: session.username, issuer: "Latchkey"))
+            data["recoveryCodes"] = .list(enrolment.codes)
         }
-        data["codeProblem"] = problem
+        data["codeProblem"] = PageValue(problem)
         return pages.render("mfa", data, status: status)
     }
 

@@ -1,9 +1,9 @@
 import Hummingbird
-import Mustache
 import NIOCore
 
-/// The console's HTML: the Mustache templates of `Assets/` (embedded at build time), each page
-/// framed by the `top` and `bottom` partials; and the one stylesheet.
+/// The console's HTML: the templates of `Assets/` (Mustache syntax, embedded at build time,
+/// rendered by ``PageTemplate``), each page framed by the `top` and `bottom` partials; and the
+/// one stylesheet.
 struct Pages: Sendable {
     static let shared = Pages()
 
@@ -11,22 +11,22 @@ struct Pages: Sendable {
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-    let library: MustacheLibrary
+    let templates: [String: PageTemplate]
     let stylesheet: String
 
     init() {
-        var library = MustacheLibrary()
+        var templates: [String: PageTemplate] = [:]
         for (name, text) in embeddedAssets where name.hasSuffix(".mustache") {
             // The templates are part of the build: one that does not parse is a programming error.
-            try! library.register(text, named: String(name.dropLast(".mustache".count)))
+            templates[String(name.dropLast(".mustache".count))] = try! PageTemplate(text)
         }
-        self.library = library
+        self.templates = templates
         stylesheet = embeddedAssets["console.css"] ?? ""
     }
 
     /// `template` rendered with `data`, never cached by the browser.
-    func render(_ template: String, _ data: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(data, withTemplate: template) ?? ""
+    func render(_ template: String, _ data: PageFields, status: HTTPResponse.Status = .ok) -> Response {
+        let html = templates[template]?.render(data, partials: templates) ?? ""
         return Response(
             status: status,
             headers: [
@@ -39,13 +39,13 @@ struct Pages: Sendable {
     }
 
     /// A page with one message (and a link onwards).
-    func message(_ title: String, _ message: String, status: HTTPResponse.Status, link: (String, String)? = nil, frame: [String: Any] = [:]) -> Response {
+    func message(_ title: String, _ message: String, status: HTTPResponse.Status, link: (String, String)? = nil, frame: PageFields = [:]) -> Response {
         var data = frame
-        data["title"] = title
-        data["message"] = message
+        data["title"] = .text(title)
+        data["message"] = .text(message)
         if let (href, text) = link {
-            data["link"] = href
-            data["linkText"] = text
+            data["link"] = .text(href)
+            data["linkText"] = .text(text)
         }
         return render("message", data, status: status)
     }

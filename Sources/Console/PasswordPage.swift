@@ -32,7 +32,7 @@ extension Console {
 
     func passwordPage(_ session: WebSession, problems: [String: String], status: HTTPResponse.Status) async throws -> Response {
         var data = frame(session, title: "Change password")
-        data["fields"] = problems
+        data["fields"] = .fields(problems)
         if !problems.isEmpty { data["problem"] = "The password was not changed: see below." }
         return pages.render("password", data, status: status)
     }

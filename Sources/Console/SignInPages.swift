@@ -35,8 +35,8 @@ extension Console {
     /// The sign-in form with a fresh double-submit CSRF token.
     func signInPage(_ request: Request, _ context: Context, username: String, problem: String?, status: HTTPResponse.Status) throws -> Response {
         let token = try SecureRandom.token()
-        var data: [String: Any] = ["title": "Sign in", "csrf": token, "username": username]
-        data["problem"] = problem
+        var data: PageFields = ["title": "Sign in", "csrf": .text(token), "username": .text(username)]
+        data["problem"] = PageValue(problem)
         var response = pages.render("login", data, status: status)
         response.setCookie(Self.cookie(ConsoleCookie.signIn, token, request, context))
         return response

@@ -5,6 +5,8 @@ import Policy
 struct WebSession: Sendable {
     /// The row (`web_sessions.id`) and the signed-in user.
     let id: Int64, userID: Int64
+    /// When it ends at the latest (12 hours after sign-in).
+    let expiresAt: Date
     /// Their username (shown in the frame; the vault's issuer) and email.
     let username: String, email: String
     /// Whether they are platform staff (who may grant every capability), and whether MFA was

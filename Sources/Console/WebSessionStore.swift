@@ -7,6 +7,7 @@ import Vault
 struct WebSessionStore: Sendable {
     let pool: PGPool
     let box: SecretBox
+    let cache: ConsoleCache
 
     /// A new session for `userID`, signed in but not MFA-verified; returns the raw token (the
     /// cookie's value, never stored).
@@ -19,11 +20,21 @@ struct WebSessionStore: Sendable {
         return token
     }
 
-    /// The live session `token` names, if any; marks it used (at most once a minute).
+    /// The live session `token` names, if any: from the cache, else read (and marked used, at
+    /// most once a minute).
     func find(token: String) async throws -> WebSession? {
         guard token.utf8.count == 43, token.utf8.allSatisfy({ $0 < 128 }) else { return nil }
+        let digest = SHA256Digest(hashing: token)
+        if let cached = cache.session(digest), cached.expiresAt > Date() { return cached }
+        let generation = cache.generation
+        guard let session = try await read(token: token, digest: digest) else { return nil }
+        cache.store(session, for: digest, readAt: generation)
+        return session
+    }
+
+    private func read(token: String, digest: SHA256Digest) async throws -> WebSession? {
         let rows = try await pool.query("""
-            SELECT s.id, s.user_id, u.username, u.email, u.is_staff, s.mfa_verified_at IS NOT NULL AS verified,
+            SELECT s.id, s.user_id, s.expires_at, u.username, u.email, u.is_staff, s.mfa_verified_at IS NOT NULL AS verified,
                    u.mfa_secret, s.pending_mfa_secret,
                    s.last_seen_at < now() - interval '60 seconds' AS stale,
                    (SELECT coalesce(json_agg(p ORDER BY p.kind, p.name, p.slug), '[]') FROM (
@@ -34,7 +45,7 @@ struct WebSessionStore: Sendable {
                         SELECT 'team', t.slug, t.name, true FROM teams t JOIN team_memberships tm ON tm.team_id = t.id
                         WHERE tm.user_id = u.id AND tm.role = 'admin') p) AS places
             FROM web_sessions s JOIN users u ON u.id = s.user_id
-            WHERE s.token_hash = \(Self.hash(token)) AND s.expires_at > now()
+            WHERE s.token_hash = \(Data(digest.bytes)) AND s.expires_at > now()
               AND s.last_seen_at > now() - make_interval(secs => \(ConsoleCookie.idle)) AND u.is_active
             """)
         guard let row = rows.first else { return nil }
@@ -45,6 +56,7 @@ struct WebSessionStore: Sendable {
         return WebSession(
             id: id,
             userID: try row.decode(Int64.self, named: "user_id"),
+            expiresAt: try row.decode(Date.self, named: "expires_at"),
             username: try row.decode(String.self, named: "username"),
             email: try row.decode(String.self, named: "email"),
             isStaff: try row.decode(Bool.self, named: "is_staff"),
@@ -59,6 +71,13 @@ struct WebSessionStore: Sendable {
     /// Ends a session.
     func end(_ session: WebSession) async throws {
         try await pool.execute("DELETE FROM web_sessions WHERE id = \(session.id)")
+        forget(session)
+    }
+
+    /// Drops this instance's cached sessions (and key list) of the session's user, after a
+    /// change to them; other instances hear the table triggers' notice.
+    func forget(_ session: WebSession) {
+        cache.evict(userID: session.userID)
     }
 
     /// The CSRF token of the session whose cookie is `token`: a MAC of it, so it is never

@@ -92,6 +92,7 @@ extension Vault {
                 ip: request.ip, on: connection)
             return record
         }
+        dependents.evict(userID: record.userID)
         logger.info("issued key", metadata: ["key": "\(record.id)", "prefix": "\(record.prefix)", "user": "\(record.userID)"])
         return IssuedKey(secret: generated.secret, record: record)
     }

@@ -34,7 +34,7 @@ extension Vault {
                 detail: ["prefix": key.prefix, "reason": reason], ip: ip, on: connection)
             return try KeyRecord(row: updated[0])
         }
-        cache.evict(userID: record.userID)
+        forget(userID: record.userID)
         return record
     }
 
@@ -71,7 +71,7 @@ extension Vault {
                 detail: ["revoked_keys": String(revoked)], ip: ip, on: connection)
             return (userID, revoked)
         }
-        cache.evict(userID: userID)
+        forget(userID: userID)
         return revoked
     }
 
@@ -85,7 +85,7 @@ extension Vault {
             try await AuditLog.record("user.tier_changed", actor: nil, target: "user:\(userID)", detail: ["tier": tier.rawValue], on: connection)
             return userID
         }
-        cache.evict(userID: userID)
+        forget(userID: userID)
     }
 
     /// Checks a password against the stored scrypt hash, off the cooperative pool.
@@ -104,10 +104,3 @@ extension Vault {
     }
 }
 
-extension Vault {
-    /// Forgets this instance's cached keys of a user at once, after a change to the user or
-    /// their memberships commits (other instances hear the table triggers' notice).
-    public func forgetCachedKeys(userID: Int64) {
-        cache.evict(userID: userID)
-    }
-}

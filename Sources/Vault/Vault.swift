@@ -13,6 +13,7 @@ public final class Vault: Sendable {
     public let engine: PolicyEngine
     let cache: VerificationCache
     let serviceCache: ServiceCredentialCache
+    let dependents = DependentCaches()
     let passwordHasher: PasswordHasher
     let logger: Logger
 
@@ -128,10 +129,26 @@ public final class Vault: Sendable {
         return try rows.map { (try KeyRecord(row: $0), try $0.decode(String.self, named: "username")) }
     }
 
-    /// Forgets every cached key (for tests and operators).
+    /// Forgets every cached key, and everything the attached caches hold (on reconnect of the
+    /// change listener, for tests and operators).
     public func flushCache() {
         cache.evictAll()
         serviceCache.evictAll()
+        dependents.evictAll()
+    }
+
+    /// Forgets this instance's cached keys of a user, and the attached caches' entries of them:
+    /// after a change to the user, their keys, sessions or memberships commits (other instances
+    /// hear the table triggers' notice).
+    public func forget(userID: Int64) {
+        cache.evict(userID: userID)
+        dependents.evict(userID: userID)
+    }
+
+    /// Has `dependent` evicted whenever the vault's cache is: it then follows every change
+    /// notice about users, from any instance or writer.
+    public func attach(_ dependent: any UserScopedCache) {
+        dependents.add(dependent)
     }
 
     /// A user as the policy engine sees them, with all their memberships, and whether they are

@@ -33,7 +33,8 @@ public struct VaultInvalidator: Service {
                     tableChanges?.bump()
                 case .notification(let notification):
                     switch KeyChangeNotice(payload: notification.payload) {
-                    case .user(let id): vault.cache.evict(userID: id)
+                    case .user(let id): vault.forget(userID: id)
+                    case .issued(let id): vault.dependents.evict(userID: id)
                     case .all, nil: vault.flushCache()
                     }
                 }

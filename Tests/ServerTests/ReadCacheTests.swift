@@ -10,15 +10,6 @@ import Vault
 /// changes by anyone else (another instance, SQL) through `NOTIFY latchkey_data`, and membership
 /// changes also through the key notices the membership triggers send.
 @Suite struct ReadCacheTests {
-    /// Waits until `condition` holds (a notice travels through PostgreSQL), at most 5 s.
-    static func eventually(_ condition: @Sendable () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<100 {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return false
-    }
-
     @Test func cachedReadsFollowChangesFromAnywhere() async throws {
         try await TestDatabase.withMigratedPool { pool in
             let changes = TableChanges()
@@ -27,7 +18,7 @@ import Vault
             let invalidator = VaultInvalidator(vault: world.dependencies.vault, configuration: pool.configuration, tableChanges: changes)
             let listening = Task { try await invalidator.run() }
             defer { invalidator.stop(); listening.cancel() }
-            #expect(try await Self.eventually { changes.generation > 0 }, "the listener connects and bumps once")
+            #expect(try await eventually { changes.generation > 0 }, "the listener connects and bumps once")
 
             let alice = try await world.user("alice")
             let acme = try await world.organisation("acme", members: [(alice, "admin")])
@@ -54,19 +45,19 @@ import Vault
 
                 // Another instance (here: SQL) adds a survey: the notice reaches this one.
                 let s2 = try await frozen.survey("s2", owner: alice, organisation: acme)
-                #expect(try await Self.eventually { try await client.send("/api/surveys/", key: key).ids == [s1, s2] })
+                #expect(try await eventually { try await client.send("/api/surveys/", key: key).ids == [s1, s2] })
 
                 // A new membership: the key's principal and the cached list both follow (a key
                 // without organisation, which acts wherever its user's roles reach).
                 #expect(try await client.send("/api/surveys/", key: personal).ids == [s1, s2])
                 try await pool.execute("INSERT INTO organisation_memberships (organisation_id, user_id, role) VALUES (\(beta), \(alice), 'admin')")
-                #expect(try await Self.eventually { try await client.send("/api/surveys/", key: personal).ids == [s1, s2, s3] })
+                #expect(try await eventually { try await client.send("/api/surveys/", key: personal).ids == [s1, s2, s3] })
                 #expect(try await client.send("/api/surveys/\(s3)/", key: personal).status == .ok)
                 #expect(try await client.send("/api/surveys/\(s3)/", key: key).status == .forbidden)  // confined to acme
                 try await pool.execute("DELETE FROM organisation_memberships WHERE organisation_id = \(beta) AND user_id = \(alice)")
                 // (Not replayed to the decision API: the notice may land between the two answers.)
                 #expect(try await DecisionAgreement.$exempt.withValue(true) {
-                    try await Self.eventually { try await client.send("/api/surveys/\(s3)/", key: personal).status == .forbidden }
+                    try await eventually { try await client.send("/api/surveys/\(s3)/", key: personal).status == .forbidden }
                 })
 
                 // A write through the API is seen at once by the next read, with no notice needed.

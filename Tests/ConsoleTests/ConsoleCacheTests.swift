@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import Server
+import ServerTestSupport
+import Testing
+import TestSupport
+import Vault
+
+/// The console serves signed-in pages from memory (sessions and key lists), so it must hear of
+/// every change made elsewhere: by another instance, or by SQL. Two instances here share one
+/// database, each with its own vault, console cache and change listener.
+@Suite struct ConsoleCacheTests {
+    static let password = "correct horse battery"
+
+    @Test func changesOnOneInstanceOrBySQLReachTheOther() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let a = ServerWorld(pool: pool), b = ServerWorld(pool: pool)
+            let listeners = [a, b].map { VaultInvalidator(vault: $0.dependencies.vault, configuration: pool.configuration) }
+            let listening = listeners.map { listener in Task { try await listener.run() } }
+            defer { for listener in listeners { listener.stop() }; for task in listening { task.cancel() } }
+            try await Task.sleep(for: .milliseconds(300))
+            try await a.person("ada")
+
+            try await a.client(options: ServerWorld.consoleOptions) { clientA in
+                try await b.client(options: ServerWorld.consoleOptions) { clientB in
+                    let onA = Browser(clientA)
+                    let secret = try await onA.signInWithMFA("ada", Self.password, step: -1)
+                    let onB = Browser(clientB)
+                    onB.set("lk_session", try #require(onA.cookies["lk_session"]))
+                    // B reads the session and the (empty) key list, and keeps them.
+                    let empty = try await onB.get("/account/keys")
+                    #expect(empty.status == .ok && !empty.html.contains("ct_live_"))
+
+                    // A key generated on A shows on B, and its revocation on A too.
+                    let form = try await onA.get("/account/keys")
+                    let issued = try await onA.post("/account/keys", [("csrf", form.csrf), ("name", "Shared"), ("capabilities", "view")])
+                    #expect(issued.status == .created)
+                    #expect(try await eventually { try await onB.get("/account/keys").html.contains("Shared") })
+                    let id = try #require(try await pool.query("SELECT id FROM api_keys")[0].decode(UUID.self, at: 0))
+                    let revoke = try await onA.get("/account/keys/\(id.uuidString.lowercased())/revoke")
+                    #expect(try await onA.post("/account/keys/\(id.uuidString.lowercased())/revoke", [("csrf", revoke.csrf)]).status == .seeOther)
+                    #expect(try await eventually { try await onB.get("/account/keys").html.contains("revoked") })
+
+                    // Sign-out on A ends the session on A at once and on B soon after.
+                    let page = try await onA.get("/account/keys")
+                    #expect(try await onA.post("/account/logout", [("csrf", page.csrf)]).status == .seeOther)
+                    #expect(try await onA.get("/account/keys").location == "/account/login")
+                    #expect(try await eventually { try await onB.get("/account/keys").location == "/account/login" })
+
+                    // An operator's SQL: deactivating the user, or deleting the session row.
+                    for sql: PGQuery in ["UPDATE users SET is_active = false", "DELETE FROM web_sessions"] {
+                        let again = Browser(clientA)
+                        _ = try await again.signInWithMFA("ada", Self.password, secret: secret, step: sql.sql.hasPrefix("UPDATE") ? 0 : 1)
+                        onB.set("lk_session", try #require(again.cookies["lk_session"]))
+                        #expect(try await onB.get("/account/keys").status == .ok)
+                        try await pool.execute(sql)
+                        #expect(try await eventually { try await onB.get("/account/keys").location == "/account/login" }, "\(sql.sql)")
+                        #expect(try await eventually { try await again.get("/account/keys").location == "/account/login" }, "\(sql.sql)")
+                        try await pool.execute("UPDATE users SET is_active = true")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+@testable import Console
+import Testing
+
+/// The console's template renderer: the Mustache subset its pages use.
+@Suite struct PageTemplateTests {
+    func render(_ source: String, _ data: PageFields, partials: [String: String] = [:]) throws -> String {
+        try PageTemplate(source).render(data, partials: partials.mapValues { try PageTemplate($0) })
+    }
+
+    @Test func variablesAreEscapedAndMissingOnesAreEmpty() throws {
+        #expect(try render("<p title=\"{{t}}\">{{t}}</p>{{missing}}", ["t": "a<b>&\"c\"'d"])
+                == "<p title=\"a&lt;b&gt;&amp;&quot;c&quot;&#39;d\">a&lt;b&gt;&amp;&quot;c&quot;&#39;d</p>")
+        #expect(try render("{{ spaced }}|{{flag}}", ["spaced": "é ✓", "flag": false]) == "é ✓|false")
+    }
+
+    @Test func sectionsOverListsFlagsTextAndFields() throws {
+        let data: PageFields = [
+            "rows": .list([["name": "a", "on": true], ["name": "b", "on": false]] as [PageFields]),
+            "codes": .list(["x", "y"]), "empty": .list([] as [String]),
+            "yes": true, "no": false, "note": "hi", "blank": "",
+            "form": ["name": "n1"], "fields": .fields(["name": "Give a name."]),
+            "outer": "O",
+        ]
+        #expect(try render("{{#rows}}[{{name}}{{#on}}*{{/on}}{{outer}}]{{/rows}}", data) == "[a*O][bO]")
+        #expect(try render("{{#codes}}<li>{{.}}</li>{{/codes}}", data) == "<li>x</li><li>y</li>")
+        #expect(try render("{{#empty}}E{{/empty}}{{^empty}}none{{/empty}}", data) == "none")
+        #expect(try render("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}!N{{/no}}{{^yes}}!Y{{/yes}}", data) == "Y!N")
+        #expect(try render("{{#note}}<{{note}}>{{/note}}{{#blank}}B{{/blank}}{{^blank}}-{{/blank}}", data) == "<hi>-")
+        #expect(try render("{{form.name}}|{{#fields.name}}{{fields.name}}{{/fields.name}}{{#fields.expires}}X{{/fields.expires}}", data) == "n1|Give a name.")
+        #expect(try render("{{#missing}}M{{/missing}}{{^missing}}m{{/missing}}", data) == "m")
+    }
+
+    @Test func partialsSeeTheSameData() throws {
+        #expect(try render("{{> top}}body{{> bottom}}{{> absent}}", ["title": "T"], partials: ["top": "<h1>{{title}}</h1>", "bottom": "."]) == "<h1>T</h1>body.")
+    }
+
+    @Test func malformedTemplatesAreRefused() {
+        #expect(throws: PageTemplate.ParseError.unclosedTag) { try PageTemplate("a {{b") }
+        #expect(throws: PageTemplate.ParseError.unclosedSection("s")) { try PageTemplate("{{#s}}x") }
+        #expect(throws: PageTemplate.ParseError.unexpectedClose("t")) { try PageTemplate("{{#s}}x{{/t}}") }
+        #expect(throws: PageTemplate.ParseError.unsupported("{raw")) { try PageTemplate("{{{raw}}}") }
+    }
+
+    @Test func everyConsoleTemplateParses() {
+        #expect(Pages.shared.templates.count >= 9)
+        #expect(Pages.shared.templates["top"] != nil && Pages.shared.templates["keys"] != nil)
+    }
+}
