@@ -25,7 +25,8 @@ extension Console {
                 }
                 let request = KeyIssueRequest(
                     username: session.username, name: form.name, organisationSlug: form.organisation.isEmpty ? nil : form.organisation,
-                    capabilities: form.granted, expiresAt: form.expiresAt, issuer: .user(session.username), via: "console", ip: context.clientIP)
+                    capabilities: form.granted, expiresAt: form.expiresAt, issuer: .user(session.username), via: "console", ip: context.clientIP,
+                    allowedCIDRs: form.allowedCIDRs)
                 do {
                     let issued = try await vault.issue(request)
                     return try await accountKeysPage(session, form: KeyForm(), outcome: KeysOutcome(

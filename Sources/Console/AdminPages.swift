@@ -72,7 +72,7 @@ extension Console {
         }
         let issue = KeyIssueRequest(
             username: form.member, name: form.name, organisationSlug: area.kind == .org ? area.slug : nil, capabilities: form.granted,
-            expiresAt: form.expiresAt, issuer: .user(session.username), via: "console", ip: context.clientIP)
+            expiresAt: form.expiresAt, issuer: .user(session.username), via: "console", ip: context.clientIP, allowedCIDRs: form.allowedCIDRs)
         do {
             let issued = try await vault.issue(issue)
             return try await adminKeysPage(session, area, form: KeyForm(), outcome: KeysOutcome(

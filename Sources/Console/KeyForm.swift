@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Policy
+import Vault
 
 /// The fields of a "generate key" form, validated (SPEC §10 bad input): each problem is shown
 /// next to its field and nothing is issued.
@@ -9,6 +10,9 @@ struct KeyForm {
     var expires = ""
     var organisation = ""
     var member = ""
+    /// The allowed addresses as typed: CIDR ranges separated by commas, spaces or lines.
+    var allowed = ""
+    var allowedCIDRs: [AddressRange] = []
     var capabilities: [String] = ["view"]
     var expiresAt: Date?
     var granted: Capabilities = .view
@@ -23,6 +27,7 @@ struct KeyForm {
         expires = form["expires"]
         organisation = form["organisation"]
         member = form["member"]
+        allowed = form["allowed_cidrs"]
         capabilities = form.values("capabilities")
         if name.isEmpty { problems["name"] = "Give the key a name." }
         if name.count > 200 { problems["name"] = "A name has at most 200 characters." }
@@ -45,6 +50,10 @@ struct KeyForm {
             problems["capabilities"] = "Choose at least one capability."
         } else {
             granted = Capabilities(names: chosen.map(\.rawValue)) ?? .view
+        }
+        switch AddressRange.list(allowed) {
+        case .success(let ranges): allowedCIDRs = ranges
+        case .failure(let problem): problems["allowed_cidrs"] = problem.description.prefix(1).uppercased() + problem.description.dropFirst() + "."
         }
         if !organisation.isEmpty, !organisations.contains(organisation) {
             problems["organisation"] = "Choose one of your organisations."
@@ -69,7 +78,7 @@ struct KeyForm {
     /// problems, and what the last request came to.
     func fill(_ data: inout PageFields, offered: [Capability], outcome: KeysOutcome) {
         data["capabilities"] = .list(offered.map { ["name": .text($0.rawValue), "checked": .flag(capabilities.contains($0.rawValue))] as PageFields })
-        data["form"] = ["name": .text(name), "expires": .text(expires)]
+        data["form"] = ["name": .text(name), "expires": .text(expires), "allowed": .text(allowed)]
         data["fields"] = .fields(problems)
         data["newKey"] = PageValue(outcome.newKey)
         data["notice"] = PageValue(outcome.notice)

@@ -16,6 +16,7 @@ enum KeyTable {
                 "active": .flag(status == "active"),
             ]
             row["owner"] = PageValue(owner)
+            if !key.allowedCIDRs.isEmpty { row["allowed"] = .text(key.allowedCIDRs.map(\.description).joined(separator: ", ")) }
             return row
         }
     }

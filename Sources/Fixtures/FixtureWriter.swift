@@ -76,11 +76,11 @@ public struct FixtureWriter {
         let revokeReason: String? = key.revoked ? "imported as revoked" : nil
         let rows = try await run("""
             INSERT INTO api_keys (user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by,
-                                  expires_at, revoked_at, revoke_reason)
+                                  expires_at, revoked_at, revoke_reason, allowed_cidrs)
             VALUES (\(self.id(.user, key.user)), \(self.id(.organisation, key.organisation)), \(key.name),
                     \(secret.prefix), \(secret.last4), \(Data(secret.digest.bytes)), \(key.capabilities),
                     \(self.id(.user, key.createdBy)), \(key.expiresAt), CASE WHEN \(key.revoked) THEN now() END,
-                    \(revokeReason))
+                    \(revokeReason), \(key.allowedCIDRs))
             RETURNING id
             """, for: key.item)
         result.ids["key:\(key.ref)"] = .text(try rows[0].decode(UUID.self, at: 0).uuidString.lowercased())

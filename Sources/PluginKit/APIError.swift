@@ -64,6 +64,9 @@ extension APIError {
     public static let expiredKey = APIError(.unauthorized, detail: "API key has expired.", headers: challenge)
     /// 403: the key's user is on the free tier.
     public static let freeTier = APIError(.forbidden, detail: "API access requires a paid account tier.")
+
+    /// A key with an IP allowlist, used from outside it (SPEC §2).
+    public static let ipNotAllowed = APIError(.forbidden, detail: "API key is not allowed from this address.", code: "IP_NOT_ALLOWED")
     /// 404: no such object or path.
     public static let notFound = APIError(.notFound, detail: "Not found.")
     /// 503: the database cannot be reached.

@@ -9,8 +9,9 @@ import Vault
 /// key, or one of an inactive user → 401 "Invalid API key."; an expired key → 401 "API key has
 /// expired."; a valid key of a free-tier user → 403. Any other `Authorization` value is refused
 /// as an invalid key rather than silently ignored. `authtoken: <token>` is a session, which
-/// acts as its key and dies with it. No credentials → anonymous; each route decides whether it
-/// serves anonymous callers. A database outage propagates; `JSONErrorMiddleware` answers 503.
+/// acts as its key and dies with it. A key with an IP allowlist used from another client address
+/// (after trusted proxies) → 403 `IP_NOT_ALLOWED`, its sessions likewise. No credentials →
+/// anonymous; each route decides whether it serves anonymous callers. A database outage propagates; `JSONErrorMiddleware` answers 503.
 ///
 /// Failed authentications count against the client's address (``FailedAuthentications``).
 struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware {
@@ -20,7 +21,9 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if Self.carriesCredentials(request) {
-            context.caller = try await failures.guarding(clientIP: context.clientIP) { try await Self.authenticate(request, vault: vault) }
+            let caller = try await failures.guarding(clientIP: context.clientIP) { try await Self.authenticate(request, vault: vault) }
+            if let key = caller.verifiedKey { try Self.admit(key, from: context.clientIP) }
+            context.caller = caller
         }
         return try await next(request, context)
     }
@@ -56,9 +59,17 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
             throw APIError.expiredKey
         case .tierNoAPIAccess:
             throw APIError.freeTier
+        case .ipNotAllowed:
+            throw APIError.ipNotAllowed
         case .malformed, .notFound, .revoked, .userInactive:
             throw invalid
         }
+    }
+
+    /// Refuses (403 `IP_NOT_ALLOWED`) a key with an IP allowlist used from outside it. (Not in
+    /// ``validKey(_:invalid:)``: only 401s count as failed authentications.)
+    static func admit(_ key: VerifiedKey, from clientIP: String?) throws {
+        guard key.key.allowedCIDRs.admit(clientIP) else { throw APIError.ipNotAllowed }
     }
 
     /// The token of `Bearer <token>` (scheme case-insensitive), or `nil` for anything else.

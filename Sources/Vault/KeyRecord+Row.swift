@@ -6,10 +6,10 @@ extension KeyRecord {
     /// The columns `init(row:)` reads, in order, from `api_keys k`.
     static let columns: PGQuery = """
         k.id, k.user_id, k.organisation_id, k.name, k.prefix, k.last4, k.capabilities, k.created_by, \
-        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at
+        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at, k.allowed_cidrs
         """
 
-    /// Decodes the first thirteen columns, in the order of `columns`.
+    /// Decodes the first fourteen columns, in the order of `columns`.
     init(row: PGRow) throws {
         let names = try row.decode([String].self, at: 6)
         guard let capabilities = Capabilities(names: names) else {
@@ -28,7 +28,11 @@ extension KeyRecord {
             lastUsedAt: try row.decode(Date?.self, at: 9),
             revokedAt: try row.decode(Date?.self, at: 10),
             revokeReason: try row.decode(String?.self, at: 11),
-            createdAt: try row.decode(Date.self, at: 12)
+            createdAt: try row.decode(Date.self, at: 12),
+            allowedCIDRs: try row.decode([String].self, at: 13).map { text in
+                guard let range = AddressRange(text) else { throw PGError(.decoding, message: "not a CIDR range: \(text)") }
+                return range
+            }
         )
     }
 }

@@ -17,6 +17,8 @@ public struct KeyRecord: Sendable, Hashable {
     public var revokedAt: Date?
     public var revokeReason: String?
     public var createdAt: Date
+    /// Where the key may be used from (SPEC §2); empty: anywhere.
+    public var allowedCIDRs: [AddressRange] = []
 
     /// The capabilities the key acts with (SPEC §2: beyond `view` only in an organisation).
     public var effectiveCapabilities: Capabilities { capabilities.effective(organisationID: organisationID) }

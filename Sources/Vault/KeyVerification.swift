@@ -10,6 +10,8 @@ public enum KeyStatus: String, Sendable, Hashable, CaseIterable {
     case expired = "EXPIRED"
     case tierNoAPIAccess = "TIER_NO_API_ACCESS"
     case userInactive = "USER_INACTIVE"
+    /// Valid, but presented from outside the key's `allowed_cidrs` (SPEC §2).
+    case ipNotAllowed = "IP_NOT_ALLOWED"
 }
 
 /// A key as found in the vault, with its owner and the principal it acts as.
@@ -50,6 +52,13 @@ public struct KeyVerification: Sendable {
 
     /// The principal to act as, only when the key is valid.
     public var principal: UserPrincipal? { status == .valid ? found?.principal : nil }
+
+    /// This verification for a key presented from `clientIP`: a valid key with an IP allowlist
+    /// that does not admit the address becomes `ipNotAllowed`.
+    public func from(_ clientIP: String?) -> KeyVerification {
+        guard status == .valid, let found, !found.key.allowedCIDRs.admit(clientIP) else { return self }
+        return KeyVerification(status: .ipNotAllowed, found: found)
+    }
 
     public static let malformed = KeyVerification(status: .malformed, found: nil)
     public static let notFound = KeyVerification(status: .notFound, found: nil)

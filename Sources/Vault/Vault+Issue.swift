@@ -14,12 +14,15 @@ public struct KeyIssueRequest: Sendable {
     public var via: String
     /// The client's address, for the audit event.
     public var ip: String?
+    /// Where the key may be used from; empty: anywhere (SPEC §2, at most 32).
+    public var allowedCIDRs: [AddressRange]
 
     public init(
         username: String, name: String, organisationSlug: String? = nil,
         capabilities: Capabilities = .default, expiresAt: Date? = nil, issuer: KeyIssuer = .platformOperator,
-        via: String = "cli", ip: String? = nil
+        via: String = "cli", ip: String? = nil, allowedCIDRs: [AddressRange] = []
     ) {
+        self.allowedCIDRs = allowedCIDRs
         self.username = username
         self.name = name
         self.organisationSlug = organisationSlug
@@ -54,6 +57,7 @@ extension Vault {
         if let expiresAt = request.expiresAt, expiresAt <= Date() {
             throw VaultError.invalidInput("the expiry must be in the future")
         }
+        guard request.allowedCIDRs.count <= AddressRange.limit else { throw VaultError.invalidInput(AddressRangeError.tooMany.description) }
         let generated = try KeyFormat.generate(.live)
         let record: KeyRecord = try await pool.withTransaction { connection in
             let targetRows = try await connection.query("""
@@ -78,18 +82,20 @@ extension Vault {
             guard decision.isAllowed else { throw VaultError.denied(decision) }
 
             let rows = try await connection.query("""
-                INSERT INTO api_keys AS k (user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by, expires_at)
+                INSERT INTO api_keys AS k (user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
                 VALUES (\(targetID), \(organisationID), \(name), \(generated.prefix), \(generated.last4),
-                        \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(request.expiresAt))
+                        \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(request.expiresAt),
+                        \(request.allowedCIDRs.map(\.description)))
                 RETURNING \(KeyRecord.columns)
                 """)
             let record = try KeyRecord(row: rows[0])
+            var detail = ["user": request.username, "name": name, "prefix": record.prefix,
+                          "capabilities": request.capabilities.description, "decision": decision.code.rawValue,
+                          "via": request.via]
+            if !record.allowedCIDRs.isEmpty { detail["allowed_cidrs"] = record.allowedCIDRs.map(\.description).joined(separator: " ") }
             try await AuditLog.record(
                 "key.issued", actor: issuerID, organisation: organisationID, target: record.id.uuidString,
-                detail: ["user": request.username, "name": name, "prefix": record.prefix,
-                         "capabilities": request.capabilities.description, "decision": decision.code.rawValue,
-                         "via": request.via],
-                ip: request.ip, on: connection)
+                detail: detail, ip: request.ip, on: connection)
             return record
         }
         dependents.evict(userID: record.userID)

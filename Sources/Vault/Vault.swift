@@ -65,8 +65,7 @@ public final class Vault: Sendable {
     /// Reads a key, its owner, organisation and the owner's memberships in one query.
     func load(digest: SHA256Digest) async throws -> VerifiedKey? {
         let rows = try await pool.query("""
-            SELECT k.id, k.user_id, k.organisation_id, k.name, k.prefix, k.last4, k.capabilities, k.created_by,
-                   k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at,
+            SELECT \(KeyRecord.columns),
                    u.username, u.tier, u.is_active, u.is_staff, o.slug AS organisation_slug, o.name AS organisation_name,
                    \(PrincipalLoader.membershipColumns("u.id", confinedTo: "k.organisation_id"))
             FROM api_keys k

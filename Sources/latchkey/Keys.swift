@@ -21,10 +21,16 @@ struct Keys: AsyncParsableCommand {
         @Option(help: "Comma-separated capabilities: view,add,edit,delete,superuser.") var capabilities = "view"
         @Option(help: "Username of the issuer; the issuance rules apply to them. Without it, the operator acts as staff.")
         var by: String?
+        @Option(name: .customLong("allow-cidr"), help: "An IPv4 or IPv6 range (CIDR) the key may be used from; repeatable. None: anywhere.")
+        var allowCIDR: [String] = []
         @OptionGroup var database: DatabaseOptions
+
+        /// The `--allow-cidr` ranges, or why they are refused.
+        var allowedCIDRs: Result<[AddressRange], AddressRangeError> { AddressRange.list(allowCIDR) }
 
         func validate() throws {
             if let expiresDays, expiresDays <= 0 { throw ValidationError("--expires-days must be a positive number of days") }
+            if case .failure(let problem) = allowedCIDRs { throw ValidationError("--allow-cidr: \(problem)") }
             if Capabilities(parsing: capabilities) == nil {
                 throw ValidationError("--capabilities takes a comma-separated subset of view,add,edit,delete,superuser")
             }
@@ -35,7 +41,8 @@ struct Keys: AsyncParsableCommand {
                 username: user, name: name, organisationSlug: org,
                 capabilities: Capabilities(parsing: capabilities) ?? .default,
                 expiresAt: expiresDays.map { Date().addingTimeInterval(Double($0) * 86_400) },
-                issuer: by.map(KeyIssuer.user) ?? .platformOperator)
+                issuer: by.map(KeyIssuer.user) ?? .platformOperator,
+                allowedCIDRs: (try? allowedCIDRs.get()) ?? [])
             let issued = try await database.withVault("latchkey.keys") { try await $0.issue(request) }
             FileHandle.standardError.write(Data("issued key \(issued.record.id) (\(issued.record.prefix)…) for \(user)\n".utf8))
             print(issued.secret)
@@ -57,7 +64,9 @@ struct Keys: AsyncParsableCommand {
                 print([key.id.uuidString.lowercased(), key.name, key.prefix + "…" + key.last4, key.status(at: now),
                        "created=\(date(key.createdAt))", "expires=\(date(key.expiresAt))",
                        "last_used=\(date(key.lastUsedAt))", "revoked=\(date(key.revokedAt))",
-                       "capabilities=\(key.capabilities)"].joined(separator: "\t"))
+                       "capabilities=\(key.capabilities)",
+                       "allowed_cidrs=\(key.allowedCIDRs.isEmpty ? "any" : key.allowedCIDRs.map(\.description).joined(separator: ","))",
+                      ].joined(separator: "\t"))
             }
         }
     }

@@ -123,39 +123,72 @@ import Vault
     func noConsolePageReachesAnotherOrganisation(seed: UInt64) async throws {
         try await ServerWorld.with { world in
             var random = SplitMix(seed: seed)
-            var organisations: [(slug: String, id: Int64, admin: String, prefixes: [String])] = []
+            var tenants: [(slug: String, admin: String, prefixes: [String], keyIDs: [String])] = []
             for index in 0..<3 {
                 let admin = "admin\(index)"
                 let adminID = try await world.person(admin, tier: .organisation)
                 let member = try await world.person("member\(index)", tier: .organisation)
                 let slug = "org\(index)"
                 let id = try await world.organisation(slug, members: [(adminID, "admin"), (member, "creator")])
-                var prefixes: [String] = []
+                // The team of the same index: its admin is the organisation's, its keys personal.
+                try await world.team("team\(index)", members: [(adminID, "admin"), (member, "viewer")])
+                var secrets: [String] = []
                 for _ in 0..<(1 + Int(random.next() % 3)) {
-                    prefixes.append(String(try await world.key(for: random.next() % 2 == 0 ? member : adminID, organisation: id).prefix(12)))
+                    secrets.append(try await world.key(for: random.next() % 2 == 0 ? member : adminID, organisation: id))
                 }
+                secrets.append(try await world.key(for: member))
+                let ids = try await world.pool.query("SELECT id FROM api_keys WHERE prefix = ANY(\(secrets.map { String($0.prefix(12)) }))")
+                    .map { try $0.decode(UUID.self, at: 0).uuidString.lowercased() }
                 try await world.pool.execute("INSERT INTO audit_events (organisation_id, action, target) VALUES (\(id), \("secret.event.\(slug)"), 'x')")
-                organisations.append((slug, id, admin, prefixes))
+                tenants.append((slug, admin, secrets.map { String($0.prefix(12)) }, ids))
             }
-            try await world.client(options: ServerWorld.consoleOptions) { [organisations] client in
+            let before = try await world.tableFingerprints()
+            try await world.client(options: ServerWorld.consoleOptions) { [tenants] client in
                 var checks = 0
-                for viewer in organisations {
+                for viewer in tenants {
                     let browser = try await ConsoleSafetyTests.signedIn(client, viewer.admin)
-                    var pages = ["/account/keys", "/account/password"]
-                    for other in organisations { pages += ["/org/\(other.slug)/keys", "/org/\(other.slug)/audit"] }
-                    for path in pages {
+                    let csrf = try await browser.get("/account/keys").csrf
+                    // Every page, with whether it must be a 404 for this viewer (another tenant's).
+                    var pages: [(String, foreign: Bool)] = [("/account/keys", false), ("/account/password", false)]
+                    for other in tenants {
+                        let number = other.slug.dropFirst(3), foreign = other.slug != viewer.slug
+                        pages += ["/org/\(other.slug)/keys", "/org/\(other.slug)/audit", "/team/team\(number)/keys"].map { ($0, foreign) }
+                        pages += other.keyIDs.flatMap { id in
+                            ["/org/\(other.slug)/keys/\(id)/revoke", "/team/team\(number)/keys/\(id)/revoke", "/account/keys/\(id)/revoke"].map { ($0, foreign) }
+                        }
+                    }
+                    for (path, foreign) in pages {
                         let page = try await browser.get(path)
-                        for other in organisations where other.slug != viewer.slug {
+                        for other in tenants where other.slug != viewer.slug {
                             for prefix in other.prefixes { #expect(!page.html.contains(prefix), "seed \(seed): \(viewer.admin) saw \(other.slug)'s key on \(path)") }
                             #expect(!page.html.contains("secret.event.\(other.slug)"), "seed \(seed): \(viewer.admin) saw \(other.slug)'s audit on \(path)")
                             #expect(!page.html.contains("member\(other.slug.dropFirst(3))@"), "seed \(seed): \(viewer.admin) saw \(other.slug)'s members on \(path)")
                             checks += 3
                         }
-                        if path.hasPrefix("/org/"), !path.hasPrefix("/org/\(viewer.slug)/") { #expect(page.status == .notFound) }
+                        if foreign {
+                            #expect(page.status == .notFound, "seed \(seed): \(viewer.admin) got \(page.status) for \(path)")
+                            checks += 1
+                        }
+                    }
+                    // Forms aimed at another tenant change nothing: issue for its member, revoke its keys.
+                    for other in tenants where other.slug != viewer.slug {
+                        let number = other.slug.dropFirst(3)
+                        for base in ["/org/\(other.slug)/keys", "/team/team\(number)/keys"] {
+                            let issue = try await browser.post(base, [("csrf", csrf), ("member", "member\(number)"), ("name", "intruder"), ("capabilities", "view")])
+                            #expect(issue.status == .notFound, "seed \(seed): \(viewer.admin) issued through \(base)")
+                            for id in other.keyIDs {
+                                #expect(try await browser.post("\(base)/\(id)/revoke", [("csrf", csrf)]).status == .notFound)
+                                #expect(try await browser.post("/account/keys/\(id)/revoke", [("csrf", csrf)]).status == .notFound)
+                                checks += 2
+                            }
+                        }
                     }
                 }
                 print("console isolation, seed \(seed): \(checks) checks")
             }
+            var after = try await world.tableFingerprints()
+            for table in ["audit_events", "web_sessions", "users", "sign_in_failures", "mfa_recovery_codes"] { after[table] = before[table] }
+            #expect(after == before, "seed \(seed): a cross-tenant form changed \(after.filter { before[$0.key] != $0.value }.keys.sorted())")
         }
     }
 }

@@ -107,6 +107,35 @@ import Vault
         }
     }
 
+    /// **Allowed addresses** (SPEC §10, §2): a key generated with ranges works only from them.
+    @Test func generatedKeysKeepTheirAllowedAddresses() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("ada", tier: .pro)
+            try await world.client(options: ServerWorld.consoleOptions, over: .live) { client in
+                let browser = Browser(client)
+                _ = try await browser.signInWithMFA("ada", Self.password)
+                let page = try await browser.get("/account/keys")
+                #expect(page.html.contains(#"<label for="allowed_cidrs">Allowed addresses</label>"#))
+                var keys: [String] = []
+                for (name, allowed) in [("Here", "127.0.0.1 2001:db8::/32"), ("Office", "203.0.113.77/24")] {
+                    let generated = try await browser.post("/account/keys", [("csrf", page.csrf), ("name", name), ("capabilities", "view"), ("allowed_cidrs", allowed)])
+                    #expect(generated.status == .created, "\(generated.html)")
+                    keys.append(try #require(generated.code(id: "new-key")))
+                }
+                let stored = try await world.pool.query("SELECT allowed_cidrs::text FROM api_keys ORDER BY created_at").map { try $0.decode(String.self, at: 0) }
+                #expect(stored == ["{127.0.0.1/32,2001:db8::/32}", "{203.0.113.0/24}"])
+                let uses = try await DecisionAgreement.$exempt.withValue(true) { () async throws -> [Reply] in
+                    [try await client.send("/api/surveys/", key: keys[0]), try await client.send("/api/surveys/", key: keys[1])]
+                }
+                #expect(uses[0].status == .ok && uses[1].object["code"] as? String == "IP_NOT_ALLOWED")
+                let listed = try await browser.get("/account/keys")
+                #expect(listed.html.contains("from 203.0.113.0/24") && listed.html.contains("from 127.0.0.1/32, 2001:db8::/32"))
+                let audited = try await world.pool.query("SELECT detail->>'allowed_cidrs' FROM audit_events WHERE action = 'key.issued' ORDER BY id")
+                #expect(try audited.map { try $0.decode(String?.self, at: 0) } == ["127.0.0.1/32 2001:db8::/32", "203.0.113.0/24"])
+            }
+        }
+    }
+
     /// A TOTP code works once; a recovery code works once; a wrong or replayed code changes nothing.
     @Test func codesWorkOnce() async throws {
         try await ServerWorld.with { world in

@@ -39,6 +39,10 @@ import Vault
                     ([("name", "k")], "at least one capability"),
                     ([("name", "k"), ("capabilities", "view"), ("organisation", "someone-elses")], "Choose one of your organisations."),
                     ([("name", "k\u{0}"), ("capabilities", "view")], "no control characters"),
+                    ([("name", "k"), ("capabilities", "view"), ("allowed_cidrs", "10.0.0.0/33")], "“10.0.0.0/33” is not an IPv4 or IPv6 address or CIDR range."),
+                    ([("name", "k"), ("capabilities", "view"), ("allowed_cidrs", "203.0.113.0/24, the office")], "“the” is not an IPv4"),
+                    ([("name", "k"), ("capabilities", "view"), ("allowed_cidrs", (0..<33).map { "10.0.\($0).0/24" }.joined(separator: ","))],
+                     "at most 32 address ranges"),
                 ]
                 for (fields, message) in cases {
                     let page = try await browser.post("/account/keys", [("csrf", csrf)] + fields)

@@ -107,7 +107,7 @@ struct FixtureImporterTests {
              "organisations":[{"ref":"o","slug":"o","name":"O","members":[{"user":"a","role":"admin"}]}],
              "keys":[{"ref":"revoked","user":"f","name":"old","revoked":true},
                      {"ref":"expired","user":"a","name":"exp","organisation":"o","expires_at":"2026-01-01T00:00:00Z",
-                      "capabilities":["view","add","edit","delete","view"],"created_by":"a"}]}
+                      "capabilities":["view","add","edit","delete","view"],"created_by":"a","allowed_cidrs":["203.0.113.9/24","::1"]}]}
             """
         try await TestDatabase.withMigratedPool { pool in
             let result = try await FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher, sections: SampleFixtures.sections).importFixture(Data(fixture.utf8))
@@ -121,6 +121,8 @@ struct FixtureImporterTests {
             #expect(expired.0 == Date(timeIntervalSince1970: 1_767_225_600))
             #expect(expired.1 == ["view", "add", "edit", "delete"])
             #expect(expired.2 == result.ids["org:o"]?.number && expired.3 == result.ids["user:a"]?.number && expired.4 == nil)
+            let ranges = try await pool.query("SELECT allowed_cidrs FROM api_keys ORDER BY name").map { try $0.decode([String].self, at: 0) }
+            #expect(ranges == [["203.0.113.0/24", "::1/128"], []], "normalised; none means anywhere")
         }
     }
 

@@ -46,6 +46,8 @@ struct RefusalCase: Sendable, CustomTestStringConvertible {
              item: #"teams[0] (ref "t1").members[0]"#, problem: #""owner" is not one of admin, creator, viewer"#),
         edit("bad capability", #""capabilities":["view"]"#, #""capabilities":["view","admin"]"#,
              item: #"keys[0] (ref "k1")"#, problem: #"field "capabilities": "admin" is not one of view, add, edit, delete, superuser"#),
+        edit("bad allowed range", #""capabilities":["view"]"#, #""capabilities":["view"],"allowed_cidrs":["10.0.0.0/8","10.0.0.0/33"]"#,
+             item: #"keys[0] (ref "k1")"#, problem: #"field "allowed_cidrs": “10.0.0.0/33” is not an IPv4 or IPv6 address or CIDR range"#),
         edit("organisation template without organisation", #""publication_level":"global""#, #""publication_level":"organisation""#,
              item: #"templates[0] (ref "tp1")"#, problem: #"requires an "organisation""#),
         edit("bad survey status", #""status":"published""#, #""status":"live""#,

@@ -123,6 +123,16 @@ struct CommandLineTests {
                                  "--capabilities", "view,add").status == 0)
             #expect(try latchkey("keys", "issue", "--user", "alice", "--name", "x", "--capabilities", "root").status != 0)
 
+            // --allow-cidr, repeatable, shown by keys list; a bad range is refused, naming it.
+            let ranged = try latchkey("keys", "issue", "--user", "carol", "--name", "ranged", "--allow-cidr", "203.0.113.0/24", "--allow-cidr", "2001:db8::/32")
+            #expect(ranged.status == 0 && ranged.lines.count == 1)
+            let badRange = try latchkey("keys", "issue", "--user", "carol", "--name", "bad", "--allow-cidr", "10.0.0.0/33")
+            #expect(badRange.status != 0 && badRange.stderr.contains("10.0.0.0/33") && badRange.stdout.isEmpty)
+            let carolKeys = try latchkey("keys", "list", "--user", "carol")
+            #expect(carolKeys.lines.contains { $0.contains("\tranged\t") && $0.contains("allowed_cidrs=203.0.113.0/24,2001:db8::/32") }, "\(carolKeys.stdout)")
+            #expect(carolKeys.lines.contains { $0.contains("\tok\t") && $0.contains("allowed_cidrs=any") })
+            #expect(!carolKeys.stdout.contains("\tbad\t"))
+
             // keys list: one line per key with id, name, prefix, status and dates; never the secret.
             let listed = try latchkey("keys", "list", "--user", "alice")
             #expect(listed.lines.count == 5)

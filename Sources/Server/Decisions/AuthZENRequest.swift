@@ -1,6 +1,7 @@
 import JSON
 import PluginKit
 import Postgres
+import Vault
 
 /// The AuthZEN Authorization API 1.0 request shapes (subject, action, resource, context), read
 /// straight from the body's bytes with a ``JSONReader``: a batch of 1,000 items builds no
@@ -11,6 +12,9 @@ enum AuthZEN {
     struct Subject: Sendable, Hashable {
         var type: String
         var id: String
+        /// The end client's address, from the evaluation's `context.ip`: an API key with an IP
+        /// allowlist is judged as presented from there (SPEC §2). Absent: not checked.
+        var ip: String?
     }
 
     struct Resource: Sendable {
@@ -26,6 +30,8 @@ enum AuthZEN {
         /// The action's name, e.g. `survey.retrieve`.
         var action: String?
         var resource: Resource?
+        /// `context.ip`, the end client's address.
+        var ip: String?
     }
 
     /// `POST /access/v1/evaluations`: defaults, the items, and options.
@@ -91,10 +97,17 @@ extension AuthZEN.Evaluation {
         case "action": action = try Self.readAction(&reader, at: path.appending("action"))
         case "resource": resource = try AuthZEN.Resource.read(&reader, at: path.appending("resource"))
         case "context":
-            // Accepted, and not used: no rule depends on the request's context.
+            // Only `ip` is read (the end client's address, for IP allowlists); no rule depends
+            // on anything else in the context.
             let context = path.appending("context")
             guard try !reader.null() else { return }
-            try reader.object(at: context) { reader, _ in try reader.skip() }
+            try reader.object(at: context) { reader, key in
+                guard key == "ip" else { return try reader.skip() }
+                let at = context.appending("ip")
+                guard let text = try reader.optionalString(at: at) else { return }
+                guard AddressRange(text) != nil, !text.contains("/") else { throw at.mustBe("an IPv4 or IPv6 address") }
+                ip = text
+            }
         default: try reader.skip()
         }
     }

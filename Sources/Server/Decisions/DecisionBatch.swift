@@ -37,7 +37,15 @@ struct DecisionBatch: Sendable {
 
     /// 400 naming the part that is missing or malformed.
     private mutating func append(_ item: AuthZEN.Evaluation, defaults: AuthZEN.Evaluation, at path: AuthZEN.Path) throws {
-        guard let subject = item.subject.map({ index(of: $0) }) ?? defaultSubject(defaults) else {
+        let ip = item.ip ?? defaults.ip
+        let subject: Int
+        if let given = item.subject {
+            subject = index(of: given, from: ip)
+        } else if ip == defaults.ip, let known = defaultSubject(defaults) {
+            subject = known
+        } else if let fallback = defaults.subject {
+            subject = index(of: fallback, from: ip)
+        } else {
             throw path.appending("subject").isRequired
         }
         guard let name = item.action ?? defaults.action else { throw path.appending("action").isRequired }
@@ -52,11 +60,14 @@ struct DecisionBatch: Sendable {
 
     private mutating func defaultSubject(_ defaults: AuthZEN.Evaluation) -> Int? {
         if let defaultSubjectIndex { return defaultSubjectIndex }
-        defaultSubjectIndex = defaults.subject.map { index(of: $0) }
+        defaultSubjectIndex = defaults.subject.map { index(of: $0, from: defaults.ip) }
         return defaultSubjectIndex
     }
 
-    private mutating func index(of subject: AuthZEN.Subject) -> Int {
+    /// The index of `subject` presented from `ip` (one subject state per key and address).
+    private mutating func index(of given: AuthZEN.Subject, from ip: String?) -> Int {
+        var subject = given
+        subject.ip = ip
         if let known = subjectIndices[subject] { return known }
         subjects.append(subject)
         subjectIndices[subject] = subjects.count - 1

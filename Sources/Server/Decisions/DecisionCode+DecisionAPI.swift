@@ -7,6 +7,8 @@ extension DecisionCode {
     static let denyInvalidKey: DecisionCode = "DENY_INVALID_KEY"
     /// The subject's API key has expired.
     static let denyExpiredKey: DecisionCode = "DENY_EXPIRED_KEY"
+    /// The subject's API key has an IP allowlist, and `context.ip` is outside it.
+    static let ipNotAllowed: DecisionCode = "IP_NOT_ALLOWED"
     /// The subject user does not exist or is inactive.
     static let denyUnknownSubject: DecisionCode = "DENY_UNKNOWN_SUBJECT"
     /// The subject type is neither `api_key` nor `user`.

@@ -29,7 +29,8 @@ struct DecisionController: Sendable {
 
     // MARK: Key verification
 
-    /// Always 200 for a well-formed request: the code says what the key is.
+    /// Always 200 for a well-formed request: the code says what the key is. With `ip` (the end
+    /// client's address), a key whose allowlist excludes it is `IP_NOT_ALLOWED`.
     func verify(_ request: Request) async throws -> Response {
         guard case .object(let body) = try await JSONBody.parse(request, limit: 4096) else {
             throw JSONBody.invalid("the body must be a JSON object")
@@ -37,8 +38,14 @@ struct DecisionController: Sendable {
         guard case .string(let key)? = body["key"] else {
             throw JSONBody.invalid(body["key"] == nil ? "'key' is required" : "'key' must be a string")
         }
+        var ip: String?
+        switch body["ip"] {
+        case nil, .null?: break
+        case .string(let text)? where AddressRange(text) != nil && !text.contains("/"): ip = text
+        default: throw JSONBody.invalid("'ip' must be an IPv4 or IPv6 address")
+        }
         let verification = try await vault.verify(key)
-        return .json(KeyVerificationJSON(verification))
+        return .json(KeyVerificationJSON(ip.map { verification.from($0) } ?? verification))
     }
 
     // MARK: AuthZEN

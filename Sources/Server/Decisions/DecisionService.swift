@@ -132,7 +132,9 @@ struct DecisionService: Sendable {
     private func resolve(_ subject: AuthZEN.Subject) async throws -> SubjectState {
         switch subject.type {
         case "api_key":
-            let verification = try await vault.verify(subject.id)
+            // Judged from the end client's address when the service passes one (context.ip).
+            let presented = try await vault.verify(subject.id)
+            let verification = subject.ip.map { presented.from($0) } ?? presented
             let logged = DecisionLog.Subject.apiKey(id: verification.found?.key.id, prefix: verification.found?.key.prefix)
             switch verification.status {
             case .valid, .tierNoAPIAccess:
@@ -141,6 +143,8 @@ struct DecisionService: Sendable {
                 return .user(found.principal, logged)
             case .expired:
                 return .denied(.deny(.denyExpiredKey, "The API key has expired."), logged)
+            case .ipNotAllowed:
+                return .denied(.deny(.ipNotAllowed, "The API key is not allowed from this address (context.ip)."), logged)
             case .malformed, .notFound, .revoked, .userInactive:
                 return .denied(Decision.deny(.denyInvalidKey, "The API key is not valid.").adding(reason: "Key status: \(verification.status.rawValue)."), logged)
             }

@@ -44,6 +44,7 @@ struct SessionController: Sendable {
         let key = try await failures.guarding(clientIP: context.clientIP) {
             try AuthenticationMiddleware<LatchkeyRequestContext>.validKey(try await vault.verify(presented), invalid: .invalidKey)
         }
+        try AuthenticationMiddleware<LatchkeyRequestContext>.admit(key, from: context.clientIP)
         let started = try await vault.startSession(for: key, lifetime: lifetime, ip: context.clientIP)
         return try await profileResponse(key, started.session, token: started.token)
     }
@@ -69,7 +70,9 @@ struct SessionController: Sendable {
             try await AuthenticationMiddleware<LatchkeyRequestContext>.authenticate(request, vault: vault)
         }
         switch caller {
-        case .session(let key, let session): return (key, session)
+        case .session(let key, let session):
+            try AuthenticationMiddleware<LatchkeyRequestContext>.admit(key, from: context.clientIP)
+            return (key, session)
         case .anonymous, .key: throw APIError.notAuthenticated
         }
     }
