@@ -49,7 +49,7 @@ func serverTests(_ name: String) -> Target {
     .testTarget(
         name: name,
         dependencies: [
-            "ServerTestSupport", "Server", "Console", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Policy",
+            "ServerTestSupport", "Server", "Console", "Federation", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Policy",
             "Postgres", "JSON", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ] + pluginPolicies,
         swiftSettings: swiftSettings
@@ -89,6 +89,7 @@ let package = Package(
         library("Policy"),
         library("Vault", ["COpenSSL", "Postgres", "Policy", logging, nioLocks, nioPosix, lifecycle]),
         library("Fixtures", ["JSON", "Postgres", "Vault", "Policy"]),
+        library("Federation", ["COpenSSL", "JSON", "Postgres", "Vault", "Policy", nioLocks]),
         library("PluginKit", ["Fixtures", "JSON", "Postgres", "Vault", "Policy", hummingbird, nioLocks, logging]),
     ] + resourcePlugin("Surveys") + resourcePlugin("Datasets") + resourcePlugin("Templates")
         + resourcePlugin("UsersDirectory", extra: ["Vault"]) + [
@@ -101,7 +102,7 @@ let package = Package(
         ),
         .target(
             name: "Server",
-            dependencies: ["Console", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, lifecycle],
+            dependencies: ["Console", "Federation", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, lifecycle],
             exclude: ["openapi.json"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]
@@ -134,6 +135,7 @@ let package = Package(
                 "Templates",
                 "UsersDirectory",
                 "Fixtures",
+                "Federation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging,
                 lifecycle,
@@ -144,6 +146,7 @@ let package = Package(
         .executableTarget(
             name: "LatchkeyBench",
             dependencies: [
+                "Federation",
                 "Postgres",
                 "Vault",
                 "Policy",
@@ -197,6 +200,7 @@ let package = Package(
         serverTests("TemplatesTests"),
         serverTests("UsersDirectoryTests"),
         serverTests("ConsoleTests"),
+        serverTests("FederationTests"),
         .testTarget(
             name: "VaultTests",
             dependencies: ["Vault", "Postgres", "Policy", "TestSupport", logging],

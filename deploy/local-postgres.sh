@@ -90,7 +90,7 @@ if ! running; then
     port="${LATCHKEY_PG_PORT:-$(cat "$dir/latchkey.port" 2>/dev/null || free_port)}"
     echo "$port" | as_owner tee "$dir/latchkey.port" >/dev/null
     as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start 8>&- 9>&- -o \
-        "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB" >&2 \
+        "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=1000 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB" >&2 \
         || { tail -n 30 "$dir/server.log" >&2; exit 1; }
     exec 8>&-
 fi

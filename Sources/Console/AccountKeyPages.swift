@@ -123,13 +123,14 @@ extension Console {
         case .userNotFound: return "There is no such user."
         case .organisationNotFound: return "There is no such organisation."
         case .keyNotFound: return "There is no such key."
+        case .replayed: return "That token was already used."
         }
     }
 
     static func status(_ error: VaultError) -> HTTPResponse.Status {
         switch error {
         case .denied: return .forbidden
-        case .invalidInput: return .badRequest
+        case .invalidInput, .replayed: return .badRequest
         case .userNotFound, .organisationNotFound, .keyNotFound: return .notFound
         }
     }

@@ -16,6 +16,9 @@ public struct KeyIssuanceFacts: Sendable, Hashable {
     public var activeKeyCount: Int
     /// Whether the request is an SSO token exchange by the target themselves (enterprise only).
     public var isSSOExchange: Bool
+    /// In an SSO exchange, the capabilities the organisation's trust lets such keys carry (set up
+    /// by the operator, so they need no organisation admin to grant them; never `superuser`).
+    public var ssoCapabilities: Capabilities
 
     public init(
         targetUserID: Int64,
@@ -25,8 +28,10 @@ public struct KeyIssuanceFacts: Sendable, Hashable {
         organisationID: Int64? = nil,
         requestedCapabilities: Capabilities = .default,
         activeKeyCount: Int = 0,
-        isSSOExchange: Bool = false
+        isSSOExchange: Bool = false,
+        ssoCapabilities: Capabilities = .view
     ) {
+        self.ssoCapabilities = ssoCapabilities
         self.targetUserID = targetUserID
         self.targetTier = targetTier
         self.targetOrganisationIDs = targetOrganisationIDs

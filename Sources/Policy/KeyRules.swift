@@ -88,7 +88,11 @@ extension KeyRules {
                 return .deny(.denyCapabilityGrant, "Only platform staff may grant the 'superuser' capability.")
             }
             let isOrganisationAdmin = authority.code == .allowOrgAdmin || authority.code == .allowOrgOwner
-            if !extra.subtracting(.superuser).isEmpty, !issuer.isStaff, !isOrganisationAdmin {
+            let writes = extra.subtracting(.superuser)
+            if request.isSSOExchange, !request.ssoCapabilities.isSuperset(of: writes) {
+                return .deny(.denyCapabilityGrant, "The organisation's SSO trust does not allow these capabilities.")
+            }
+            if !writes.isEmpty, !issuer.isStaff, !isOrganisationAdmin, !request.isSSOExchange {
                 return .deny(.denyCapabilityGrant, "Only an organisation admin may grant capabilities beyond 'view'.")
             }
         }

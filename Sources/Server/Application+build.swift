@@ -1,4 +1,5 @@
 import Console
+import Federation
 import Hummingbird
 import Logging
 import PluginKit
@@ -49,6 +50,9 @@ public struct APIOptions: Sendable {
     /// The deployment's secret (`LATCHKEY_SECRET_KEY`): it seals TOTP secrets and MACs the
     /// console's CSRF tokens. Without it the console answers 503 and the API serves on.
     public var secretBox: SecretBox?
+    /// Where SSO trusts' signing keys come from (parsed documents, fetched URLs), shared by
+    /// every router of the process.
+    public var jwks: JWKSSource
 
     public init(
         log: DecisionLog = DecisionLog(enabled: false),
@@ -57,8 +61,10 @@ public struct APIOptions: Sendable {
         corsAllowedOrigins: [String] = [],
         trustedProxies: [String] = [],
         sessionLifetime: Duration = Vault.defaultSessionLifetime,
-        secretBox: SecretBox? = nil
+        secretBox: SecretBox? = nil,
+        jwks: JWKSSource = JWKSSource()
     ) {
+        self.jwks = jwks
         self.log = log
         self.publicURL = publicURL
         self.throttle = throttle
@@ -162,6 +168,9 @@ private func mountRoutes(
     // Sessions: login, status, logout, the legacy token (throttled per address).
     SessionController(vault: dependencies.vault, pool: dependencies.pool, lifetime: options.sessionLifetime, throttle: throttle, failures: failures)
         .register(on: routes)
+
+    // SSO token exchange (enterprise): an ID token in, a key out.
+    TokenExchangeController(exchange: TokenExchange(vault: dependencies.vault, keys: options.jwks), throttle: throttle).register(on: routes)
 
     // Resources: every plugin's routes, behind authentication and throttling.
     var resourceMiddleware: [any MiddlewareProtocol<Request, Response, LatchkeyRequestContext>] = [

@@ -16,6 +16,8 @@ public struct KeyIssueRequest: Sendable {
     public var ip: String?
     /// Where the key may be used from; empty: anywhere (SPEC §2, at most 32).
     public var allowedCIDRs: [AddressRange]
+    /// Set when an SSO token exchange asks (SPEC §11): the issuer is then the target themselves.
+    public var exchange: SSOExchange?
 
     public init(
         username: String, name: String, organisationSlug: String? = nil,
@@ -31,6 +33,26 @@ public struct KeyIssueRequest: Sendable {
         self.issuer = issuer
         self.via = via
         self.ip = ip
+    }
+}
+
+/// What an SSO token exchange adds to an issuance: who vouched for the user, what the trust
+/// allows, and the token's single use.
+public struct SSOExchange: Sendable {
+    /// The ID token's `iss` and `sub`, for the audit event.
+    public var issuer: String, subject: String
+    /// The capabilities the organisation's trust lets such keys carry.
+    public var trustCapabilities: Capabilities
+    /// SHA-256 of what makes the token single-use, remembered until `usableUntil`.
+    public var replayDigest: SHA256Digest
+    public var usableUntil: Date
+
+    public init(issuer: String, subject: String, trustCapabilities: Capabilities, replayDigest: SHA256Digest, usableUntil: Date) {
+        self.issuer = issuer
+        self.subject = subject
+        self.trustCapabilities = trustCapabilities
+        self.replayDigest = replayDigest
+        self.usableUntil = usableUntil
     }
 }
 
@@ -74,12 +96,17 @@ extension Vault {
                 organisationID = id
             }
 
-            let issuance = try await Self.issuanceFacts(
+            var issuance = try await Self.issuanceFacts(
                 targetID: targetID, tier: targetTier, organisationID: organisationID, capabilities: request.capabilities, on: connection)
+            if let exchange = request.exchange {
+                issuance.isSSOExchange = true
+                issuance.ssoCapabilities = exchange.trustCapabilities
+            }
 
             let (issuer, issuerID) = try await issuerPrincipal(request.issuer, on: connection)
             let decision = engine.decide(.user(issuer), .keyIssue, .keyIssuance(issuance))
             guard decision.isAllowed else { throw VaultError.denied(decision) }
+            if let exchange = request.exchange { try await Self.claim(exchange, on: connection) }
 
             let rows = try await connection.query("""
                 INSERT INTO api_keys AS k (user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
@@ -93,6 +120,10 @@ extension Vault {
                           "capabilities": request.capabilities.description, "decision": decision.code.rawValue,
                           "via": request.via]
             if !record.allowedCIDRs.isEmpty { detail["allowed_cidrs"] = record.allowedCIDRs.map(\.description).joined(separator: " ") }
+            if let exchange = request.exchange {
+                detail["sso_issuer"] = exchange.issuer
+                detail["sso_subject"] = exchange.subject
+            }
             try await AuditLog.record(
                 "key.issued", actor: issuerID, organisation: organisationID, target: record.id.uuidString,
                 detail: detail, ip: request.ip, on: connection)
@@ -101,6 +132,20 @@ extension Vault {
         dependents.evict(userID: record.userID)
         logger.info("issued key", metadata: ["key": "\(record.id)", "prefix": "\(record.prefix)", "user": "\(record.userID)"])
         return IssuedKey(secret: generated.secret, record: record)
+    }
+
+    /// Uses up an exchanged ID token (in issuance's transaction, so a refused issuance leaves it
+    /// usable), and forgets a few tokens past their use.
+    static func claim(_ exchange: SSOExchange, on connection: PGConnection) async throws {
+        let claimed = try await connection.execute("""
+            INSERT INTO sso_exchanged_tokens (token_hash, expires_at) VALUES (\(Data(exchange.replayDigest.bytes)), \(exchange.usableUntil))
+            ON CONFLICT DO NOTHING
+            """)
+        guard claimed == 1 else { throw VaultError.replayed }
+        try await connection.execute("""
+            DELETE FROM sso_exchanged_tokens WHERE token_hash IN (
+                SELECT token_hash FROM sso_exchanged_tokens WHERE expires_at < now() LIMIT 16)
+            """)
     }
 
     /// The principal an issuer acts as, and the user id to record (nil for the operator).

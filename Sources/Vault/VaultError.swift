@@ -12,6 +12,8 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
     case invalidInput(String)
     /// The policy engine refused; the decision says why.
     case denied(Decision)
+    /// An SSO exchange presented an ID token that was exchanged before.
+    case replayed
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
         case .keyNotFound(let id): "no such key: \(id)"
         case .invalidInput(let why): why
         case .denied(let decision): "refused (\(decision.code.rawValue)): " + decision.reasons.joined(separator: " ")
+        case .replayed: "this ID token was already exchanged"
         }
     }
 }

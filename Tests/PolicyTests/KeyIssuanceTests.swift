@@ -9,7 +9,7 @@ import Testing
 @Suite("Key issuance and revocation")
 struct KeyIssuanceTests {
     enum Issuer: String, Sendable, CaseIterable {
-        case target, teamAdmin, teamViewer, orgAdmin, orgOwner, orgCreator, outsider, staff, anonymous, freeStaff
+        case target, targetMember, teamAdmin, teamViewer, orgAdmin, orgOwner, orgCreator, outsider, staff, anonymous, freeStaff
     }
 
     static let targetID: Int64 = 70
@@ -21,6 +21,7 @@ struct KeyIssuanceTests {
         }
         switch issuer {
         case .target: return user(targetID, tier: .pro)
+        case .targetMember: return user(targetID, tier: .enterprise, org: [CheckTick.organisation: .viewer])
         case .teamAdmin: return user(71, teams: [CheckTick.team: .admin])
         case .teamViewer: return user(72, teams: [CheckTick.team: .viewer])
         case .orgAdmin: return user(73, org: [CheckTick.organisation: .admin])
@@ -40,6 +41,8 @@ struct KeyIssuanceTests {
         var active = 0
         var context: Int64? = nil
         var sso = false
+        /// The capabilities the organisation's SSO trust allows.
+        var trust: Capabilities = .view
         let expected: DecisionCode
         var testDescription: String {
             "\(tier) by \(issuer) [\(capabilities)] active=\(active)\(context.map { " org=\($0)" } ?? "")\(sso ? " sso" : "")"
@@ -95,6 +98,11 @@ struct KeyIssuanceTests {
         Row(tier: .enterprise, issuer: .orgCreator, expected: .denyRole),
         Row(tier: .enterprise, issuer: .target, sso: true, expected: .allowSSO),
         Row(tier: .enterprise, issuer: .target, capabilities: [.view, .add], sso: true, expected: .denyCapabilityGrant),
+        Row(tier: .enterprise, issuer: .targetMember, context: CheckTick.organisation, sso: true, expected: .allowSSO),
+        Row(tier: .enterprise, issuer: .targetMember, capabilities: [.view, .add], context: CheckTick.organisation, sso: true, expected: .denyCapabilityGrant),
+        Row(tier: .enterprise, issuer: .targetMember, capabilities: [.view, .add], context: CheckTick.organisation, sso: true, trust: [.view, .add, .edit], expected: .allowSSO),
+        Row(tier: .enterprise, issuer: .targetMember, capabilities: [.view, .superuser], context: CheckTick.organisation, sso: true, trust: .all, expected: .denyCapabilityGrant),
+        Row(tier: .enterprise, issuer: .targetMember, capabilities: [.view, .add], context: CheckTick.organisation, trust: [.view, .add], expected: .denyRole),
         Row(tier: .enterprise, issuer: .orgAdmin, sso: true, expected: .denyDefault),
         Row(tier: .organisation, issuer: .target, sso: true, expected: .denyTier),
         Row(tier: .enterprise, issuer: .orgAdmin, capabilities: [.view, .delete], context: CheckTick.organisation, expected: .allowOrgAdmin),
@@ -110,7 +118,7 @@ struct KeyIssuanceTests {
             targetUserID: Self.targetID, targetTier: row.tier,
             targetOrganisationIDs: [CheckTick.organisation], targetTeamIDs: [CheckTick.team],
             organisationID: row.context, requestedCapabilities: row.capabilities,
-            activeKeyCount: row.active, isSSOExchange: row.sso
+            activeKeyCount: row.active, isSSOExchange: row.sso, ssoCapabilities: row.trust
         )
         let decision = standardEngine.decide(Self.principal(row.issuer), .keyIssue, .keyIssuance(request))
         #expect(decision.code == row.expected, "\(decision)")

@@ -117,7 +117,7 @@ struct ReferencePolicy {
             let writes = extra.subtracting(.superuser)
             let capabilitiesOK = extra.isEmpty || ((tier == .organisation || tier == .enterprise) && r.organisationID != nil
                 && (!extra.contains(.superuser) || me.isStaff)
-                && (writes.isEmpty || me.isStaff || (!r.isSSOExchange && orgAdminOfTarget)))
+                && (r.isSSOExchange ? r.ssoCapabilities.isSuperset(of: writes) : (writes.isEmpty || me.isStaff || orgAdminOfTarget)))
             let limits: [Tier: Int] = [.pro: 5, .team: 10, .organisation: 20]
             let underLimit = limits[tier].map { r.activeKeyCount < $0 } ?? true
             return mayIssue && capabilitiesOK && underLimit

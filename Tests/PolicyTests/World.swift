@@ -137,7 +137,8 @@ struct World {
             targetTeamIDs: IDSet(teamMembers.filter { $0.user == target.id }.map(\.team)),
             organisationID: context,
             requestedCapabilities: rng.chance(0.5) ? .view : rng.capabilities(),
-            activeKeyCount: Int.random(in: 0...25, using: &rng), isSSOExchange: rng.chance(0.1)
+            activeKeyCount: Int.random(in: 0...25, using: &rng), isSSOExchange: rng.chance(0.1),
+            ssoCapabilities: rng.chance(0.5) ? .view : rng.capabilities().subtracting(.superuser)
         )
     }
 

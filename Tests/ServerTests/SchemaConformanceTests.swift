@@ -1,3 +1,4 @@
+import Federation
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -36,6 +37,16 @@ import Testing
             let bearer: HTTPFields = [.authorization: "Bearer \(key)"]
             let serviceAuth: HTTPFields = [.authorization: "Bearer \(service)"]
             let documentText = try await world.client { client in try await client.send("/api/schema").text }
+            // SSO: an enterprise member, the organisation's trust, and an ID token for them.
+            let erin = try await world.user("erin", tier: .enterprise)
+            try await world.pool.execute("INSERT INTO organisation_memberships (organisation_id, user_id, role) VALUES (\(acme), \(erin), 'viewer')")
+            let idp = try JWSSigner(.es256, keyID: "k1")
+            let jwks = String(decoding: try JSONSerialization.data(withJSONObject: ["keys": [idp.jwk]]), as: UTF8.self)
+            _ = try await SSOTrustStore(pool: world.pool).save(SSOTrust(organisationSlug: "acme", issuer: "https://idp.example.com", audience: "latchkey", keys: .document(jwks)))
+            let now = Int(Date().timeIntervalSince1970)
+            let idToken = try idp.sign(claims: #"{"iss":"https://idp.example.com","aud":"latchkey","sub":"e","email":"erin@example.com","email_verified":true,"iat":\#(now),"exp":\#(now + 300)}"#)
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let exchange = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token&subject_token="
 
             let results = try await world.client { client -> [(Call, Reply)] in
                 let token = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(key)"}"#)
@@ -107,6 +118,9 @@ import Testing
                     Call(path: "/access/v1/evaluations", method: .post, uri: "/access/v1/evaluations",
                          body: #"{"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"survey.retrieve"},"evaluations":[{"resource":{"type":"survey","id":"\#(survey)"}},{"resource":{"type":"survey","id":"1"}}]}"#,
                          headers: serviceAuth),
+                    // SSO token exchange: a key, then the same token refused.
+                    Call(path: "/oauth/token", method: .post, uri: "/oauth/token", body: exchange + idToken, headers: form),
+                    Call(path: "/oauth/token", method: .post, uri: "/oauth/token", body: exchange + idToken, headers: form),
                     // Last: the session ends.
                     Call(path: "/api/auth/logout/", method: .post, uri: "/api/auth/logout/", headers: session),
                 ]

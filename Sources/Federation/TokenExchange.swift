@@ -1,0 +1,142 @@
+import Foundation
+import Policy
+import Postgres
+import Vault
+
+/// RFC 8693 token exchange for the enterprise tier (SPEC §11): an OpenID Connect ID token from
+/// a trusted issuer becomes a `ct_live_` key of the organisation, through the vault's issuance
+/// path (policy, audit, single use of the token in the same transaction).
+public struct TokenExchange: Sendable {
+    public static let grantType = "urn:ietf:params:oauth:grant-type:token-exchange"
+    public static let idTokenType = "urn:ietf:params:oauth:token-type:id_token"
+    public static let accessTokenType = "urn:ietf:params:oauth:token-type:access_token"
+
+    let vault: Vault
+    let trusts: SSOTrustStore
+    let keys: JWKSSource
+
+    public init(vault: Vault, keys: JWKSSource) {
+        self.vault = vault
+        self.trusts = SSOTrustStore(pool: vault.pool)
+        self.keys = keys
+    }
+
+    /// What was issued: the key (shown once), its lifetime in seconds and its capabilities.
+    public struct Issued: Sendable {
+        public let key: IssuedKey
+        public let expiresIn: Int
+        public let scope: String
+    }
+
+    /// An RFC 6749 §5.2 error.
+    public struct Refusal: Error, Equatable, Sendable {
+        public let error: String
+        public let description: String
+
+        public init(error: String, description: String) {
+            self.error = error
+            self.description = description
+        }
+
+        static func invalidRequest(_ why: String) -> Refusal { Refusal(error: "invalid_request", description: why) }
+        static func invalidGrant(_ why: String) -> Refusal { Refusal(error: "invalid_grant", description: why) }
+        static func invalidScope(_ why: String) -> Refusal { Refusal(error: "invalid_scope", description: why) }
+        static func invalidTarget(_ why: String) -> Refusal { Refusal(error: "invalid_target", description: why) }
+        static let unsupportedGrantType = Refusal(error: "unsupported_grant_type", description: "Only token exchange (\(grantType)) is supported.")
+        /// One answer for every reason the token's person cannot have a key, so it never tells
+        /// whether an email has an account.
+        static let notAMember = invalidGrant("The ID token does not name an active enterprise-tier member of the organisation.")
+    }
+
+    /// Exchanges the form's ID token (`fields`: the decoded form) for a key.
+    public func exchange(_ fields: [String: String], ip: String?, now: Date = Date()) async throws -> Issued {
+        guard let grant = fields["grant_type"], !grant.isEmpty else { throw Refusal.invalidRequest("grant_type is required.") }
+        guard grant == Self.grantType else { throw Refusal.unsupportedGrantType }
+        guard let raw = fields["subject_token"], !raw.isEmpty else { throw Refusal.invalidRequest("subject_token is required.") }
+        guard fields["subject_token_type"] == Self.idTokenType else {
+            throw Refusal.invalidRequest("subject_token_type must be \(Self.idTokenType).")
+        }
+        let requested = try Self.scope(fields["scope"])
+
+        let token: JWS
+        do { token = try JWS(compact: raw) } catch { throw Refusal.invalidGrant("The subject token is not an acceptable JWS: \(error).") }
+        guard let issuer = IDToken.claimedIssuer(of: token) else { throw Refusal.invalidGrant("The subject token has no iss.") }
+        let trust = try await self.trust(issuer: issuer, audience: fields["audience"])
+
+        let verified: IDToken
+        do {
+            let keySet = try await keys.keys(for: trust, token: token)
+            verified = try IDToken(token, raw: raw, keys: keySet, issuer: trust.issuer, audience: trust.audience, now: now)
+        } catch let error as FederationError {
+            throw Refusal.invalidGrant("The subject token was refused: \(error).")
+        }
+        guard trust.capabilities.isSuperset(of: requested) else {
+            throw Refusal.invalidScope("The organisation allows SSO keys with \(trust.capabilities.names.joined(separator: " ")) only.")
+        }
+        guard let username = try await member(email: verified.email, of: trust.organisationID) else { throw Refusal.notAMember }
+
+        let lifetime = min(trust.keyLifetime, SSOTrust.longestLifetime)
+        let request = KeyIssueRequest(
+            username: username, name: "SSO \(Self.day(now))", organisationSlug: trust.organisationSlug,
+            capabilities: requested, expiresAt: now.addingTimeInterval(lifetime), issuer: .user(username), via: "sso", ip: ip)
+        var exchange = request
+        exchange.exchange = SSOExchange(
+            issuer: verified.issuer, subject: verified.subject, trustCapabilities: trust.capabilities,
+            replayDigest: SHA256Digest(hashing: verified.replayID),
+            usableUntil: verified.expiresAt.addingTimeInterval(IDToken.skew))
+        do {
+            let issued = try await vault.issue(exchange)
+            return Issued(key: issued, expiresIn: Int(lifetime), scope: requested.names.joined(separator: " "))
+        } catch VaultError.replayed {
+            throw Refusal.invalidGrant("The subject token was already exchanged.")
+        } catch VaultError.denied(let decision) where decision.code == .denyCapabilityGrant {
+            throw Refusal.invalidScope("The organisation does not allow these capabilities for SSO keys.")
+        } catch is VaultError {
+            throw Refusal.notAMember
+        }
+    }
+
+    /// The trust that judges the token: the issuer's, in the organisation `audience` names when
+    /// given (needed when several organisations trust the issuer).
+    func trust(issuer: String, audience: String?) async throws -> SSOTrust {
+        let candidates = try await trusts.trusts(issuer: issuer)
+        guard !candidates.isEmpty else { throw Refusal.invalidGrant("The subject token's issuer is not trusted.") }
+        if let audience, !audience.isEmpty {
+            guard let trust = candidates.first(where: { $0.organisationSlug == audience }) else {
+                throw Refusal.invalidTarget("No organisation of that slug trusts this issuer.")
+            }
+            return trust
+        }
+        guard candidates.count == 1 else {
+            throw Refusal.invalidRequest("Several organisations trust this issuer: name one as audience (its slug).")
+        }
+        return candidates[0]
+    }
+
+    /// The requested capabilities (space-separated), `view` when none is.
+    static func scope(_ text: String?) throws -> Capabilities {
+        let names = (text ?? "").split(separator: " ").map(String.init)
+        guard !names.isEmpty else { return .view }
+        guard let capabilities = Capabilities(names: names) else {
+            throw Refusal.invalidScope("scope takes capabilities: view add edit delete.")
+        }
+        return capabilities
+    }
+
+    /// The username of the active enterprise-tier member (or owner) of the organisation whose
+    /// email this is (case-insensitive).
+    func member(email: String, of organisationID: Int64) async throws -> String? {
+        guard email.utf8.count <= 320, !email.contains("\u{0}") else { return nil }
+        let rows = try await vault.pool.query("""
+            SELECT u.username FROM users u
+            WHERE lower(u.email) = lower(\(email)) AND u.is_active AND u.tier = 'enterprise'
+              AND (EXISTS (SELECT 1 FROM organisation_memberships m WHERE m.user_id = u.id AND m.organisation_id = \(organisationID))
+                   OR EXISTS (SELECT 1 FROM organisations o WHERE o.id = \(organisationID) AND o.owner_id = u.id))
+            """)
+        return try rows.first?.decode(String.self, at: 0)
+    }
+
+    static func day(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).year().month().day())
+    }
+}
