@@ -182,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LatchkeyCLITests",
-            dependencies: ["Vault", "Postgres", "TestSupport", "latchkey"],
+            dependencies: ["Vault", "Postgres", "Federation", "TestSupport", "latchkey"],
             swiftSettings: swiftSettings
         ),
         .target(

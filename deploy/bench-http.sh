@@ -5,7 +5,7 @@
 # session login + status round trip, and then the list again on servers with throttling on
 # (a limit never reached: the cost of counting; the default limit: the 429 path), and a flood
 # of unknown keys from one client against the failed-authentication limit.
-#   deploy/bench.sh http [seconds]
+#   deploy/bench.sh http [seconds]      (BENCH_FILTER=oauth: only the lines whose label contains it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-10}"
@@ -58,6 +58,8 @@ echo "surveys visible to the benchmark key: $count"
 
 measure() {
     local label="$1"; shift
+    # BENCH_FILTER=text measures only the lines whose label contains it.
+    [[ -n "${BENCH_FILTER:-}" && "$label" != *"$BENCH_FILTER"* ]] && return 0
     local c="${connections:-32}" t=2
     [ "$c" -lt 2 ] && t=1
     wrk -t"$t" -c"$c" -d"${seconds}s" --latency "$@" | awk -v label="$label" '
@@ -158,6 +160,36 @@ print(next(f"lk_session={c.value}" for c in jar if c.name == "lk_session"))
 PY
 )"
 measure "GET /account/keys (signed in)" -H "Cookie: $cookie" "http://127.0.0.1:$port/account/keys"
+
+# SSO token exchange (SPEC §11): whole exchanges (form, ES256 verification, trust, member
+# lookup, issuance with its audit event and single-use claim) at 8 concurrent clients. Each
+# request carries its own ID token (a token works once), minted beforehand; each wrk thread
+# takes every other line. Token verification alone: `deploy/bench.sh sso`.
+swift build -c release --product LatchkeyBench >&2
+.build/release/LatchkeyBench mint --email bench@example.com --count $((seconds * 6000)) \
+    --jwks "$scripts/jwks.json" --tokens "$scripts/tokens.txt"
+"$bin" sso trust --org bench-org --issuer https://idp.bench.example --audience latchkey-bench --jwks "$scripts/jwks.json" >/dev/null
+cat >"$scripts/sso.lua" <<LUA
+local threads = 0
+function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function init(args)
+  tokens, n = {}, 0
+  local i = 0
+  for line in io.lines("$scripts/tokens.txt") do
+    if i % 2 == id then tokens[#tokens + 1] = line end
+    i = i + 1
+  end
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+function request()
+  n = n + 1
+  return wrk.format(nil, nil, nil, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange"
+    .. "&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token&subject_token=" .. (tokens[n] or "spent"))
+end
+LUA
+connections=8 measure "POST /oauth/token (8 clients)" -s "$scripts/sso.lua" "http://127.0.0.1:$port/oauth/token"
+echo "SSO keys issued: $(psql "$url" -tAc "SELECT count(*) FROM api_keys WHERE name LIKE 'SSO %'")"
 
 # Throttling: a second server with throttling on, beside the first. With a limit the benchmark
 # never reaches, the list measures what counting costs (alternating with the first server, so

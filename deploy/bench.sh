@@ -3,6 +3,7 @@
 #   deploy/bench.sh db        pool point reads next to pgbench -S
 #   deploy/bench.sh policy    in-process policy decisions
 #   deploy/bench.sh crypto    key parse/hash/generate
+#   deploy/bench.sh sso       ID-token verification µs per RS256-2048 and ES256 token
 #   deploy/bench.sh http      wrk against a release server (see deploy/bench-http.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

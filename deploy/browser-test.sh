@@ -30,7 +30,9 @@ export LATCHKEY_SECRET_KEY="$(head -c 32 /dev/urandom | base64 -w0)"
 "$bin" migrate >/dev/null
 fixture="$(mktemp)"
 cat > "$fixture" <<'JSON'
-{"users": [{"ref": "ada", "username": "ada", "email": "ada@example.com", "password": "browser-test-password", "tier": "pro"}]}
+{"users": [{"ref": "ada", "username": "ada", "email": "ada@example.com", "password": "browser-test-password", "tier": "pro"},
+           {"ref": "erin", "username": "erin", "email": "erin@example.com", "tier": "enterprise"}],
+ "organisations": [{"ref": "example", "slug": "example", "name": "Example", "members": [{"user": "erin", "role": "viewer"}]}]}
 JSON
 "$bin" import "$fixture" >/dev/null
 rm -f "$fixture"
@@ -55,6 +57,16 @@ done
 mkdir -p .build/screenshots
 status=0
 SE_OFFLINE=true "$venv/bin/python" deploy/browser_test.py "http://127.0.0.1:$port" "$other_key" .build/screenshots || status=$?
+# The README's worked SSO example against the same server: an ID token minted with openssl
+# becomes a key of the organisation, which then works.
+exchanged="$(LATCHKEY_BIN="$bin" deploy/sso-example.sh "http://127.0.0.1:$port" example erin@example.com 2>/dev/null || true)"
+sso_key="$(printf '%s' "$exchanged" | sed -nE 's/.*"access_token":"(ct_live_[0-9A-Za-z]+)".*/\1/p')"
+if [ -z "$sso_key" ] || [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $sso_key" "http://127.0.0.1:$port/api/surveys/")" != 200 ]; then
+    echo "browser test: the SSO example did not give a working key: $exchanged" >&2
+    status=1
+else
+    echo "sso example: exchanged an ID token for a working key" >&2
+fi
 # No raw key, password or code in the server's log.
 if grep -Eq "ct_live_[0-9A-Za-z]{49}" "$log" || grep -q "browser-test-password" "$log"; then
     echo "browser test: a secret reached the server's log" >&2

@@ -71,8 +71,8 @@ extension Vault {
 
     /// Issues a key after the `key.issue` policy allows it (tier, issuer, capabilities, active-key limit).
     ///
-    /// The target user's row is locked for the transaction, so concurrent issuances for one user
-    /// are serialised and the active-key limit holds under races.
+    /// For a tier with an active-key limit, the target user's row is locked for the transaction,
+    /// so concurrent issuances for one user are serialised and the limit holds under races.
     public func issue(_ request: KeyIssueRequest) async throws -> IssuedKey {
         let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else { throw VaultError.invalidInput("a key needs a name of 1 to 200 characters") }
@@ -82,12 +82,7 @@ extension Vault {
         guard request.allowedCIDRs.count <= AddressRange.limit else { throw VaultError.invalidInput(AddressRangeError.tooMany.description) }
         let generated = try KeyFormat.generate(.live)
         let record: KeyRecord = try await pool.withTransaction { connection in
-            let targetRows = try await connection.query("""
-                SELECT id, tier FROM users WHERE username = \(request.username) FOR UPDATE
-                """)
-            guard let targetRow = targetRows.first else { throw VaultError.userNotFound(request.username) }
-            let targetID = try targetRow.decode(Int64.self, at: 0)
-            let targetTier = try PrincipalLoader.tier(targetRow.decode(String.self, at: 1))
+            let (targetID, targetTier) = try await Self.target(request.username, on: connection)
 
             var organisationID: Int64?
             if let slug = request.organisationSlug {
@@ -134,18 +129,35 @@ extension Vault {
         return IssuedKey(secret: generated.secret, record: record)
     }
 
+    /// The target user's id and tier. For a tier with an active-key limit, the row is locked for
+    /// the transaction, so concurrent issuances for one user are serialised and the limit holds
+    /// under races; a tier without one (enterprise) needs no lock, so its issuances (SSO
+    /// exchanges, say) run side by side.
+    static func target(_ username: String, on connection: PGConnection) async throws -> (Int64, Tier) {
+        let rows = try await connection.query("SELECT id, tier FROM users WHERE username = \(username)")
+        guard let row = rows.first else { throw VaultError.userNotFound(username) }
+        let id = try row.decode(Int64.self, at: 0)
+        let tier = try PrincipalLoader.tier(row.decode(String.self, at: 1))
+        guard tier.activeKeyLimit != nil else { return (id, tier) }
+        // Locked, then read again: the tier may have changed in between.
+        let locked = try await connection.query("SELECT tier FROM users WHERE id = \(id) FOR UPDATE")
+        guard let lockedTier = try locked.first.map({ try PrincipalLoader.tier($0.decode(String.self, at: 0)) }) else {
+            throw VaultError.userNotFound(username)
+        }
+        return (id, lockedTier)
+    }
+
     /// Uses up an exchanged ID token (in issuance's transaction, so a refused issuance leaves it
     /// usable), and forgets a few tokens past their use.
     static func claim(_ exchange: SSOExchange, on connection: PGConnection) async throws {
-        let claimed = try await connection.execute("""
+        let claimed = try await connection.query("""
+            WITH stale AS (
+                DELETE FROM sso_exchanged_tokens WHERE token_hash IN (
+                    SELECT token_hash FROM sso_exchanged_tokens WHERE expires_at < now() LIMIT 16 FOR UPDATE SKIP LOCKED))
             INSERT INTO sso_exchanged_tokens (token_hash, expires_at) VALUES (\(Data(exchange.replayDigest.bytes)), \(exchange.usableUntil))
-            ON CONFLICT DO NOTHING
+            ON CONFLICT DO NOTHING RETURNING 1
             """)
-        guard claimed == 1 else { throw VaultError.replayed }
-        try await connection.execute("""
-            DELETE FROM sso_exchanged_tokens WHERE token_hash IN (
-                SELECT token_hash FROM sso_exchanged_tokens WHERE expires_at < now() LIMIT 16)
-            """)
+        guard !claimed.isEmpty else { throw VaultError.replayed }
     }
 
     /// The principal an issuer acts as, and the user id to record (nil for the operator).

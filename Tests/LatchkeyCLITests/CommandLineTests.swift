@@ -1,3 +1,4 @@
+import Federation
 import Foundation
 import Postgres
 import TestSupport
@@ -161,6 +162,40 @@ struct CommandLineTests {
             #expect(service.lines.first?.hasPrefix("ct_svc_") == true && service.lines.first?.count == 56)
             let credential = try await vault.verifyServiceCredential(service.lines.first ?? "")
             #expect(credential?.name == "search")
+
+            // sso trust|list|remove: a JWKS file is checked when trusted; bad input changes nothing.
+            let jwksFile = FileManager.default.temporaryDirectory.appendingPathComponent("cli-jwks-\(UUID()).json")
+            let signer = try JWSSigner(.es256, keyID: "cli")
+            try JSONSerialization.data(withJSONObject: ["keys": [signer.jwk]]).write(to: jwksFile)
+            defer { try? FileManager.default.removeItem(at: jwksFile) }
+            let trusted = try latchkey("sso", "trust", "--org", "acme", "--issuer", "https://idp.example.com", "--audience", "latchkey",
+                                       "--jwks", jwksFile.path, "--capabilities", "view,add", "--ttl-hours", "8")
+            #expect(trusted.status == 0, "\(trusted.stderr)")
+            let trustID = trusted.lines.first ?? ""
+            let byURL = try latchkey("sso", "trust", "--org", "acme", "--issuer", "https://other.example.com", "--audience", "x",
+                                     "--jwks", "https://other.example.com/.well-known/jwks.json")
+            #expect(byURL.status == 0, "\(byURL.stderr)")
+            let trusts = try latchkey("sso", "list")
+            #expect(trusts.lines.count == 2)
+            #expect(trusts.lines.contains { $0.hasPrefix(trustID + "\tacme\tissuer=https://idp.example.com\taudience=latchkey\tjwks=document") && $0.hasSuffix("ttl_hours=8") })
+            #expect(trusts.lines.contains { $0.contains("jwks=https://other.example.com/.well-known/jwks.json") })
+            let counts = try await pool.query("SELECT count(*) FROM sso_trusts")[0].decode(Int.self, at: 0)
+            for bad in [
+                ["--org", "nowhere", "--issuer", "i", "--audience", "a", "--jwks", jwksFile.path],
+                ["--org", "acme", "--issuer", "i", "--audience", "a", "--jwks", "/no/such/jwks.json"],
+                ["--org", "acme", "--issuer", "i", "--audience", "a", "--jwks", fixtureFile.path],
+                ["--org", "acme", "--issuer", "i", "--audience", "a", "--jwks", "http://example.com/jwks.json"],
+                ["--org", "acme", "--issuer", "i", "--audience", "a", "--jwks", jwksFile.path, "--capabilities", "view,superuser"],
+                ["--org", "acme", "--issuer", "i", "--audience", "a", "--jwks", jwksFile.path, "--ttl-hours", "169"],
+                ["--org", "acme", "--issuer", "", "--audience", "a", "--jwks", jwksFile.path],
+            ] {
+                let refused = try CommandRunner.run("latchkey", ["sso", "trust"] + bad, environment: env)
+                #expect(refused.status != 0 && !refused.stderr.isEmpty && refused.stdout.isEmpty, "\(bad)")
+            }
+            #expect(try await pool.query("SELECT count(*) FROM sso_trusts")[0].decode(Int.self, at: 0) == counts)
+            #expect(try latchkey("sso", "remove", trustID).status == 0)
+            #expect(try latchkey("sso", "remove", trustID).status != 0)
+            #expect(try latchkey("sso", "list").lines.count == 1)
             await pool.close()
         }
     }

@@ -1,3 +1,4 @@
+import Federation
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -105,8 +106,46 @@ import TestSupport
             try await world.pool.execute("DELETE FROM session_tokens")
             try await world.pool.execute("DELETE FROM audit_events WHERE action = 'login'")
             #expect(try await world.fingerprint() == before, "seed \(seed)")
-            print("tenant isolation, seed \(seed): \(place.keys.count) keys, \(checks) checks")
+            let ssoChecks = try await Self.ssoExchanges(world, place, &random, seed: seed)
+            print("tenant isolation, seed \(seed): \(place.keys.count) keys, \(checks) checks, \(ssoChecks) through SSO keys")
             #expect(checks > 500)
+        }
+    }
+
+    /// SSO token exchange (SPEC §11): every organisation trusts one issuer (for every capability
+    /// but `superuser`). An ID token naming an organisation becomes a key only for its active
+    /// enterprise-tier members, and that key is confined to it like any other.
+    static func ssoExchanges(_ world: ServerWorld, _ place: Placement, _ random: inout SplitMix64, seed: UInt64) async throws -> Int {
+        let idp = try JWSSigner(.es256, keyID: "isolation")
+        let jwks = String(decoding: try JSONSerialization.data(withJSONObject: ["keys": [idp.jwk]]), as: UTF8.self)
+        let slugs = try await world.pool.query("SELECT id, slug FROM organisations").map { (try $0.decode(Int64.self, at: 0), try $0.decode(String.self, at: 1)) }
+        for (_, slug) in slugs {
+            _ = try await SSOTrustStore(pool: world.pool).save(SSOTrust(organisationSlug: slug, issuer: "https://idp.example.com", audience: "lk", keys: .document(jwks),
+                                                                     capabilities: [.view, .add, .edit, .delete]))
+        }
+        let enterprise = place.users.filter { _ in random.chance(0.6) }
+        try await world.pool.execute("UPDATE users SET tier = 'enterprise' WHERE id = ANY(\(enterprise))")
+        let people = try await world.pool.query("SELECT id, email, tier = 'enterprise' AND is_active FROM users").map {
+            (id: try $0.decode(Int64.self, at: 0), email: try $0.decode(String.self, at: 1), eligible: try $0.decode(Bool.self, at: 2))
+        }
+        return try await world.client { client in
+            var checks = 0
+            for person in people {
+                for (organisation, slug) in slugs {
+                    let now = Int(Date().timeIntervalSince1970)
+                    let token = try idp.sign(claims: #"{"iss":"https://idp.example.com","aud":"lk","sub":"\#(person.id)","email":"\#(person.email)","# +
+                                             #""email_verified":true,"iat":\#(now),"exp":\#(now + 300),"jti":"\#(UUID().uuidString)"}"#)
+                    let form = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token"
+                        + "&audience=\(slug)&scope=view+add+edit+delete&subject_token=\(token)"
+                    let reply = try await client.send("/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: form)
+                    let expected = person.eligible && place.members[organisation, default: []].contains(person.id)
+                    #expect((reply.status == .ok) == expected, "seed \(seed): user \(person.id) into \(slug): \(reply.status) \(reply.text.prefix(120))")
+                    checks += 1
+                    guard let key = reply.object["access_token"] as? String else { continue }
+                    checks += try await Self.routes(client, Credentials(key: key), home: organisation, place)
+                }
+            }
+            return checks
         }
     }
 
