@@ -95,7 +95,7 @@ public final class PublicKey: @unchecked Sendable {
         }
         guard let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestVerifyInit_ex(context, nil, "SHA256", nil, nil, pkey, nil) == 1 else {
+        guard EVP_DigestVerifyInit(context, nil, SHA256.digest, nil, pkey) == 1 else {
             ERR_clear_error()
             return false
         }
@@ -103,6 +103,12 @@ public final class PublicKey: @unchecked Sendable {
         if !ok { ERR_clear_error() }
         return ok
     }
+}
+
+/// SHA-256, fetched from OpenSSL's provider once: fetching it by name for every verification
+/// costs a lookup under a lock.
+enum SHA256 {
+    nonisolated(unsafe) static let digest: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
 }
 
 /// ECDSA signatures between JOSE's fixed-width `r‖s` and DER's `SEQUENCE { INTEGER r, INTEGER s }`.

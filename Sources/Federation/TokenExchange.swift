@@ -67,7 +67,7 @@ public struct TokenExchange: Sendable {
         do {
             let keySet = try await keys.keys(for: trust, token: token)
             verified = try IDToken(token, raw: raw, keys: keySet, issuer: trust.issuer, audience: trust.audience, now: now)
-        } catch let error as FederationError {
+        } catch {
             throw Refusal.invalidGrant("The subject token was refused: \(error).")
         }
         guard trust.capabilities.isSuperset(of: requested) else {

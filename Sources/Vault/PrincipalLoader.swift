@@ -51,6 +51,18 @@ enum PrincipalLoader {
         return (principal, try row.decode(Bool.self, named: "is_active"))
     }
 
+    /// ``principal(userID:on:)`` by username, with the user's id: one query.
+    static func principal(username: String, on connection: PGConnection) async throws -> (UserPrincipal, id: Int64, isActive: Bool)? {
+        let rows = try await connection.query("""
+            SELECT u.id, u.tier, u.is_staff, u.is_active, \(membershipColumns("u.id")) FROM users u WHERE u.username = \(username)
+            """)
+        guard let row = rows.first else { return nil }
+        let id = try row.decode(Int64.self, named: "id")
+        let principal = try principal(
+            row: row, userID: id, tier: tier(row.decode(String.self, named: "tier")), isStaff: row.decode(Bool.self, named: "is_staff"))
+        return (principal, id, try row.decode(Bool.self, named: "is_active"))
+    }
+
     static func tier(_ text: String) throws -> Tier {
         guard let tier = Tier(rawValue: text) else { throw PGError(.decoding, message: "unknown tier \(text)") }
         return tier

@@ -82,14 +82,7 @@ extension Vault {
         guard request.allowedCIDRs.count <= AddressRange.limit else { throw VaultError.invalidInput(AddressRangeError.tooMany.description) }
         let generated = try KeyFormat.generate(.live)
         let record: KeyRecord = try await pool.withTransaction { connection in
-            let (targetID, targetTier) = try await Self.target(request.username, on: connection)
-
-            var organisationID: Int64?
-            if let slug = request.organisationSlug {
-                let rows = try await connection.query("SELECT id FROM organisations WHERE slug = \(slug)")
-                guard let id = try rows.first?.decode(Int64.self, at: 0) else { throw VaultError.organisationNotFound(slug) }
-                organisationID = id
-            }
+            let (targetID, targetTier, organisationID) = try await Self.target(request.username, in: request.organisationSlug, on: connection)
 
             var issuance = try await Self.issuanceFacts(
                 targetID: targetID, tier: targetTier, organisationID: organisationID, capabilities: request.capabilities, on: connection)
@@ -101,27 +94,34 @@ extension Vault {
             let (issuer, issuerID) = try await issuerPrincipal(request.issuer, on: connection)
             let decision = engine.decide(.user(issuer), .keyIssue, .keyIssuance(issuance))
             guard decision.isAllowed else { throw VaultError.denied(decision) }
-            if let exchange = request.exchange { try await Self.claim(exchange, on: connection) }
 
-            let rows = try await connection.query("""
-                INSERT INTO api_keys AS k (user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
-                VALUES (\(targetID), \(organisationID), \(name), \(generated.prefix), \(generated.last4),
-                        \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(request.expiresAt),
-                        \(request.allowedCIDRs.map(\.description)))
-                RETURNING \(KeyRecord.columns)
-                """)
-            let record = try KeyRecord(row: rows[0])
-            var detail = ["user": request.username, "name": name, "prefix": record.prefix,
+            // One statement: use up the exchanged token (if any), insert the key, audit it. A
+            // token already used inserts nothing, and nothing is returned.
+            let keyID = UUID()
+            var detail = ["user": request.username, "name": name, "prefix": generated.prefix,
                           "capabilities": request.capabilities.description, "decision": decision.code.rawValue,
                           "via": request.via]
-            if !record.allowedCIDRs.isEmpty { detail["allowed_cidrs"] = record.allowedCIDRs.map(\.description).joined(separator: " ") }
+            if !request.allowedCIDRs.isEmpty { detail["allowed_cidrs"] = request.allowedCIDRs.map(\.description).joined(separator: " ") }
             if let exchange = request.exchange {
                 detail["sso_issuer"] = exchange.issuer
                 detail["sso_subject"] = exchange.subject
             }
-            try await AuditLog.record(
-                "key.issued", actor: issuerID, organisation: organisationID, target: record.id.uuidString,
-                detail: detail, ip: request.ip, on: connection)
+            let rows = try await connection.query("""
+                WITH \(request.exchange.map(Self.claim) ?? "claimed AS (SELECT 1)"),
+                inserted AS (
+                    INSERT INTO api_keys AS k (id, user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
+                    SELECT \(keyID), \(targetID), \(organisationID), \(name), \(generated.prefix), \(generated.last4),
+                           \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(request.expiresAt),
+                           \(request.allowedCIDRs.map(\.description))
+                    WHERE EXISTS (SELECT 1 FROM claimed)
+                    RETURNING \(KeyRecord.columns)),
+                audited AS (\(AuditLog.insert(
+                    "key.issued", actor: issuerID, organisation: organisationID, target: keyID.uuidString, detail: detail, ip: request.ip,
+                    when: "EXISTS (SELECT 1 FROM inserted)")))
+                SELECT * FROM inserted
+                """)
+            guard let row = rows.first else { throw VaultError.replayed }
+            let record = try KeyRecord(row: row)
             return record
         }
         dependents.evict(userID: record.userID)
@@ -133,31 +133,40 @@ extension Vault {
     /// the transaction, so concurrent issuances for one user are serialised and the limit holds
     /// under races; a tier without one (enterprise) needs no lock, so its issuances (SSO
     /// exchanges, say) run side by side.
-    static func target(_ username: String, on connection: PGConnection) async throws -> (Int64, Tier) {
-        let rows = try await connection.query("SELECT id, tier FROM users WHERE username = \(username)")
+    ///
+    /// Read with the id of the organisation `slug` names (if any), in one query.
+    static func target(_ username: String, in slug: String?, on connection: PGConnection) async throws -> (Int64, Tier, Int64?) {
+        let rows = try await connection.query("""
+            SELECT id, tier, (SELECT id FROM organisations WHERE slug = \(slug)) FROM users WHERE username = \(username)
+            """)
         guard let row = rows.first else { throw VaultError.userNotFound(username) }
         let id = try row.decode(Int64.self, at: 0)
-        let tier = try PrincipalLoader.tier(row.decode(String.self, at: 1))
-        guard tier.activeKeyLimit != nil else { return (id, tier) }
-        // Locked, then read again: the tier may have changed in between.
-        let locked = try await connection.query("SELECT tier FROM users WHERE id = \(id) FOR UPDATE")
-        guard let lockedTier = try locked.first.map({ try PrincipalLoader.tier($0.decode(String.self, at: 0)) }) else {
-            throw VaultError.userNotFound(username)
+        var tier = try PrincipalLoader.tier(row.decode(String.self, at: 1))
+        let organisationID = try row.decode(Int64?.self, at: 2)
+        if let slug, organisationID == nil { throw VaultError.organisationNotFound(slug) }
+        if tier.activeKeyLimit != nil {
+            // Locked, then read again: the tier may have changed in between.
+            let locked = try await connection.query("SELECT tier FROM users WHERE id = \(id) FOR UPDATE")
+            guard let lockedTier = try locked.first.map({ try PrincipalLoader.tier($0.decode(String.self, at: 0)) }) else {
+                throw VaultError.userNotFound(username)
+            }
+            tier = lockedTier
         }
-        return (id, lockedTier)
+        return (id, tier, organisationID)
     }
 
-    /// Uses up an exchanged ID token (in issuance's transaction, so a refused issuance leaves it
-    /// usable), and forgets a few tokens past their use.
-    static func claim(_ exchange: SSOExchange, on connection: PGConnection) async throws {
-        let claimed = try await connection.query("""
-            WITH stale AS (
-                DELETE FROM sso_exchanged_tokens WHERE token_hash IN (
-                    SELECT token_hash FROM sso_exchanged_tokens WHERE expires_at < now() LIMIT 16 FOR UPDATE SKIP LOCKED))
+    /// The `WITH` items that use up an exchanged ID token (in issuance's statement, so a refused
+    /// issuance leaves it usable) and forget a few tokens past their use; `claimed` holds a row
+    /// only when the token was not used before.
+    static func claim(_ exchange: SSOExchange) -> PGQuery {
+        """
+        stale AS (
+            DELETE FROM sso_exchanged_tokens WHERE token_hash IN (
+                SELECT token_hash FROM sso_exchanged_tokens WHERE expires_at < now() LIMIT 16 FOR UPDATE SKIP LOCKED)),
+        claimed AS (
             INSERT INTO sso_exchanged_tokens (token_hash, expires_at) VALUES (\(Data(exchange.replayDigest.bytes)), \(exchange.usableUntil))
-            ON CONFLICT DO NOTHING RETURNING 1
-            """)
-        guard !claimed.isEmpty else { throw VaultError.replayed }
+            ON CONFLICT DO NOTHING RETURNING 1)
+        """
     }
 
     /// The principal an issuer acts as, and the user id to record (nil for the operator).
@@ -166,9 +175,7 @@ extension Vault {
         case .platformOperator:
             return (Self.operatorPrincipal, nil)
         case .user(let username):
-            let rows = try await connection.query("SELECT id FROM users WHERE username = \(username)")
-            guard let id = try rows.first?.decode(Int64.self, at: 0),
-                  let (principal, isActive) = try await PrincipalLoader.principal(userID: id, on: connection) else {
+            guard let (principal, id, isActive) = try await PrincipalLoader.principal(username: username, on: connection) else {
                 throw VaultError.userNotFound(username)
             }
             guard isActive else {
@@ -194,12 +201,15 @@ extension Vault {
     static func issuanceFacts(
         targetID: Int64, tier: Tier, organisationID: Int64?, capabilities: Capabilities, on connection: PGConnection
     ) async throws -> KeyIssuanceFacts {
+        // Active keys are counted only as far as the tier's limit matters: an enterprise user
+        // with thousands of SSO keys behind them costs nothing to count.
+        let countUpTo = (tier.activeKeyLimit ?? -1) + 1
         let facts = try await connection.query("""
             SELECT ARRAY(SELECT organisation_id FROM organisation_memberships WHERE user_id = \(targetID)
                          UNION SELECT id FROM organisations WHERE owner_id = \(targetID)),
                    ARRAY(SELECT team_id FROM team_memberships WHERE user_id = \(targetID)),
-                   (SELECT count(*) FROM api_keys WHERE user_id = \(targetID) AND revoked_at IS NULL
-                                                  AND (expires_at IS NULL OR expires_at > now()))
+                   (SELECT count(*) FROM (SELECT 1 FROM api_keys WHERE user_id = \(targetID) AND revoked_at IS NULL
+                                                  AND (expires_at IS NULL OR expires_at > now()) LIMIT \(countUpTo)) AS active)
             """)[0]
         return KeyIssuanceFacts(
             targetUserID: targetID,
