@@ -124,6 +124,7 @@ extension Console {
         case .organisationNotFound: return "There is no such organisation."
         case .keyNotFound: return "There is no such key."
         case .replayed: return "That token was already used."
+        case .alreadyRolled: return "That key was already rolled."
         }
     }
 
@@ -131,6 +132,7 @@ extension Console {
         switch error {
         case .denied: return .forbidden
         case .invalidInput, .replayed: return .badRequest
+        case .alreadyRolled: return .conflict
         case .userNotFound, .organisationNotFound, .keyNotFound: return .notFound
         }
     }

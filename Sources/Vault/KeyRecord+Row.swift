@@ -6,10 +6,10 @@ extension KeyRecord {
     /// The columns `init(row:)` reads, in order, from `api_keys k`.
     static let columns: PGQuery = """
         k.id, k.user_id, k.organisation_id, k.name, k.prefix, k.last4, k.capabilities, k.created_by, \
-        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at, k.allowed_cidrs
+        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at, k.allowed_cidrs, k.rolled_to
         """
 
-    /// Decodes the first fourteen columns, in the order of `columns`.
+    /// Decodes the first fifteen columns, in the order of `columns`.
     init(row: PGRow) throws {
         let names = try row.decode([String].self, at: 6)
         guard let capabilities = Capabilities(names: names) else {
@@ -32,7 +32,8 @@ extension KeyRecord {
             allowedCIDRs: try row.decode([String].self, at: 13).map { text in
                 guard let range = AddressRange(text) else { throw PGError(.decoding, message: "not a CIDR range: \(text)") }
                 return range
-            }
+            },
+            rolledTo: try row.decode(UUID?.self, at: 14)
         )
     }
 }

@@ -19,6 +19,8 @@ public struct KeyRecord: Sendable, Hashable {
     public var createdAt: Date
     /// Where the key may be used from (SPEC §2); empty: anywhere.
     public var allowedCIDRs: [AddressRange] = []
+    /// The key that replaced this one when it was rolled.
+    public var rolledTo: UUID? = nil
 
     /// The capabilities the key acts with (SPEC §2: beyond `view` only in an organisation).
     public var effectiveCapabilities: Capabilities { capabilities.effective(organisationID: organisationID) }

@@ -14,6 +14,8 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
     case denied(Decision)
     /// An SSO exchange presented an ID token that was exchanged before.
     case replayed
+    /// The key was rolled before (a key is rolled once).
+    case alreadyRolled
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
         case .invalidInput(let why): why
         case .denied(let decision): "refused (\(decision.code.rawValue)): " + decision.reasons.joined(separator: " ")
         case .replayed: "this ID token was already exchanged"
+        case .alreadyRolled: "this key was already rolled"
         }
     }
 }

@@ -7,7 +7,7 @@ import Vault
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Issue, list and revoke API keys.",
-        subcommands: [Issue.self, List.self, Revoke.self]
+        subcommands: [Issue.self, List.self, Revoke.self, Roll.self]
     )
 
     struct Issue: AsyncParsableCommand {
@@ -66,8 +66,29 @@ struct Keys: AsyncParsableCommand {
                        "last_used=\(date(key.lastUsedAt))", "revoked=\(date(key.revokedAt))",
                        "capabilities=\(key.capabilities)",
                        "allowed_cidrs=\(key.allowedCIDRs.isEmpty ? "any" : key.allowedCIDRs.map(\.description).joined(separator: ","))",
+                       "rolled_to=\(key.rolledTo?.uuidString.lowercased() ?? "-")",
                       ].joined(separator: "\t"))
             }
+        }
+    }
+
+    struct Roll: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace a key by a new one (printed once, alone on its line); the old one works for the grace period.")
+
+        @Argument(help: "The key id (uuid).") var id: String
+        @Option(help: "Hours the old key keeps working (0 to 168, never past its own expiry).") var graceHours = Vault.defaultGraceHours
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard (0...Vault.longestGraceHours).contains(graceHours) else { throw ValidationError("--grace-hours must be 0 to 168") }
+        }
+
+        func run() async throws {
+            guard let keyID = UUID(uuidString: id) else { throw ValidationError("\(id) is not a key id (uuid)") }
+            let rolled = try await database.withVault("latchkey.keys") { try await $0.roll(keyID: keyID, graceHours: graceHours) }
+            FileHandle.standardError.write(Data("rolled \(keyID.uuidString.lowercased()) to \(rolled.record.id.uuidString.lowercased()) (\(rolled.record.prefix)…)\n".utf8))
+            print(rolled.secret)
         }
     }
 

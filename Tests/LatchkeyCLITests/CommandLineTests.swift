@@ -163,6 +163,16 @@ struct CommandLineTests {
             let credential = try await vault.verifyServiceCredential(service.lines.first ?? "")
             #expect(credential?.name == "search")
 
+            // keys roll: the new key alone on its line; a key rolls once; a bad grace is refused.
+            let rollable = try await pool.query("SELECT id FROM api_keys WHERE name = 'ranged'")[0].decode(UUID.self, at: 0).uuidString.lowercased()
+            #expect(try latchkey("keys", "roll", rollable, "--grace-hours", "200").status != 0)
+            let rolledKey = try latchkey("keys", "roll", rollable, "--grace-hours", "1")
+            #expect(rolledKey.status == 0 && rolledKey.lines.count == 1 && rolledKey.lines.first?.hasPrefix("ct_live_") == true, "\(rolledKey.stderr)")
+            #expect(try await vault.verify(rolledKey.lines.first ?? "").status == .valid)
+            let again = try latchkey("keys", "roll", rollable)
+            #expect(again.status != 0 && again.stderr.contains("already rolled"))
+            #expect(try latchkey("keys", "list", "--user", "carol").lines.contains { $0.contains(rollable) && !$0.contains("rolled_to=-") })
+
             // sso trust|list|remove: a JWKS file is checked when trusted; bad input changes nothing.
             let jwksFile = FileManager.default.temporaryDirectory.appendingPathComponent("cli-jwks-\(UUID()).json")
             let signer = try JWSSigner(.es256, keyID: "cli")

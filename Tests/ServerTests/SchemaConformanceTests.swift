@@ -33,6 +33,7 @@ import Testing
             _ = try await world.template("Acme form", publisher: alice, level: "organisation", organisation: acme)
             let key = try await world.key(for: alice, organisation: acme, capabilities: ["view", "add", "edit", "delete", "superuser"])
             let viewOnly = try await world.key(for: bob, organisation: acme)
+            let throwaway = try await world.key(for: bob, organisation: acme)
             let service = try #require(world.service)
             let bearer: HTTPFields = [.authorization: "Bearer \(key)"]
             let serviceAuth: HTTPFields = [.authorization: "Bearer \(service)"]
@@ -118,6 +119,13 @@ import Testing
                     Call(path: "/access/v1/evaluations", method: .post, uri: "/access/v1/evaluations",
                          body: #"{"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"survey.retrieve"},"evaluations":[{"resource":{"type":"survey","id":"\#(survey)"}},{"resource":{"type":"survey","id":"1"}}]}"#,
                          headers: serviceAuth),
+                    // The presenting key: describe, roll (then again: 409), revoke.
+                    Call(path: "/api/keys/current/", method: .get, uri: "/api/keys/current/", headers: bearer),
+                    Call(path: "/api/keys/current/roll/", method: .post, uri: "/api/keys/current/roll/", body: #"{"grace_hours":1}"#,
+                         headers: [.authorization: "Bearer \(viewOnly)"]),
+                    Call(path: "/api/keys/current/roll/", method: .post, uri: "/api/keys/current/roll/", body: "{}", headers: [.authorization: "Bearer \(viewOnly)"]),
+                    Call(path: "/api/keys/current/roll/", method: .post, uri: "/api/keys/current/roll/", body: #"{"grace_hours":500}"#, headers: bearer),
+                    Call(path: "/api/keys/current/", method: .delete, uri: "/api/keys/current/", headers: [.authorization: "Bearer \(throwaway)"]),
                     // SSO token exchange: a key, then the same token refused.
                     Call(path: "/oauth/token", method: .post, uri: "/oauth/token", body: exchange + idToken, headers: form),
                     Call(path: "/oauth/token", method: .post, uri: "/oauth/token", body: exchange + idToken, headers: form),

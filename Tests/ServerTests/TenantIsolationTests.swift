@@ -166,6 +166,9 @@ import TestSupport
             checks += 1
             return try await client.send(uri, method: method, key: who.key, headers: who.headers, body: body)
         }
+        // The presenting key: its own, in its organisation.
+        let current = try await send("/api/keys/current/")
+        #expect(current.status == .ok && (current.object["organisation"] as? NSNumber)?.int64Value == home, "current key \(current.text.prefix(200))")
         // Surveys: list, retrieve, metrics, and writes on every survey of elsewhere.
         let listed = try await send("/api/surveys/").ids
         #expect(listed.allSatisfy { place.surveys[$0] == .some(home) }, "surveys \(listed)")

@@ -1,0 +1,52 @@
+import Foundation
+import Policy
+import Postgres
+
+/// Rolling a key (SPEC §2): a new key in the old one's place, the old one kept for a grace period.
+extension Vault {
+    /// The longest grace period, in hours, and the default.
+    public static let longestGraceHours = 168
+    public static let defaultGraceHours = 24
+
+    /// Replaces the key `keyID` by a new one with the same owner, organisation, name,
+    /// capabilities, allowed ranges and expiry. The old key keeps working until
+    /// `min(now + graceHours, its own expiry)`; its `rolled_to` names the new one. A key is
+    /// rolled once (`VaultError.alreadyRolled`); revoked or expired keys are not rolled. The
+    /// tier's active-key limit does not apply: the user holds one key more only for the grace.
+    public func roll(keyID: UUID, graceHours: Int, ip: String? = nil) async throws -> IssuedKey {
+        guard (0...Self.longestGraceHours).contains(graceHours) else {
+            throw VaultError.invalidInput("grace_hours must be 0 to \(Self.longestGraceHours)")
+        }
+        let generated = try KeyFormat.generate(.live)
+        let newID = UUID()
+        let (old, new): (KeyRecord, KeyRecord) = try await pool.withTransaction { connection in
+            let rows = try await connection.query("SELECT \(KeyRecord.columns) FROM api_keys k WHERE k.id = \(keyID) FOR UPDATE")
+            guard let row = rows.first else { throw VaultError.keyNotFound(keyID.uuidString) }
+            let old = try KeyRecord(row: row)
+            guard old.rolledTo == nil else { throw VaultError.alreadyRolled }
+            guard old.status(at: Date()) == "active" else { throw VaultError.invalidInput("only an active key can be rolled") }
+            let inserted = try await connection.query("""
+                INSERT INTO api_keys AS k (id, user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
+                SELECT \(newID), user_id, organisation_id, name, \(generated.prefix), \(generated.last4), \(Data(generated.digest.bytes)),
+                       capabilities, user_id, expires_at, allowed_cidrs
+                FROM api_keys WHERE id = \(keyID)
+                RETURNING \(KeyRecord.columns)
+                """)
+            let new = try KeyRecord(row: inserted[0])
+            let updated = try await connection.query("""
+                UPDATE api_keys AS k SET rolled_to = \(newID), updated_at = now(),
+                    expires_at = LEAST(coalesce(k.expires_at, 'infinity'), now() + make_interval(hours => \(graceHours)::int))
+                WHERE k.id = \(keyID) RETURNING \(KeyRecord.columns)
+                """)
+            try await AuditLog.record(
+                "key.rolled", actor: old.userID, organisation: old.organisationID, target: keyID.uuidString,
+                detail: ["new_key": newID.uuidString.lowercased(), "prefix": old.prefix, "new_prefix": new.prefix,
+                         "grace_hours": String(graceHours)],
+                ip: ip, on: connection)
+            return (try KeyRecord(row: updated[0]), new)
+        }
+        forget(userID: old.userID)
+        logger.info("rolled key", metadata: ["key": "\(old.id)", "to": "\(new.id)", "user": "\(old.userID)"])
+        return IssuedKey(secret: generated.secret, record: new)
+    }
+}
