@@ -36,6 +36,29 @@ extension Console {
                 }
             }
         }
+        routes.get("/account/keys/{id}/roll") { request, context in
+            try await signedIn(request, context) { session, _ in
+                guard let key = try await ownKey(context, session) else { return notFound(session) }
+                return rollPage(session, key: key, grace: String(Vault.defaultGraceHours), problem: nil)
+            }
+        }
+        routes.post("/account/keys/{id}/roll") { request, context in
+            try await submitted(request, context) { session, form, _ in
+                guard let key = try await ownKey(context, session) else { return notFound(session) }
+                guard let grace = Int(form["grace_hours"]), (0...Vault.longestGraceHours).contains(grace) else {
+                    return rollPage(session, key: key, grace: form["grace_hours"], problem: "Give the grace period as whole hours from 0 to 168.")
+                }
+                do {
+                    let rolled = try await vault.roll(keyID: key.id, graceHours: grace, ip: context.clientIP)
+                    let ends = grace == 0 ? "stopped working now" : "works for \(grace) more hour\(grace == 1 ? "" : "s") at most"
+                    return try await accountKeysPage(session, form: KeyForm(), outcome: KeysOutcome(
+                        newKey: rolled.secret, notice: "Key “\(rolled.record.name)” rolled: copy the new key now, it is shown only once. The old one \(ends).",
+                        status: .created))
+                } catch let error as VaultError {
+                    return pages.message("Not rolled", Self.refusal(error), status: Self.status(error), frame: frame(session, title: ""))
+                }
+            }
+        }
         routes.get("/account/keys/{id}/revoke") { request, context in
             try await signedIn(request, context) { session, _ in
                 guard let key = try await ownKey(context, session) else { return notFound(session) }
@@ -62,7 +85,7 @@ extension Console {
         let choices = keyChoices(session)
         var data = frame(session, title: "API Keys")
         data["listTitle"] = "Your keys"
-        data["keys"] = .list(KeyTable.rows(keys.map { ($0, nil) }, revokeBase: "/account/keys"))
+        data["keys"] = .list(KeyTable.rows(keys.map { ($0, nil) }, revokeBase: "/account/keys", rollable: true))
         data["hasKeys"] = .flag(!keys.isEmpty)
         data["formAction"] = "/account/keys"
         data["formTitle"] = "Generate a key"
@@ -109,6 +132,18 @@ extension Console {
         data["action"] = .text(action)
         data["back"] = .text(back)
         return pages.render("revoke", data)
+    }
+
+    func rollPage(_ session: WebSession, key: KeyRecord, grace: String, problem: String?) -> Response {
+        var data = frame(session, title: "Roll key")
+        data["name"] = .text(key.name)
+        data["prefix"] = .text(key.prefix)
+        data["last4"] = .text(key.last4)
+        data["grace"] = .text(grace)
+        data["graceProblem"] = PageValue(problem)
+        data["action"] = .text("/account/keys/\(key.id.uuidString.lowercased())/roll")
+        data["back"] = .text("/account/keys")
+        return pages.render("roll", data, status: problem == nil ? .ok : .badRequest)
     }
 
     func notFound(_ session: WebSession) -> Response {

@@ -4,7 +4,8 @@ import Vault
 
 /// The rows of a key table, as the templates show them.
 enum KeyTable {
-    static func rows(_ keys: [(record: KeyRecord, owner: String?)], revokeBase: String, now: Date = Date()) -> [PageFields] {
+    /// With `rollable`, active keys not rolled yet get a **Roll** button (the user's own page).
+    static func rows(_ keys: [(record: KeyRecord, owner: String?)], revokeBase: String, rollable: Bool = false, now: Date = Date()) -> [PageFields] {
         keys.map { key, owner in
             let status = key.status(at: now)
             var row: PageFields = [
@@ -16,6 +17,9 @@ enum KeyTable {
                 "active": .flag(status == "active"),
             ]
             row["owner"] = PageValue(owner)
+            if rollable, status == "active", key.rolledTo == nil {
+                row["rollPath"] = .text("\(revokeBase)/\(key.id.uuidString.lowercased())/roll")
+            }
             if !key.allowedCIDRs.isEmpty { row["allowed"] = .text(key.allowedCIDRs.map(\.description).joined(separator: ", ")) }
             return row
         }

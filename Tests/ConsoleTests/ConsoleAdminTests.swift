@@ -154,7 +154,8 @@ import Vault
                         let number = other.slug.dropFirst(3), foreign = other.slug != viewer.slug
                         pages += ["/org/\(other.slug)/keys", "/org/\(other.slug)/audit", "/team/team\(number)/keys"].map { ($0, foreign) }
                         pages += other.keyIDs.flatMap { id in
-                            ["/org/\(other.slug)/keys/\(id)/revoke", "/team/team\(number)/keys/\(id)/revoke", "/account/keys/\(id)/revoke"].map { ($0, foreign) }
+                            ["/org/\(other.slug)/keys/\(id)/revoke", "/team/team\(number)/keys/\(id)/revoke", "/account/keys/\(id)/revoke",
+                             "/account/keys/\(id)/roll"].map { ($0, foreign) }
                         }
                     }
                     for (path, foreign) in pages {
@@ -179,7 +180,8 @@ import Vault
                             for id in other.keyIDs {
                                 #expect(try await browser.post("\(base)/\(id)/revoke", [("csrf", csrf)]).status == .notFound)
                                 #expect(try await browser.post("/account/keys/\(id)/revoke", [("csrf", csrf)]).status == .notFound)
-                                checks += 2
+                                #expect(try await browser.post("/account/keys/\(id)/roll", [("csrf", csrf), ("grace_hours", "0")]).status == .notFound)
+                                checks += 3
                             }
                         }
                     }

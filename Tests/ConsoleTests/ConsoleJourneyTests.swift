@@ -107,6 +107,43 @@ import Vault
         }
     }
 
+    /// **Roll** (SPEC §2, #17): a new key shown once, the old one kept for the grace period.
+    @Test func rollingAKeyInTheConsole() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("ada", tier: .pro)
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = Browser(client)
+                _ = try await browser.signInWithMFA("ada", Self.password)
+                let page = try await browser.get("/account/keys")
+                let generated = try await browser.post("/account/keys", [("csrf", page.csrf), ("name", "Deploy"), ("capabilities", "view")])
+                let old = try #require(generated.code(id: "new-key"))
+                let id = try await world.pool.query("SELECT id FROM api_keys")[0].decode(UUID.self, at: 0).uuidString.lowercased()
+                #expect(generated.html.contains(#"action="/account/keys/\#(id)/roll""#) && generated.html.contains(">Roll</button>"))
+
+                let confirm = try await browser.get("/account/keys/\(id)/roll")
+                #expect(confirm.status == .ok && confirm.html.contains(#"<label for="grace_hours">Grace period (hours)</label>"#))
+                for bad in ["", "-1", "169", "1.5", "two"] {
+                    let refused = try await browser.post("/account/keys/\(id)/roll", [("csrf", confirm.csrf), ("grace_hours", bad)])
+                    #expect(refused.status == .badRequest && refused.html.contains("whole hours from 0 to 168"), "\(bad)")
+                }
+                #expect(try await world.pool.query("SELECT count(*) FROM api_keys")[0].decode(Int.self, at: 0) == 1)
+                let rolled = try await browser.post("/account/keys/\(id)/roll", [("csrf", confirm.csrf), ("grace_hours", "1")])
+                #expect(rolled.status == .created)
+                let new = try #require(rolled.code(id: "new-key"))
+                #expect(new != old && new.hasPrefix("ct_live_"))
+                #expect(try await client.send("/api/surveys/", key: old).status == .ok)
+                #expect(try await client.send("/api/surveys/", key: new).status == .ok)
+                #expect(!rolled.html.contains(#"action="/account/keys/\#(id)/roll""#), "a rolled key has no Roll button")
+                let again = try await browser.post("/account/keys/\(id)/roll", [("csrf", confirm.csrf), ("grace_hours", "1")])
+                #expect(again.status == .conflict && again.html.contains("already rolled"))
+                // Someone else's key is not there to roll.
+                try await world.person("bob", tier: .pro)
+                let bobs = try await world.dependencies.vault.issue(.init(username: "bob", name: "b"))
+                #expect(try await browser.get("/account/keys/\(bobs.record.id.uuidString.lowercased())/roll").status == .notFound)
+            }
+        }
+    }
+
     /// **Allowed addresses** (SPEC §10, §2): a key generated with ranges works only from them.
     @Test func generatedKeysKeepTheirAllowedAddresses() async throws {
         try await ServerWorld.with { world in

@@ -186,6 +186,7 @@ import Vault
                 let before = try await world.tableFingerprints()
                 let paths = ["/", "/account/", "/account/login", "/account/logout", "/account/mfa", "/account/keys", "/account/password",
                              "/account/keys/not-a-uuid/revoke", "/account/keys/00000000-0000-0000-0000-000000000000/revoke",
+                             "/account/keys/not-a-uuid/roll", "/account/keys/00000000-0000-0000-0000-000000000000/roll",
                              "/org/acme/keys", "/org/acme/audit?action=%ZZ&action=x", "/org/acme/audit?action=a%00b", "/org/%00/keys", "/team/acme/keys",
                              "/org/acme/keys/%2e%2e/revoke", "/console.css"]
                 let bodies = ["", "csrf", "=&=&&", "csrf=\(csrf)&name=%FF%FE&capabilities=launch", "csrf=\(csrf)&code=%00%00",
