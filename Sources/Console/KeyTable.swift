@@ -27,7 +27,7 @@ enum KeyTable {
 
     /// `YYYY-MM-DD` (UTC). (Foundation's format styles cost more than the rest of a row.)
     static func day(_ date: Date) -> String {
-        String(UTCDateParts(date).dateTime(separator: " ").prefix(10))
+        UTCDateParts(date).date
     }
 
     /// `YYYY-MM-DD HH:MM` (UTC), for the audit log.

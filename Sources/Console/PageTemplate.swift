@@ -76,7 +76,7 @@ struct PageTemplate: Sendable {
                 output += text
             case .variable(let path):
                 switch lookup(path, in: stack) {
-                case .text(let text): escape(text, into: &output)
+                case .text(let text): HTML.escape(text, into: &output)
                 case .flag(let flag): output += flag ? "true" : "false"
                 case .list, .fields, nil: break
                 }
@@ -117,24 +117,6 @@ struct PageTemplate: Sendable {
             return value
         }
         return nil
-    }
-
-    /// `text` with `& < > " '` escaped for HTML text and attribute values.
-    static func escape(_ text: String, into output: inout String) {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
-            output += text
-            return
-        }
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.unicodeScalars.append(character)
-            }
-        }
     }
 }
 

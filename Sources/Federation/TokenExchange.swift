@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Policy
 import Postgres
 import Vault
@@ -76,16 +77,15 @@ public struct TokenExchange: Sendable {
         guard let username = try await member(email: verified.email, of: trust.organisationID) else { throw Refusal.notAMember }
 
         let lifetime = min(trust.keyLifetime, SSOTrust.longestLifetime)
-        let request = KeyIssueRequest(
-            username: username, name: "SSO \(Self.day(now))", organisationSlug: trust.organisationSlug,
+        var request = KeyIssueRequest(
+            username: username, name: "SSO \(UTCDateParts(now).date)", organisationSlug: trust.organisationSlug,
             capabilities: requested, expiresAt: now.addingTimeInterval(lifetime), issuer: .user(username), via: "sso", ip: ip)
-        var exchange = request
-        exchange.exchange = SSOExchange(
+        request.exchange = SSOExchange(
             issuer: verified.issuer, subject: verified.subject, trustCapabilities: trust.capabilities,
             replayDigest: SHA256Digest(hashing: verified.replayID),
             usableUntil: verified.expiresAt.addingTimeInterval(IDToken.skew))
         do {
-            let issued = try await vault.issue(exchange)
+            let issued = try await vault.issue(request)
             return Issued(key: issued, expiresIn: Int(lifetime), scope: requested.names.joined(separator: " "))
         } catch VaultError.replayed {
             throw Refusal.invalidGrant("The subject token was already exchanged.")
@@ -136,7 +136,4 @@ public struct TokenExchange: Sendable {
         return try rows.first?.decode(String.self, at: 0)
     }
 
-    static func day(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).year().month().day())
-    }
 }

@@ -37,6 +37,11 @@ public struct UTCDateParts: Sendable, Hashable {
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
+    /// `YYYY-MM-DD`.
+    public var date: String {
+        "\(Self.padded(year, 4))-\(Self.padded(month, 2))-\(Self.padded(day, 2))"
+    }
+
     /// `YYYY-MM-DD<separator>HH:MM:SS`.
     public func dateTime(separator: String) -> String {
         let pad = Self.padded

@@ -1,3 +1,4 @@
+import Console
 /// Renders an ``APIReference`` as a static HTML page: every text HTML-escaped, no scripts, no
 /// inline styles; the look comes only from the stylesheet at ``stylesheetPath``.
 enum APIReferencePage {
@@ -23,12 +24,12 @@ enum APIReferencePage {
             <html lang="en">
             <head>
             <meta charset="utf-8">
-            <title>\(escape(reference.title))</title>
+            <title>\(HTML.escape(reference.title))</title>
             <link rel="stylesheet" href="\(stylesheetPath)">
             </head>
             <body>
-            <header><h1>\(escape(reference.title)) <small>\(escape(reference.version))</small></h1>
-            <p>\(escape(reference.description))</p>
+            <header><h1>\(HTML.escape(reference.title)) <small>\(HTML.escape(reference.version))</small></h1>
+            <p>\(HTML.escape(reference.description))</p>
             <p>The same document as JSON: <a href="/api/schema">/api/schema</a>.
             By path: <a href="/api/docs">/api/docs</a>. By tag: <a href="/api/redoc">/api/redoc</a>.</p></header>
             <main>
@@ -37,7 +38,7 @@ enum APIReferencePage {
         switch layout {
         case .byPath:
             for path in orderedUnique(reference.operations.map(\.path)) {
-                html += "<section><h2><code>\(escape(path))</code></h2>\n"
+                html += "<section><h2><code>\(HTML.escape(path))</code></h2>\n"
                 for operation in reference.operations where operation.path == path {
                     html += render(operation, heading: "h3")
                 }
@@ -45,7 +46,7 @@ enum APIReferencePage {
             }
         case .byTag:
             for tag in reference.tags {
-                html += "<section><h2>\(escape(tag.name))</h2>\n<p>\(escape(tag.description))</p>\n"
+                html += "<section><h2>\(HTML.escape(tag.name))</h2>\n<p>\(HTML.escape(tag.description))</p>\n"
                 for operation in reference.operations where operation.tags.contains(tag.name) {
                     html += render(operation, heading: "h3")
                 }
@@ -75,39 +76,39 @@ enum APIReferencePage {
     private static func render(_ operation: APIReference.Operation, heading: String) -> String {
         var html = """
             <article>
-            <\(heading)><span class="method">\(escape(operation.method))</span> <code>\(escape(operation.path))</code> \
-            — \(escape(operation.summary))</\(heading)>
-            <p>\(escape(operation.description))</p>
-            <p>Authentication: \(escape(operation.security))</p>
+            <\(heading)><span class="method">\(HTML.escape(operation.method))</span> <code>\(HTML.escape(operation.path))</code> \
+            — \(HTML.escape(operation.summary))</\(heading)>
+            <p>\(HTML.escape(operation.description))</p>
+            <p>Authentication: \(HTML.escape(operation.security))</p>
 
             """
         if !operation.requestBody.isEmpty {
-            html += "<p>Request body: \(escape(operation.requestBody))</p>\n"
+            html += "<p>Request body: \(HTML.escape(operation.requestBody))</p>\n"
         }
         if !operation.parameters.isEmpty {
             html += "<table><caption>Parameters</caption>\n<tr><th>name</th><th>in</th><th>type</th><th>description</th></tr>\n"
             for parameter in operation.parameters {
-                let name = escape(parameter.name) + (parameter.required ? " (required)" : "")
-                html += "<tr><td><code>\(name)</code></td><td>\(escape(parameter.location))</td>"
-                    + "<td>\(escape(parameter.type))</td><td>\(escape(parameter.description))</td></tr>\n"
+                let name = HTML.escape(parameter.name) + (parameter.required ? " (required)" : "")
+                html += "<tr><td><code>\(name)</code></td><td>\(HTML.escape(parameter.location))</td>"
+                    + "<td>\(HTML.escape(parameter.type))</td><td>\(HTML.escape(parameter.description))</td></tr>\n"
             }
             html += "</table>\n"
         }
         html += "<table><caption>Responses</caption>\n<tr><th>status</th><th>description</th><th>body</th><th>headers</th></tr>\n"
         for response in operation.responses {
-            html += "<tr><td>\(escape(response.status))</td><td>\(escape(response.description))</td>"
-                + "<td>\(escape(response.body))</td><td>\(escape(response.headers.joined(separator: ", ")))</td></tr>\n"
+            html += "<tr><td>\(HTML.escape(response.status))</td><td>\(HTML.escape(response.description))</td>"
+                + "<td>\(HTML.escape(response.body))</td><td>\(HTML.escape(response.headers.joined(separator: ", ")))</td></tr>\n"
         }
         return html + "</table>\n</article>\n"
     }
 
     private static func render(_ schema: APIReference.Schema) -> String {
-        var html = "<article id=\"schema-\(escape(schema.name))\"><h3>\(escape(schema.name)) <small>\(escape(schema.type))</small></h3>\n"
+        var html = "<article id=\"schema-\(HTML.escape(schema.name))\"><h3>\(HTML.escape(schema.name)) <small>\(HTML.escape(schema.type))</small></h3>\n"
         if !schema.fields.isEmpty {
             html += "<table>\n<tr><th>field</th><th>type</th><th>description</th></tr>\n"
             for field in schema.fields {
-                let name = escape(field.name) + (field.required ? "" : " (optional)")
-                html += "<tr><td><code>\(name)</code></td><td>\(escape(field.type))</td><td>\(escape(field.description))</td></tr>\n"
+                let name = HTML.escape(field.name) + (field.required ? "" : " (optional)")
+                html += "<tr><td><code>\(name)</code></td><td>\(HTML.escape(field.type))</td><td>\(HTML.escape(field.description))</td></tr>\n"
             }
             html += "</table>\n"
         }
@@ -118,22 +119,5 @@ enum APIReferencePage {
     private static func orderedUnique(_ items: [String]) -> [String] {
         var seen = Set<String>()
         return items.filter { seen.insert($0).inserted }
-    }
-
-    /// `text` safe inside HTML text and quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -61,6 +61,12 @@ public struct AddressRange: Sendable, Hashable, CustomStringConvertible {
         return String(cString: text) + "/\(isIPv4 ? length - 96 : length)"
     }
 
+    /// Whether `text` is one IPv4 or IPv6 address (not a range): what the decision API takes as
+    /// the end client's address.
+    public static func isAddress(_ text: String) -> Bool {
+        address(text) != nil
+    }
+
     /// An address in the 128-bit space, IPv4 mapped; `nil` when `text` is neither family.
     static func address(_ text: String) -> (high: UInt64, low: UInt64)? {
         guard !text.isEmpty, text.utf8.count <= 45, text.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { return nil }

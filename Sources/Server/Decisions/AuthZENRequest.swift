@@ -105,7 +105,7 @@ extension AuthZEN.Evaluation {
                 guard key == "ip" else { return try reader.skip() }
                 let at = context.appending("ip")
                 guard let text = try reader.optionalString(at: at) else { return }
-                guard AddressRange(text) != nil, !text.contains("/") else { throw at.mustBe("an IPv4 or IPv6 address") }
+                guard AddressRange.isAddress(text) else { throw at.mustBe("an IPv4 or IPv6 address") }
                 ip = text
             }
         default: try reader.skip()

@@ -41,7 +41,7 @@ struct DecisionController: Sendable {
         var ip: String?
         switch body["ip"] {
         case nil, .null?: break
-        case .string(let text)? where AddressRange(text) != nil && !text.contains("/"): ip = text
+        case .string(let text)? where AddressRange.isAddress(text): ip = text
         default: throw JSONBody.invalid("'ip' must be an IPv4 or IPv6 address")
         }
         let verification = try await vault.verify(key)
