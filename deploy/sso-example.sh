@@ -4,11 +4,16 @@
 # mints an ID token for an enterprise member, and exchanges it at POST /oauth/token.
 #   deploy/sso-example.sh [BASE_URL] [ORG] [EMAIL]
 # Defaults fit `deploy/run.sh`'s demo data: http://127.0.0.1:8080, globex, erin@globex.example
-# (globex's enterprise-tier owner). Needs DATABASE_URL (as run.sh prints) for `sso trust`.
+# (globex's enterprise-tier owner). `sso trust` writes to DATABASE_URL, or, as run.sh does
+# without it, to the private cluster.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 base="${1:-http://127.0.0.1:8080}" org="${2:-globex}" email="${3:-erin@globex.example}"
 issuer="https://idp.example.test" audience="latchkey-example"
+if [ -z "${DATABASE_URL:-}" ]; then
+    DATABASE_URL="$(deploy/local-postgres.sh start)"
+    export DATABASE_URL
+fi
 bin="${LATCHKEY_BIN:-.build/release/latchkey}"
 [ -x "$bin" ] || bin=.build/debug/latchkey
 work="$(mktemp -d)"
