@@ -145,6 +145,7 @@ extension Array: PGDecodable where Element: PGArrayElement {
         case .int4Array: .int4
         case .int8Array: .int8
         case .uuidArray: .uuid
+        case .byteaArray: .bytea
         default: .text
         }
         return try items.map { item in

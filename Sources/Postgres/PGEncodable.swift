@@ -92,6 +92,7 @@ extension Int: PGArrayElement { public static var pgArrayType: PGType { .int8Arr
 extension Int64: PGArrayElement { public static var pgArrayType: PGType { .int8Array } }
 extension Int32: PGArrayElement { public static var pgArrayType: PGType { .int4Array } }
 extension UUID: PGArrayElement { public static var pgArrayType: PGType { .uuidArray } }
+extension Data: PGArrayElement { public static var pgArrayType: PGType { .byteaArray } }
 
 extension Array: PGEncodable where Element: PGArrayElement {
     public static var pgType: PGType { Element.pgArrayType }

@@ -16,6 +16,7 @@ public struct PGType: RawRepresentable, Hashable, Sendable, CustomStringConverti
     public static let json = PGType(rawValue: 114)
     public static let float4 = PGType(rawValue: 700)
     public static let float8 = PGType(rawValue: 701)
+    public static let byteaArray = PGType(rawValue: 1001)
     public static let int2Array = PGType(rawValue: 1005)
     public static let int4Array = PGType(rawValue: 1007)
     public static let textArray = PGType(rawValue: 1009)
@@ -41,6 +42,6 @@ public struct PGType: RawRepresentable, Hashable, Sendable, CustomStringConverti
     /// Array types this layer decodes.
     var isArray: Bool {
         self == .textArray || self == .varcharArray || self == .int2Array || self == .int4Array
-            || self == .int8Array || self == .uuidArray
+            || self == .int8Array || self == .uuidArray || self == .byteaArray
     }
 }

@@ -169,6 +169,9 @@ private func mountRoutes(
     SessionController(vault: dependencies.vault, pool: dependencies.pool, lifetime: options.sessionLifetime, throttle: throttle, failures: failures)
         .register(on: routes)
 
+    // Leaked keys: anyone holding one may kill it.
+    LeakController(vault: dependencies.vault, throttle: throttle).register(on: routes)
+
     // SSO token exchange (enterprise): an ID token in, a key out.
     TokenExchangeController(exchange: TokenExchange(vault: dependencies.vault, keys: options.jwks), throttle: throttle).register(on: routes)
 

@@ -43,7 +43,7 @@ public struct UsageFlusher: Service {
                 for found in expired {
                     try await AuditLog.record(
                         "key.expired_use", actor: found.owner.id, organisation: found.key.organisationID,
-                        target: found.key.id.uuidString, detail: ["prefix": found.key.prefix], on: connection)
+                        target: found.key.id.uuidString.lowercased(), detail: ["prefix": found.key.prefix], on: connection)
                 }
             }
         } catch {

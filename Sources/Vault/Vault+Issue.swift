@@ -116,7 +116,7 @@ extension Vault {
                     WHERE EXISTS (SELECT 1 FROM claimed)
                     RETURNING \(KeyRecord.columns)),
                 audited AS (\(AuditLog.insert(
-                    "key.issued", actor: issuerID, organisation: organisationID, target: keyID.uuidString, detail: detail, ip: request.ip,
+                    "key.issued", actor: issuerID, organisation: organisationID, target: keyID.uuidString.lowercased(), detail: detail, ip: request.ip,
                     when: "EXISTS (SELECT 1 FROM inserted)")))
                 SELECT * FROM inserted
                 """)

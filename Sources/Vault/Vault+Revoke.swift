@@ -30,7 +30,7 @@ extension Vault {
                 UPDATE session_tokens SET revoked_at = now(), updated_at = now() WHERE api_key_id = \(keyID) AND revoked_at IS NULL
                 """)
             try await AuditLog.record(
-                "key.revoked", actor: issuerID, organisation: key.organisationID, target: keyID.uuidString,
+                "key.revoked", actor: issuerID, organisation: key.organisationID, target: keyID.uuidString.lowercased(),
                 detail: ["prefix": key.prefix, "reason": reason], ip: ip, on: connection)
             return try KeyRecord(row: updated[0])
         }

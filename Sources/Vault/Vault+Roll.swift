@@ -39,7 +39,7 @@ extension Vault {
                 WHERE k.id = \(keyID) RETURNING \(KeyRecord.columns)
                 """)
             try await AuditLog.record(
-                "key.rolled", actor: old.userID, organisation: old.organisationID, target: keyID.uuidString,
+                "key.rolled", actor: old.userID, organisation: old.organisationID, target: keyID.uuidString.lowercased(),
                 detail: ["new_key": newID.uuidString.lowercased(), "prefix": old.prefix, "new_prefix": new.prefix,
                          "grace_hours": String(graceHours)],
                 ip: ip, on: connection)

@@ -28,7 +28,7 @@ extension Vault {
                 RETURNING id
                 """)
             let id = try rows[0].decode(UUID.self, at: 0)
-            try await AuditLog.record("service.issued", actor: nil, target: id.uuidString,
+            try await AuditLog.record("service.issued", actor: nil, target: id.uuidString.lowercased(),
                                       detail: ["name": name, "prefix": generated.prefix], on: connection)
             return ServiceCredential(id: id, name: name, prefix: generated.prefix, revokedAt: nil)
         }
@@ -59,7 +59,7 @@ extension Vault {
             guard let alreadyRevoked = try exists.first?.decode(Bool.self, at: 0) else { throw VaultError.keyNotFound(id.uuidString) }
             if alreadyRevoked { return false }
             try await connection.execute("UPDATE service_credentials SET revoked_at = now(), updated_at = now() WHERE id = \(id)")
-            try await AuditLog.record("service.revoked", actor: nil, target: id.uuidString, on: connection)
+            try await AuditLog.record("service.revoked", actor: nil, target: id.uuidString.lowercased(), on: connection)
             return true
         }
         if changed { flushCache() }

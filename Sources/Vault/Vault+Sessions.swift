@@ -57,7 +57,7 @@ extension Vault {
                 """)
             let session = try SessionRecord(row: rows[0])
             try await AuditLog.record(
-                "login", actor: key.owner.id, organisation: key.key.organisationID, target: "session:\(session.id.uuidString)",
+                "login", actor: key.owner.id, organisation: key.key.organisationID, target: "session:\(session.id.uuidString.lowercased())",
                 detail: ["key_prefix": key.key.prefix], ip: ip, on: connection)
             return session
         }
@@ -85,7 +85,7 @@ extension Vault {
                 """)
             guard ended > 0 else { return }
             try await AuditLog.record(
-                "logout", actor: key.owner.id, organisation: key.key.organisationID, target: "session:\(session.id.uuidString)",
+                "logout", actor: key.owner.id, organisation: key.key.organisationID, target: "session:\(session.id.uuidString.lowercased())",
                 ip: ip, on: connection)
         }
     }

@@ -15,12 +15,8 @@ import Vault
     static let password = "correct horse battery"
 
     @Test func changesOnOneInstanceOrBySQLReachTheOther() async throws {
-        try await TestDatabase.withMigratedPool { pool in
-            let a = ServerWorld(pool: pool), b = ServerWorld(pool: pool)
-            let listeners = [a, b].map { VaultInvalidator(vault: $0.dependencies.vault, configuration: pool.configuration) }
-            let listening = listeners.map { listener in Task { try await listener.run() } }
-            defer { for listener in listeners { listener.stop() }; for task in listening { task.cancel() } }
-            try await Task.sleep(for: .milliseconds(300))
+        try await ServerWorld.twoInstances { a, b in
+            let pool = a.pool
             try await a.person("ada")
 
             try await a.client(options: ServerWorld.consoleOptions) { clientA in

@@ -49,6 +49,19 @@ public struct ServerWorld: Sendable {
         }
     }
 
+    /// Runs `body` with two instances on one database, each with its own vault, caches and
+    /// change listener, as two processes behind a balancer are.
+    public static func twoInstances(_ body: @Sendable (ServerWorld, ServerWorld) async throws -> Void) async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let a = ServerWorld(pool: pool), b = ServerWorld(pool: pool)
+            let listeners = [a, b].map { VaultInvalidator(vault: $0.dependencies.vault, configuration: pool.configuration) }
+            let listening = listeners.map { listener in Task { try await listener.run() } }
+            defer { for listener in listeners { listener.stop() }; for task in listening { task.cancel() } }
+            try await Task.sleep(for: .milliseconds(300))
+            try await body(a, b)
+        }
+    }
+
     /// Runs `body` with a client of the real router: in memory by default, or over a real
     /// loopback socket with `.live` (where the peer address is known).
     ///

@@ -126,6 +126,9 @@ import Testing
                     Call(path: "/api/keys/current/roll/", method: .post, uri: "/api/keys/current/roll/", body: "{}", headers: [.authorization: "Bearer \(viewOnly)"]),
                     Call(path: "/api/keys/current/roll/", method: .post, uri: "/api/keys/current/roll/", body: #"{"grace_hours":500}"#, headers: bearer),
                     Call(path: "/api/keys/current/", method: .delete, uri: "/api/keys/current/", headers: [.authorization: "Bearer \(throwaway)"]),
+                    // Leaked keys.
+                    Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":["ct_live_nothing"]}"#),
+                    Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":[]}"#),
                     // SSO token exchange: a key, then the same token refused.
                     Call(path: "/oauth/token", method: .post, uri: "/oauth/token", body: exchange + idToken, headers: form),
                     Call(path: "/oauth/token", method: .post, uri: "/oauth/token", body: exchange + idToken, headers: form),

@@ -106,9 +106,39 @@ import TestSupport
             try await world.pool.execute("DELETE FROM session_tokens")
             try await world.pool.execute("DELETE FROM audit_events WHERE action = 'login'")
             #expect(try await world.fingerprint() == before, "seed \(seed)")
+            try await Self.leakReports(world, place, &random, seed: seed)
             let ssoChecks = try await Self.ssoExchanges(world, place, &random, seed: seed)
             print("tenant isolation, seed \(seed): \(place.keys.count) keys, \(checks) checks, \(ssoChecks) through SSO keys")
             #expect(checks > 500)
+        }
+    }
+
+    /// Leak reports (SPEC §2): near misses of every key (one character changed, so the checksum
+    /// fails) change nothing; a reported key dies alone, audited in its own organisation.
+    static func leakReports(_ world: ServerWorld, _ place: Placement, _ random: inout SplitMix64, seed: UInt64) async throws {
+        func report(_ credentials: [String]) async throws {
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: ["credentials": credentials]), as: UTF8.self)
+            let reply = try await world.client { try await $0.send("/v1/keys/revoke-leaked", method: .post, body: body) }
+            #expect(reply.status == .accepted && reply.object["accepted"] as? Int == credentials.count)
+        }
+        let before = try await world.fingerprint()
+        try await report(place.keys.map { key in
+            var characters = Array(key.secret)
+            let index = characters.count - 1 - Int.random(in: 0..<12, using: &random)
+            characters[index] = characters[index] == "a" ? "b" : "a"
+            return String(characters)
+        })
+        #expect(try await world.fingerprint() == before, "seed \(seed): a near miss changed something")
+        let leaked = random.pick(place.keys)
+        try await report([leaked.secret])
+        let revoked = try await world.pool.query("SELECT organisation_id FROM api_keys WHERE revoked_at IS NOT NULL").map { try $0.decode(Int64?.self, at: 0) }
+        let audited = try await world.pool.query("SELECT organisation_id FROM audit_events WHERE action = 'key.revoked_leak'").map { try $0.decode(Int64?.self, at: 0) }
+        #expect(revoked == [leaked.organisation] && audited == [leaked.organisation], "seed \(seed)")
+        try await world.client { client in
+            for key in place.keys {
+                let status = try await client.send("/api/keys/current/", key: key.secret).status
+                #expect(status == (key.secret == leaked.secret ? .unauthorized : .ok), "seed \(seed)")
+            }
         }
     }
 

@@ -316,7 +316,7 @@ struct VaultVerificationTests {
             #expect(audits.count == 1)
             let expiredID = try await world.pool.query("SELECT id::text, prefix FROM api_keys WHERE expires_at < now()")[0]
             #expect(try audits.first?.decode(Int64.self, at: 0) == pro)
-            #expect(try audits.first?.decode(String.self, at: 1) == expiredID.decode(String.self, at: 0).uppercased())
+            #expect(try audits.first?.decode(String.self, at: 1) == expiredID.decode(String.self, at: 0))
             #expect(try audits.first?.decode(String.self, at: 2) == expiredID.decode(String.self, at: 1))
             // Within the minute, more uses add nothing.
             for _ in 0..<5 { _ = try await vault.verify(expired) }
