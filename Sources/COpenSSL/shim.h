@@ -11,4 +11,5 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 #include <openssl/ec.h>
+#include <openssl/x509.h>
 #endif

@@ -1,4 +1,5 @@
 import COpenSSL
+import Foundation
 
 /// Mints JWS tokens with a key pair it generates (OpenSSL): for tests, the benchmark and the
 /// worked example, standing in for an identity provider. Never used to verify anything.
@@ -43,6 +44,19 @@ public final class JWSSigner: @unchecked Sendable {
             jwk["y"] = Base64URL.encode(point[33..<65])
         }
         return jwk
+    }
+
+    /// The public half in PEM (a SubjectPublicKeyInfo), as GitHub publishes its keys.
+    public var publicKeyPEM: String {
+        let length = i2d_PUBKEY(pkey, nil)
+        guard length > 0 else { return "" }
+        var der = [UInt8](repeating: 0, count: Int(length))
+        der.withUnsafeMutableBufferPointer { buffer in
+            var cursor = buffer.baseAddress
+            _ = i2d_PUBKEY(pkey, &cursor)
+        }
+        let lines = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+        return "-----BEGIN PUBLIC KEY-----\n\(lines)\n-----END PUBLIC KEY-----\n"
     }
 
     private func bigNumber(_ name: String) -> [UInt8] {

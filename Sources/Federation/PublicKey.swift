@@ -1,7 +1,9 @@
 import COpenSSL
+import Foundation
 
 /// A public signing key in OpenSSL (`EVP_PKEY`), made from a JWK's parameters: RSA (`n`, `e`,
-/// 2048 to 8192 bits) or EC P-256 (`x`, `y`, checked to be on the curve).
+/// 2048 to 8192 bits) or EC P-256 (`x`, `y`, checked to be on the curve); or a PEM P-256 key
+/// (GitHub's secret-scanning keys).
 public final class PublicKey: @unchecked Sendable {
     public enum Kind: Sendable, Equatable { case rsa, ecP256 }
 
@@ -53,6 +55,28 @@ public final class PublicKey: @unchecked Sendable {
         self.pkey = pkey
     }
 
+    /// A P-256 key in PEM (`-----BEGIN PUBLIC KEY-----`, a DER SubjectPublicKeyInfo).
+    public init(pemP256 pem: String) throws(FederationError) {
+        let body = pem.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("-----") }.joined()
+        guard pem.contains("-----BEGIN PUBLIC KEY-----"), let der = Data(base64Encoded: body), !der.isEmpty else {
+            throw .badKeySet("not a PEM public key")
+        }
+        let decoded: OpaquePointer? = der.withUnsafeBytes { buffer in
+            var cursor = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) as UnsafePointer<UInt8>?
+            return d2i_PUBKEY(nil, &cursor, buffer.count)
+        }
+        guard let pkey = decoded else { ERR_clear_error(); throw .badKeySet("OpenSSL refused the PEM key") }
+        var group = [CChar](repeating: 0, count: 32)
+        guard EVP_PKEY_get_group_name(pkey, &group, group.count, nil) == 1,
+              String(decoding: group.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) == "prime256v1" else {
+            ERR_clear_error()
+            EVP_PKEY_free(pkey)
+            throw .badKeySet("not a P-256 key")
+        }
+        self.kind = .ecP256
+        self.pkey = pkey
+    }
+
     deinit { EVP_PKEY_free(pkey) }
 
     /// A C string that lives as long as the program: the builder keeps the pointers it is given
@@ -93,6 +117,16 @@ public final class PublicKey: @unchecked Sendable {
         default:
             return false
         }
+        return digestVerifies(der, of: input)
+    }
+
+    /// Whether `der` (a DER ECDSA-Sig-Value, as GitHub sends) is this P-256 key's ECDSA SHA-256
+    /// signature of `input`.
+    public func verifies(ecdsaDER der: [UInt8], of input: [UInt8]) -> Bool {
+        kind == .ecP256 && digestVerifies(der, of: input)
+    }
+
+    private func digestVerifies(_ der: [UInt8], of input: [UInt8]) -> Bool {
         guard let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
         guard EVP_DigestVerifyInit(context, nil, SHA256.digest, nil, pkey) == 1 else {

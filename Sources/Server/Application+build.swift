@@ -53,6 +53,9 @@ public struct APIOptions: Sendable {
     /// Where SSO trusts' signing keys come from (parsed documents, fetched URLs), shared by
     /// every router of the process.
     public var jwks: JWKSSource
+    /// GitHub's secret-scanning keys (`LATCHKEY_GITHUB_SCANNING_KEYS`); without them every
+    /// alert is refused.
+    public var githubScanningKeys: SecretScanningKeyFile?
 
     public init(
         log: DecisionLog = DecisionLog(enabled: false),
@@ -62,8 +65,10 @@ public struct APIOptions: Sendable {
         trustedProxies: [String] = [],
         sessionLifetime: Duration = Vault.defaultSessionLifetime,
         secretBox: SecretBox? = nil,
-        jwks: JWKSSource = JWKSSource()
+        jwks: JWKSSource = JWKSSource(),
+        githubScanningKeys: SecretScanningKeyFile? = nil
     ) {
+        self.githubScanningKeys = githubScanningKeys
         self.jwks = jwks
         self.log = log
         self.publicURL = publicURL
@@ -171,6 +176,7 @@ private func mountRoutes(
 
     // Leaked keys: anyone holding one may kill it.
     LeakController(vault: dependencies.vault, throttle: throttle).register(on: routes)
+    SecretScanningController(vault: dependencies.vault, keys: options.githubScanningKeys).register(on: routes)
 
     // SSO token exchange (enterprise): an ID token in, a key out.
     TokenExchangeController(exchange: TokenExchange(vault: dependencies.vault, keys: options.jwks), throttle: throttle).register(on: routes)

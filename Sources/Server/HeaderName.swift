@@ -9,4 +9,7 @@ enum HeaderName {
     static let rateLimitReset = HTTPFields.Element.Name("RateLimit-Reset")!
     static let serverTiming = HTTPFields.Element.Name("Server-Timing")!
     static let forwardedFor = HTTPFields.Element.Name("X-Forwarded-For")!
+    /// GitHub's secret-scanning alerts name their signing key and carry the signature.
+    static let githubKeyIdentifier = HTTPFields.Element.Name("Github-Public-Key-Identifier")!
+    static let githubKeySignature = HTTPFields.Element.Name("Github-Public-Key-Signature")!
 }

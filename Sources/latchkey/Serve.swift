@@ -1,4 +1,5 @@
 import ArgumentParser
+import Federation
 import Foundation
 import Hummingbird
 import Postgres
@@ -111,7 +112,12 @@ struct Serve: AsyncParsableCommand {
                 corsAllowedOrigins: list(corsAllowedOrigins ?? value("CORS_ALLOWED_ORIGINS")),
                 trustedProxies: list(value("LATCHKEY_TRUSTED_PROXIES")),
                 sessionLifetime: sessionLifetime,
-                secretBox: try secretBox(value("LATCHKEY_SECRET_KEY"))
+                secretBox: try secretBox(value("LATCHKEY_SECRET_KEY")),
+                githubScanningKeys: try value("LATCHKEY_GITHUB_SCANNING_KEYS").map { path in
+                    do { return try SecretScanningKeyFile(path: path) } catch {
+                        throw ValidationError("LATCHKEY_GITHUB_SCANNING_KEYS: \(error)")
+                    }
+                }
             )
         )
     }

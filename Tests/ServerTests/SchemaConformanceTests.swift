@@ -49,7 +49,12 @@ import Testing
             let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             let exchange = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token&subject_token="
 
-            let results = try await world.client { client -> [(Call, Reply)] in
+            // GitHub's secret scanning: a signed alert (a 200 with feedback) and an unsigned one.
+            let github = try GitHubScanner()
+            let alert = GitHubScanner.alert(["ct_live_nothing"])
+            let signed = try github.headers(alert)
+
+            let results = try await world.client(options: try github.options()) { client -> [(Call, Reply)] in
                 let token = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(key)"}"#)
                     .object["token-id"] as? String ?? ""
                 let session: HTTPFields = [HTTPFields.Element.Name("authtoken")!: token]
@@ -129,6 +134,9 @@ import Testing
                     // Leaked keys.
                     Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":["ct_live_nothing"]}"#),
                     Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":[]}"#),
+                    Call(path: "/v1/keys/github-secret-scanning", method: .post, uri: "/v1/keys/github-secret-scanning", body: alert, headers: signed),
+                    Call(path: "/v1/keys/github-secret-scanning", method: .post, uri: "/v1/keys/github-secret-scanning", body: alert),
+                    Call(path: "/v1/keys/github-secret-scanning", method: .post, uri: "/v1/keys/github-secret-scanning", body: "[]", headers: try github.headers("[]")),
                     // SSO token exchange: a key, then the same token refused.
                     Call(path: "/oauth/token", method: .post, uri: "/oauth/token", body: exchange + idToken, headers: form),
                     Call(path: "/oauth/token", method: .post, uri: "/oauth/token", body: exchange + idToken, headers: form),
