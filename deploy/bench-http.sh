@@ -38,9 +38,14 @@ fixture="$(mktemp)"
         [ "$i" -gt 1 ] && printf ','
         printf '{"ref":"s%d","name":"Survey %d","slug":"survey-%d","owner":"%s","organisation":%s,"status":"published","responses":[{"submitted_at":"2026-11-20T10:00:00Z"}]}' "$i" "$i" "$i" "$owner" "$org"
     done
-    printf '],"keys":[{"ref":"k","user":"bench","name":"bench","organisation":"org","capabilities":["view"]}]}'
+    printf '],"keys":[{"ref":"k","user":"bench","name":"bench","organisation":"org","capabilities":["view"]},'
+    # The same key with an IP allowlist of 8 ranges, loopback last: the allowlist check's cost.
+    printf '{"ref":"kc","user":"bench","name":"bench-cidr","organisation":"org","capabilities":["view"],'
+    printf '"allowed_cidrs":["10.0.0.0/8","172.16.0.0/12","192.168.0.0/16","198.51.100.0/24","203.0.113.0/24","2001:db8::/32","::1/128","127.0.0.0/8"]}]}'
 } >"$fixture"
-key="$("$bin" import "$fixture" | sed -E 's/.*"k":"(ct_live_[A-Za-z0-9]+)".*/\1/')"
+imported="$("$bin" import "$fixture")"
+key="$(printf '%s' "$imported" | sed -E 's/.*"k":"(ct_live_[A-Za-z0-9]+)".*/\1/')"
+cidr_key="$(printf '%s' "$imported" | sed -E 's/.*"kc":"(ct_live_[A-Za-z0-9]+)".*/\1/')"
 survey="$(psql "$url" -tAc "SELECT id FROM surveys WHERE slug = 'survey-1'")"
 service="$("$bin" services issue --name bench | tail -1)"
 rm -f "$fixture"
@@ -71,6 +76,7 @@ measure() {
 }
 measure "GET /api/health" "http://127.0.0.1:$port/api/health"
 measure "GET /api/surveys/ (key, $count)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/"
+measure "GET /api/surveys/ (key with allowlist)" -H "Authorization: Bearer $cidr_key" "http://127.0.0.1:$port/api/surveys/"
 measure "GET /api/surveys/{id}/ (key)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/$survey/"
 measure "GET /api/surveys/ (invalid key)" -H "Authorization: Bearer ct_live_invalid" "http://127.0.0.1:$port/api/surveys/"
 # The same at 8 connections, where latency rather than throughput is the question.

@@ -33,3 +33,13 @@ extension UserPrincipal {
         IDSet(organisationRoles.ids + ownedOrganisations.ids).ids.map { $0 }
     }
 }
+
+extension UserPrincipal {
+    /// The organisations whose audit log this principal may read (SPEC §2): those it
+    /// administers (an `admin` membership or the owner), and of those only the key's own when
+    /// the key was issued in one.
+    public var auditableOrganisationIDs: [Int64] {
+        guard let confinement else { return administeredOrganisationIDs }
+        return administersOrganisation(confinement) ? [confinement] : []
+    }
+}

@@ -188,6 +188,7 @@ private func mountRoutes(
     if let throttle { resourceMiddleware.append(ThrottleMiddleware(throttle: throttle, scope: .caller)) }
     routes.area(resourceMiddleware, documented: CoreOpenAPI.resourceRoute) { resources in
         CurrentKeyController(vault: dependencies.vault).register(on: resources)
+        AuditController(pool: dependencies.pool).register(on: resources)
         for plugin in plugins { plugin.registerRoutes(on: resources, dependencies: dependencies) }
     }
 

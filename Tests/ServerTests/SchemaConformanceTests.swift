@@ -131,6 +131,9 @@ import Testing
                     Call(path: "/api/keys/current/roll/", method: .post, uri: "/api/keys/current/roll/", body: "{}", headers: [.authorization: "Bearer \(viewOnly)"]),
                     Call(path: "/api/keys/current/roll/", method: .post, uri: "/api/keys/current/roll/", body: #"{"grace_hours":500}"#, headers: bearer),
                     Call(path: "/api/keys/current/", method: .delete, uri: "/api/keys/current/", headers: [.authorization: "Bearer \(throwaway)"]),
+                    // The audit log: a page, and a bad filter.
+                    Call(path: "/api/audit/", method: .get, uri: "/api/audit/?limit=2", headers: bearer),
+                    Call(path: "/api/audit/", method: .get, uri: "/api/audit/?since=yesterday", headers: bearer),
                     // Leaked keys.
                     Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":["ct_live_nothing"]}"#),
                     Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":[]}"#),

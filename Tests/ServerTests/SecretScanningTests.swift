@@ -170,4 +170,21 @@ struct GitHubScanner {
         #expect(throws: FederationError.self) { try SecretScanningKeyFile(path: "/nonexistent/keys.json") }
         #expect(try SecretScanningKeyFile(path: github.file.path).verifies(Array("x".utf8), identifier: github.identifier, signature: try github.signature("x")))
     }
+
+    /// The pattern the README gives GitHub matches every key, and the checksum turns away what
+    /// merely looks like one (a random match passes the CRC-32 once in 62^6).
+    @Test func thePatternRegisteredWithGitHubMatchesKeysAndTheChecksumRulesOutLookalikes() throws {
+        let pattern = /\bct_live_[0-9A-Za-z]{49}\b/
+        for _ in 0..<200 {
+            let key = try KeyFormat.generate(.live).secret
+            #expect(try pattern.wholeMatch(in: key) != nil)
+            #expect(try pattern.firstMatch(in: "LATCHKEY=\(key)\n")?.output == Substring(key))
+        }
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        for _ in 0..<2_000 {
+            let lookalike = "ct_live_" + String((0..<49).map { _ in alphabet.randomElement()! })
+            #expect(try pattern.wholeMatch(in: lookalike) != nil)
+            #expect((try? KeyFormat.parse(lookalike, as: .live)) == nil)
+        }
+    }
 }

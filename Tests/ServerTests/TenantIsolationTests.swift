@@ -199,6 +199,11 @@ import TestSupport
         // The presenting key: its own, in its organisation.
         let current = try await send("/api/keys/current/")
         #expect(current.status == .ok && (current.object["organisation"] as? NSNumber)?.int64Value == home, "current key \(current.text.prefix(200))")
+        // The audit log: home's events to its admins, nothing to anyone else.
+        let audit = try await send("/api/audit/?limit=1000")
+        let events = audit.object["results"] as? [[String: Any]] ?? []
+        #expect(audit.status == .forbidden || (audit.status == .ok && events.allSatisfy { ($0["organisation"] as? NSNumber)?.int64Value == home }),
+                "audit \(audit.status) \(audit.text.prefix(200))")
         // Surveys: list, retrieve, metrics, and writes on every survey of elsewhere.
         let listed = try await send("/api/surveys/").ids
         #expect(listed.allSatisfy { place.surveys[$0] == .some(home) }, "surveys \(listed)")

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import JSON
+import PluginKit
+import Postgres
+
+/// `GET /api/audit/` (SPEC §2): the audit events of the organisations the key's user
+/// administers (only the key's own for a key issued in one), newest first, a page at a time.
+struct AuditController: Sendable {
+    let pool: PGPool
+
+    func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
+        routes.document(.get, "/api/audit/", CoreOpenAPI.operation("auditEvents"))
+        routes.get("/api/audit/") { request, context -> Response in
+            guard let key = context.caller.verifiedKey else { throw APIError.notAuthenticated }
+            let organisations = key.principal.auditableOrganisationIDs
+            guard !organisations.isEmpty else {
+                throw APIError(.forbidden, detail: "Only an admin or owner of the key's organisation may read its audit log.", code: "DENY_ROLE")
+            }
+            let query = try AuditQuery(request)
+            let rows = try await pool.query(query.sql(organisations: organisations))
+            let events = try rows.prefix(query.limit).map(AuditEventJSON.init)
+            let next = rows.count > query.limit ? events.last.map { "/api/audit/?cursor=\(query.cursor(after: $0.id))" } : nil
+            var json = JSONWriter(capacity: 256 * events.count + 64)
+            json.object { json in
+                json.field("results", events)
+                json.field("next", next)
+            }
+            return .json(body: json.buffer)
+        }
+    }
+}
+
+/// One audit event as the API shows it. `detail` is the stored JSON object, written as it is.
+struct AuditEventJSON: JSONWritable {
+    var id: Int64
+    var at: Date
+    var actor: Int64?
+    var organisation: Int64?
+    var action: String
+    var target: String?
+    var detail: String
+    var ip: String?
+
+    init(_ row: PGRow) throws {
+        (id, at, actor, organisation, action, target, detail, ip) = try row.decode((Int64, Date, Int64?, Int64?, String, String?, String, String?).self)
+    }
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", id)
+            json.field("at", at)
+            json.field("actor", actor)
+            json.field("organisation", organisation)
+            json.field("action", action)
+            json.field("target", target)
+            json.key("detail")
+            json.raw(detail)
+            json.field("ip", ip)
+        }
+    }
+}
