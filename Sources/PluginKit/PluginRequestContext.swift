@@ -1,4 +1,5 @@
 import Hummingbird
+import Vault
 
 /// A request context that carries the authenticated caller.
 ///
@@ -9,4 +10,6 @@ public protocol PluginRequestContext: RequestContext {
     /// The client's IP address as the server trusts it (see the server's proxy settings), for
     /// throttling and audit; `nil` when unknown.
     var clientIP: String? { get set }
+    /// The same address read as one (no text in between), for the IP-allowlist check.
+    var clientAddress: IPAddress? { get }
 }

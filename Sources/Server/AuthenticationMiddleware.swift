@@ -22,7 +22,7 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
         var context = context
         if Self.carriesCredentials(request) {
             let caller = try await failures.guarding(clientIP: context.clientIP) { try await Self.authenticate(request, vault: vault) }
-            if let key = caller.verifiedKey { try Self.admit(key, from: context.clientIP) }
+            if let key = caller.verifiedKey { try Self.admit(key, from: context.clientAddress) }
             context.caller = caller
         }
         return try await next(request, context)
@@ -68,8 +68,8 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
 
     /// Refuses (403 `IP_NOT_ALLOWED`) a key with an IP allowlist used from outside it. (Not in
     /// ``validKey(_:invalid:)``: only 401s count as failed authentications.)
-    static func admit(_ key: VerifiedKey, from clientIP: String?) throws {
-        guard key.key.allowedCIDRs.admit(clientIP) else { throw APIError.ipNotAllowed }
+    static func admit(_ key: VerifiedKey, from client: IPAddress?) throws {
+        guard key.key.allowedCIDRs.admit(client) else { throw APIError.ipNotAllowed }
     }
 
     /// The token of `Bearer <token>` (scheme case-insensitive), or `nil` for anything else.

@@ -15,6 +15,15 @@ public struct LatchkeyRequestContext: ConsoleRequestContext {
         set { forwardedClientIP = newValue }
     }
     private var forwardedClientIP: String?
+    /// The same address, read without formatting the peer's as text (the allowlist check).
+    public var clientAddress: IPAddress? {
+        if let forwardedClientIP { return IPAddress(forwardedClientIP) }
+        switch remoteAddress {
+        case .v4(let peer): return IPAddress(ipv4: peer.address.sin_addr)
+        case .v6(let peer): return IPAddress(ipv6: peer.address.sin6_addr)
+        default: return nil
+        }
+    }
     /// The backend service calling the decision API, once authenticated.
     public var service: ServiceCredential?
     /// The peer of the connection (a proxy, when there is one in front).

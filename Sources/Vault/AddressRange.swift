@@ -18,7 +18,7 @@ public struct AddressRange: Sendable, Hashable, CustomStringConvertible {
 
     public init?(_ text: String) {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let address = Self.address(String(parts[0])) else { return nil }
+        guard let address = IPAddress(String(parts[0])) else { return nil }
         let isIPv4 = !parts[0].contains(":")
         let maximum = isIPv4 ? 32 : 128
         var length = maximum
@@ -35,11 +35,11 @@ public struct AddressRange: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `address` (an IPv4 or IPv6 address in text) lies in this range.
     public func contains(_ address: String) -> Bool {
-        guard let parsed = Self.address(address) else { return false }
+        guard let parsed = IPAddress(address) else { return false }
         return contains(parsed)
     }
 
-    func contains(_ address: (high: UInt64, low: UInt64)) -> Bool {
+    public func contains(_ address: IPAddress) -> Bool {
         let (highMask, lowMask) = Self.mask(length)
         return address.high & highMask == high && address.low & lowMask == low
     }
@@ -64,25 +64,7 @@ public struct AddressRange: Sendable, Hashable, CustomStringConvertible {
     /// Whether `text` is one IPv4 or IPv6 address (not a range): what the decision API takes as
     /// the end client's address.
     public static func isAddress(_ text: String) -> Bool {
-        address(text) != nil
-    }
-
-    /// An address in the 128-bit space, IPv4 mapped; `nil` when `text` is neither family.
-    static func address(_ text: String) -> (high: UInt64, low: UInt64)? {
-        guard !text.isEmpty, text.utf8.count <= 45, text.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { return nil }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        if text.contains(":") {
-            guard bytes.withUnsafeMutableBytes({ inet_pton(AF_INET6, text, $0.baseAddress) }) == 1 else { return nil }
-        } else {
-            var four = [UInt8](repeating: 0, count: 4)
-            guard four.withUnsafeMutableBytes({ inet_pton(AF_INET, text, $0.baseAddress) }) == 1 else { return nil }
-            bytes[10] = 0xFF
-            bytes[11] = 0xFF
-            bytes.replaceSubrange(12..<16, with: four)
-        }
-        let high = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let low = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        return (high, low)
+        IPAddress(text) != nil
     }
 
     private static func mask(_ length: Int) -> (UInt64, UInt64) {
@@ -127,8 +109,45 @@ extension Array where Element == AddressRange {
     /// Whether a key with these ranges may be used from `clientIP`: any address when there are
     /// none; otherwise only from inside one of them (an unknown address is outside).
     public func admit(_ clientIP: String?) -> Bool {
+        isEmpty || admit(clientIP.flatMap(IPAddress.init))
+    }
+
+    /// The same for an address already read (a connection's peer, with no text in between).
+    public func admit(_ address: IPAddress?) -> Bool {
         guard !isEmpty else { return true }
-        guard let clientIP, let address = AddressRange.address(clientIP) else { return false }
+        guard let address else { return false }
         return contains { $0.contains(address) }
+    }
+}
+
+/// One IPv4 or IPv6 address in the 128-bit space of ``AddressRange`` (IPv4 as IPv4-mapped
+/// IPv6). Made from text or straight from a socket address, without allocating: the allowlist
+/// check runs on every request of a key that has one.
+public struct IPAddress: Sendable, Hashable {
+    let high: UInt64, low: UInt64
+
+    /// An IPv4 (dotted) or IPv6 address; `nil` when `text` is neither.
+    public init?(_ text: String) {
+        guard !text.isEmpty, text.utf8.count <= 45, text.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { return nil }
+        if text.utf8.contains(UInt8(ascii: ":")) {
+            var address = in6_addr()
+            guard inet_pton(AF_INET6, text, &address) == 1 else { return nil }
+            self.init(ipv6: address)
+        } else {
+            var address = in_addr()
+            guard inet_pton(AF_INET, text, &address) == 1 else { return nil }
+            self.init(ipv4: address)
+        }
+    }
+
+    public init(ipv4 address: in_addr) {
+        high = 0
+        low = 0x0000_FFFF_0000_0000 | UInt64(UInt32(bigEndian: address.s_addr))
+    }
+
+    public init(ipv6 address: in6_addr) {
+        (high, low) = withUnsafeBytes(of: address) { bytes in
+            (UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)), UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
     }
 }

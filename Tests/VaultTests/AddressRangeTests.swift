@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Vault
 
@@ -41,14 +42,29 @@ import Vault
 
     @Test func listsAdmitAnywhereWhenEmptyAndOnlyInsideOtherwise() throws {
         let empty: [AddressRange] = []
-        #expect(empty.admit("198.51.100.1") && empty.admit(nil))
+        #expect(empty.admit("198.51.100.1") && empty.admit(nil as String?) && empty.admit(nil as IPAddress?))
         let ranges = try AddressRange.list("203.0.113.0/24, 2001:db8::/32\n10.0.0.1").get()
         #expect(ranges.map(\.description) == ["203.0.113.0/24", "2001:db8::/32", "10.0.0.1/32"])
-        #expect(ranges.admit("10.0.0.1") && ranges.admit("2001:db8::5") && !ranges.admit("10.0.0.2") && !ranges.admit(nil) && !ranges.admit("bogus"))
+        #expect(ranges.admit("10.0.0.1") && ranges.admit("2001:db8::5") && !ranges.admit("10.0.0.2") && !ranges.admit(nil as String?) && !ranges.admit("bogus"))
         #expect(AddressRange.list("10.0.0.0/8 nope") == .failure(.notARange("nope")))
         #expect(try AddressRange.list("").get().isEmpty)
         let many = (0..<33).map { "10.0.\($0).0/24" }
         #expect(AddressRange.list(many) == .failure(.tooMany))
         #expect(try AddressRange.list(Array(repeating: "10.0.0.0/8", count: 40)).get().count == 1, "duplicates count once")
+    }
+
+    /// A socket's address read as one (the request path) is the address its text names.
+    @Test func socketAddressesReadAsTheirText() throws {
+        for text in ["203.0.113.9", "0.0.0.0", "255.255.255.255", "::1", "2001:db8::5", "::ffff:203.0.113.9", "fe80::1:2:3:4"] {
+            var four = in_addr(), six = in6_addr()
+            let fromSocket = inet_pton(AF_INET, text, &four) == 1 ? IPAddress(ipv4: four)
+                : inet_pton(AF_INET6, text, &six) == 1 ? IPAddress(ipv6: six) : nil
+            #expect(fromSocket != nil && fromSocket == IPAddress(text), "\(text)")
+        }
+        let ranges = try AddressRange.list("203.0.113.0/24").get()
+        var peer = in6_addr()
+        #expect(inet_pton(AF_INET6, "::ffff:203.0.113.9", &peer) == 1)
+        #expect(ranges.admit(IPAddress(ipv6: peer)), "an IPv4 range admits its clients on a dual-stack socket")
+        #expect(IPAddress("203.0.113.9%") == nil && IPAddress("") == nil && IPAddress("1.2.3") == nil)
     }
 }

@@ -44,7 +44,7 @@ struct SessionController: Sendable {
         let key = try await failures.guarding(clientIP: context.clientIP) {
             try AuthenticationMiddleware<LatchkeyRequestContext>.validKey(try await vault.verify(presented), invalid: .invalidKey)
         }
-        try AuthenticationMiddleware<LatchkeyRequestContext>.admit(key, from: context.clientIP)
+        try AuthenticationMiddleware<LatchkeyRequestContext>.admit(key, from: context.clientAddress)
         let started = try await vault.startSession(for: key, lifetime: lifetime, ip: context.clientIP)
         return try await profileResponse(key, started.session, token: started.token)
     }
@@ -71,7 +71,7 @@ struct SessionController: Sendable {
         }
         switch caller {
         case .session(let key, let session):
-            try AuthenticationMiddleware<LatchkeyRequestContext>.admit(key, from: context.clientIP)
+            try AuthenticationMiddleware<LatchkeyRequestContext>.admit(key, from: context.clientAddress)
             return (key, session)
         case .anonymous, .key: throw APIError.notAuthenticated
         }
