@@ -131,7 +131,7 @@ public func registeredRoutes(dependencies: PluginDependencies, plugins: [any Res
 
 /// A new router with every route mounted, and the record of what was mounted.
 ///
-/// Router-wide (every answer, 404s included): security headers, CORS, JSON errors, 405 for
+/// Router-wide (every answer, 404s included): the request id, security headers, CORS, JSON errors, 405 for
 /// unknown methods, the client address. Then one area after another, each with the middleware
 /// it needs where it is mounted: public (no credentials), the decision API (service
 /// credentials, in its own groups), sessions (their own throttling), and the resources
@@ -141,6 +141,7 @@ private func mountRoutes(
     dependencies: PluginDependencies, plugins: [any ResourcePlugin], options: APIOptions
 ) -> PluginRoutes<LatchkeyRequestContext> {
     let router = Router(context: LatchkeyRequestContext.self, options: [.autoGenerateHeadEndpoints])
+    router.add(middleware: RequestIDMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     if !options.corsAllowedOrigins.isEmpty {
         router.add(middleware: LatchkeyCORSMiddleware(allowedOrigins: Set(options.corsAllowedOrigins)))
@@ -165,6 +166,7 @@ private func mountRoutes(
     let resolvers = plugins.flatMap { $0.resourceResolvers(dependencies: dependencies) } + [KeyResolver(pool: dependencies.pool, vault: dependencies.vault)]
     DecisionController(
         vault: dependencies.vault,
+        pool: dependencies.pool,
         service: DecisionService(vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: options.log),
         publicURL: options.publicURL,
         failures: failures

@@ -67,6 +67,8 @@ import Testing
                     Call(path: "/api/redoc", method: .get, uri: "/api/redoc"),
                     Call(path: "/api/docs.css", method: .get, uri: "/api/docs.css"),
                     Call(path: "/.well-known/authzen-configuration", method: .get, uri: "/.well-known/authzen-configuration"),
+                    Call(path: "/.well-known/authzen-configuration/{slug}", method: .get, uri: "/.well-known/authzen-configuration/acme"),
+                    Call(path: "/.well-known/authzen-configuration/{slug}", method: .get, uri: "/.well-known/authzen-configuration/no-such-org"),
                     // Sessions.
                     Call(path: "/api/auth/login/", method: .post, uri: "/api/auth/login/", body: #"{"apikey":"\#(key)"}"#),
                     Call(path: "/api/auth/login/", method: .post, uri: "/api/auth/login/", body: #"{"apikey":"ct_live_bad"}"#),

@@ -38,6 +38,9 @@ import Vault
                     #expect(reply.status == .ok)
                     #expect(reply.headers[HTTPFields.Element.Name("RateLimit-Limit")!] == "3")
                     #expect(reply.headers[HTTPFields.Element.Name("RateLimit-Remaining")!] == String(remaining))
+                    // The IETF draft's structured fields beside the older trio.
+                    #expect(reply.headers[HTTPFields.Element.Name("RateLimit-Policy")!]?.hasPrefix("\"anonymous\";q=3;w=") == true)
+                    #expect(reply.headers[HTTPFields.Element.Name("RateLimit")!]?.hasPrefix("\"anonymous\";r=\(remaining);t=") == true)
                     let reset = Int(reply.headers[HTTPFields.Element.Name("RateLimit-Reset")!] ?? "") ?? 0
                     #expect((1...60).contains(reset))
                 }

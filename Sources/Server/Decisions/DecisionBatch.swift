@@ -13,6 +13,9 @@ struct DecisionBatch: Sendable {
 
     var subjects: [AuthZEN.Subject] = []
     var questions: [Question] = []
+    /// Batch items that could not be asked, by position, with what is wrong: each is answered
+    /// `decision: false` with `context.error`, and the rest of the batch is decided.
+    var problems: [(index: Int, message: String)] = []
 
     /// One evaluation (`POST /access/v1/evaluation`).
     init(_ evaluation: AuthZEN.Evaluation) throws {
@@ -28,11 +31,35 @@ struct DecisionBatch: Sendable {
         }
         questions.reserveCapacity(batch.evaluations.count)
         // Lent in place: copying each item out would cost more than reading it.
-        try batch.evaluations.withUnsafeBufferPointer { items in
+        batch.evaluations.withUnsafeBufferPointer { items in
             for index in items.indices {
-                try append(items[index], defaults: batch.defaults, at: AuthZEN.Path(item: index))
+                do {
+                    try append(items[index], defaults: batch.defaults, at: AuthZEN.Path(item: index))
+                } catch {
+                    problems.append((index, (error as? APIError)?.detail ?? "The item could not be read."))
+                }
             }
         }
+    }
+
+    /// The answers to every item in order: the service's decisions for the questions, and a
+    /// refusal with the error for each problem item.
+    func merging(_ decisions: [Decision]) -> [Decision] {
+        guard !problems.isEmpty else { return decisions }
+        var merged: [Decision] = []
+        merged.reserveCapacity(decisions.count + problems.count)
+        var answers = decisions.makeIterator()
+        var pending = problems.makeIterator()
+        var problem = pending.next()
+        while merged.count < decisions.count + problems.count {
+            if let current = problem, current.index == merged.count {
+                merged.append(Decision.deny(.invalidRequest, "The item could not be evaluated.").adding(reason: current.message))
+                problem = pending.next()
+            } else if let answer = answers.next() {
+                merged.append(answer)
+            }
+        }
+        return merged
     }
 
     /// 400 naming the part that is missing or malformed.

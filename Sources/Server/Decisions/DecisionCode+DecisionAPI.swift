@@ -13,4 +13,7 @@ extension DecisionCode {
     static let denyUnknownSubject: DecisionCode = "DENY_UNKNOWN_SUBJECT"
     /// The subject type is neither `api_key` nor `user`.
     static let denySubjectType: DecisionCode = "DENY_SUBJECT_TYPE"
+    /// A batch item that could not be asked (a part missing, an action that is no action); its
+    /// answer carries `context.error` (AuthZEN 1.0 per-item errors).
+    static let invalidRequest: DecisionCode = "INVALID_REQUEST"
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PluginKit
+import Postgres
 import Policy
 import Vault
 
@@ -9,6 +10,7 @@ import Vault
 /// `GET /.well-known/authzen-configuration`.
 struct DecisionController: Sendable {
     let vault: Vault
+    let pool: PGPool
     let service: DecisionService
     /// The base URL the configuration document advertises, e.g. `https://authz.example.com`.
     let publicURL: String?
@@ -16,6 +18,9 @@ struct DecisionController: Sendable {
 
     func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
         routes.on("/.well-known/authzen-configuration", method: .get, documented: CoreOpenAPI.operation("authzenConfiguration")) { _, _ in configuration() }
+        routes.on("/.well-known/authzen-configuration/{slug}", method: .get, documented: CoreOpenAPI.operation("authzenTenantConfiguration")) { _, context in
+            try await configuration(tenant: context.parameters.get("slug") ?? "")
+        }
         let services = ServiceAuthenticationMiddleware(vault: vault, failures: failures)
         routes.document(.post, "/v1/keys/verify", CoreOpenAPI.operation("verifyKey"))
             .document(.post, "/access/v1/evaluation", CoreOpenAPI.operation("evaluation"))
@@ -58,7 +63,8 @@ struct DecisionController: Sendable {
 
     func evaluations(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
         let body = try await JSONBody.read(request, limit: 4 << 20) { reader in try AuthZEN.Evaluations(&reader) }
-        var decisions = try await service.decide(DecisionBatch(body), service: context.service?.name ?? "")
+        let batch = try DecisionBatch(body)
+        var decisions = batch.merging(try await service.decide(batch, service: context.service?.name ?? ""))
         switch body.semantic {
         case .executeAll: break
         case .denyOnFirstDeny:
@@ -72,8 +78,14 @@ struct DecisionController: Sendable {
     /// The AuthZEN metadata document.
     func configuration() -> Response {
         // Never built from the request's Host, which any client chooses.
-        let base = publicURL ?? "http://localhost"
-        return .json(ConfigurationJSON(base: base))
+        .json(ConfigurationJSON(base: publicURL ?? "http://localhost"))
+    }
+
+    /// The same document for one organisation (SPEC §6); 404 for a slug no organisation has.
+    func configuration(tenant slug: String) async throws -> Response {
+        guard slug.utf8.count <= 200, !slug.contains("\u{0}"),
+              try await !pool.query("SELECT 1 FROM organisations WHERE slug = \(slug)").isEmpty else { throw APIError.notFound }
+        return .json(ConfigurationJSON(base: publicURL ?? "http://localhost", tenant: slug))
     }
 }
 

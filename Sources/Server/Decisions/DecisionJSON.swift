@@ -54,6 +54,13 @@ struct EvaluationJSON: JSONWritable {
             json.object { json in
                 json.field("code", decision.code.rawValue)
                 json.field("reasons", decision.reasons)
+                if decision.code == .invalidRequest {
+                    json.key("error")
+                    json.object { json in
+                        json.field("status", 400)
+                        json.field("message", decision.reasons.last ?? "")
+                    }
+                }
             }
         }
     }
@@ -99,15 +106,21 @@ struct EvaluationsJSON: JSONWritable {
     }
 }
 
-/// `GET /.well-known/authzen-configuration` (AuthZEN 1.0 metadata).
+/// `GET /.well-known/authzen-configuration` (AuthZEN 1.0 metadata), and its per-tenant form
+/// `…/<org slug>`, whose decision point is `<base>/<slug>` (AuthZEN §11.1: the well-known path
+/// carries the PDP identifier's path) and whose endpoints are the same.
 struct ConfigurationJSON: JSONWritable {
     var base: String
+    var tenant: String? = nil
 
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.field("policy_decision_point", base)
+            json.field("policy_decision_point", tenant.map { base + "/" + $0 } ?? base)
             json.field("access_evaluation_endpoint", base + "/access/v1/evaluation")
             json.field("access_evaluations_endpoint", base + "/access/v1/evaluations")
+            json.field("search_subject_endpoint", base + "/access/v1/search/subject")
+            json.field("search_resource_endpoint", base + "/access/v1/search/resource")
+            json.field("search_action_endpoint", base + "/access/v1/search/action")
         }
     }
 }

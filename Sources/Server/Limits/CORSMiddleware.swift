@@ -42,5 +42,5 @@ struct LatchkeyCORSMiddleware<Context: RequestContext>: RouterMiddleware {
 enum CORSValues {
     static let allowedMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
     static let allowedHeaders = "Authorization, authtoken, Content-Type, X-CSRFToken"
-    static let exposedHeaders = "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, WWW-Authenticate, Allow"
+    static let exposedHeaders = "RateLimit-Policy, RateLimit, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, WWW-Authenticate, Allow, X-Request-ID"
 }

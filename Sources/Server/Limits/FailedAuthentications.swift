@@ -20,7 +20,7 @@ struct FailedAuthentications: Sendable {
         let identity = ThrottleIdentity.client(clientIP)
         let current = limiter.peek(identity)
         if !current.allowed {
-            var headers = ThrottleMiddleware<LatchkeyRequestContext>.headers(current, limit: limiter.limitText)
+            var headers = ThrottleMiddleware<LatchkeyRequestContext>.headers(current, of: limiter)
             headers[.retryAfter] = String(current.resetSeconds)
             throw APIError(
                 .tooManyRequests,

@@ -39,16 +39,22 @@ final class RateLimiter: Sendable {
     }
 
     let rate: ThrottleRate
+    /// The policy's name in the `RateLimit` fields (`anonymous`, `user`, …).
+    let name: String
     /// `RateLimit-Limit`, formatted once.
     let limitText: String
+    /// `RateLimit-Policy` (IETF draft -10): `"user";q=120;w=60`, formatted once.
+    let policyText: String
     private let windowNanoseconds: UInt64
     private let shards: [NIOLockedValueBox<[ThrottleIdentity: Window]>]
     /// Above this many identities a shard drops its finished windows.
     private static let sweepThreshold = 8192
 
-    init(rate: ThrottleRate, shardCount: Int = 16) {
+    init(rate: ThrottleRate, name: String = "limit", shardCount: Int = 16) {
         self.rate = rate
+        self.name = name
         limitText = String(rate.limit)
+        policyText = "\"\(name)\";q=\(rate.limit);w=\(rate.seconds)"
         windowNanoseconds = UInt64(rate.seconds) * 1_000_000_000
         shards = (0..<shardCount).map { _ in NIOLockedValueBox([:]) }
     }

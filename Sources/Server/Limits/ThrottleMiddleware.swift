@@ -12,15 +12,16 @@ final class Throttle: Sendable {
     let failedAuthentication: RateLimiter
 
     init(settings: ThrottleSettings) {
-        anonymous = RateLimiter(rate: settings.anonymous)
-        user = RateLimiter(rate: settings.user)
-        legacyToken = RateLimiter(rate: settings.legacyToken)
-        failedAuthentication = RateLimiter(rate: settings.failedAuthentication ?? settings.anonymous)
+        anonymous = RateLimiter(rate: settings.anonymous, name: "anonymous")
+        user = RateLimiter(rate: settings.user, name: "user")
+        legacyToken = RateLimiter(rate: settings.legacyToken, name: "token")
+        failedAuthentication = RateLimiter(rate: settings.failedAuthentication ?? settings.anonymous, name: "failed-auth")
     }
 }
 
 /// Counts each request against its caller's limit (SPEC §7). Every answer of a throttled route
-/// carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; over the limit the
+/// carries `RateLimit-Policy` and `RateLimit` (IETF draft -10), and `RateLimit-Limit`,
+/// `RateLimit-Remaining` and `RateLimit-Reset`; over the limit the
 /// answer is 429 with `Retry-After`, and the route does not run.
 struct ThrottleMiddleware<Context: PluginRequestContext>: RouterMiddleware {
     enum Scope: Sendable {
@@ -48,7 +49,7 @@ struct ThrottleMiddleware<Context: PluginRequestContext>: RouterMiddleware {
             }
         }
         let outcome = limiter.hit(identity)
-        let fields = Self.headers(outcome, limit: limiter.limitText)
+        let fields = Self.headers(outcome, of: limiter)
         guard outcome.allowed else {
             var headers = fields
             headers[.retryAfter] = String(outcome.resetSeconds)
@@ -69,9 +70,13 @@ struct ThrottleMiddleware<Context: PluginRequestContext>: RouterMiddleware {
         }
     }
 
-    static func headers(_ outcome: RateLimiter.Outcome, limit: String) -> HTTPFields {
+    /// The IETF draft's `RateLimit-Policy` and `RateLimit` structured fields, and the older
+    /// `RateLimit-Limit`/`-Remaining`/`-Reset` trio beside them.
+    static func headers(_ outcome: RateLimiter.Outcome, of limiter: RateLimiter) -> HTTPFields {
         [
-            HeaderName.rateLimitLimit: limit,
+            HeaderName.rateLimitPolicy: limiter.policyText,
+            HeaderName.rateLimit: "\"\(limiter.name)\";r=\(outcome.remaining);t=\(outcome.resetSeconds)",
+            HeaderName.rateLimitLimit: limiter.limitText,
             HeaderName.rateLimitRemaining: String(outcome.remaining),
             HeaderName.rateLimitReset: String(outcome.resetSeconds),
         ]
