@@ -118,9 +118,7 @@ struct ConfigurationJSON: JSONWritable {
             json.field("policy_decision_point", tenant.map { base + "/" + $0 } ?? base)
             json.field("access_evaluation_endpoint", base + "/access/v1/evaluation")
             json.field("access_evaluations_endpoint", base + "/access/v1/evaluations")
-            json.field("search_subject_endpoint", base + "/access/v1/search/subject")
-            json.field("search_resource_endpoint", base + "/access/v1/search/resource")
-            json.field("search_action_endpoint", base + "/access/v1/search/action")
+            // The search endpoints join these when the search APIs are served (issue #18).
         }
     }
 }
