@@ -30,7 +30,8 @@ bin=.build/release/latchkey
 fixture="$(mktemp)"
 {
     printf '{"users":[{"ref":"bench","username":"bench","email":"bench@example.com","tier":"enterprise","password":"bench-console-password"},'
-    printf '{"ref":"other","username":"other","email":"other@example.com","tier":"pro"}],'
+    printf '{"ref":"other","username":"other","email":"other@example.com","tier":"pro"},'
+    printf '{"ref":"many","username":"many","email":"many@example.com","tier":"pro"}],'
     printf '"organisations":[{"ref":"org","slug":"bench-org","name":"Bench","owner":"bench","members":[{"user":"bench","role":"admin"}]}],'
     printf '"surveys":['
     for i in $(seq 1 1000); do
@@ -48,6 +49,10 @@ imported="$("$bin" import "$fixture")"
 key="$(printf '%s' "$imported" | sed -E 's/.*"k":"(ct_live_[A-Za-z0-9]+)".*/\1/')"
 cidr_key="$(printf '%s' "$imported" | sed -E 's/.*"kc":"(ct_live_[A-Za-z0-9]+)".*/\1/')"
 survey="$(psql "$url" -tAc "SELECT id FROM surveys WHERE slug = 'survey-1'")"
+# 10,000 surveys of one user, for the resource search (SPEC §6).
+many="$(psql "$url" -tAc "SELECT id FROM users WHERE username = 'many'")"
+psql "$url" -q -c "INSERT INTO surveys (name, slug, description, owner_id, status, start_at)
+    SELECT 'Many ' || i, 'many-' || i, '', $many, 'published', now() FROM generate_series(1, 10000) i" -c "ANALYZE surveys"
 service="$("$bin" services issue --name bench | tail -1)"
 rm -f "$fixture"
 
@@ -121,7 +126,7 @@ measure "POST /v1/keys/verify" -s "$(post_script verify '{"key":"'"$key"'"}')" "
 measure "POST /access/v1/evaluations (1000)" -s "$(post_script batch "$batch")" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluations"
 # One connection: the latency of a 1,000-item batch is the server's time plus loopback and
 # wrk reading the answer. The server's own time is what it reports in `Server-Timing`.
-cat "$scripts/batch.lua" - >"$scripts/batch-timing.lua" <<'LUA'
+cat >"$scripts/timing.lua" <<'LUA'
 durations = {}
 response = function(status, headers, body)
     local timing = headers["Server-Timing"]
@@ -136,13 +141,33 @@ done = function(summary, latency, requests)
     end
     table.sort(all)
     if #all > 0 then
-        io.write(string.format("%-32s %10s req/s   p50 %6.2fms   p99 %6.2fms   (Server-Timing, %d answers)\n", "  same, server time",
+        io.write(string.format("%-32s %10s req/s   p50 %6.2fms   p99 %6.2fms   (Server-Timing, %d answers)\n", label,
             "", all[math.floor(#all * 0.5) + 1], all[math.floor(#all * 0.99) + 1], #all))
     end
 end
 LUA
+# The server's own time for the POST `script` to `path`, on one connection.
+server_time() {
+    local label="$1" script="$2" path="$3"
+    [[ -n "${BENCH_FILTER:-}" && "$label" != *"$BENCH_FILTER"* ]] && return 0
+    { printf 'label = "%s"\n' "$label"; cat "$scripts/$script.lua" "$scripts/timing.lua"; } >"$scripts/$script-timing.lua"
+    wrk -t1 -c1 -d"${seconds}s" -s "$scripts/$script-timing.lua" "${auth[@]}" "http://127.0.0.1:$port$path" | grep 'Server-Timing'
+}
 connections=1 measure "  same, one connection" -s "$scripts/batch.lua" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluations"
-wrk -t1 -c1 -d"${seconds}s" -s "$scripts/batch-timing.lua" "${auth[@]}" "http://127.0.0.1:$port/access/v1/evaluations" | grep 'server time'
+server_time "  same, server time" batch /access/v1/evaluations
+
+# AuthZEN search (SPEC §6): the first page of 1,000 of the 10,000 surveys a user may read, and
+# the users who may edit one survey.
+resource_search='{"subject":{"type":"user","id":"'"$many"'"},"action":{"name":"survey.retrieve"},"resource":{"type":"survey"},"page":{"limit":1000}}'
+subject_search='{"subject":{"type":"user"},"action":{"name":"survey.update"},"resource":{"type":"survey","id":"'"$survey"'"}}'
+found="$(curl -s "${auth[@]}" -H 'Content-Type: application/json' -d "$resource_search" "http://127.0.0.1:$port/access/v1/search/resource" | grep -o '"type":"survey"' | wc -l)"
+echo "surveys on the first page of the resource search: $found"
+post_script resource_search "$resource_search" >/dev/null
+post_script subject_search "$subject_search" >/dev/null
+measure "POST /access/v1/search/resource" -s "$scripts/resource_search.lua" "${auth[@]}" "http://127.0.0.1:$port/access/v1/search/resource"
+server_time "  search/resource, server time" resource_search /access/v1/search/resource
+measure "POST /access/v1/search/subject" -s "$scripts/subject_search.lua" "${auth[@]}" "http://127.0.0.1:$port/access/v1/search/subject"
+server_time "  search/subject, server time" subject_search /access/v1/search/subject
 
 # Sessions: each connection logs in with the key, then asks for the status of that session.
 cat >"$scripts/session.lua" <<LUA

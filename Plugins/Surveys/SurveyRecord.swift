@@ -47,6 +47,11 @@ struct SurveyRecord: Sendable, JSONWritable {
     /// What the survey rules read when `user` asks, who holds `role` in it (if any): the survey
     /// memberships the rules need are the asking user's alone.
     func facts(for user: Int64, role: SurveyRole?) -> SurveyFacts {
+        facts(members: role.map { MembershipTable(id: user, role: $0) } ?? MembershipTable())
+    }
+
+    /// The facts the rules read, with these survey memberships.
+    func facts(members: MembershipTable<SurveyRole>) -> SurveyFacts {
         SurveyFacts(
             id: id,
             ownerID: ownerID,
@@ -54,7 +59,7 @@ struct SurveyRecord: Sendable, JSONWritable {
             organisationOwnerID: organisationOwnerID,
             teamID: teamID,
             status: SurveyStatus(rawValue: status) ?? .draft,
-            members: role.map { MembershipTable(id: user, role: $0) } ?? MembershipTable()
+            members: members
         )
     }
 

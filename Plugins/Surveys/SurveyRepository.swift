@@ -100,6 +100,23 @@ struct SurveyRepository: Sendable {
         return result.map { $0! }
     }
 
+    /// A survey's facts with the role of each of `users` in it (for a subject search), or `nil`
+    /// when no survey has this id: one query, never cached.
+    func find(id: Int64, users: [Int64]) async throws -> SurveyFacts? {
+        let rows = try await pool.query("""
+            SELECT \(SurveyRecord.columns),
+                   ARRAY(SELECT m.user_id FROM survey_memberships m WHERE m.survey_id = s.id AND m.user_id = ANY(\(users)) ORDER BY m.user_id) AS member_ids,
+                   ARRAY(SELECT m.role FROM survey_memberships m WHERE m.survey_id = s.id AND m.user_id = ANY(\(users)) ORDER BY m.user_id) AS member_roles
+            FROM surveys s LEFT JOIN organisations o ON o.id = s.organisation_id
+            WHERE s.id = \(id)
+            """)
+        guard let row = rows.first else { return nil }
+        let ids = try row.decode([Int64].self, named: "member_ids")
+        let roles = try row.decode([String].self, named: "member_roles").map { SurveyRole(rawValue: $0) }
+        let members = zip(ids, roles).compactMap { id, role in role.map { (id, $0) } }
+        return try SurveyRecord(row: row, from: 0).facts(members: MembershipTable(members))
+    }
+
     /// Reads each survey of `ids` with `user`'s role in it, in order: one query.
     private func load(ids: [Int64], user: Int64) async throws -> [Found] {
         let rows = try await pool.query("""

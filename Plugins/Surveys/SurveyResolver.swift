@@ -16,6 +16,29 @@ struct SurveyResolver: ResourceResolver {
         return try await repository.find(ids: surveyIDs, user: user.userID).map(\.resource)
     }
 
+    func search(_ scope: VisibilityPredicate, after: String?, limit: Int) async throws -> [String]? {
+        try await integerIDs(repository.pool, id: "s.id", from: "surveys s",
+                             where: SurveyRepository.visibility.condition(for: scope), after: after, limit: limit)
+    }
+
+    /// The owner, the organisation's owner and members, the team's members, the survey's members.
+    func subjectCandidates(of id: String) -> PGQuery? {
+        guard let survey = ObjectID.int64(id) else { return .nobody }
+        return """
+            SELECT s.owner_id FROM surveys s WHERE s.id = \(survey)
+            UNION ALL SELECT o.owner_id FROM surveys s JOIN organisations o ON o.id = s.organisation_id WHERE s.id = \(survey)
+            UNION ALL SELECT m.user_id FROM surveys s JOIN organisation_memberships m ON m.organisation_id = s.organisation_id WHERE s.id = \(survey)
+            UNION ALL SELECT t.user_id FROM surveys s JOIN team_memberships t ON t.team_id = s.team_id WHERE s.id = \(survey)
+            UNION ALL SELECT sm.user_id FROM survey_memberships sm WHERE sm.survey_id = \(survey)
+            """
+    }
+
+    /// The survey with the role of each of `users` in it.
+    func facts(of id: String, askedBy users: [UserPrincipal]) async throws -> Resource? {
+        guard let survey = ObjectID.int64(id) else { return nil }
+        return try await repository.find(id: survey, users: users.map(\.userID)).map { .survey($0) }
+    }
+
     /// A new survey owned by the asking user, in the `organisation` and `team` the properties
     /// name (ids, or absent); `nil` when either is malformed or does not exist.
     func propose(_ proposals: [[String: JSONValue]], for user: UserPrincipal) async throws -> [Resource?] {

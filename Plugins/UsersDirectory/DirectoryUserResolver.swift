@@ -16,6 +16,14 @@ struct DirectoryUserResolver: ResourceResolver {
         }
     }
 
+    func search(_ scope: VisibilityPredicate, after: String?, limit: Int) async throws -> [String]? {
+        try await integerIDs(repository.pool, id: "u.id", from: "users u",
+                             where: DirectoryUserRepository.visibility.condition(for: scope), after: after, limit: limit)
+    }
+
+    /// Nobody: the directory needs a key issued in an organisation, which a user subject is not.
+    func subjectCandidates(of id: String) -> PGQuery? { .nobody }
+
     /// `user.create` is judged on the key alone (`superuser`, an organisation context).
     func propose(_ properties: [[String: JSONValue]], for user: UserPrincipal) async throws -> [Resource?] {
         properties.map { _ in .collection }

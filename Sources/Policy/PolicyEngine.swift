@@ -95,4 +95,34 @@ public struct PolicyEngine: Sendable {
         guard let organisation = user.confinement else { return visible.simplified() }
         return VisibilityPredicate.and([visible, .within(organisation: organisation)]).simplified()
     }
+
+    /// Decides a list action about one object (SPEC §6): whether the object is among the rows
+    /// the list shows `principal` — the list's own decision, then its visibility predicate on
+    /// the object's facts. About no object, the list's decision.
+    public func decide(_ principal: Principal, listing action: Action, row: Resource) -> Decision {
+        let decision = decide(principal, action, .collection)
+        guard decision.isAllowed, row.facts != nil else { return decision }
+        if case .user(let user) = principal, let organisation = user.confinement, !row.isWithin(organisation: organisation) {
+            return .outsideOrganisation
+        }
+        guard visibility(principal, for: action).evaluate(on: row) else {
+            return .deny(.denyNotMember, "The object is not among the rows this list shows the caller.")
+        }
+        return decision
+    }
+
+    /// The candidates of a resource search (SPEC §6): a predicate admitting every object of
+    /// the action's type on which `action` may be allowed — for a list action, its rows — and
+    /// confined like every list. Each candidate is then decided, so a search answers exactly
+    /// what evaluations would. `nil` when the action cannot be searched (unknown, a create, or
+    /// its rules do not say).
+    public func searchScope(_ principal: Principal, for action: Action) -> VisibilityPredicate? {
+        guard let rules = rules(for: action) else { return nil }
+        if action.verb == .list { return visibility(principal, for: action) }
+        guard let scope = rules.searchScope(principal, for: action) else { return nil }
+        guard case .user(let user) = principal else { return scope.simplified() }
+        if !user.tier.hasAPIAccess, !rules.admitsFreeTier(action) { return VisibilityPredicate.none }
+        guard let organisation = user.confinement else { return scope.simplified() }
+        return VisibilityPredicate.and([scope, .within(organisation: organisation)]).simplified()
+    }
 }

@@ -20,6 +20,12 @@ public protocol PolicyRules: Sendable {
     /// The rows a list action may return, as a predicate equal to filtering the collection
     /// with the per-object decision; `nil` when `action` is not a list action of these rules.
     func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate?
+
+    /// The candidates of a resource search (SPEC §6) for `action`, an action on existing
+    /// objects other than a list: a predicate admitting at least every object on which `action`
+    /// may be allowed (admitting more is harmless: the engine decides each candidate). `nil`
+    /// when such objects cannot be searched.
+    func searchScope(_ principal: Principal, for action: Action) -> VisibilityPredicate?
 }
 
 extension PolicyRules {
@@ -28,4 +34,7 @@ extension PolicyRules {
 
     /// No list actions by default.
     public func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate? { nil }
+
+    /// Not searchable by default.
+    public func searchScope(_ principal: Principal, for action: Action) -> VisibilityPredicate? { nil }
 }

@@ -164,10 +164,13 @@ private func mountRoutes(
 
     // The decision API: `/v1`, `/access/v1` (service credentials), and its public metadata.
     let resolvers = plugins.flatMap { $0.resourceResolvers(dependencies: dependencies) } + [KeyResolver(pool: dependencies.pool, vault: dependencies.vault)]
+    let decisions = DecisionService(vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: options.log)
     DecisionController(
         vault: dependencies.vault,
         pool: dependencies.pool,
-        service: DecisionService(vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: options.log),
+        service: decisions,
+        search: SearchService(decisions: decisions, vault: dependencies.vault),
+        tokens: PageTokens(box: options.secretBox),
         publicURL: options.publicURL,
         failures: failures
     ).register(on: routes)

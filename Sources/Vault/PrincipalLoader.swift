@@ -51,6 +51,20 @@ enum PrincipalLoader {
         return (principal, try row.decode(Bool.self, named: "is_active"))
     }
 
+    /// The principals of the active users among `candidates` (SQL selecting user ids), in id
+    /// order after `after`, at most `limit`: one query.
+    static func activePrincipals(among candidates: PGQuery, after: Int64, limit: Int, on connection: PGConnection) async throws -> [UserPrincipal] {
+        let rows = try await connection.query("""
+            SELECT u.id, u.tier, u.is_staff, \(membershipColumns("u.id")) FROM users u
+            WHERE u.is_active AND u.id > \(after) AND u.id IN (\(candidates))
+            ORDER BY u.id LIMIT \(limit)
+            """)
+        return try rows.map { row in
+            try principal(row: row, userID: row.decode(Int64.self, named: "id"),
+                          tier: tier(row.decode(String.self, named: "tier")), isStaff: row.decode(Bool.self, named: "is_staff"))
+        }
+    }
+
     /// ``principal(userID:on:)`` by username, with the user's id: one query.
     static func principal(username: String, on connection: PGConnection) async throws -> (UserPrincipal, id: Int64, isActive: Bool)? {
         let rows = try await connection.query("""

@@ -156,4 +156,10 @@ public final class Vault: Sendable {
         try await pool.withConnection { try await PrincipalLoader.principal(userID: userID, on: $0) }
     }
 
+    /// The active users among `candidates` (SQL selecting user ids) as the policy engine sees
+    /// them, in id order after `after`, at most `limit`; key capabilities are the default.
+    public func activePrincipals(among candidates: PGQuery, after: Int64, limit: Int) async throws -> [UserPrincipal] {
+        try await pool.withConnection { try await PrincipalLoader.activePrincipals(among: candidates, after: after, limit: limit, on: $0) }
+    }
+
 }

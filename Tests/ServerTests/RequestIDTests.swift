@@ -34,6 +34,10 @@ import Testing
                 for name in ["evaluation", "evaluations"] {
                     #expect(root["access_\(name)_endpoint"] as? String == "https://pdp.example.com/access/v1/\(name)")
                 }
+                for name in ["subject", "resource", "action"] {
+                    #expect(root["search_\(name)_endpoint"] as? String == "https://pdp.example.com/access/v1/search/\(name)")
+                }
+                #expect(root.count == 6, "all five endpoints and the decision point")
                 let tenant = try await client.send("/.well-known/authzen-configuration/acme")
                 #expect(tenant.status == .ok && tenant.object["policy_decision_point"] as? String == "https://pdp.example.com/acme")
                 #expect(try await client.send("/.well-known/authzen-configuration/globex").status == .notFound)

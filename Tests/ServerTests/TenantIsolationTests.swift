@@ -279,6 +279,25 @@ import TestSupport
             items.append(#"{"action":{"name":"survey.create"},"resource":{"type":"survey","properties":{"organisation":\#(other)}}}"#)
             items.append(#"{"action":{"name":"dataset.create"},"resource":{"type":"dataset","properties":{"organisation":\#(other)}}}"#)
         }
+        // Resource searches with the key find nothing of elsewhere.
+        var searches = 0
+        let foreign: [String: Set<String>] = [
+            "survey": Set(place.surveys.filter { $0.value != home }.map { String($0.key) }),
+            "dataset": Set(place.datasets.filter { !$0.value.global && $0.value.organisation != home }.map(\.key)),
+            "template": Set(place.templates.filter { $0.value != nil && $0.value != home }.map { String($0.key) }),
+            "user": Set(place.users.filter { !place.members[home, default: []].contains($0) }.map(String.init)),
+        ]
+        for (type, verbs) in [("survey", ["list", "retrieve", "metrics", "update", "delete"]), ("dataset", ["list", "retrieve", "update", "delete"]),
+                              ("template", ["list", "retrieve"]), ("user", ["list", "retrieve", "update", "delete"])] {
+            for verb in verbs {
+                let search = #"{"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"\#(type).\#(verb)"},"resource":{"type":"\#(type)"}}"#
+                let found = try await client.send("/access/v1/search/resource", method: .post, headers: [.authorization: "Bearer \(service)"], body: search)
+                #expect(found.status == .ok)
+                let ids = Set(found.items.compactMap { $0["id"] as? String })
+                #expect(ids.isDisjoint(with: foreign[type]!), "\(type).\(verb) found \(ids.intersection(foreign[type]!))")
+                searches += 1
+            }
+        }
         let body = #"{"subject":{"type":"api_key","id":"\#(key)"},"evaluations":[\#(items.joined(separator: ","))]}"#
         let reply = try await client.send("/access/v1/evaluations", method: .post, headers: [.authorization: "Bearer \(service)"], body: body)
         #expect(reply.status == .ok)
@@ -287,6 +306,6 @@ import TestSupport
         for (item, answer) in zip(items, answers) {
             #expect(answer["decision"] as? Bool == false, "\(item): \(answer)")
         }
-        return items.count
+        return items.count + searches
     }
 }

@@ -44,6 +44,18 @@ public struct DatasetRules: PolicyRules {
             ]),
         ])
     }
+
+    /// Reads: the list's rows. Writes: datasets of the organisations the user belongs to
+    /// (active or not: a write does not ask).
+    public func searchScope(_ principal: Principal, for action: Action) -> VisibilityPredicate? {
+        switch action.verb {
+        case .retrieve: return visibility(principal, for: .datasetList)
+        case .update, .delete:
+            guard let user = principal.passing(action.verb.requiredCapability) else { return VisibilityPredicate.none }
+            return .organisationIn(user.organisationIDs)
+        default: return nil
+        }
+    }
 }
 
 extension DatasetRules {

@@ -32,7 +32,20 @@ public struct SurveyRules: PolicyRules {
     public func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate? {
         guard action.verb == .list else { return nil }
         guard let user = principal.passing(.view) else { return VisibilityPredicate.none }
-        return .or([
+        return Self.involvement(user)
+    }
+
+    /// Every survey action but `create` needs one of the roles that make a survey visible.
+    public func searchScope(_ principal: Principal, for action: Action) -> VisibilityPredicate? {
+        guard action.verb != .create, actions.contains(action), let capability = action.verb.requiredCapability else { return nil }
+        guard let user = principal.passing(capability) else { return VisibilityPredicate.none }
+        return Self.involvement(user)
+    }
+
+    /// The surveys `user` holds a role on: owner, admin or owner of the organisation, admin of
+    /// the team, or survey member.
+    static func involvement(_ user: UserPrincipal) -> VisibilityPredicate {
+        .or([
             .ownerIs(user.userID),
             .organisationIn(user.administeredOrganisationIDs),
             .organisationOwnerIs(user.userID),

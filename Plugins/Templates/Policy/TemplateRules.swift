@@ -25,6 +25,11 @@ public struct TemplateRules: PolicyRules {
         guard let user = principal.passing(.view) else { return VisibilityPredicate.none }
         return .and([.isActive, .or([.isGlobal, .organisationIn(user.organisationIDs)])])
     }
+
+    /// A template may be retrieved exactly when the list shows it.
+    public func searchScope(_ principal: Principal, for action: Action) -> VisibilityPredicate? {
+        action.verb == .retrieve ? visibility(principal, for: .templateList) : nil
+    }
 }
 
 extension TemplateRules {

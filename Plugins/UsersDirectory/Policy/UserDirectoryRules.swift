@@ -53,6 +53,17 @@ public struct UserDirectoryRules: PolicyRules {
         return .organisationIn([organisation])
     }
 
+    /// Members of the key's organisation: read with `view`, changed with `superuser`.
+    public func searchScope(_ principal: Principal, for action: Action) -> VisibilityPredicate? {
+        switch action.verb {
+        case .retrieve: return visibility(principal, for: .userList)
+        case .update, .delete:
+            guard let user = principal.passing(.superuser), let organisation = user.keyOrganisationID else { return VisibilityPredicate.none }
+            return .organisationIn([organisation])
+        default: return nil
+        }
+    }
+
     static let notAdmin = Decision.deny(.denyRole, "Only an admin or the owner of the organisation may change its directory.")
 
     /// `user.update` and `user.delete` of a member, once the caller may write the directory.

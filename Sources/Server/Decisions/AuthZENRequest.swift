@@ -50,6 +50,24 @@ enum AuthZEN {
 
     /// The largest batch served.
     static let batchLimit = 1_000
+
+    /// A search (AuthZEN 1.0 §8): what is known of the question, and the page asked for. The
+    /// searched entity's `id` is ignored.
+    struct Search: Sendable {
+        enum Kind: String, Sendable {
+            case subject, resource, action
+        }
+
+        var kind: Kind
+        var query = Evaluation()
+        /// `page.token`: where a previous page of the same search ended.
+        var token: String?
+        /// `page.limit`, 1 to ``AuthZEN/pageLimit``.
+        var limit = AuthZEN.pageLimit
+    }
+
+    /// The largest page of a search, and the size of a page when none is asked for.
+    static let pageLimit = 1_000
 }
 
 // MARK: Reading
@@ -112,7 +130,7 @@ extension AuthZEN.Evaluation {
         }
     }
 
-    private static func readAction(_ reader: inout JSONReader, at path: AuthZEN.Path) throws -> String? {
+    fileprivate static func readAction(_ reader: inout JSONReader, at path: AuthZEN.Path) throws -> String? {
         guard try !reader.null() else { return nil }
         var name: String?
         try reader.object(at: path) { reader, key in
@@ -124,19 +142,20 @@ extension AuthZEN.Evaluation {
 }
 
 extension AuthZEN.Subject {
-    fileprivate static func read(_ reader: inout JSONReader, at path: AuthZEN.Path) throws -> Self? {
+    /// Without `needsID` (a subject search), any `id` is ignored.
+    fileprivate static func read(_ reader: inout JSONReader, at path: AuthZEN.Path, needsID: Bool = true) throws -> Self? {
         guard try !reader.null() else { return nil }
         var type: String?
         var id: String?
         try reader.object(at: path) { reader, key in
             switch key {
             case "type": type = try reader.optionalString(at: path.appending("type"))
-            case "id": id = try reader.optionalString(at: path.appending("id"))
+            case "id" where needsID: id = try reader.optionalString(at: path.appending("id"))
             default: try reader.skip()
             }
         }
         guard let type else { throw path.appending("type").isRequired }
-        guard let id else { throw path.appending("id").isRequired }
+        guard let id = id ?? (needsID ? nil : "") else { throw path.appending("id").isRequired }
         return Self(type: type, id: id)
     }
 }
@@ -203,6 +222,50 @@ extension AuthZEN.Evaluations {
             throw JSONBody.invalid("'\(path)' must be one of \(choices)")
         }
         self.semantic = semantic
+    }
+}
+
+extension AuthZEN.Search {
+    /// Reads a search body: `subject`, `action` (not for an action search), `resource`,
+    /// `context` and `page`. Each part the search needs is required; the searched entity's
+    /// `id` is ignored.
+    init(_ reader: inout JSONReader, kind: Kind) throws {
+        self.kind = kind
+        let root = AuthZEN.Path.root
+        try reader.object(at: root) { reader, key in
+            switch key {
+            case "subject": query.subject = try AuthZEN.Subject.read(&reader, at: root.appending("subject"), needsID: kind != .subject)
+            case "action" where kind == .action: try reader.skip()
+            case "resource":
+                query.resource = try AuthZEN.Resource.read(&reader, at: root.appending("resource"))
+                if kind == .resource { query.resource?.id = nil }
+            case "page": try readPage(&reader, at: root.appending("page"))
+            default: try query.read(key, &reader, in: root)
+            }
+        }
+        guard query.subject != nil else { throw root.appending("subject").isRequired }
+        guard kind == .action || query.action != nil else { throw root.appending("action").isRequired }
+        guard let resource = query.resource else { throw root.appending("resource").isRequired }
+        guard kind == .resource || resource.id != nil else { throw root.appending("resource").appending("id").isRequired }
+    }
+
+    private mutating func readPage(_ reader: inout JSONReader, at path: AuthZEN.Path) throws {
+        guard try !reader.null() else { return }
+        try reader.object(at: path) { reader, key in
+            switch key {
+            case "token":
+                let text = try reader.optionalString(at: path.appending("token"))
+                token = text?.isEmpty == true ? nil : text
+            case "limit":
+                switch try reader.value() {
+                case .null: break
+                case .number(let number) where number >= 1 && number <= Double(AuthZEN.pageLimit) && number.rounded() == number:
+                    limit = Int(number)
+                default: throw JSONBody.invalid("'\(path.appending("limit"))' must be an integer from 1 to \(AuthZEN.pageLimit)")
+                }
+            default: try reader.skip()
+            }
+        }
     }
 }
 

@@ -22,6 +22,12 @@ struct DecisionBatch: Sendable {
         try append(evaluation, defaults: AuthZEN.Evaluation(), at: .root)
     }
 
+    /// Each of `actions` asked by `subject` about `resource` (an action search).
+    init(subject: AuthZEN.Subject, actions: [Action], resource: AuthZEN.Resource) {
+        subjects = [subject]
+        questions = actions.map { Question(subject: 0, action: $0, resource: resource) }
+    }
+
     /// The items of a batch with its defaults; without items, the defaults are the one
     /// evaluation (AuthZEN 1.0 §7.2).
     init(_ batch: AuthZEN.Evaluations) throws {

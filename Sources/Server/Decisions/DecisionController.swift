@@ -12,6 +12,8 @@ struct DecisionController: Sendable {
     let vault: Vault
     let pool: PGPool
     let service: DecisionService
+    let search: SearchService
+    let tokens: PageTokens
     /// The base URL the configuration document advertises, e.g. `https://authz.example.com`.
     let publicURL: String?
     let failures: FailedAuthentications
@@ -25,11 +27,17 @@ struct DecisionController: Sendable {
         routes.document(.post, "/v1/keys/verify", CoreOpenAPI.operation("verifyKey"))
             .document(.post, "/access/v1/evaluation", CoreOpenAPI.operation("evaluation"))
             .document(.post, "/access/v1/evaluations", CoreOpenAPI.operation("evaluations"))
+            .document(.post, "/access/v1/search/subject", CoreOpenAPI.operation("searchSubject"))
+            .document(.post, "/access/v1/search/resource", CoreOpenAPI.operation("searchResource"))
+            .document(.post, "/access/v1/search/action", CoreOpenAPI.operation("searchAction"))
         routes.group("/v1").add(middleware: ServerTimingMiddleware()).add(middleware: services)
             .post("keys/verify") { request, _ in try await verify(request) }
         routes.group("/access/v1").add(middleware: ServerTimingMiddleware()).add(middleware: services)
             .post("evaluation") { request, context in try await evaluation(request, context) }
             .post("evaluations") { request, context in try await evaluations(request, context) }
+            .post("search/subject") { request, _ in try await search(request, .subject) }
+            .post("search/resource") { request, _ in try await search(request, .resource) }
+            .post("search/action") { request, _ in try await search(request, .action) }
     }
 
     // MARK: Key verification
@@ -73,6 +81,44 @@ struct DecisionController: Sendable {
             if let first = decisions.firstIndex(where: \.isAllowed) { decisions.removeSubrange((first + 1)...) }
         }
         return .json(EvaluationsJSON(decisions: decisions))
+    }
+
+    /// A search (SPEC §6): one page of results, and the token of the next (`""` when done).
+    func search(_ request: Request, _ kind: AuthZEN.Search.Kind) async throws -> Response {
+        let body = try await JSONBody.read(request, limit: 64 * 1024) { reader in try AuthZEN.Search(&reader, kind: kind) }
+        let query = body.query
+        var action: Action?
+        if kind != .action {
+            guard let parsed = query.action.flatMap(Action.init) else {
+                throw JSONBody.invalid("'action.name' must be '<resource>.<verb>', e.g. 'survey.retrieve'")
+            }
+            action = parsed
+        }
+        // The token is bound to everything but the page's size.
+        let parameters = [kind.rawValue, query.subject?.type ?? "", kind == .subject ? "" : query.subject?.id ?? "", query.ip ?? "",
+                          action?.description ?? "", query.resource?.type ?? "", query.resource?.id ?? ""]
+        var after: String?
+        if let token = body.token {
+            guard let position = tokens.position(of: token, parameters: parameters) else {
+                throw JSONBody.invalid("'page.token' is not a token this search issued")
+            }
+            after = position
+        }
+        let results: [SearchJSON.Result]
+        let next: String?
+        switch kind {
+        case .resource:
+            let page = try await search.resources(body, action: action!, after: after)
+            let type = query.resource?.type ?? ""
+            (results, next) = (page.results.map { .entity(type: type, id: $0) }, page.next)
+        case .subject:
+            let page = try await search.subjects(body, action: action!, after: after)
+            (results, next) = (page.results.map { .entity(type: "user", id: String($0)) }, page.next)
+        case .action:
+            let page = try await search.actions(body, after: after)
+            (results, next) = (page.results.map { .action($0.description) }, page.next)
+        }
+        return .json(SearchJSON(results: results, nextToken: next.map { tokens.token(after: $0, parameters: parameters) } ?? ""))
     }
 
     /// The AuthZEN metadata document.

@@ -118,7 +118,45 @@ struct ConfigurationJSON: JSONWritable {
             json.field("policy_decision_point", tenant.map { base + "/" + $0 } ?? base)
             json.field("access_evaluation_endpoint", base + "/access/v1/evaluation")
             json.field("access_evaluations_endpoint", base + "/access/v1/evaluations")
-            // The search endpoints join these when the search APIs are served (issue #18).
+            json.field("search_subject_endpoint", base + "/access/v1/search/subject")
+            json.field("search_resource_endpoint", base + "/access/v1/search/resource")
+            json.field("search_action_endpoint", base + "/access/v1/search/action")
+        }
+    }
+}
+
+/// A search's answer (AuthZEN 1.0 §8): `{"results": […], "page": {"next_token", "count"}}`,
+/// `next_token` being `""` on the last page.
+struct SearchJSON: JSONWritable {
+    /// A subject or resource `{"type", "id"}`, or an action `{"name"}`.
+    enum Result: JSONWritable {
+        case entity(type: String, id: String)
+        case action(String)
+
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                switch self {
+                case .entity(let type, let id):
+                    json.field("type", type)
+                    json.field("id", id)
+                case .action(let name):
+                    json.field("name", name)
+                }
+            }
+        }
+    }
+
+    var results: [Result]
+    var nextToken: String
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("results", results)
+            json.key("page")
+            json.object { json in
+                json.field("next_token", nextToken)
+                json.field("count", results.count)
+            }
         }
     }
 }

@@ -72,7 +72,7 @@ struct DecisionService: Sendable {
                     .adding(reason: "resource.type is '\(questions[index].resource.type)', the action is about '\(action.resource.rawValue)'.")
                 continue
             }
-            if action.verb == .list, let user = users[subject] {
+            if action.verb == .list, questions[index].resource.id == nil, let user = users[subject] {
                 decisions[index] = engine.decide(.user(user), action, .collection)
                 continue
             }
@@ -114,7 +114,7 @@ struct DecisionService: Sendable {
                             .adding(reason: "No \(group.type.rawValue) has id '\(questions[index].resource.id ?? "")'.")
                     continue
                 }
-                decisions[index] = engine.decide(principal, action, found)
+                decisions[index] = judge(principal, action, found)
             }
         }
 
@@ -127,6 +127,26 @@ struct DecisionService: Sendable {
             }
         }
         return answers
+    }
+
+    /// The resolver of a resource type named in a search; 400 naming it when none is known.
+    func resolver(_ type: String) throws -> any ResourceResolver {
+        guard let resolver = resolvers[ResourceType(rawValue: type)] else {
+            throw JSONBody.invalid("'resource.type' names no resource type: '\(type.prefix(64))'")
+        }
+        return resolver
+    }
+
+    /// The decision about one object's facts, as the resource API decides; a list action asks
+    /// whether the object is among the list's rows.
+    func judge(_ principal: Principal, _ action: Action, _ found: Resource) -> Decision {
+        action.verb == .list ? engine.decide(principal, listing: action, row: found) : engine.decide(principal, action, found)
+    }
+
+    /// The user a subject acts as, or `nil` when every question about it is denied.
+    func user(_ subject: AuthZEN.Subject) async throws -> UserPrincipal? {
+        if case .user(let user, _) = try await resolve(subject) { return user }
+        return nil
     }
 
     private func resolve(_ subject: AuthZEN.Subject) async throws -> SubjectState {

@@ -31,6 +31,20 @@ struct KeyResolver: ResourceResolver {
         }
     }
 
+    /// The key's owner, the members and owner of its organisation, the members of its owner's
+    /// teams, and staff.
+    func subjectCandidates(of id: String) -> PGQuery? {
+        guard let key = UUID(uuidString: id) else { return .nobody }
+        return """
+            SELECT k.user_id FROM api_keys k WHERE k.id = \(key)
+            UNION ALL SELECT o.owner_id FROM api_keys k JOIN organisations o ON o.id = k.organisation_id WHERE k.id = \(key)
+            UNION ALL SELECT m.user_id FROM api_keys k JOIN organisation_memberships m ON m.organisation_id = k.organisation_id WHERE k.id = \(key)
+            UNION ALL SELECT t2.user_id FROM api_keys k JOIN team_memberships t ON t.user_id = k.user_id
+                      JOIN team_memberships t2 ON t2.team_id = t.team_id WHERE k.id = \(key)
+            UNION ALL SELECT u.id FROM users u WHERE u.is_staff
+            """
+    }
+
     func propose(_ proposals: [[String: JSONValue]], for user: UserPrincipal) async throws -> [Resource?] {
         var resolved: [Resource?] = []
         for properties in proposals {
