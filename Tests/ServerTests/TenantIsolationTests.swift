@@ -297,6 +297,16 @@ import TestSupport
                 #expect(ids.isDisjoint(with: foreign[type]!), "\(type).\(verb) found \(ids.intersection(foreign[type]!))")
                 searches += 1
             }
+            // Action search about each object of elsewhere: nothing may be done to it (a create
+            // is about a new object, judged where the key may create it: `user.create` adds to
+            // the key's own organisation).
+            for object in foreign[type]!.sorted().prefix(3) {
+                let search = #"{"subject":{"type":"api_key","id":"\#(key)"},"resource":{"type":"\#(type)","id":"\#(object)"}}"#
+                let found = try await client.send("/access/v1/search/action", method: .post, headers: [.authorization: "Bearer \(service)"], body: search)
+                let actions = found.items.compactMap { $0["name"] as? String }.filter { !$0.hasSuffix(".create") }
+                #expect(found.status == .ok && actions.isEmpty, "actions on \(type) \(object): \(found.text)")
+                searches += 1
+            }
         }
         let body = #"{"subject":{"type":"api_key","id":"\#(key)"},"evaluations":[\#(items.joined(separator: ","))]}"#
         let reply = try await client.send("/access/v1/evaluations", method: .post, headers: [.authorization: "Bearer \(service)"], body: body)
