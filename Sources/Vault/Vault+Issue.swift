@@ -81,52 +81,92 @@ extension Vault {
         }
         guard request.allowedCIDRs.count <= AddressRange.limit else { throw VaultError.invalidInput(AddressRangeError.tooMany.description) }
         let generated = try KeyFormat.generate(.live)
-        let record: KeyRecord = try await pool.withTransaction { connection in
-            let (targetID, targetTier, organisationID) = try await Self.target(request.username, in: request.organisationSlug, on: connection)
-
-            var issuance = try await Self.issuanceFacts(
-                targetID: targetID, tier: targetTier, organisationID: organisationID, capabilities: request.capabilities, on: connection)
-            if let exchange = request.exchange {
-                issuance.isSSOExchange = true
-                issuance.ssoCapabilities = exchange.trustCapabilities
+        let record: KeyRecord
+        if let unlocked = try await issueUnlocked(request, name: name, generated: generated) {
+            record = unlocked
+        } else {
+            record = try await pool.withTransaction { connection in
+                let (targetID, targetTier, organisationID) = try await Self.target(request.username, in: request.organisationSlug, on: connection)
+                let issuance = try await Self.issuanceFacts(
+                    targetID: targetID, tier: targetTier, organisationID: organisationID, capabilities: request.capabilities, on: connection)
+                let (issuer, issuerID) = try await issuerPrincipal(request.issuer, on: connection)
+                return try await insert(request, name: name, generated: generated, issuance: issuance, by: issuer, issuerID: issuerID, on: connection)
             }
-
-            let (issuer, issuerID) = try await issuerPrincipal(request.issuer, on: connection)
-            let decision = engine.decide(.user(issuer), .keyIssue, .keyIssuance(issuance))
-            guard decision.isAllowed else { throw VaultError.denied(decision) }
-
-            // One statement: use up the exchanged token (if any), insert the key, audit it. A
-            // token already used inserts nothing, and nothing is returned.
-            let keyID = UUID()
-            var detail = ["user": request.username, "name": name, "prefix": generated.prefix,
-                          "capabilities": request.capabilities.description, "decision": decision.code.rawValue,
-                          "via": request.via]
-            if !request.allowedCIDRs.isEmpty { detail["allowed_cidrs"] = request.allowedCIDRs.map(\.description).joined(separator: " ") }
-            if let exchange = request.exchange {
-                detail["sso_issuer"] = exchange.issuer
-                detail["sso_subject"] = exchange.subject
-            }
-            let rows = try await connection.query("""
-                WITH \(request.exchange.map(Self.claim) ?? "claimed AS (SELECT 1)"),
-                inserted AS (
-                    INSERT INTO api_keys AS k (id, user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
-                    SELECT \(keyID), \(targetID), \(organisationID), \(name), \(generated.prefix), \(generated.last4),
-                           \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(request.expiresAt),
-                           \(request.allowedCIDRs.map(\.description))
-                    WHERE EXISTS (SELECT 1 FROM claimed)
-                    RETURNING \(KeyRecord.columns)),
-                audited AS (\(AuditLog.insert(
-                    "key.issued", actor: issuerID, organisation: organisationID, target: keyID.uuidString.lowercased(), detail: detail, ip: request.ip,
-                    when: "EXISTS (SELECT 1 FROM inserted)")))
-                SELECT * FROM inserted
-                """)
-            guard let row = rows.first else { throw VaultError.replayed }
-            let record = try KeyRecord(row: row)
-            return record
         }
         dependents.evict(userID: record.userID)
         logger.info("issued key", metadata: ["key": "\(record.id)", "prefix": "\(record.prefix)", "user": "\(record.userID)"])
         return IssuedKey(secret: generated.secret, record: record)
+    }
+
+    /// A user issuing their own key on a tier without an active-key limit (an SSO exchange, a
+    /// console user): one read of everything the rule needs, then the one atomic statement, with
+    /// no transaction around them (no limit to hold under races, so nothing to lock). `nil` when
+    /// the request is not such an issuance: the general path then judges it.
+    private func issueUnlocked(_ request: KeyIssueRequest, name: String, generated: ParsedKey) async throws -> KeyRecord? {
+        guard case .user(let issuerName) = request.issuer, issuerName == request.username else { return nil }
+        return try await pool.withConnection { connection -> KeyRecord? in
+            let rows = try await connection.query("""
+                SELECT u.id, u.tier, u.is_active, u.is_staff, (SELECT id FROM organisations WHERE slug = \(request.organisationSlug)) AS organisation,
+                       \(PrincipalLoader.membershipColumns("u.id"))
+                FROM users u WHERE u.username = \(request.username)
+                """)
+            guard let row = rows.first else { throw VaultError.userNotFound(request.username) }
+            let tier = try PrincipalLoader.tier(row.decode(String.self, named: "tier"))
+            guard tier.activeKeyLimit == nil else { return nil }
+            let organisationID = try row.decode(Int64?.self, named: "organisation")
+            if let slug = request.organisationSlug, organisationID == nil { throw VaultError.organisationNotFound(slug) }
+            guard try row.decode(Bool.self, named: "is_active") else {
+                throw VaultError.invalidInput("the issuing user \(request.username) is inactive")
+            }
+            let id = try row.decode(Int64.self, named: "id")
+            let user = try PrincipalLoader.principal(row: row, userID: id, tier: tier, isStaff: row.decode(Bool.self, named: "is_staff"))
+            let issuance = KeyIssuanceFacts(
+                targetUserID: id, targetTier: tier, targetOrganisationIDs: IDSet(user.organisationIDs),
+                targetTeamIDs: IDSet(user.teamRoles.ids), organisationID: organisationID,
+                requestedCapabilities: request.capabilities, activeKeyCount: 0)
+            return try await insert(request, name: name, generated: generated, issuance: issuance, by: user, issuerID: id, on: connection)
+        }
+    }
+
+    /// Judges `key.issue` for `issuer`, then in one statement uses up the exchanged token (if
+    /// any), inserts the key and audits it. A token already used inserts nothing: `replayed`.
+    private func insert(
+        _ request: KeyIssueRequest, name: String, generated: ParsedKey, issuance facts: KeyIssuanceFacts,
+        by issuer: UserPrincipal, issuerID: Int64?, on connection: PGConnection
+    ) async throws -> KeyRecord {
+        var issuance = facts
+        if let exchange = request.exchange {
+            issuance.isSSOExchange = true
+            issuance.ssoCapabilities = exchange.trustCapabilities
+        }
+        let decision = engine.decide(.user(issuer), .keyIssue, .keyIssuance(issuance))
+        guard decision.isAllowed else { throw VaultError.denied(decision) }
+
+        let keyID = UUID()
+        var detail = ["user": request.username, "name": name, "prefix": generated.prefix,
+                      "capabilities": request.capabilities.description, "decision": decision.code.rawValue,
+                      "via": request.via]
+        if !request.allowedCIDRs.isEmpty { detail["allowed_cidrs"] = request.allowedCIDRs.map(\.description).joined(separator: " ") }
+        if let exchange = request.exchange {
+            detail["sso_issuer"] = exchange.issuer
+            detail["sso_subject"] = exchange.subject
+        }
+        let rows = try await connection.query("""
+            WITH \(request.exchange.map(Self.claim) ?? "claimed AS (SELECT 1)"),
+            inserted AS (
+                INSERT INTO api_keys AS k (id, user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
+                SELECT \(keyID), \(issuance.targetUserID), \(issuance.organisationID), \(name), \(generated.prefix), \(generated.last4),
+                       \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(request.expiresAt),
+                       \(request.allowedCIDRs.map(\.description))
+                WHERE EXISTS (SELECT 1 FROM claimed)
+                RETURNING \(KeyRecord.columns)),
+            audited AS (\(AuditLog.insert(
+                "key.issued", actor: issuerID, organisation: issuance.organisationID, target: keyID.uuidString.lowercased(), detail: detail, ip: request.ip,
+                when: "EXISTS (SELECT 1 FROM inserted)")))
+            SELECT * FROM inserted
+            """)
+        guard let row = rows.first else { throw VaultError.replayed }
+        return try KeyRecord(row: row)
     }
 
     /// The target user's id and tier. For a tier with an active-key limit, the row is locked for

@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import Vault
 
-/// `latchkey users set-password`.
+/// `latchkey users create|set-password|set-tier|deactivate`.
 struct Users: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage users.", subcommands: [SetPassword.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Manage users.", subcommands: [Create.self, SetPassword.self, SetTier.self, Deactivate.self])
 
     struct SetPassword: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -88,7 +88,9 @@ struct PGListenerTests {
             let frozenAt = ContinuousClock.now
             let next = await events.next()
             #expect(next == .connected, "\(String(describing: next))")
-            #expect(ContinuousClock.now - frozenAt < .seconds(5))
+            // Noticed by the heartbeat, not by TCP (whose keepalive would take hours); the bound
+            // is loose because reconnecting under a loaded CI machine once took 5.9 s.
+            #expect(ContinuousClock.now - frozenAt < .seconds(15))
             kill(pid, SIGCONT)
             try await pool.query("SELECT pg_terminate_backend(\(pid))")
             try await pool.query("SELECT pg_notify('latchkey_test', 'after')")
