@@ -21,6 +21,11 @@ public struct IDToken: Sendable {
         if case .string(let issuer)? = token.claims["iss"], !issuer.contains("\u{0}") { issuer } else { nil }
     }
 
+    /// The `email` the token claims, before anything is verified.
+    public static func claimedEmail(of token: JWS) -> String? {
+        if case .string(let email)? = token.claims["email"] { email } else { nil }
+    }
+
     public init(_ token: JWS, raw: String, keys: JWKS, issuer: String, audience: String, now: Date = Date()) throws(FederationError) {
         guard let key = keys.key(for: token) else { throw .unknownKey }
         guard key.algorithm == nil || key.algorithm == token.algorithm,

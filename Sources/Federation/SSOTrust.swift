@@ -106,12 +106,20 @@ public struct SSOTrustStore: Sendable {
             """).map(SSOTrust.init(row:))
     }
 
-    /// The trusts of `issuer` (one per organisation that trusts it).
-    public func trusts(issuer: String) async throws -> [SSOTrust] {
-        try await pool.query("""
-            SELECT \(SSOTrust.columns) FROM sso_trusts t JOIN organisations o ON o.id = t.organisation_id
+    /// The trusts of `issuer` (one per organisation that trusts it), each with the username of
+    /// the active enterprise-tier member (or owner) of its organisation whose email is `email`
+    /// (case-insensitive), if any: one query for the exchange's two lookups.
+    public func trusts(issuer: String, member email: String?) async throws -> [(trust: SSOTrust, member: String?)] {
+        let email = email.flatMap { $0.utf8.count <= 320 && !$0.contains("\u{0}") ? $0 : nil }
+        return try await pool.query("""
+            SELECT \(SSOTrust.columns),
+                   (SELECT u.username FROM users u
+                    WHERE lower(u.email) = lower(\(email)) AND u.is_active AND u.tier = 'enterprise'
+                      AND (o.owner_id = u.id OR EXISTS (SELECT 1 FROM organisation_memberships m
+                                                        WHERE m.user_id = u.id AND m.organisation_id = t.organisation_id)))
+            FROM sso_trusts t JOIN organisations o ON o.id = t.organisation_id
             WHERE t.issuer = \(issuer) ORDER BY o.slug
-            """).map(SSOTrust.init(row:))
+            """).map { row in (try SSOTrust(row: row), try row.decode(String?.self, at: 9)) }
     }
 
     /// Removes a trust; whether there was one. Audited.

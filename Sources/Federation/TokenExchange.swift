@@ -62,7 +62,9 @@ public struct TokenExchange: Sendable {
         let token: JWS
         do { token = try JWS(compact: raw) } catch { throw Refusal.invalidGrant("The subject token is not an acceptable JWS: \(error).") }
         guard let issuer = IDToken.claimedIssuer(of: token) else { throw Refusal.invalidGrant("The subject token has no iss.") }
-        let trust = try await self.trust(issuer: issuer, audience: fields["audience"])
+        // The member is looked up with the trust, from the claims as sent; it is used only once
+        // the signature and claims are verified (the verified email is the same claim).
+        let (trust, member) = try await self.trust(issuer: issuer, audience: fields["audience"], email: IDToken.claimedEmail(of: token))
 
         let verified: IDToken
         do {
@@ -74,7 +76,7 @@ public struct TokenExchange: Sendable {
         guard trust.capabilities.isSuperset(of: requested) else {
             throw Refusal.invalidScope("The organisation allows SSO keys with \(trust.capabilities.names.joined(separator: " ")) only.")
         }
-        guard let username = try await member(email: verified.email, of: trust.organisationID) else { throw Refusal.notAMember }
+        guard let username = member, verified.email == IDToken.claimedEmail(of: token) else { throw Refusal.notAMember }
 
         let lifetime = min(trust.keyLifetime, SSOTrust.longestLifetime)
         var request = KeyIssueRequest(
@@ -97,15 +99,16 @@ public struct TokenExchange: Sendable {
     }
 
     /// The trust that judges the token: the issuer's, in the organisation `audience` names when
-    /// given (needed when several organisations trust the issuer).
-    func trust(issuer: String, audience: String?) async throws -> SSOTrust {
-        let candidates = try await trusts.trusts(issuer: issuer)
+    /// given (needed when several organisations trust the issuer); with the username of the
+    /// organisation's member whose email is `email`, if any.
+    func trust(issuer: String, audience: String?, email: String?) async throws -> (SSOTrust, member: String?) {
+        let candidates = try await trusts.trusts(issuer: issuer, member: email)
         guard !candidates.isEmpty else { throw Refusal.invalidGrant("The subject token's issuer is not trusted.") }
         if let audience, !audience.isEmpty {
-            guard let trust = candidates.first(where: { $0.organisationSlug == audience }) else {
+            guard let found = candidates.first(where: { $0.trust.organisationSlug == audience }) else {
                 throw Refusal.invalidTarget("No organisation of that slug trusts this issuer.")
             }
-            return trust
+            return found
         }
         guard candidates.count == 1 else {
             throw Refusal.invalidRequest("Several organisations trust this issuer: name one as audience (its slug).")
@@ -122,18 +125,4 @@ public struct TokenExchange: Sendable {
         }
         return capabilities
     }
-
-    /// The username of the active enterprise-tier member (or owner) of the organisation whose
-    /// email this is (case-insensitive).
-    func member(email: String, of organisationID: Int64) async throws -> String? {
-        guard email.utf8.count <= 320, !email.contains("\u{0}") else { return nil }
-        let rows = try await vault.pool.query("""
-            SELECT u.username FROM users u
-            WHERE lower(u.email) = lower(\(email)) AND u.is_active AND u.tier = 'enterprise'
-              AND (EXISTS (SELECT 1 FROM organisation_memberships m WHERE m.user_id = u.id AND m.organisation_id = \(organisationID))
-                   OR EXISTS (SELECT 1 FROM organisations o WHERE o.id = \(organisationID) AND o.owner_id = u.id))
-            """)
-        return try rows.first?.decode(String.self, at: 0)
-    }
-
 }
