@@ -46,4 +46,5 @@ Web console: http://127.0.0.1:$port/account/login
   sign in as erin / demo-password-erin, then set up MFA with any authenticator app
 
 MSG
-exec "$bin" serve "$@"
+# Ctrl-C stops at once: a development server has no balancer to drain from.
+LATCHKEY_DRAIN_SECONDS="${LATCHKEY_DRAIN_SECONDS:-0}" exec "$bin" serve "$@"

@@ -28,6 +28,10 @@ public final class PGListener: Sendable {
     private let logger: Logger
     private let wakePipe: (read: Int32, write: Int32)
     private let stopped = NIOLockedValueBox(false)
+    private let connected = NIOLockedValueBox(false)
+
+    /// Whether the listening connection is up (LISTEN issued, heartbeats answered).
+    public var isConnected: Bool { connected.withLockedValue { $0 } }
     private let heartbeatMilliseconds: Int32
 
     /// - Parameters:
@@ -99,9 +103,12 @@ public final class PGListener: Sendable {
                 let connection = try PGRawConnection.connect(configuration)
                 try connection.simpleQuery(channels.map { "LISTEN \($0)" }.joined(separator: "; "))
                 backoff = 0.05
+                connected.withLockedValue { $0 = true }
                 continuation.yield(.connected)
                 try receive(on: connection)
+                connected.withLockedValue { $0 = false }
             } catch {
+                connected.withLockedValue { $0 = false }
                 if isStopped { return }
                 logger.warning("LISTEN connection lost; reconnecting", metadata: ["error": "\(error)"])
                 waitForWake(seconds: backoff)

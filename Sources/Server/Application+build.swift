@@ -17,6 +17,8 @@ public struct ServerSettings: Sendable {
     /// What the router is built with: the decision log (`LATCHKEY_DECISION_LOG`), the public URL,
     /// throttling, CORS, trusted proxies and the session lifetime.
     public var api: APIOptions
+    /// How long the instance keeps serving, not ready, after SIGTERM (`LATCHKEY_DRAIN_SECONDS`).
+    public var drainPeriod: Duration = .seconds(5)
 
     public init(
         host: String = "127.0.0.1",
@@ -56,6 +58,8 @@ public struct APIOptions: Sendable {
     /// GitHub's secret-scanning keys (`LATCHKEY_GITHUB_SCANNING_KEYS`); without them every
     /// alert is refused.
     public var githubScanningKeys: SecretScanningKeyFile?
+    /// What `GET /api/ready` reports (draining, the change listener's state).
+    public var readiness: Readiness
 
     public init(
         log: DecisionLog = DecisionLog(enabled: false),
@@ -66,8 +70,10 @@ public struct APIOptions: Sendable {
         sessionLifetime: Duration = Vault.defaultSessionLifetime,
         secretBox: SecretBox? = nil,
         jwks: JWKSSource = JWKSSource(),
-        githubScanningKeys: SecretScanningKeyFile? = nil
+        githubScanningKeys: SecretScanningKeyFile? = nil,
+        readiness: Readiness = Readiness()
     ) {
+        self.readiness = readiness
         self.githubScanningKeys = githubScanningKeys
         self.jwks = jwks
         self.log = log
@@ -95,9 +101,11 @@ public func buildApplication(
     let vault = Vault(pool: pool, engine: engine, logger: logger)
     let tableChanges = settings.readCache ? TableChanges() : nil
     let dependencies = PluginDependencies(pool: pool, vault: vault, engine: engine, logger: logger, tableChanges: tableChanges)
+    let invalidator = VaultInvalidator(vault: vault, configuration: pool.configuration, tableChanges: tableChanges, logger: logger)
+    settings.api.readiness.watch { invalidator.isConnected }
     var services: [any Service] = [
         pool,
-        VaultInvalidator(vault: vault, configuration: pool.configuration, tableChanges: tableChanges, logger: logger),
+        invalidator,
         UsageFlusher(vault: vault, logger: logger),
     ]
     if settings.api.log.isEnabled {
@@ -156,7 +164,7 @@ private func mountRoutes(
     routes.documentEveryRoute(with: CoreOpenAPI.everyRoute)
 
     // Public.
-    HealthController(pool: dependencies.pool).register(on: routes)
+    HealthController(pool: dependencies.pool, readiness: options.readiness).register(on: routes)
     let schema = SchemaController()
     schema.register(on: routes)
     let throttle = options.throttle.enabled ? Throttle(settings: options.throttle) : nil

@@ -2,12 +2,20 @@ import Hummingbird
 import PluginKit
 import Postgres
 
-/// `GET /api/health`: reports whether the database answers.
+/// `GET /api/health` (liveness: the process answers and the database does) and `GET
+/// /api/ready` (readiness: also not draining, and the change listener connected; SPEC §12).
 struct HealthController: Sendable {
     let pool: PGPool
+    let readiness: Readiness
 
     func register<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
         routes.on("/api/health", method: .get, documented: CoreOpenAPI.operation("health")) { _, _ in try await check() }
+        routes.on("/api/ready", method: .get, documented: CoreOpenAPI.operation("ready")) { _, _ in
+            guard let problem = readiness.problem else { return try await check() }
+            return Response(
+                status: .serviceUnavailable, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"unavailable","reason":"\#(problem)"}"#)))
+        }
     }
 
     func check() async throws -> Response {

@@ -43,6 +43,10 @@ public struct VaultInvalidator: Service {
         }
     }
 
+    /// Whether the change listener is connected: while it is not, this instance may miss
+    /// revocations made elsewhere (SPEC §12: not ready).
+    public var isConnected: Bool { listener.isConnected }
+
     /// Stops listening; `run()` returns.
     public func stop() { listener.stop() }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Postgres
 import Server
+import ServiceLifecycle
 import Vault
 
 /// `latchkey serve`: runs the HTTP service.
@@ -40,7 +41,12 @@ struct Serve: AsyncParsableCommand {
             try await database.migrator(pool: pool, logger: logger).migrate()
         }
         let app = buildApplication(settings: settings, pool: pool, plugins: registeredPlugins, logger: logger)
-        try await app.runService()
+        // The drain comes after the application, so on SIGTERM it runs first: not ready, still
+        // serving, for the drain period; then the server stops accepting and finishes.
+        let group = ServiceGroup(configuration: .init(
+            services: [app, DrainService(readiness: settings.api.readiness, period: settings.drainPeriod)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     /// The box of `LATCHKEY_SECRET_KEY` (SPEC §10), `nil` when unset; a value that is not 32
@@ -94,7 +100,14 @@ struct Serve: AsyncParsableCommand {
             }
             publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
         }
-        return ServerSettings(
+        var drainPeriod = Duration.seconds(5)
+        if let text = value("LATCHKEY_DRAIN_SECONDS") {
+            guard let seconds = Int(text), (0...300).contains(seconds) else {
+                throw ValidationError("LATCHKEY_DRAIN_SECONDS must be a number of seconds from 0 to 300, not '\(text)'.")
+            }
+            drainPeriod = .seconds(seconds)
+        }
+        var settings = ServerSettings(
             host: boundHost,
             port: boundPort,
             readCache: try flag("LATCHKEY_READ_CACHE", value("LATCHKEY_READ_CACHE"), default: true),
@@ -120,5 +133,7 @@ struct Serve: AsyncParsableCommand {
                 }
             )
         )
+        settings.drainPeriod = drainPeriod
+        return settings
     }
 }

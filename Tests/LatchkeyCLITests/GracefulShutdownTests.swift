@@ -13,6 +13,7 @@ import Testing
                 "DATABASE_URL": TestDatabase.url(for: configuration),
                 "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path,
                 "LATCHKEY_THROTTLE": "off",
+                "LATCHKEY_DRAIN_SECONDS": "0",
             ]
             #expect(try CommandRunner.run("latchkey", ["migrate"], environment: env).status == 0)
             let pool = PGPool(configuration: configuration)
@@ -52,6 +53,52 @@ import Testing
             #expect(exit.status == 0, "\(exit.stderr)")
             #expect((try? await LoopbackHTTP.send(port: port, "/api/health")) == nil)
             await pool.close()
+        }
+    }
+}
+
+/// `GET /api/ready` (SPEC §12): 200 while serving; on SIGTERM 503 at once while the instance
+/// keeps serving for the drain period (liveness stays 200), then the process exits.
+@Suite(.serialized) struct ReadinessTests {
+    @Test func readyFlipsDuringTheSigtermDrain() async throws {
+        try await TestDatabase.withFresh { configuration in
+            let port = try LoopbackHTTP.freePort()
+            var env = [
+                "DATABASE_URL": TestDatabase.url(for: configuration),
+                "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path,
+                "LATCHKEY_DRAIN_SECONDS": "2",
+            ]
+            #expect(try CommandRunner.run("latchkey", ["migrate"], environment: env).status == 0)
+            // The server answers with its own public URL: another test's server on a reused port
+            // does not pass for this one.
+            let marker = "http://ready-\(UUID().uuidString.lowercased()).example"
+            env["LATCHKEY_PUBLIC_URL"] = marker
+            let server = try CommandRunner.start("latchkey", ["serve", "--port", String(port)], environment: env)
+            var ours = false
+            for _ in 0..<150 where !ours {
+                ours = (try? await LoopbackHTTP.send(port: port, "/.well-known/authzen-configuration"))?.body.contains(marker) == true
+                if !ours { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(ours)
+            let ready = try await LoopbackHTTP.send(port: port, "/api/ready")
+            #expect(ready.status == 200 && ready.body == #"{"status":"ok"}"#, "\(ready.body)")
+
+            let signalled = ContinuousClock.now
+            server.signal(SIGTERM)
+            try await Task.sleep(for: .milliseconds(300))
+            let draining = try await LoopbackHTTP.send(port: port, "/api/ready")
+            #expect(draining.status == 503 && draining.body.contains("draining"), "\(draining.body)")
+            #expect(try await LoopbackHTTP.send(port: port, "/api/health").status == 200, "still live while draining")
+            let exit = server.wait()
+            #expect(exit.status == 0, "\(exit.stderr)")
+            #expect(ContinuousClock.now - signalled >= .seconds(2), "served for the drain period")
+            #expect((try? await LoopbackHTTP.send(port: port, "/api/ready")) == nil)
+
+            // A bad drain period is refused at start-up, naming the variable.
+            var bad = env
+            bad["LATCHKEY_DRAIN_SECONDS"] = "forever"
+            let refused = try CommandRunner.run("latchkey", ["serve", "--port", String(port)], environment: bad)
+            #expect(refused.status != 0 && refused.stderr.contains("LATCHKEY_DRAIN_SECONDS"))
         }
     }
 }

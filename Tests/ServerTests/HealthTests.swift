@@ -1,11 +1,39 @@
 import Foundation
 import Postgres
+import Server
 import ServerTestSupport
+import Vault
 import TestSupport
 import Testing
 
 /// `/api/health` and the rest of the API while the database is down, and after it returns.
 @Suite struct HealthTests {
+    /// Readiness follows the change listener (SPEC §12): a real listener on the test database,
+    /// stopped, makes the instance not ready while liveness stays 200.
+    @Test func readyFollowsTheChangeListener() async throws {
+        try await ServerWorld.with { world in
+            let readiness = Readiness()
+            let invalidator = VaultInvalidator(vault: world.dependencies.vault, configuration: world.pool.configuration)
+            readiness.watch { invalidator.isConnected }
+            let running = Task { try await invalidator.run() }
+            try await world.client(options: APIOptions(readiness: readiness)) { client in
+                var ready = try await client.send("/api/ready")
+                for _ in 0..<50 where ready.status != .ok {
+                    try await Task.sleep(for: .milliseconds(50))
+                    ready = try await client.send("/api/ready")
+                }
+                #expect(ready.status == .ok && ready.object["status"] as? String == "ok")
+                invalidator.stop()
+                _ = try? await running.value
+                let down = try await client.send("/api/ready")
+                #expect(down.status == .serviceUnavailable && down.object["reason"] as? String == "change listener disconnected")
+                #expect(try await client.send("/api/health").status == .ok)
+                readiness.beginDraining()
+                #expect(try await client.send("/api/ready").object["reason"] as? String == "draining")
+            }
+        }
+    }
+
     @Test func healthIs503WhileTheDatabaseIsDownAndRecovers() async throws {
         try await ServerWorld.with { world in
             let alice = try await world.user("alice")

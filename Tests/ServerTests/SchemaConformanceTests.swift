@@ -61,6 +61,7 @@ import Testing
                 let single = #"{"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"survey.retrieve"},"resource":{"type":"survey","id":"\#(survey)"}}"#
                 let calls: [Call] = [
                     Call(path: "/api/health", method: .get, uri: "/api/health"),
+                    Call(path: "/api/ready", method: .get, uri: "/api/ready"),
                     Call(path: "/api/schema", method: .get, uri: "/api/schema"),
                     Call(path: "/api/schema", method: .get, uri: "/api/schema?format=yaml"),
                     Call(path: "/api/docs", method: .get, uri: "/api/docs"),
