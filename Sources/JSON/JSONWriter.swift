@@ -81,6 +81,13 @@ public struct JSONWriter {
         needsComma = false
     }
 
+    /// A member name known only at run time, escaped.
+    public mutating func key(_ name: String) {
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     /// A string, escaped as RFC 8259 requires (plus U+2028/U+2029, for embedding in scripts).
     public mutating func string(_ text: String) {
         separate()

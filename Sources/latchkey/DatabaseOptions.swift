@@ -46,7 +46,7 @@ struct DatabaseOptions: ParsableArguments {
 
 /// A logger at `LATCHKEY_LOG_LEVEL` (default `info`), writing to stderr.
 func makeLogger(_ label: String) -> Logger {
-    var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+    var logger = Logger(label: label)
     let level = ProcessInfo.processInfo.environment["LATCHKEY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
     logger.logLevel = level ?? .info
     return logger
