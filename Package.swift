@@ -11,6 +11,7 @@ let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioLocks = Target.Dependency.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 
 /// A library module under `Sources/`.
 func library(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
@@ -69,6 +70,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -83,11 +86,11 @@ let package = Package(
         ),
         library("JSON", [nioCore]),
         library("Postgres", [
-            "CLibPQ", "JSON", logging, nioCore, nioPosix, lifecycle,
+            "CLibPQ", "JSON", logging, metrics, nioCore, nioPosix, lifecycle,
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
         library("Policy"),
-        library("Vault", ["COpenSSL", "Postgres", "Policy", logging, nioLocks, nioPosix, lifecycle]),
+        library("Vault", ["COpenSSL", "Postgres", "Policy", logging, metrics, nioLocks, nioPosix, lifecycle]),
         library("Fixtures", ["JSON", "Postgres", "Vault", "Policy"]),
         library("Federation", ["COpenSSL", "JSON", "Postgres", "Vault", "Policy", nioLocks]),
         library("PluginKit", ["Fixtures", "JSON", "Postgres", "Vault", "Policy", hummingbird, nioLocks, logging]),
@@ -102,7 +105,7 @@ let package = Package(
         ),
         .target(
             name: "Server",
-            dependencies: ["Console", "Federation", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, lifecycle],
+            dependencies: ["Console", "Federation", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, metrics, lifecycle],
             exclude: ["openapi.json"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]
@@ -139,6 +142,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging,
                 lifecycle,
+                metrics,
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings,
             plugins: ["MigrationsPlugin"]

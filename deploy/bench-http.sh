@@ -6,6 +6,7 @@
 # (a limit never reached: the cost of counting; the default limit: the 429 path), a flood
 # of unknown keys from one client against the failed-authentication limit, and the list with a
 # key that carries an IP allowlist against the same key without (BENCH_FILTER=allowlist).
+# The list is also compared with a server whose metrics listener is on (BENCH_FILTER=metrics).
 #   deploy/bench.sh http [seconds]      (BENCH_FILTER=oauth: only the lines whose label contains it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -242,6 +243,37 @@ end
 LUA
 connections=8 measure "POST /oauth/token (8 clients)" -s "$scripts/sso.lua" "http://127.0.0.1:$port/oauth/token"
 echo "SSO keys issued: $(psql "$url" -tAc "SELECT count(*) FROM api_keys WHERE name LIKE 'SSO %'")"
+
+# Metrics (SPEC §12): a server with the Prometheus listener on, beside the first (both with
+# throttling off); five interleaved pairs of list runs, medians compared (goal: at most 5% fewer).
+if [[ -z "${BENCH_FILTER:-}" || "metrics" == *"$BENCH_FILTER"* ]]; then
+    port3=$((port + 2))
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port3") 2>/dev/null; do port3=$((port3 + 1)); done
+    metrics_port=$((port3 + 1))
+    LATCHKEY_THROTTLE=off LATCHKEY_DECISION_LOG=off LATCHKEY_LOG_LEVEL=warning LATCHKEY_METRICS_PORT="$metrics_port" \
+        "$bin" serve --port "$port3" 2>/dev/null &
+    server3=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port3/api/health" >/dev/null && break; sleep 0.1; done
+    for _ in 1 2 3 4 5; do
+        for which in off on; do
+            p="$port"; [ "$which" = on ] && p="$port3"
+            printf '%s ' "$which"
+            wrk -t2 -c32 -d"$(( (seconds + 1) / 2 ))s" -H "Authorization: Bearer $key" "http://127.0.0.1:$p/api/surveys/" | awk '/Requests\/sec/ { print $2 }'
+        done
+    done | awk '
+        { runs[$1] = runs[$1] " " $2 }
+        function median(list,   values, n, i, j, t) {
+            n = split(list, values, " ")
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (values[j] + 0 < values[i] + 0) { t = values[i]; values[i] = values[j]; values[j] = t }
+            return values[int((n + 1) / 2)]
+        }
+        END {
+            off = median(runs["off"]); on = median(runs["on"])
+            printf "%-32s %10.2f req/s   (median of 5; metrics off %.2f: %+.1f%%)\n", "GET /api/surveys/ (metrics on)", on, off, (on / off - 1) * 100
+        }'
+    echo "metrics families after the runs: $(curl -s "http://127.0.0.1:$metrics_port/metrics" | grep -c '^# TYPE')"
+    kill "$server3"; wait "$server3" 2>/dev/null || true
+fi
 
 # Throttling: a second server with throttling on, beside the first. With a limit the benchmark
 # never reaches, the list measures what counting costs (alternating with the first server, so

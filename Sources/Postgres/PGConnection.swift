@@ -1,3 +1,4 @@
+import Metrics
 import NIOPosix
 
 /// A connection lent by `PGPool` for the duration of a closure.
@@ -20,8 +21,13 @@ public final class PGConnection {
     @discardableResult
     public func query(_ query: PGQuery) async throws -> PGRowSet {
         let raw = self.raw
+        let start = ContinuousClock.now
+        defer { Self.duration.record(duration: ContinuousClock.now - start) }
         return try await threadPool.runIfActive { try raw.execute(query) }
     }
+
+    /// The time each statement takes, from the caller's side (`latchkey_db_query_duration_seconds`).
+    static let duration = Timer(label: "latchkey_db_query_duration_seconds")
 
     /// Runs a statement and returns the number of rows it affected.
     @discardableResult

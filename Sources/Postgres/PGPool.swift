@@ -60,6 +60,21 @@ public final class PGPool: Sendable {
     }
 
     /// Closes idle connections and fails waiters; loaned connections close when returned.
+    /// How the pool stands: connections open (at most `maxConnections`), lent out, and tasks
+    /// waiting for one.
+    public struct Statistics: Sendable, Equatable {
+        public let open: Int
+        public let inUse: Int
+        public let waiters: Int
+    }
+
+    /// A snapshot of ``Statistics``.
+    public var statistics: Statistics {
+        state.withLockedValue { locked in
+            Statistics(open: locked.pool.open, inUse: locked.pool.open - locked.pool.idle.count, waiters: locked.pool.waiters.count)
+        }
+    }
+
     public func close() async {
         let (idle, waiters) = state.withLockedValue { $0.pool.close() }
         for id in waiters { deliver(.failure(PGError(.poolClosed, message: "the connection pool was shut down")), to: id) }

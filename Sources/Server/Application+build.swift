@@ -19,6 +19,8 @@ public struct ServerSettings: Sendable {
     public var api: APIOptions
     /// How long the instance keeps serving, not ready, after SIGTERM (`LATCHKEY_DRAIN_SECONDS`).
     public var drainPeriod: Duration = .seconds(5)
+    /// The port of the Prometheus listener (`LATCHKEY_METRICS_PORT`); `nil`: no metrics.
+    public var metricsPort: Int?
 
     public init(
         host: String = "127.0.0.1",
@@ -60,6 +62,8 @@ public struct APIOptions: Sendable {
     public var githubScanningKeys: SecretScanningKeyFile?
     /// What `GET /api/ready` reports (draining, the change listener's state).
     public var readiness: Readiness
+    /// Whether requests and decisions are counted through swift-metrics (`LATCHKEY_METRICS_PORT`).
+    public var metrics: Bool
 
     public init(
         log: DecisionLog = DecisionLog(enabled: false),
@@ -71,8 +75,10 @@ public struct APIOptions: Sendable {
         secretBox: SecretBox? = nil,
         jwks: JWKSSource = JWKSSource(),
         githubScanningKeys: SecretScanningKeyFile? = nil,
-        readiness: Readiness = Readiness()
+        readiness: Readiness = Readiness(),
+        metrics: Bool = false
     ) {
+        self.metrics = metrics
         self.readiness = readiness
         self.githubScanningKeys = githubScanningKeys
         self.jwks = jwks
@@ -150,6 +156,8 @@ private func mountRoutes(
 ) -> PluginRoutes<LatchkeyRequestContext> {
     let router = Router(context: LatchkeyRequestContext.self, options: [.autoGenerateHeadEndpoints])
     router.add(middleware: RequestIDMiddleware())
+    // Counts and times every request by route template (never the raw path) and status.
+    if options.metrics { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: SecurityHeadersMiddleware())
     if !options.corsAllowedOrigins.isEmpty {
         router.add(middleware: LatchkeyCORSMiddleware(allowedOrigins: Set(options.corsAllowedOrigins)))
@@ -172,7 +180,8 @@ private func mountRoutes(
 
     // The decision API: `/v1`, `/access/v1` (service credentials), and its public metadata.
     let resolvers = plugins.flatMap { $0.resourceResolvers(dependencies: dependencies) } + [KeyResolver(pool: dependencies.pool, vault: dependencies.vault)]
-    let decisions = DecisionService(vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: options.log)
+    let decisions = DecisionService(
+        vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: options.log, metrics: options.metrics)
     DecisionController(
         vault: dependencies.vault,
         pool: dependencies.pool,

@@ -24,6 +24,11 @@ public final class Readiness: Sendable {
         state.withLockedValue { $0.draining = true }
     }
 
+    /// Whether the change listener is connected (true when none is watched).
+    public var isListenerConnected: Bool {
+        state.withLockedValue { $0.listener }?() ?? true
+    }
+
     /// Why the instance is not ready, or `nil` when it is.
     public var problem: String? {
         let (draining, listener) = state.withLockedValue { ($0.draining, $0.listener) }

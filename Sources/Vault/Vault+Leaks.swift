@@ -54,6 +54,7 @@ extension Vault {
                     WHERE revoked_at IS NULL AND api_key_id IN (SELECT id FROM api_keys WHERE hash = ANY(\(hashes)))
                     """)
             }
+            VaultMetrics.revoked(revoked.count, .leaked)
             return (known, owners)
         }
         for owner in owners { forget(userID: owner) }

@@ -32,6 +32,7 @@ extension Vault {
             try await AuditLog.record(
                 "key.revoked", actor: issuerID, organisation: key.organisationID, target: keyID.uuidString.lowercased(),
                 detail: ["prefix": key.prefix, "reason": reason], ip: ip, on: connection)
+            VaultMetrics.revoked(1, .request)
             return try KeyRecord(row: updated[0])
         }
         forget(userID: record.userID)
@@ -72,6 +73,7 @@ extension Vault {
             return (userID, revoked)
         }
         forget(userID: userID)
+        VaultMetrics.revoked(revoked, .passwordChange)
         return revoked
     }
 

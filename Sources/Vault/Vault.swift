@@ -41,15 +41,24 @@ public final class Vault: Sendable {
     /// A string that is not a well-formed key is `MALFORMED` without touching the database.
     /// Throws only when the database cannot be reached.
     public func verify(_ presented: String) async throws -> KeyVerification {
-        guard let parsed = try? KeyFormat.parse(presented, as: .live) else { return .malformed }
-        return try await verify(digest: parsed.digest)
+        guard let parsed = try? KeyFormat.parse(presented, as: .live) else {
+            VaultMetrics.verified(.malformed)
+            return .malformed
+        }
+        let verification = try await verify(digest: parsed.digest)
+        VaultMetrics.verified(verification.status)
+        return verification
     }
 
     /// Checks the key whose SHA-256 is `digest`: the cache first, PostgreSQL on a miss. Marks
     /// a successful use (`last_used_at`) or a use after expiry (`key.expired_use`), each at most
     /// once a minute per key; a refused key is never marked as used.
     func verify(digest: SHA256Digest) async throws -> KeyVerification {
-        if let cached = cache.lookup(digest, at: Date()) { return cached }
+        if let cached = cache.lookup(digest, at: Date()) {
+            VaultMetrics.cacheHits.increment()
+            return cached
+        }
+        VaultMetrics.cacheMisses.increment()
         let generation = cache.generation
         guard let found = try await load(digest: digest) else { return .notFound }
         cache.store(found, for: digest, readAt: generation)

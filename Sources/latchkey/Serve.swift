@@ -32,6 +32,8 @@ struct Serve: AsyncParsableCommand {
         let settings = try Self.settings(
             environment: ProcessInfo.processInfo.environment,
             host: host, port: port, throttle: throttle, corsAllowedOrigins: corsAllowedOrigins)
+        let metrics = settings.metricsPort.map { _ in MetricsEndpoint() }
+        metrics?.bootstrap()
         let logger = makeLogger("latchkey")
         if settings.api.secretBox == nil {
             logger.warning("LATCHKEY_SECRET_KEY is not set: the web console answers 503 until it is (32 random bytes in base64, the same on every instance)")
@@ -43,9 +45,12 @@ struct Serve: AsyncParsableCommand {
         let app = buildApplication(settings: settings, pool: pool, plugins: registeredPlugins, logger: logger)
         // The drain comes after the application, so on SIGTERM it runs first: not ready, still
         // serving, for the drain period; then the server stops accepting and finishes.
-        let group = ServiceGroup(configuration: .init(
-            services: [app, DrainService(readiness: settings.api.readiness, period: settings.drainPeriod)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var services: [any Service] = [app]
+        if let metrics, let port = settings.metricsPort {
+            services.append(metrics.application(host: settings.host, port: port, pool: pool, readiness: settings.api.readiness))
+        }
+        services.append(DrainService(readiness: settings.api.readiness, period: settings.drainPeriod))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 
@@ -134,6 +139,13 @@ struct Serve: AsyncParsableCommand {
             )
         )
         settings.drainPeriod = drainPeriod
+        if let text = value("LATCHKEY_METRICS_PORT") {
+            guard let metricsPort = Int(text), (1...65535).contains(metricsPort), metricsPort != boundPort else {
+                throw ValidationError("LATCHKEY_METRICS_PORT must be a port from 1 to 65535 other than the API's, not '\(text)'.")
+            }
+            settings.metricsPort = metricsPort
+            settings.api.metrics = true
+        }
         return settings
     }
 }

@@ -13,8 +13,10 @@ struct DecisionService: Sendable {
     let engine: PolicyEngine
     let resolvers: [ResourceType: any ResourceResolver]
     let log: DecisionLog
+    let metrics: DecisionMetrics?
 
-    init(vault: Vault, engine: PolicyEngine, resolvers: [any ResourceResolver], log: DecisionLog) {
+    init(vault: Vault, engine: PolicyEngine, resolvers: [any ResourceResolver], log: DecisionLog, metrics: Bool = false) {
+        self.metrics = metrics ? DecisionMetrics(engine: engine) : nil
         self.vault = vault
         self.engine = engine
         self.resolvers = Dictionary(resolvers.map { ($0.resourceType, $0) }, uniquingKeysWith: { first, _ in first })
@@ -119,6 +121,7 @@ struct DecisionService: Sendable {
         }
 
         let answers = decisions.map { $0! }
+        metrics?.record(questions.lazy.map(\.action), answers)
         if log.isEnabled {
             for (question, answer) in zip(questions, answers) {
                 log.record(DecisionLog.Entry(
