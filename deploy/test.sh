@@ -10,6 +10,10 @@ if [ -z "${DATABASE_URL:-}" ]; then
     export DATABASE_URL
 fi
 echo "test: using the PostgreSQL server at ${DATABASE_URL%%\?*}" >&2
+# What deploy/ gives operators: Kubernetes manifests (offline schemas), unit, container build.
+if [ $# -eq 0 ]; then
+    deploy/validate-deploy.sh
+fi
 swift test "$@"
 # The console in a real headless Chromium, with the latchkey the tests just built.
 if [ $# -eq 0 ]; then

@@ -157,7 +157,7 @@ private func mountRoutes(
     let router = Router(context: LatchkeyRequestContext.self, options: [.autoGenerateHeadEndpoints])
     router.add(middleware: RequestIDMiddleware())
     // Counts and times every request by route template (never the raw path) and status.
-    if options.metrics { router.add(middleware: MetricsMiddleware()) }
+    if options.metrics { router.add(middleware: RequestMetricsMiddleware()) }
     router.add(middleware: SecurityHeadersMiddleware())
     if !options.corsAllowedOrigins.isEmpty {
         router.add(middleware: LatchkeyCORSMiddleware(allowedOrigins: Set(options.corsAllowedOrigins)))
