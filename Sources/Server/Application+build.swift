@@ -21,6 +21,8 @@ public struct ServerSettings: Sendable {
     public var drainPeriod: Duration = .seconds(5)
     /// The port of the Prometheus listener (`LATCHKEY_METRICS_PORT`); `nil`: no metrics.
     public var metricsPort: Int?
+    /// Whether throttling counts are shared through PostgreSQL (`LATCHKEY_THROTTLE_SHARED`).
+    public var sharedThrottle = true
 
     public init(
         host: String = "127.0.0.1",
@@ -64,6 +66,8 @@ public struct APIOptions: Sendable {
     public var readiness: Readiness
     /// Whether requests and decisions are counted through swift-metrics (`LATCHKEY_METRICS_PORT`).
     public var metrics: Bool
+    /// Throttling counts shared by every instance through PostgreSQL; `nil`: per process.
+    public var throttleCounts: SharedThrottleCounts?
 
     public init(
         log: DecisionLog = DecisionLog(enabled: false),
@@ -76,8 +80,10 @@ public struct APIOptions: Sendable {
         jwks: JWKSSource = JWKSSource(),
         githubScanningKeys: SecretScanningKeyFile? = nil,
         readiness: Readiness = Readiness(),
-        metrics: Bool = false
+        metrics: Bool = false,
+        throttleCounts: SharedThrottleCounts? = nil
     ) {
+        self.throttleCounts = throttleCounts
         self.metrics = metrics
         self.readiness = readiness
         self.githubScanningKeys = githubScanningKeys
@@ -114,11 +120,17 @@ public func buildApplication(
         invalidator,
         UsageFlusher(vault: vault, logger: logger),
     ]
+    var options = settings.api
+    if options.throttle.enabled, settings.sharedThrottle {
+        let counts = SharedThrottleCounts(pool: pool, logger: logger)
+        options.throttleCounts = counts
+        services.append(counts)
+    }
     if settings.api.log.isEnabled {
         services.append(DecisionLogWriter(log: settings.api.log, logger: Logger(label: "latchkey.decisions")))
     }
     return Application(
-        router: buildRouter(dependencies: dependencies, plugins: plugins, options: settings.api),
+        router: buildRouter(dependencies: dependencies, plugins: plugins, options: options),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
         services: services,
         logger: logger
@@ -175,7 +187,7 @@ private func mountRoutes(
     HealthController(pool: dependencies.pool, readiness: options.readiness).register(on: routes)
     let schema = SchemaController()
     schema.register(on: routes)
-    let throttle = options.throttle.enabled ? Throttle(settings: options.throttle) : nil
+    let throttle = options.throttle.enabled ? Throttle(settings: options.throttle, shared: options.throttleCounts) : nil
     let failures = FailedAuthentications(limiter: throttle?.failedAuthentication)
 
     // The decision API: `/v1`, `/access/v1` (service credentials), and its public metadata.

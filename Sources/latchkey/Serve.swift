@@ -139,6 +139,7 @@ struct Serve: AsyncParsableCommand {
             )
         )
         settings.drainPeriod = drainPeriod
+        settings.sharedThrottle = try flag("LATCHKEY_THROTTLE_SHARED", value("LATCHKEY_THROTTLE_SHARED"), default: true)
         if let text = value("LATCHKEY_METRICS_PORT") {
             guard let metricsPort = Int(text), (1...65535).contains(metricsPort), metricsPort != boundPort else {
                 throw ValidationError("LATCHKEY_METRICS_PORT must be a port from 1 to 65535 other than the API's, not '\(text)'.")

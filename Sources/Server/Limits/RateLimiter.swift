@@ -21,8 +21,8 @@ enum ThrottleIdentity: Hashable, Sendable {
     }
 }
 
-/// Counts requests per identity in fixed windows of one ``ThrottleRate``, in memory (per
-/// process, SPEC §7). Sharded so concurrent requests rarely wait on the same lock.
+/// Counts requests per identity in fixed windows of one ``ThrottleRate``: in memory (per
+/// process), or for the whole deployment through ``SharedThrottleCounts`` (SPEC §7). Sharded so concurrent requests rarely wait on the same lock.
 final class RateLimiter: Sendable {
     /// The state of one identity's current window and what the request may be told.
     struct Outcome: Sendable {
@@ -50,7 +50,11 @@ final class RateLimiter: Sendable {
     /// Above this many identities a shard drops its finished windows.
     private static let sweepThreshold = 8192
 
-    init(rate: ThrottleRate, name: String = "limit", shardCount: Int = 16) {
+    /// The deployment's counts, when shared through PostgreSQL; `nil`: this process's alone.
+    private let shared: SharedThrottleCounts?
+
+    init(rate: ThrottleRate, name: String = "limit", shardCount: Int = 16, shared: SharedThrottleCounts? = nil) {
+        self.shared = shared
         self.rate = rate
         self.name = name
         limitText = String(rate.limit)
@@ -62,6 +66,10 @@ final class RateLimiter: Sendable {
     /// The state of `identity`'s window at `now`, without counting a request: `allowed` is
     /// whether one more request would be.
     func peek(_ identity: ThrottleIdentity, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Outcome {
+        if let shared {
+            let (count, reset) = shared.peek(policy: name, identity: identity, seconds: rate.seconds)
+            return Outcome(allowed: count < rate.limit, limit: rate.limit, remaining: max(0, rate.limit - count), resetSeconds: reset)
+        }
         let shard = shards[Int(UInt(bitPattern: identity.hashValue) % UInt(shards.count))]
         let window = windowNanoseconds
         let current = shard.withLockedValue { windows -> Window? in
@@ -81,6 +89,10 @@ final class RateLimiter: Sendable {
 
     /// Counts one request of `identity` at `now` (monotonic nanoseconds).
     func hit(_ identity: ThrottleIdentity, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Outcome {
+        if let shared {
+            let (count, reset) = shared.hit(policy: name, identity: identity, seconds: rate.seconds)
+            return Outcome(allowed: count <= rate.limit, limit: rate.limit, remaining: max(0, rate.limit - count), resetSeconds: reset)
+        }
         let shard = shards[Int(UInt(bitPattern: identity.hashValue) % UInt(shards.count))]
         let window = windowNanoseconds
         let (start, count) = shard.withLockedValue { windows -> (UInt64, Int) in

@@ -11,11 +11,11 @@ final class Throttle: Sendable {
     /// Failed authentications per address (``FailedAuthentications``).
     let failedAuthentication: RateLimiter
 
-    init(settings: ThrottleSettings) {
-        anonymous = RateLimiter(rate: settings.anonymous, name: "anonymous")
-        user = RateLimiter(rate: settings.user, name: "user")
-        legacyToken = RateLimiter(rate: settings.legacyToken, name: "token")
-        failedAuthentication = RateLimiter(rate: settings.failedAuthentication ?? settings.anonymous, name: "failed-auth")
+    init(settings: ThrottleSettings, shared: SharedThrottleCounts? = nil) {
+        anonymous = RateLimiter(rate: settings.anonymous, name: "anonymous", shared: shared)
+        user = RateLimiter(rate: settings.user, name: "user", shared: shared)
+        legacyToken = RateLimiter(rate: settings.legacyToken, name: "token", shared: shared)
+        failedAuthentication = RateLimiter(rate: settings.failedAuthentication ?? settings.anonymous, name: "failed-auth", shared: shared)
     }
 }
 
