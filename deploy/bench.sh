@@ -5,11 +5,16 @@
 #   deploy/bench.sh crypto    key parse/hash/generate
 #   deploy/bench.sh sso       ID-token verification µs per RS256-2048 and ES256 token
 #   deploy/bench.sh http      wrk against a release server (see deploy/bench-http.sh)
+#   deploy/bench.sh scale     1,000,000 keys, 100,000 organisations: uncached verify, the list (deploy/bench-scale.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ "${1:-}" = "http" ]; then
     shift
     exec deploy/bench-http.sh "$@"
+fi
+if [ "${1:-}" = "scale" ]; then
+    shift
+    exec deploy/bench-scale.sh "$@"
 fi
 
 deploy/setup.sh
