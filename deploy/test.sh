@@ -15,7 +15,9 @@ if [ $# -eq 0 ]; then
     deploy/validate-deploy.sh
 fi
 swift test "$@"
-# The console in a real headless Chromium, with the latchkey the tests just built.
+# Schemathesis over the OpenAPI document with each kind of credential, and the console in a
+# real headless Chromium, with the latchkey the tests just built.
 if [ $# -eq 0 ]; then
+    deploy/schemathesis.sh 20
     deploy/browser-test.sh
 fi
