@@ -13,6 +13,8 @@ echo "test: using the PostgreSQL server at ${DATABASE_URL%%\?*}" >&2
 # What deploy/ gives operators: Kubernetes manifests (offline schemas), unit, container build.
 if [ $# -eq 0 ]; then
     deploy/validate-deploy.sh
+    # The parsers under libFuzzer with AddressSanitizer, 30 s each (longer by hand: deploy/fuzz.sh).
+    deploy/fuzz.sh all 30
 fi
 swift test "$@"
 # Schemathesis over the OpenAPI document with each kind of credential, and the console in a
