@@ -17,9 +17,11 @@ if [ $# -eq 0 ]; then
     deploy/fuzz.sh all 30
 fi
 swift test "$@"
-# Schemathesis over the OpenAPI document with each kind of credential, and the console in a
-# real headless Chromium, with the latchkey the tests just built.
+# PostgreSQL failover to a synchronous standby under load, Schemathesis over the OpenAPI
+# document with each kind of credential, and the console in a real headless Chromium, with the
+# latchkey the tests just built.
 if [ $# -eq 0 ]; then
+    deploy/failover-test.sh
     deploy/schemathesis.sh 20
     deploy/browser-test.sh
 fi
