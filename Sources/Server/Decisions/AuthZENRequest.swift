@@ -60,6 +60,9 @@ enum AuthZEN {
 
         var kind: Kind
         var query = Evaluation()
+        /// The subject and resource every search has (the searched one's `id` empty or absent).
+        private(set) var subject = Subject(type: "", id: "")
+        private(set) var resource = Resource(type: "")
         /// `page.token`: where a previous page of the same search ended.
         var token: String?
         /// `page.limit`, 1 to ``AuthZEN/pageLimit``.
@@ -243,10 +246,12 @@ extension AuthZEN.Search {
             default: try query.read(key, &reader, in: root)
             }
         }
-        guard query.subject != nil else { throw root.appending("subject").isRequired }
+        guard let subject = query.subject else { throw root.appending("subject").isRequired }
         guard kind == .action || query.action != nil else { throw root.appending("action").isRequired }
         guard let resource = query.resource else { throw root.appending("resource").isRequired }
         guard kind == .resource || resource.id != nil else { throw root.appending("resource").appending("id").isRequired }
+        self.subject = subject.with(ip: query.ip)
+        self.resource = resource
     }
 
     private mutating func readPage(_ reader: inout JSONReader, at path: AuthZEN.Path) throws {

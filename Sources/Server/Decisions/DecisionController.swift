@@ -86,17 +86,9 @@ struct DecisionController: Sendable {
     /// A search (SPEC §6): one page of results, and the token of the next (`""` when done).
     func search(_ request: Request, _ kind: AuthZEN.Search.Kind) async throws -> Response {
         let body = try await JSONBody.read(request, limit: 64 * 1024) { reader in try AuthZEN.Search(&reader, kind: kind) }
-        let query = body.query
-        var action: Action?
-        if kind != .action {
-            guard let parsed = query.action.flatMap(Action.init) else {
-                throw JSONBody.invalid("'action.name' must be '<resource>.<verb>', e.g. 'survey.retrieve'")
-            }
-            action = parsed
-        }
         // The token is bound to everything but the page's size.
-        let parameters = [kind.rawValue, query.subject?.type ?? "", kind == .subject ? "" : query.subject?.id ?? "", query.ip ?? "",
-                          action?.description ?? "", query.resource?.type ?? "", query.resource?.id ?? ""]
+        let parameters = [kind.rawValue, body.subject.type, kind == .subject ? "" : body.subject.id, body.query.ip ?? "",
+                          kind == .action ? "" : body.query.action ?? "", body.resource.type, body.resource.id ?? ""]
         var after: String?
         if let token = body.token {
             guard let position = tokens.position(of: token, parameters: parameters) else {
@@ -108,17 +100,25 @@ struct DecisionController: Sendable {
         let next: String?
         switch kind {
         case .resource:
-            let page = try await search.resources(body, action: action!, after: after)
-            let type = query.resource?.type ?? ""
+            let page = try await search.resources(body, action: try Self.action(body), after: after)
+            let type = body.resource.type
             (results, next) = (page.results.map { .entity(type: type, id: $0) }, page.next)
         case .subject:
-            let page = try await search.subjects(body, action: action!, after: after)
+            let page = try await search.subjects(body, action: try Self.action(body), after: after)
             (results, next) = (page.results.map { .entity(type: "user", id: String($0)) }, page.next)
         case .action:
             let page = try await search.actions(body, after: after)
             (results, next) = (page.results.map { .action($0.description) }, page.next)
         }
         return .json(SearchJSON(results: results, nextToken: next.map { tokens.token(after: $0, parameters: parameters) } ?? ""))
+    }
+
+    /// The action a resource or subject search names; 400 when it is no `<resource>.<verb>`.
+    private static func action(_ search: AuthZEN.Search) throws -> Action {
+        guard let action = search.query.action.flatMap(Action.init) else {
+            throw JSONBody.invalid("'action.name' must be '<resource>.<verb>', e.g. 'survey.retrieve'")
+        }
+        return action
     }
 
     /// The AuthZEN metadata document.

@@ -22,8 +22,8 @@ struct SearchService: Sendable {
 
     /// Resource search: the ids of the objects of the action's type that the subject may act on.
     func resources(_ search: AuthZEN.Search, action: Action, after: String?) async throws -> Page<String> {
-        let resolver = try validated(action, on: search.query.resource!.type)
-        let user = try await decisions.user(search.query.subject!.with(ip: search.query.ip))
+        let resolver = try validated(action, on: search.resource.type)
+        let user = try await decisions.user(search.subject)
         let principal = user.map(Principal.user) ?? .anonymous
         guard let scope = decisions.engine.searchScope(principal, for: action) else {
             throw JSONBody.invalid("'action.name' '\(action)' cannot be searched: resources of type '\(resolver.resourceType.rawValue)' are not searchable")
@@ -40,8 +40,8 @@ struct SearchService: Sendable {
 
     /// Subject search: the active users who may perform the action on the object.
     func subjects(_ search: AuthZEN.Search, action: Action, after: String?) async throws -> Page<Int64> {
-        guard search.query.subject?.type == "user" else { throw JSONBody.invalid("'subject.type' must be 'user': a subject search finds users") }
-        let resource = search.query.resource!
+        guard search.subject.type == "user" else { throw JSONBody.invalid("'subject.type' must be 'user': a subject search finds users") }
+        let resource = search.resource
         let resolver = try validated(action, on: resource.type)
         guard let candidates = resolver.subjectCandidates(of: resource.id ?? "") else {
             throw JSONBody.invalid("'resource.type' '\(resolver.resourceType.rawValue)' has no subject search")
@@ -60,10 +60,10 @@ struct SearchService: Sendable {
 
     /// Action search: the actions of the resource's type that evaluations allow on it.
     func actions(_ search: AuthZEN.Search, after: String?) async throws -> Page<Action> {
-        let resource = search.query.resource!
+        let resource = search.resource
         let resolver = try decisions.resolver(resource.type)
         let catalogue = decisions.engine.actions.filter { $0.resource == resolver.resourceType }
-        let allowed = try await decisions.decide(DecisionBatch(subject: search.query.subject!.with(ip: search.query.ip),
+        let allowed = try await decisions.decide(DecisionBatch(subject: search.subject,
                                                                actions: catalogue, resource: resource), service: "")
         let results = zip(catalogue, allowed).filter { $0.1.isAllowed }.map(\.0)
         let start = after.flatMap { Int($0) } ?? 0
