@@ -10,6 +10,7 @@
 #   deploy/bench.sh http [seconds]      (BENCH_FILTER=oauth: only the lines whose label contains it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/common.sh
 seconds="${1:-10}"
 
 deploy/setup.sh wrk curl
@@ -18,10 +19,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 scratch=latchkey_bench_http
 psql "$DATABASE_URL" -q -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" -c "CREATE DATABASE $scratch"
-case "$DATABASE_URL" in
-    postgres://*|postgresql://*) url="$(printf '%s' "$DATABASE_URL" | sed -E "s#^(postgres(ql)?://[^/]*)(/[^?]*)?#\1/$scratch#")" ;;
-    *) url="$DATABASE_URL dbname=$scratch" ;;
-esac
+url="$(database_url "$scratch")"
 export DATABASE_URL="$url"
 
 swift build -c release --product latchkey >&2
@@ -29,26 +27,10 @@ bin=.build/release/latchkey
 "$bin" migrate >/dev/null
 
 fixture="$(mktemp)"
-{
-    printf '{"users":[{"ref":"bench","username":"bench","email":"bench@example.com","tier":"enterprise","password":"bench-console-password"},'
-    printf '{"ref":"other","username":"other","email":"other@example.com","tier":"pro"},'
-    printf '{"ref":"many","username":"many","email":"many@example.com","tier":"pro"}],'
-    printf '"organisations":[{"ref":"org","slug":"bench-org","name":"Bench","owner":"bench","members":[{"user":"bench","role":"admin"}]}],'
-    printf '"surveys":['
-    for i in $(seq 1 1000); do
-        owner=bench; org='"org"'
-        if [ "$i" -gt 50 ]; then owner=other; org=null; fi
-        [ "$i" -gt 1 ] && printf ','
-        printf '{"ref":"s%d","name":"Survey %d","slug":"survey-%d","owner":"%s","organisation":%s,"status":"published","responses":[{"submitted_at":"2026-11-20T10:00:00Z"}]}' "$i" "$i" "$i" "$owner" "$org"
-    done
-    printf '],"keys":[{"ref":"k","user":"bench","name":"bench","organisation":"org","capabilities":["view"]},'
-    # The same key with an IP allowlist of 8 ranges, loopback last: the allowlist check's cost.
-    printf '{"ref":"kc","user":"bench","name":"bench-cidr","organisation":"org","capabilities":["view"],'
-    printf '"allowed_cidrs":["10.0.0.0/8","172.16.0.0/12","192.168.0.0/16","198.51.100.0/24","203.0.113.0/24","2001:db8::/32","::1/128","127.0.0.0/8"]}]}'
-} >"$fixture"
+bench_fixture >"$fixture"
 imported="$("$bin" import "$fixture")"
-key="$(printf '%s' "$imported" | sed -E 's/.*"k":"(ct_live_[A-Za-z0-9]+)".*/\1/')"
-cidr_key="$(printf '%s' "$imported" | sed -E 's/.*"kc":"(ct_live_[A-Za-z0-9]+)".*/\1/')"
+key="$(imported_key k "$imported")"
+cidr_key="$(imported_key kc "$imported")"
 survey="$(psql "$url" -tAc "SELECT id FROM surveys WHERE slug = 'survey-1'")"
 # 10,000 surveys of one user, for the resource search (SPEC §6).
 many="$(psql "$url" -tAc "SELECT id FROM users WHERE username = 'many'")"
@@ -57,8 +39,7 @@ psql "$url" -q -c "INSERT INTO surveys (name, slug, description, owner_id, statu
 service="$("$bin" services issue --name bench | tail -1)"
 rm -f "$fixture"
 
-port=18080
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+port="$(free_port 18080)"
 LATCHKEY_SECRET_KEY="$(head -c 32 /dev/urandom | base64 -w0)" \
     LATCHKEY_THROTTLE=off LATCHKEY_DECISION_LOG=off LATCHKEY_LOG_LEVEL=warning "$bin" serve --port "$port" &
 server=$!
@@ -86,23 +67,7 @@ measure "GET /api/surveys/ (key, $count)" -H "Authorization: Bearer $key" "http:
 # The allowlist's cost is a few percent at most, below the noise of one run: five interleaved
 # pairs of runs, and the medians compared.
 if [[ -z "${BENCH_FILTER:-}" || "allowlist" == *"$BENCH_FILTER"* ]]; then
-    for _ in 1 2 3 4 5; do
-        for which in plain allowlist; do
-            k="$key"; [ "$which" = allowlist ] && k="$cidr_key"
-            printf '%s ' "$which"
-            wrk -t2 -c32 -d"$(( (seconds + 1) / 2 ))s" -H "Authorization: Bearer $k" "http://127.0.0.1:$port/api/surveys/" | awk '/Requests\/sec/ { print $2 }'
-        done
-    done | awk '
-        { runs[$1] = runs[$1] " " $2 }
-        function median(list,   values, n, i, j, t) {
-            n = split(list, values, " ")
-            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (values[j] + 0 < values[i] + 0) { t = values[i]; values[i] = values[j]; values[j] = t }
-            return values[int((n + 1) / 2)]
-        }
-        END {
-            plain = median(runs["plain"]); allowed = median(runs["allowlist"])
-            printf "%-32s %10.2f req/s   (median of 5; without an allowlist %.2f: %+.1f%%)\n", "GET /api/surveys/ (allowlist of 8)", allowed, plain, (allowed / plain - 1) * 100
-        }'
+    compare_pairs "GET /api/surveys/ (allowlist of 8)" "without an allowlist" "$port" "$key" "$port" "$cidr_key" "$(( (seconds + 1) / 2 ))"
 fi
 measure "GET /api/surveys/{id}/ (key)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/$survey/"
 measure "GET /api/surveys/ (invalid key)" -H "Authorization: Bearer ct_live_invalid" "http://127.0.0.1:$port/api/surveys/"
@@ -247,30 +212,13 @@ echo "SSO keys issued: $(psql "$url" -tAc "SELECT count(*) FROM api_keys WHERE n
 # Metrics (SPEC §12): a server with the Prometheus listener on, beside the first (both with
 # throttling off); five interleaved pairs of list runs, medians compared (goal: at most 5% fewer).
 if [[ -z "${BENCH_FILTER:-}" || "metrics" == *"$BENCH_FILTER"* ]]; then
-    port3=$((port + 2))
-    while (exec 3<>"/dev/tcp/127.0.0.1/$port3") 2>/dev/null; do port3=$((port3 + 1)); done
+    port3="$(free_port $((port + 2)))"
     metrics_port=$((port3 + 1))
     LATCHKEY_THROTTLE=off LATCHKEY_DECISION_LOG=off LATCHKEY_LOG_LEVEL=warning LATCHKEY_METRICS_PORT="$metrics_port" \
         "$bin" serve --port "$port3" 2>/dev/null &
     server3=$!
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port3/api/health" >/dev/null && break; sleep 0.1; done
-    for _ in 1 2 3 4 5; do
-        for which in off on; do
-            p="$port"; [ "$which" = on ] && p="$port3"
-            printf '%s ' "$which"
-            wrk -t2 -c32 -d"$(( (seconds + 1) / 2 ))s" -H "Authorization: Bearer $key" "http://127.0.0.1:$p/api/surveys/" | awk '/Requests\/sec/ { print $2 }'
-        done
-    done | awk '
-        { runs[$1] = runs[$1] " " $2 }
-        function median(list,   values, n, i, j, t) {
-            n = split(list, values, " ")
-            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (values[j] + 0 < values[i] + 0) { t = values[i]; values[i] = values[j]; values[j] = t }
-            return values[int((n + 1) / 2)]
-        }
-        END {
-            off = median(runs["off"]); on = median(runs["on"])
-            printf "%-32s %10.2f req/s   (median of 5; metrics off %.2f: %+.1f%%)\n", "GET /api/surveys/ (metrics on)", on, off, (on / off - 1) * 100
-        }'
+    compare_pairs "GET /api/surveys/ (metrics on)" "metrics off" "$port" "$key" "$port3" "$key" "$(( (seconds + 1) / 2 ))"
     echo "metrics families after the runs: $(curl -s "http://127.0.0.1:$metrics_port/metrics" | grep -c '^# TYPE')"
     kill "$server3"; wait "$server3" 2>/dev/null || true
 fi

@@ -5,6 +5,7 @@
 #   deploy/cluster.sh [balancer port, default 8090]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/common.sh
 
 front="${1:-8090}"
 deploy/setup.sh nginx curl
@@ -25,11 +26,6 @@ if [ "$(psql "$DATABASE_URL" -tAc 'SELECT count(*) FROM users')" = "0" ]; then
 fi
 key="$("$bin" keys issue --user erin --org globex --name "cluster $(date -u +%Y-%m-%dT%H:%M:%SZ)" 2>/dev/null)"
 
-free_port() {
-    local port=$1
-    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-    echo "$port"
-}
 a="$(free_port $((front + 1)))"
 b="$(free_port $((a + 1)))"
 metrics_a="$(free_port $((b + 1)))"

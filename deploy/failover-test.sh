@@ -7,6 +7,7 @@
 # revocation on one instance after the failover reaches the other (its listener re-attached).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/common.sh
 
 deploy/setup.sh curl
 bin_pg="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
@@ -22,11 +23,6 @@ if [ "$(id -u)" -eq 0 ]; then
     fi
 fi
 as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$owner" -- "$@"; else "$@"; fi; }
-free_port() {
-    local port=$1
-    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-    echo "$port"
-}
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/latchkey-failover-XXXXXX")"
 chown "$owner" "$work"; chmod 700 "$work"

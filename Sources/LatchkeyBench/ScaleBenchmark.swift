@@ -19,19 +19,8 @@ struct ScaleBenchmark: AsyncParsableCommand {
     @Option(help: "Real keys verified (uncached), among the others.") var sample = 5_000
 
     func run() async throws {
-        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else { throw ValidationError("DATABASE_URL is not set") }
-        let scratch = "latchkey_bench_scale"
-        let admin = PGPool(configuration: PGConfiguration(connectionString: url, maxConnections: 1))
-        try await admin.withConnection { connection in
-            try await connection.run(script: "DROP DATABASE IF EXISTS \(scratch) WITH (FORCE)")
-            try await connection.run(script: "CREATE DATABASE \(scratch)")
-        }
-        await admin.close()
-        var configuration = PGConfiguration(connectionString: url)
-        configuration.database = scratch
-        configuration.statementTimeout = .seconds(900)
-        let pool = PGPool(configuration: configuration)
-        try await PGMigrator(pool: pool, root: URL(fileURLWithPath: "db")).migrate()
+        let scratch = try await ScratchDatabase("latchkey_bench_scale", statementTimeout: .seconds(900))
+        let pool = scratch.pool
 
         // Server-side bulk loads: one statement per table, no round trip per row.
         let loadStart = ContinuousClock.now
@@ -89,6 +78,6 @@ struct ScaleBenchmark: AsyncParsableCommand {
         print(String(format: "scale world: %d keys, %d organisations, %d users loaded in %.1f s", count, organisations, users, loadSeconds))
         print(String(format: "uncached verify at scale: p50 %.3f ms   p99 %.3f ms   max %.3f ms   (%d keys; goal p99 ≤ 2 ms)",
                      percentile(0.5), percentile(0.99), latencies.last ?? 0, latencies.count))
-        await pool.close()
+        try await scratch.close(keeping: true)  // deploy/bench-scale.sh serves the list from it
     }
 }

@@ -15,17 +15,8 @@ struct VaultBenchmark: AsyncParsableCommand {
     @Option(help: "Keys to issue.") var issued = 2_000
 
     func run() async throws {
-        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else { throw ValidationError("DATABASE_URL is not set") }
-        let scratch = "latchkey_bench_vault"
-        let admin = PGPool(configuration: PGConfiguration(connectionString: url, maxConnections: 1))
-        try await admin.withConnection { connection in
-            try await connection.run(script: "DROP DATABASE IF EXISTS \(scratch) WITH (FORCE)")
-            try await connection.run(script: "CREATE DATABASE \(scratch)")
-        }
-        var configuration = PGConfiguration(connectionString: url)
-        configuration.database = scratch
-        let pool = PGPool(configuration: configuration)
-        try await PGMigrator(pool: pool, root: URL(fileURLWithPath: "db")).migrate()
+        let scratch = try await ScratchDatabase("latchkey_bench_vault")
+        let pool = scratch.pool
         try await pool.execute("INSERT INTO users (username, email, tier) VALUES ('bench', 'bench@example.com', 'enterprise')")
         let vault = Vault(pool: pool)
 
@@ -59,9 +50,7 @@ struct VaultBenchmark: AsyncParsableCommand {
         print(String(format: "vault verify, cached:    %8.0f ns/op   (goal ≤ 1000 ns; CheckTick ≈ 1.4 ms)", cachedSeconds / Double(cached) * 1e9))
         print(String(format: "vault verify, uncached:  %8.1f µs/op   (includes the PostgreSQL round trip)", uncachedSeconds / Double(uncached) * 1e6))
         print(String(format: "vault issue:             %8.0f keys/s (sequential, one transaction each)", Double(issued) / issueSeconds))
-        await pool.close()
-        try await admin.withConnection { try await $0.run(script: "DROP DATABASE IF EXISTS \(scratch) WITH (FORCE)") }
-        await admin.close()
+        try await scratch.close()
     }
 }
 

@@ -73,15 +73,10 @@ import Testing
             #expect(try CommandRunner.run("latchkey", ["migrate"], environment: env).status == 0)
             // The server answers with its own public URL: another test's server on a reused port
             // does not pass for this one.
-            let marker = "http://ready-\(UUID().uuidString.lowercased()).example"
+            let marker = LoopbackHTTP.uniquePublicURL("ready")
             env["LATCHKEY_PUBLIC_URL"] = marker
             let server = try CommandRunner.start("latchkey", ["serve", "--port", String(port)], environment: env)
-            var ours = false
-            for _ in 0..<150 where !ours {
-                ours = (try? await LoopbackHTTP.send(port: port, "/.well-known/authzen-configuration"))?.body.contains(marker) == true
-                if !ours { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            #expect(ours)
+            #expect(try await LoopbackHTTP.waitForServer(port: port, publicURL: marker))
             let signalled = ContinuousClock.now
             do {
                 let ready = try await LoopbackHTTP.send(port: port, "/api/ready")

@@ -10,7 +10,7 @@ import Testing
     @Test func jsonLogLinesParseAndHoldNoSecret() async throws {
         try await TestDatabase.withFresh { configuration in
             let port = try LoopbackHTTP.freePort()
-            let marker = "http://logs-\(UUID().uuidString.lowercased()).example"
+            let marker = LoopbackHTTP.uniquePublicURL("logs")
             let env = [
                 "DATABASE_URL": TestDatabase.url(for: configuration),
                 "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path,
@@ -31,12 +31,7 @@ import Testing
             #expect(key.hasPrefix("ct_live_") && other.hasPrefix("ct_live_") && service.hasPrefix("ct_svc_"))
 
             let server = try CommandRunner.start("latchkey", ["serve", "--port", String(port)], environment: env)
-            var ours = false
-            for _ in 0..<150 where !ours {
-                ours = (try? await LoopbackHTTP.send(port: port, "/.well-known/authzen-configuration"))?.body.contains(marker) == true
-                if !ours { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            #expect(ours)
+            #expect(try await LoopbackHTTP.waitForServer(port: port, publicURL: marker))
             let bearer = ["Authorization": "Bearer \(key)"]
             #expect(try await LoopbackHTTP.send(port: port, "/api/surveys/", headers: bearer).status == 200)
             #expect(try await LoopbackHTTP.send(port: port, "/api/surveys/", headers: ["Authorization": "Bearer ct_live_wrong"]).status == 401)

@@ -11,7 +11,7 @@ import Testing
     @Test func metricsTextParsesWithTemplatesNotPaths() async throws {
         try await TestDatabase.withFresh { configuration in
             let port = try LoopbackHTTP.freePort(), metricsPort = try LoopbackHTTP.freePort()
-            let marker = "http://metrics-\(UUID().uuidString.lowercased()).example"
+            let marker = LoopbackHTTP.uniquePublicURL("metrics")
             let env = [
                 "DATABASE_URL": TestDatabase.url(for: configuration),
                 "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path,
@@ -26,12 +26,7 @@ import Testing
 
             let server = try CommandRunner.start("latchkey", ["serve", "--port", String(port)], environment: env)
             defer { server.signal(SIGTERM); _ = server.wait() }
-            var ours = false
-            for _ in 0..<150 where !ours {
-                ours = (try? await LoopbackHTTP.send(port: port, "/.well-known/authzen-configuration"))?.body.contains(marker) == true
-                if !ours { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            #expect(ours)
+            #expect(try await LoopbackHTTP.waitForServer(port: port, publicURL: marker))
             let bearer = ["Authorization": "Bearer \(key)"]
             for _ in 0..<3 { _ = try await LoopbackHTTP.send(port: port, "/api/surveys/", headers: bearer) }
             _ = try await LoopbackHTTP.send(port: port, "/api/surveys/4242/", headers: bearer)

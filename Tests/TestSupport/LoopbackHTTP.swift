@@ -78,3 +78,21 @@ public enum LoopbackHTTP {
         return address
     }
 }
+
+extension LoopbackHTTP {
+    /// A public URL no other server has, for ``waitForServer(port:publicURL:)``.
+    public static func uniquePublicURL(_ name: String) -> String {
+        "http://\(name)-\(UUID().uuidString.lowercased()).example"
+    }
+
+    /// Waits up to 15 s until the server on `port` answers as the one started with
+    /// `LATCHKEY_PUBLIC_URL=publicURL` (another test's server on a reused port does not pass for
+    /// it); whether it did.
+    public static func waitForServer(port: Int, publicURL: String) async throws -> Bool {
+        for _ in 0..<150 {
+            if (try? await send(port: port, "/.well-known/authzen-configuration"))?.body.contains(publicURL) == true { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}
