@@ -4,6 +4,7 @@ import base64, hashlib, hmac, shutil, struct, sys, time, urllib.error, urllib.re
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -63,11 +64,21 @@ def arrived(path_part, message):
     check(path_part in driver.current_url, message)
 
 
+def next_page_loaded(_):
+    """True once a new document has replaced the marked one and finished loading. Asking while
+    Chromium swaps documents can fail in several ways ("stale element", "node does not belong to
+    the document", "no such execution context"); each only means "not yet"."""
+    try:
+        return driver.execute_script("return !window.__latchkeyOldPage && document.readyState === 'complete'")
+    except WebDriverException:
+        return False
+
+
 def submit(text):
     """Clicks the button and waits for the next page to replace this one."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("window.__latchkeyOldPage = true")
     button(text).click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 10).until(next_page_loaded)
 
 
 def check(condition, message):
