@@ -1,9 +1,15 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// Set by `deploy/fuzz.sh`: Latchkey's own modules then carry AddressSanitizer and libFuzzer's
+/// coverage counters for the targets in `fuzz/`. Third-party modules stay plain: libFuzzer scans
+/// every counter after every input, and instrumenting NIO and Hummingbird too made each run ten
+/// times slower.
+let fuzzing = Context.environment["LATCHKEY_FUZZ"] != nil
+
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
-]
+] + (fuzzing ? [.unsafeFlags(["-sanitize=address", "-sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp", "-enable-testing"])] : [])
 
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
@@ -62,6 +68,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "latchkey", targets: ["latchkey"]),
+        // The request readers, for the libFuzzer targets in `fuzz/` (a package of their own).
+        .library(name: "LatchkeyReaders", targets: ["JSON", "Vault", "Federation", "PluginKit", "Surveys", "Datasets", "Templates", "UsersDirectory", "Console", "Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

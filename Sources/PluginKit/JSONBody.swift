@@ -9,27 +9,35 @@ public enum JSONBody {
     /// Parses the request body (at most `limit` bytes) as one JSON value.
     public static func parse(_ request: Request, limit: Int) async throws -> JSONValue {
         let buffer = try await collect(request, limit: limit)
+        return try buffer.withUnsafeReadableBytes { raw in try parse(raw) }
+    }
+
+    /// Parses a body's bytes as one JSON value; 400 when they are not JSON.
+    public static func parse(_ raw: UnsafeRawBufferPointer) throws -> JSONValue {
         do {
-            return try buffer.withUnsafeReadableBytes { raw in try JSONValue.parse(raw) }
+            return try JSONValue.parse(raw)
         } catch {
             throw invalid("the body is not valid JSON")
         }
     }
 
     /// Reads the request body (at most `limit` bytes) with `body`, straight from its bytes, for
-    /// types that decode themselves with a ``JSONReader``. A syntax error anywhere in the body
-    /// is reported as such, even when `body` found a problem before reaching it.
+    /// types that decode themselves with a ``JSONReader``.
     public static func read<T>(_ request: Request, limit: Int, _ body: (inout JSONReader) throws -> T) async throws -> T {
         let buffer = try await collect(request, limit: limit)
-        return try buffer.withUnsafeReadableBytes { raw in
-            do {
-                return try JSONReader.read(raw, body)
-            } catch is JSONParseError {
-                throw invalid("the body is not valid JSON")
-            } catch {
-                do { try JSONReader.validate(raw) } catch { throw invalid("the body is not valid JSON") }
-                throw error
-            }
+        return try buffer.withUnsafeReadableBytes { raw in try read(raw, body) }
+    }
+
+    /// Reads a body's bytes with `body`. A syntax error anywhere in the body is reported as
+    /// such, even when `body` found a problem before reaching it.
+    public static func read<T>(_ raw: UnsafeRawBufferPointer, _ body: (inout JSONReader) throws -> T) throws -> T {
+        do {
+            return try JSONReader.read(raw, body)
+        } catch is JSONParseError {
+            throw invalid("the body is not valid JSON")
+        } catch {
+            do { try JSONReader.validate(raw) } catch { throw invalid("the body is not valid JSON") }
+            throw error
         }
     }
 

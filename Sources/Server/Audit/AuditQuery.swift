@@ -24,7 +24,12 @@ struct AuditQuery {
     var before: Int64?
 
     init(_ request: Request) throws {
-        let query = try Self.effective(request.uri.query ?? "")
+        try self.init(query: request.uri.query ?? "")
+    }
+
+    /// Reads a raw query string (without the `?`).
+    init(query raw: String) throws {
+        let query = try Self.effective(raw)
         limit = try query.integer("limit", in: Self.limits) ?? Self.defaultLimit
         if let text = try query.string("action") {
             guard (1...200).contains(text.count), !text.contains("\u{0}") else {

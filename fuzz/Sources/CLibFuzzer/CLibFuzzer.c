@@ -1,0 +1,2 @@
+// Declarations only: libFuzzer itself is linked with `-sanitize=fuzzer`.
+#include "CLibFuzzer.h"
