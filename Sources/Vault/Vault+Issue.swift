@@ -201,8 +201,8 @@ extension Vault {
     static func claim(_ exchange: SSOExchange) -> PGQuery {
         """
         stale AS (
-            DELETE FROM sso_exchanged_tokens WHERE token_hash IN (
-                SELECT token_hash FROM sso_exchanged_tokens WHERE expires_at < now() LIMIT 16 FOR UPDATE SKIP LOCKED)),
+            DELETE FROM sso_exchanged_tokens WHERE token_hash = ANY(ARRAY(
+                SELECT token_hash FROM sso_exchanged_tokens WHERE expires_at < now() ORDER BY expires_at LIMIT 16 FOR UPDATE SKIP LOCKED))),
         claimed AS (
             INSERT INTO sso_exchanged_tokens (token_hash, expires_at) VALUES (\(Data(exchange.replayDigest.bytes)), \(exchange.usableUntil))
             ON CONFLICT DO NOTHING RETURNING 1)
