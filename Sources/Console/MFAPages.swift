@@ -52,7 +52,7 @@ extension Console {
     }
 
     func verify(_ session: WebSession, code: String, _ store: WebSessionStore, _ context: Context) async throws -> Response {
-        if try await isLocked(session.userID) {
+        if try await isLocked(.user(session.userID)) {
             return mfaPage(session, enrolment: nil, problem: Self.lockedMessage, status: .tooManyRequests)
         }
         let method: String?
@@ -63,8 +63,8 @@ extension Console {
             method = try await confirmEnrolment(session, code, store) ? "enrolment" : nil
         }
         guard let method else {
-            try await recordFailure(session.userID, context)
-            let problem = try await isLocked(session.userID) ? Self.lockedMessage : "That code is not right (or was already used)."
+            try await recordFailure(.user(session.userID), context)
+            let problem = try await isLocked(.user(session.userID)) ? Self.lockedMessage : "That code is not right (or was already used)."
             if session.enrolled { return mfaPage(session, enrolment: nil, problem: problem, status: .unauthorized) }
             return pages.message("Set up two-factor authentication", problem + " Start again with a new secret.", status: .unauthorized,
                                  link: ("/account/mfa", "Start again"))

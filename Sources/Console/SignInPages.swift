@@ -62,18 +62,19 @@ extension Console {
             ORDER BY (username = \(identifier)) DESC LIMIT 1
             """)
         let user = try rows?.first.map { (id: try $0.decode(Int64.self, at: 0), username: try $0.decode(String.self, at: 1)) }
-        if let user, try await isLocked(user.id) {
+        // A name that is nobody's is counted and locked like an account, so neither the lock
+        // nor its message tells which names are accounts.
+        let account = user.map { SignInAccount.user($0.id) } ?? .unknown(identifier)
+        if try await isLocked(account) {
             return try signInPage(request, context, username: identifier, problem: Self.lockedMessage, status: .tooManyRequests)
         }
         // An unknown account is checked against no user (usernames are never empty), at the same
         // cost (see checkPassword).
         let valid = try await vault.checkPassword(username: user?.username ?? "", password: password)
         guard let user, valid else {
-            if let user {
-                try await recordFailure(user.id, context)
-                if try await isLocked(user.id) {
-                    return try signInPage(request, context, username: identifier, problem: Self.lockedMessage, status: .tooManyRequests)
-                }
+            try await recordFailure(account, context)
+            if try await isLocked(account) {
+                return try signInPage(request, context, username: identifier, problem: Self.lockedMessage, status: .tooManyRequests)
             }
             return try signInPage(request, context, username: identifier, problem: "The username or password is not right.", status: .unauthorized)
         }
@@ -86,17 +87,51 @@ extension Console {
         return response
     }
 
-    /// Whether five attempts failed on the account within the last 15 minutes.
-    func isLocked(_ userID: Int64) async throws -> Bool {
+    /// Whether the account is locked: five attempts failed within 15 minutes, the fifth less
+    /// than 15 minutes ago (SPEC §10). Attempts on a locked account are not counted, so the
+    /// lock lasts 15 minutes from the fifth failure.
+    func isLocked(_ account: SignInAccount) async throws -> Bool {
         let rows = try await pool.query("""
-            SELECT count(*) >= 5 FROM sign_in_failures WHERE user_id = \(userID) AND at > now() - interval '15 minutes'
+            WITH failure AS (\(account.failures))
+            SELECT EXISTS (
+                SELECT 1 FROM failure fifth
+                WHERE fifth.at > now() - interval '15 minutes'
+                  AND (SELECT count(*) FROM failure f WHERE f.at > fifth.at - interval '15 minutes' AND f.at <= fifth.at) >= 5)
             """)
         return try rows[0].decode(Bool.self, at: 0)
     }
 
     /// Counts a failed password or MFA code against the account, and audits it.
-    func recordFailure(_ userID: Int64, _ context: Context) async throws {
-        try await pool.execute("INSERT INTO sign_in_failures (user_id) VALUES (\(userID))")
-        try await audit("login.failed", actor: userID, context)
+    func recordFailure(_ account: SignInAccount, _ context: Context) async throws {
+        switch account {
+        case .user(let userID):
+            try await pool.execute("INSERT INTO sign_in_failures (user_id) VALUES (\(userID))")
+            try await audit("login.failed", actor: userID, context)
+        case .unknown:
+            try await pool.execute("""
+                WITH forgotten AS (DELETE FROM unknown_sign_in_failures WHERE at < now() - interval '30 minutes')
+                INSERT INTO unknown_sign_in_failures (name_hash) VALUES (\(account.nameHash))
+                """)
+        }
+    }
+}
+
+/// Whose failed sign-ins count: an account's, or those under a name that is nobody's.
+enum SignInAccount {
+    case user(Int64)
+    case unknown(String)
+
+    /// The SHA-256 of the lower-cased name (`unknown` only).
+    var nameHash: Data {
+        guard case .unknown(let name) = self else { return Data() }
+        return Data(SHA256Digest(hashing: name.lowercased()).bytes)
+    }
+
+    /// A query of the times of the account's failures (column `at`).
+    var failures: PGQuery {
+        switch self {
+        case .user(let id): "SELECT at FROM sign_in_failures WHERE user_id = \(id)"
+        case .unknown: "SELECT at FROM unknown_sign_in_failures WHERE name_hash = \(nameHash)"
+        }
     }
 }

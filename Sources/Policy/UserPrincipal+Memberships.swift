@@ -19,6 +19,21 @@ extension UserPrincipal {
         organisationRoles[id] == .admin || ownedOrganisations.contains(id)
     }
 
+    /// Whether an answer to this principal may name organisation `id` (SPEC §4: no answer names
+    /// an organisation the caller cannot see): it belongs to it or to `team`, one of its teams,
+    /// and a key issued in another organisation does not reach it.
+    public func canSee(organisation id: Int64, team: Int64? = nil) -> Bool {
+        guard confinement == nil || confinement == id else { return false }
+        return belongsToOrganisation(id) || (team.map { teamRole($0) != nil } ?? false)
+    }
+
+    /// Whether an answer may name team `id`, of organisation `organisation` (`nil` for a
+    /// personal team): a member of the team or of its organisation, within the key's reach.
+    public func canSee(team id: Int64, of organisation: Int64?) -> Bool {
+        guard confinement == nil || confinement == organisation else { return false }
+        return teamRole(id) != nil || (organisation.map(belongsToOrganisation) ?? false)
+    }
+
     /// The role held in team `id`, or `nil` without a membership.
     @inlinable
     public func teamRole(_ id: Int64) -> TeamRole? { teamRoles[id] }

@@ -47,6 +47,16 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
     /// True when the database could not be reached or the connection broke.
     public var isConnectionFailure: Bool { kind == .connection || kind == .poolTimeout }
 
+    /// True when the database, not the request, is at fault for now, so the answer is 503: it
+    /// cannot be reached, the pool is closed, or the server gave up on the statement — a
+    /// connection exception (class 08), its deadline (`57014`, `statement_timeout`), a shutdown
+    /// or restart (`57P0x`), too many connections (`53300`) or a lock wait (`55P03`).
+    public var isUnavailable: Bool {
+        if isConnectionFailure || kind == .poolClosed { return true }
+        guard kind == .server, let sqlState else { return false }
+        return sqlState.hasPrefix("08") || sqlState.hasPrefix("57P0") || ["57014", "53300", "55P03"].contains(sqlState)
+    }
+
     public var description: String {
         var text = "PostgreSQL \(kind.rawValue) error"
         if let sqlState { text += " \(sqlState)" }

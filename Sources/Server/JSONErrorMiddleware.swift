@@ -28,7 +28,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return apiError.response()
         case let error as any HTTPResponseError:
             return APIError(error.status, detail: error.status.reasonPhrase).response()
-        case let error as PGError where error.isConnectionFailure || error.kind == .poolClosed:
+        case let error as PGError where error.isUnavailable:
             logger.warning("database unavailable", metadata: ["error": "\(error)"])
             return APIError.unavailable.response()
         default:

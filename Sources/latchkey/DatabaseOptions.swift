@@ -44,10 +44,9 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
-/// A logger at `LATCHKEY_LOG_LEVEL` (default `info`), writing to stderr.
+/// A logger at `LATCHKEY_LOG_LEVEL` (default `info`; checked at start-up by ``LogFormat``).
 func makeLogger(_ label: String) -> Logger {
     var logger = Logger(label: label)
-    let level = ProcessInfo.processInfo.environment["LATCHKEY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-    logger.logLevel = level ?? .info
+    logger.logLevel = (try? LogFormat.level()) ?? .info
     return logger
 }

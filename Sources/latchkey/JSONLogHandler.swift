@@ -72,15 +72,38 @@ enum LogFormat: String {
     case text, json
 
     /// Makes every logger of the process (this module's and the libraries') write in the format
-    /// `LATCHKEY_LOG_FORMAT` names; an unknown format is refused, naming the variable.
+    /// `LATCHKEY_LOG_FORMAT` names, at the level `LATCHKEY_LOG_LEVEL` names (default `info`); an
+    /// unknown format or level is refused, naming the variable.
     static func bootstrap(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let text = environment["LATCHKEY_LOG_FORMAT"].flatMap { $0.isEmpty ? nil : $0 } ?? "text"
         guard let format = LogFormat(rawValue: text) else {
             throw CommandFailure(message: "LATCHKEY_LOG_FORMAT must be text or json, not '\(text)'.")
         }
+        let level = try LogFormat.level(environment)
         switch format {
-        case .text: LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        case .json: LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
+    }
+
+    /// `LATCHKEY_LOG_LEVEL`, in any case: trace, debug, info (the default), notice, warning,
+    /// error or critical.
+    static func level(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Logger.Level {
+        guard let text = environment["LATCHKEY_LOG_LEVEL"].flatMap({ $0.isEmpty ? nil : $0 }) else { return .info }
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw CommandFailure(message: "LATCHKEY_LOG_LEVEL must be one of \(names), not '\(text)'.")
+        }
+        return level
     }
 }

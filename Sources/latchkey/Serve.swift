@@ -54,6 +54,15 @@ struct Serve: AsyncParsableCommand {
         try await group.run()
     }
 
+    /// Whether `text` is a web origin: `http` or `https`, `://`, then a host (and port) with no
+    /// path, query, fragment, user or whitespace.
+    static func isOrigin(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        guard let scheme = ["https://", "http://"].first(where: { lowered.hasPrefix($0) }) else { return false }
+        let authority = lowered.dropFirst(scheme.count)
+        return !authority.isEmpty && !authority.contains(where: { "/?#@ \t".contains($0) })
+    }
+
     /// The box of `LATCHKEY_SECRET_KEY` (SPEC §10), `nil` when unset; a value that is not 32
     /// bytes in base64 is a validation error (its value is never echoed).
     static func secretBox(_ text: String?) throws -> SecretBox? {
@@ -88,6 +97,15 @@ struct Serve: AsyncParsableCommand {
         func list(_ text: String?) -> [String] {
             (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
+        // Browsers send an origin as `scheme://host[:port]`, nothing after: anything else could
+        // never match, so it is a mistake to report rather than a setting to keep.
+        func origins(_ text: String?, from name: String) throws -> [String] {
+            let origins = list(text)
+            if let bad = origins.first(where: { !Self.isOrigin($0) }) {
+                throw ValidationError("\(name) must list origins such as https://app.example.com (no path, no trailing slash), not '\(bad)'.")
+            }
+            return origins
+        }
         var sessionLifetime = Vault.defaultSessionLifetime
         if let text = value("LATCHKEY_SESSION_TTL") {
             guard let seconds = Int(text), seconds > 0, seconds <= 30 * 86400 else {
@@ -96,7 +114,18 @@ struct Serve: AsyncParsableCommand {
             sessionLifetime = .seconds(seconds)
         }
         let boundHost = host ?? value("LATCHKEY_HOST") ?? "127.0.0.1"
-        let boundPort = port ?? value("LATCHKEY_PORT").flatMap(Int.init) ?? 8080
+        let boundPort: Int
+        if let port {
+            guard (1...65535).contains(port) else { throw ValidationError("--port must be a port from 1 to 65535, not \(port).") }
+            boundPort = port
+        } else if let text = value("LATCHKEY_PORT") {
+            guard let port = Int(text), (1...65535).contains(port) else {
+                throw ValidationError("LATCHKEY_PORT must be a port from 1 to 65535, not '\(text)'.")
+            }
+            boundPort = port
+        } else {
+            boundPort = 8080
+        }
         // Never the request's Host: a client could make the metadata point anywhere (SPEC §6).
         var publicURL = "http://\(["0.0.0.0", "::", ""].contains(boundHost) ? "localhost" : boundHost):\(boundPort)"
         if let text = value("LATCHKEY_PUBLIC_URL") {
@@ -127,7 +156,8 @@ struct Serve: AsyncParsableCommand {
                     failedAuthentication: value("LATCHKEY_THROTTLE_FAILED_AUTH") == nil
                         ? nil : try rate("LATCHKEY_THROTTLE_FAILED_AUTH", default: .anonymousDefault)
                 ),
-                corsAllowedOrigins: list(corsAllowedOrigins ?? value("CORS_ALLOWED_ORIGINS")),
+                corsAllowedOrigins: try corsAllowedOrigins.map { try origins($0, from: "--cors-allowed-origins") }
+                    ?? origins(value("CORS_ALLOWED_ORIGINS"), from: "CORS_ALLOWED_ORIGINS"),
                 trustedProxies: list(value("LATCHKEY_TRUSTED_PROXIES")),
                 sessionLifetime: sessionLifetime,
                 secretBox: try secretBox(value("LATCHKEY_SECRET_KEY")),

@@ -226,6 +226,46 @@ import Vault
         }
     }
 
+    /// The lock lasts 15 minutes from the fifth failure, however long ago the first was.
+    @Test func theLockLastsFifteenMinutesFromTheFifthFailure() async throws {
+        try await ServerWorld.with { world in
+            let ada = try await world.person("ada")
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = Browser(client)
+                // Four failures 14 minutes ago, the fifth now: locked, though the first four
+                // leave the 15-minute window within a minute.
+                try await world.pool.execute("""
+                    INSERT INTO sign_in_failures (user_id, at) SELECT \(ada), now() - interval '14 minutes' FROM generate_series(1, 4)
+                    """)
+                #expect(try await browser.signIn("ada", "not the password").status == .tooManyRequests)
+                try await world.pool.execute("UPDATE sign_in_failures SET at = at - interval '10 minutes'")
+                #expect(try await browser.signIn("ada", Self.password).status == .tooManyRequests, "10 minutes after the fifth")
+                try await world.pool.execute("UPDATE sign_in_failures SET at = at - interval '6 minutes'")
+                #expect(try await browser.signIn("ada", Self.password).location == "/account/mfa", "16 minutes after the fifth")
+            }
+        }
+    }
+
+    /// A name that is nobody's is locked after five failures too, with the same message, so
+    /// the lock does not tell which names are accounts; the name is not stored.
+    @Test func unknownNamesLockLikeAccounts() async throws {
+        try await ServerWorld.with { world in
+            try await world.person("ada")
+            try await world.client(options: ServerWorld.consoleOptions) { client in
+                let browser = Browser(client)
+                var replies: [Page] = []
+                for _ in 0..<5 { replies.append(try await browser.signIn("nobody-here", "not the password")) }
+                #expect(replies.dropLast().allSatisfy { $0.status == .unauthorized })
+                #expect(replies.last?.status == .tooManyRequests && replies.last?.html.contains("locked for 15 minutes") == true)
+                #expect(try await browser.signIn("NOBODY-HERE", "again").status == .tooManyRequests)
+                #expect(try await browser.signIn("ada", Self.password).location == "/account/mfa", "other names are not locked")
+                let stored = try await world.pool.query("SELECT count(*), bool_or(position('nobody' IN encode(name_hash, 'escape')) > 0) FROM unknown_sign_in_failures")[0]
+                    .decode((Int, Bool).self)
+                #expect(stored == (5, false))
+            }
+        }
+    }
+
     /// Without `LATCHKEY_SECRET_KEY` the console says what to set; the API serves on.
     @Test func withoutTheSecretKeyTheConsoleAnswers503() async throws {
         try await ServerWorld.with { world in

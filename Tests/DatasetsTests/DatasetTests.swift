@@ -124,8 +124,16 @@ import TestSupport
                 let anonymous = try await client.send("/api/datasets/global/")
                 #expect(anonymous.object["is_editable"] as? Bool == false)
                 #expect(anonymous.object["can_publish"] as? Bool == false)
-                #expect(anonymous.object["organisation_name"] as? String == "ACME")
-                #expect(anonymous.object["team_name"] is NSNull)
+                // No answer names an organisation or team the caller cannot see (SPEC §4): the
+                // global dataset's organisation is named to its members only.
+                #expect(anonymous.object["organisation_name"] is NSNull && anonymous.object["team_name"] is NSNull)
+                #expect((anonymous.object["organisation"] as? NSNumber)?.int64Value == acme)
+                let outsider = try await world.key(for: try await world.user("outsider"))
+                let seenByOutsider = try await client.send("/api/datasets/global/", key: outsider)
+                #expect(seenByOutsider.status == .ok && seenByOutsider.object["organisation_name"] is NSNull)
+                #expect(try await client.send("/api/datasets/global/", key: adminView).object["organisation_name"] as? String == "ACME")
+                let byCreator = try await client.send("/api/datasets/conditions/", key: creatorEdit).object
+                #expect(byCreator["team_name"] as? String == "t1", "a member of the team's organisation sees the team")
             }
         }
     }

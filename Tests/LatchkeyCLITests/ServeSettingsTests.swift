@@ -40,7 +40,10 @@ import Testing
 
     @Test func badValuesAreRefusedByName() {
         for (name, value) in [("LATCHKEY_THROTTLE", "maybe"), ("LATCHKEY_THROTTLE_ANON", "60"), ("LATCHKEY_THROTTLE_USER", "x/min"),
-                              ("LATCHKEY_SESSION_TTL", "-5"), ("LATCHKEY_READ_CACHE", "sometimes"), ("LATCHKEY_SESSION_TTL", "forever")] {
+                              ("LATCHKEY_SESSION_TTL", "-5"), ("LATCHKEY_READ_CACHE", "sometimes"), ("LATCHKEY_SESSION_TTL", "forever"),
+                              ("LATCHKEY_PORT", "abc"), ("LATCHKEY_PORT", "0"), ("LATCHKEY_PORT", "70000"),
+                              ("CORS_ALLOWED_ORIGINS", "*"), ("CORS_ALLOWED_ORIGINS", "app.example.com"),
+                              ("CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example/")] {
             #expect(throws: (any Error).self, "\(name)=\(value)") {
                 try Serve.settings(environment: [name: value], host: nil, port: nil, throttle: nil, corsAllowedOrigins: nil)
             }
@@ -49,6 +52,27 @@ import Testing
             } catch {
                 #expect("\(error)".contains(name), "\(error)")
             }
+        }
+    }
+
+    @Test func flagsAreCheckedToo() {
+        #expect(throws: (any Error).self) {
+            try Serve.settings(environment: [:], host: nil, port: 65536, throttle: nil, corsAllowedOrigins: nil)
+        }
+        #expect(throws: (any Error).self) {
+            try Serve.settings(environment: [:], host: nil, port: nil, throttle: nil, corsAllowedOrigins: "https://a.example/path")
+        }
+    }
+
+    @Test func theLogLevelIsOneOfSwiftLogsInAnyCase() throws {
+        #expect(try LogFormat.level([:]) == .info)
+        #expect(try LogFormat.level(["LATCHKEY_LOG_LEVEL": "DEBUG"]) == .debug)
+        #expect(try LogFormat.level(["LATCHKEY_LOG_LEVEL": "warning"]) == .warning)
+        do {
+            _ = try LogFormat.level(["LATCHKEY_LOG_LEVEL": "loud"])
+            Issue.record("an unknown level was accepted")
+        } catch {
+            #expect("\(error)".contains("LATCHKEY_LOG_LEVEL"))
         }
     }
 }
