@@ -22,7 +22,9 @@ public protocol ResourcePlugin: Sendable {
     /// Registers this plugin's routes.
     ///
     /// Called once while the router is built, after authentication middleware has been added:
-    /// every handler sees the caller in `context.caller`. Must not start tasks or do I/O.
+    /// every handler sees the caller in `context.caller`. Must not start tasks or do I/O. A
+    /// route parameter named `{id}` is an integer object id: a path whose `id` is anything else
+    /// answers 404 before credentials are checked (name other parameters otherwise, e.g. `{key}`).
     func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies)
 
     /// The resolvers through which the decision API learns this plugin's objects (default: none).

@@ -62,6 +62,16 @@ import Testing
                 // The largest Int64 is a well-formed id that names nothing.
                 let reply1 = try await client.send("/api/surveys/9223372036854775807/", key: key)
                 #expect(reply1.status == .notFound)
+                // A path whose id is no id is unknown whatever the credentials: no key, a bad
+                // key, a key that could not read the list (SPEC §3).
+                let unknownKey = try KeyFormatSample.wellFormedUnknown()
+                for uri in ["/api/surveys/abc/", "/api/question-group-templates/abc/", "/api/user/abc/", "/api/surveys/0/metrics/responses/"] {
+                    for credentials in [nil, unknownKey, "not-a-key"] {
+                        let reply = try await client.send(uri, key: credentials)
+                        #expect(reply.status == .notFound, "\(uri) with \(credentials ?? "no key")")
+                    }
+                }
+                #expect(try await client.send("/api/surveys/abc/", method: .delete, key: unknownKey).status == .notFound)
             }
             let surveyCount = try await world.pool.query("SELECT count(*) FROM surveys")[0].decode(Int.self, at: 0)
             #expect(surveyCount == 0)

@@ -244,6 +244,7 @@ import Vault
             let before = try await world.fingerprint()
             try await world.client { client in
                 for (key, status, detail) in [("ct_live_nope", HTTPResponse.Status.unauthorized, "Invalid API key."),
+                                              ("ct_live_" + String(repeating: "x", count: 1_000), .unauthorized, "Invalid API key."),
                                               (revoked, .unauthorized, "Invalid API key."),
                                               (expired, .unauthorized, "API key has expired."),
                                               (freeKey, .forbidden, "API access requires a paid account tier.")] {

@@ -52,7 +52,9 @@ import TestSupport
                     let reply = try await client.send(uri, key: keys.alice)
                     #expect(reply.status == .notFound, "\(uri)")
                 }
-                for uri in [Self.path, "\(Self.path)\(global)/", "\(Self.path)abc/"] {
+                // A path whose id is no id is unknown (404) before credentials, as Django routes it.
+                #expect(try await client.send("\(Self.path)abc/").status == .notFound)
+                for uri in [Self.path, "\(Self.path)\(global)/"] {
                     let anonymous = try await client.send(uri)
                     #expect(anonymous.status == .unauthorized, "\(uri)")
                     #expect(anonymous.headers[.wwwAuthenticate] == #"Bearer realm="api""#)

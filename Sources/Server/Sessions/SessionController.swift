@@ -40,7 +40,8 @@ struct SessionController: Sendable {
         let body = try await JSONObjectBody.read(from: request, allowed: ["apikey"], limit: 4096)
         try body.require("apikey")
         var presented = ""
-        try body.string("apikey", into: &presented, maxLength: 256)
+        // Any string is a key to check (the body's limit bounds it): a long one is a bad key, 401.
+        try body.string("apikey", into: &presented, maxLength: 4096)
         let key = try await failures.guarding(clientIP: context.clientIP) {
             try AuthenticationMiddleware<LatchkeyRequestContext>.validKey(try await vault.verify(presented), invalid: .invalidKey)
         }
