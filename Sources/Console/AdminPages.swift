@@ -156,6 +156,7 @@ extension Console {
         data["showOwner"] = true
         data["keys"] = .list(KeyTable.rows(keys.map { ($0.key, $0.username) }, revokeBase: "\(area.path)/keys"))
         data["hasKeys"] = .flag(!keys.isEmpty)
+        if area.kind == .org { data["auditPath"] = .text("\(area.path)/audit") }
         data["formAction"] = .text("\(area.path)/keys")
         data["formTitle"] = "Issue a key for a member"
         data["formButton"] = "Issue key"

@@ -57,6 +57,7 @@ import Vault
                 #expect(try await browser.post(crossPath, [("csrf", confirm.csrf)]).status == .notFound)
                 #expect(try await client.send("/api/surveys/", key: betaKey).status == .ok)
 
+                #expect(try await browser.get("/org/acme/keys").html.contains(#"<a href="/org/acme/audit">Audit log</a>"#))
                 let audit = try await browser.get("/org/acme/audit")
                 #expect(audit.status == .ok && audit.html.contains("key.issued") && audit.html.contains("key.revoked"))
                 let filtered = try await browser.get("/org/acme/audit?action=key.revoked")
