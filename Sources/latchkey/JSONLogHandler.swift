@@ -80,19 +80,13 @@ enum LogFormat: String {
             throw CommandFailure(message: "LATCHKEY_LOG_FORMAT must be text or json, not '\(text)'.")
         }
         let level = try LogFormat.level(environment)
-        switch format {
-        case .text:
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = switch format {
+            case .text: StreamLogHandler.standardError(label: label)
+            case .json: JSONLogHandler(label: label)
             }
-        case .json:
-            LoggingSystem.bootstrap { label in
-                var handler = JSONLogHandler(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            handler.logLevel = level
+            return handler
         }
     }
 
