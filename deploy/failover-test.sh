@@ -27,7 +27,7 @@ as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$owner" -- "$@"; else "$@
 work="$(mktemp -d "${TMPDIR:-/tmp}/latchkey-failover-XXXXXX")"
 chown "$owner" "$work"; chmod 700 "$work"
 primary="$work/primary" standby="$work/standby"
-p1="$(free_port 55400)"; p2="$(free_port $((p1 + 1)))"
+p1="$(free_port 25400)"; p2="$(free_port $((p1 + 1)))"
 pids=()
 cleanup() {
     kill "${pids[@]}" 2>/dev/null || true

@@ -6,7 +6,7 @@
 #   deploy/local-postgres.sh url       print the DATABASE_URL of the running cluster
 #
 # The data lives in $LATCHKEY_PG_DIR (default: a folder under /tmp named after this checkout), listens
-# on 127.0.0.1 only, on a free port from 54330 up, with trust authentication for the `latchkey`
+# on 127.0.0.1 only, on a free port from 25430 up (below the kernel's ephemeral range, 32768 and up, where an outgoing connection can hold a port), with trust authentication for the `latchkey`
 # role. PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user
 # (or a `latchkey` system user created for it). Durability is off (fsync=off): it is a scratch cluster.
 set -euo pipefail
@@ -46,7 +46,7 @@ running() { [ -f "$dir/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$dir" sta
 # A port no server listens on and no other private cluster has claimed (a stopped one keeps its
 # port for its restart). Called under the ports lock, held until the server listens.
 free_port() {
-    local port=54330
+    local port=25430
     local claimed
     claimed=" $(cat "${TMPDIR:-/tmp}"/latchkey-pg-*/latchkey.port 2>/dev/null | tr '\n' ' ') "
     while [[ "$claimed" == *" $port "* ]] || (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done

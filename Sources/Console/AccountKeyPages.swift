@@ -49,7 +49,7 @@ extension Console {
                     return rollPage(session, key: key, grace: form["grace_hours"], problem: "Give the grace period as whole hours from 0 to 168.")
                 }
                 do {
-                    let rolled = try await vault.roll(keyID: key.id, graceHours: grace, ip: context.clientIP)
+                    let rolled = try await vault.roll(keyID: key.id, graceHours: grace, via: "console", ip: context.clientIP)
                     let ends = grace == 0 ? "stopped working now" : "works for \(grace) more hour\(grace == 1 ? "" : "s") at most"
                     return try await accountKeysPage(session, form: KeyForm(), outcome: KeysOutcome(
                         newKey: rolled.secret, notice: "Key “\(rolled.record.name)” rolled: copy the new key now, it is shown only once. The old one \(ends).",

@@ -71,7 +71,8 @@ extension Console {
             return try await adminKeysPage(session, area, form: form, outcome: KeysOutcome(problem: "The key was not issued: see below.", status: .badRequest))
         }
         let issue = KeyIssueRequest(
-            username: form.member, name: form.name, organisationSlug: area.kind == .org ? area.slug : nil, capabilities: form.granted,
+            username: form.member, name: form.name, organisationSlug: area.kind == .org ? area.slug : nil,
+            teamSlug: area.kind == .team ? area.slug : nil, capabilities: form.granted,
             expiresAt: form.expiresAt, issuer: .user(session.username), via: "console", ip: context.clientIP, allowedCIDRs: form.allowedCIDRs)
         do {
             let issued = try await vault.issue(issue)

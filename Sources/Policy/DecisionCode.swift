@@ -52,6 +52,9 @@ public struct DecisionCode: Name {
     public static let denyInactive: DecisionCode = "DENY_INACTIVE"
     /// The active-key limit of the target's tier is reached.
     public static let denyLimit: DecisionCode = "DENY_LIMIT"
+    /// The issuer has authority over the target through several organisations or teams, and
+    /// the request names none (SPEC §2): a 400 on issuance.
+    public static let denyAmbiguousAuthority: DecisionCode = "DENY_AMBIGUOUS_AUTHORITY"
     /// The key carries no organisation context where one is needed.
     public static let denyNoOrganisationContext: DecisionCode = "DENY_NO_ORGANISATION_CONTEXT"
     /// No registered rule handles the action.
@@ -60,6 +63,8 @@ public struct DecisionCode: Name {
     public static let denyResourceMismatch: DecisionCode = "DENY_RESOURCE_MISMATCH"
     /// The object lies outside the organisation the key was issued in (SPEC §2).
     public static let denyOutsideOrganisation: DecisionCode = "DENY_OUTSIDE_ORGANISATION"
+    /// The object lies outside the team the key was issued in (SPEC §2 issuer authority).
+    public static let denyOutsideTeam: DecisionCode = "DENY_OUTSIDE_TEAM"
     /// An account-wide field of a user who also belongs to other organisations (SPEC §4).
     public static let denySharedAccount: DecisionCode = "DENY_SHARED_ACCOUNT"
     /// Nothing allowed the action.

@@ -5,13 +5,16 @@ public struct KeyFacts: Sendable, Hashable {
     public var ownerID: Int64
     /// The organisation the key was issued in, if any.
     public var organisationID: Int64?
+    /// The team the key was issued in (by a team admin), if any.
+    public var teamID: Int64?
     /// The teams the key's owner belongs to (an admin of one may revoke the owner's keys issued
     /// outside any organisation, as they may issue them).
     public var ownerTeamIDs: IDSet
 
-    public init(ownerID: Int64, organisationID: Int64? = nil, ownerTeamIDs: IDSet = []) {
+    public init(ownerID: Int64, organisationID: Int64? = nil, teamID: Int64? = nil, ownerTeamIDs: IDSet = []) {
         self.ownerID = ownerID
         self.organisationID = organisationID
+        self.teamID = teamID
         self.ownerTeamIDs = ownerTeamIDs
     }
 }
@@ -29,4 +32,7 @@ extension KeyFacts: ResourceFacts {
 
     @inlinable
     public func isWithin(organisation id: Int64) -> Bool { organisationID == id }
+
+    @inlinable
+    public func isWithin(team id: Int64) -> Bool { teamID == id }
 }

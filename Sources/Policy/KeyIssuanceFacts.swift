@@ -10,6 +10,9 @@ public struct KeyIssuanceFacts: Sendable, Hashable {
     public var targetTeamIDs: IDSet
     /// The organisation context requested for the key, if any; the target must belong to it.
     public var organisationID: Int64?
+    /// The team context requested for the key, if any (the console's team page); the target
+    /// must belong to it, and a team admin's authority is then used through it alone.
+    public var teamID: Int64?
     /// The capabilities requested for the key.
     public var requestedCapabilities: Capabilities
     /// How many active (unrevoked, unexpired) keys the target holds now.
@@ -26,6 +29,7 @@ public struct KeyIssuanceFacts: Sendable, Hashable {
         targetOrganisationIDs: IDSet = [],
         targetTeamIDs: IDSet = [],
         organisationID: Int64? = nil,
+        teamID: Int64? = nil,
         requestedCapabilities: Capabilities = .default,
         activeKeyCount: Int = 0,
         isSSOExchange: Bool = false,
@@ -37,6 +41,7 @@ public struct KeyIssuanceFacts: Sendable, Hashable {
         self.targetOrganisationIDs = targetOrganisationIDs
         self.targetTeamIDs = targetTeamIDs
         self.organisationID = organisationID
+        self.teamID = teamID
         self.requestedCapabilities = requestedCapabilities
         self.activeKeyCount = activeKeyCount
         self.isSSOExchange = isSSOExchange
@@ -50,4 +55,7 @@ extension KeyIssuanceFacts: ResourceFacts {
     /// A key to be issued in `id` (never a personal key, nor one of another organisation).
     @inlinable
     public func isWithin(organisation id: Int64) -> Bool { organisationID == id }
+
+    @inlinable
+    public func isWithin(team id: Int64) -> Bool { teamID == id }
 }

@@ -8,6 +8,13 @@
 /// organisation admin or staff; `superuser` only by staff. Active-key limits: pro 5, team 10,
 /// organisation 20, enterprise unlimited — they bind staff too.
 ///
+/// A key never reaches further than its issuer's authority (SPEC §2, ``confinement(of:by:)``):
+/// one issued through an organisation admin's or owner's authority is confined to that
+/// organisation (without one requested, the one organisation through which the issuer has
+/// authority over the target; several: the request must name one, `DENY_AMBIGUOUS_AUTHORITY`);
+/// one issued through a team admin's authority is confined to that team; self-service, SSO and
+/// staff issue what they ask for.
+///
 /// `key.revoke` (facts: ``KeyFacts``): the key's owner, an admin (or the owner) of the key's
 /// organisation, for a key issued outside any organisation an admin of a team its owner belongs
 /// to (who may issue it), or staff — on any tier of their own: a free-tier admin can still revoke
@@ -57,11 +64,21 @@ extension KeyRules {
                 return .allow(.allowOrgOwner, "The caller owns the key's organisation.")
             }
         }
-        if key.organisationID == nil, key.ownerTeamIDs.ids.contains(where: { user.teamRole($0) == .admin }) {
+        if let team = key.teamID, user.teamRole(team) == .admin {
+            return .allow(.allowTeamAdmin, "The caller is an admin of the key's team.")
+        }
+        if key.organisationID == nil, key.teamID == nil, key.ownerTeamIDs.ids.contains(where: { user.teamRole($0) == .admin }) {
             return .allow(.allowTeamAdmin, "The caller is an admin of a team the key's owner belongs to.")
         }
         if user.isStaff { return .allow(.allowStaff, "Platform staff may revoke any key.") }
         return .deny(.denyNotMember, "Only the key's owner, an admin of its organisation or of the owner's team, or staff may revoke it.")
+    }
+
+    /// Where a key `issuer` may issue for `request` is confined (SPEC §2 issuer authority): the
+    /// organisation or team whose authority allows it, or, for self-service, SSO and staff,
+    /// what the request names. `nil` when the issuance is refused or unconfined.
+    public static func confinement(of request: KeyIssuanceFacts, by issuer: UserPrincipal) -> Confinement? {
+        authority(issuer, request).1
     }
 
     static func issue(_ issuer: UserPrincipal, _ request: KeyIssuanceFacts) -> Decision {
@@ -71,14 +88,17 @@ extension KeyRules {
         if let organisation = request.organisationID, !request.targetOrganisationIDs.contains(organisation) {
             return .deny(.denyNotMember, "The target does not belong to the key's organisation.")
         }
+        if let team = request.teamID, !request.targetTeamIDs.contains(team) {
+            return .deny(.denyNotMember, "The target does not belong to the key's team.")
+        }
         if let organisation = request.organisationID, !issuer.isStaff, !issuer.belongsToOrganisation(organisation) {
             return .deny(.denyNotMember, "The caller does not belong to the key's organisation.")
         }
-        let authority = issuerAuthority(issuer, request)
+        let (authority, confinement) = authority(issuer, request)
         guard authority.isAllowed else { return authority }
         let extra = request.requestedCapabilities.subtracting(.view)
         if !extra.isEmpty {
-            guard request.organisationID != nil else {
+            guard case .organisation = confinement else {
                 return .deny(.denyCapabilityGrant, "Capabilities beyond 'view' exist only on keys issued in an organisation.")
             }
             guard request.targetTier.allowsWriteCapabilities else {
@@ -102,50 +122,57 @@ extension KeyRules {
         return authority
     }
 
-    /// Who may issue for the target's tier, before capability rules and limits.
-    static func issuerAuthority(_ issuer: UserPrincipal, _ request: KeyIssuanceFacts) -> Decision {
+    /// Who may issue for the target's tier, before capability rules and limits, and where the
+    /// key is then confined.
+    static func authority(_ issuer: UserPrincipal, _ request: KeyIssuanceFacts) -> (Decision, Confinement?) {
+        let asRequested: Confinement? = request.organisationID.map(Confinement.organisation) ?? request.teamID.map(Confinement.team)
         let isSelf = issuer.userID == request.targetUserID
         if request.isSSOExchange {
             guard request.targetTier == .enterprise else {
-                return .deny(.denyTier, "SSO token exchange is available on the enterprise tier only.")
+                return (.deny(.denyTier, "SSO token exchange is available on the enterprise tier only."), nil)
             }
-            guard isSelf else { return .deny(.denyDefault, "An SSO exchange issues a key for the signed-in user only.") }
-            return .allow(.allowSSO, "The enterprise user exchanged an SSO token.")
+            guard isSelf else { return (.deny(.denyDefault, "An SSO exchange issues a key for the signed-in user only."), nil) }
+            return (.allow(.allowSSO, "The enterprise user exchanged an SSO token."), asRequested)
         }
         var related = false
+        var ambiguous: Decision?
         switch request.targetTier {
         case .free:
-            return .deny(.denyTier, "Free-tier users have no API access; no key can be issued.")
+            return (.deny(.denyTier, "Free-tier users have no API access; no key can be issued."), nil)
         case .pro:
-            if isSelf { return .allow(.allowSelfServe, "Pro-tier users issue their own keys.") }
+            if isSelf { return (.allow(.allowSelfServe, "Pro-tier users issue their own keys."), asRequested) }
         case .team:
-            for team in request.targetTeamIDs.ids {
-                guard let role = issuer.teamRole(team) else { continue }
-                if role == .admin { return .allow(.allowTeamAdmin, "The caller is an admin of a team the target belongs to.") }
-                related = true
+            let candidates = request.teamID.map { [$0] } ?? request.targetTeamIDs.ids.map { $0 }
+            let administered = candidates.filter { issuer.teamRole($0) == .admin }
+            related = candidates.contains { issuer.teamRole($0) != nil }
+            if administered.count == 1, request.organisationID == nil {
+                return (.allow(.allowTeamAdmin, "The caller is an admin of a team the target belongs to."), .team(administered[0]))
+            }
+            if administered.count == 1 {
+                ambiguous = .deny(.denyAmbiguousAuthority, "A team admin issues keys confined to the team, not to an organisation.")
+            } else if administered.count > 1 {
+                ambiguous = .deny(.denyAmbiguousAuthority, "The caller administers several of the target's teams: name the team.")
             }
         case .organisation, .enterprise:
-            if let organisation = request.organisationID {
-                if let decision = organisationAuthority(issuer, organisation, &related) { return decision }
-            } else {
-                for organisation in request.targetOrganisationIDs.ids {
-                    if let decision = organisationAuthority(issuer, organisation, &related) { return decision }
-                }
+            let candidates = request.organisationID.map { [$0] } ?? request.targetOrganisationIDs.ids.map { $0 }
+            let administered = candidates.filter(issuer.administersOrganisation)
+            related = candidates.contains { issuer.organisationRole($0) != nil }
+            if administered.count == 1, request.teamID == nil {
+                let organisation = administered[0]
+                let decision: Decision = issuer.organisationRole(organisation) == .admin
+                    ? .allow(.allowOrgAdmin, "The caller is an admin of an organisation the target belongs to.")
+                    : .allow(.allowOrgOwner, "The caller owns an organisation the target belongs to.")
+                return (decision, .organisation(organisation))
+            }
+            if administered.count == 1 {
+                ambiguous = .deny(.denyAmbiguousAuthority, "An organisation admin issues keys confined to the organisation, not to a team.")
+            } else if administered.count > 1 {
+                ambiguous = .deny(.denyAmbiguousAuthority, "The caller administers several of the target's organisations: name the organisation.")
             }
         }
-        if issuer.isStaff { return .allow(.allowStaff, "Platform staff may issue keys for anyone.") }
-        if related { return .deny(.denyRole, "The caller's role does not allow issuing keys for this user.") }
-        return .deny(.denyNotMember, "The caller may not issue keys for this user on their tier.")
-    }
-
-    static func organisationAuthority(_ issuer: UserPrincipal, _ organisation: Int64, _ related: inout Bool) -> Decision? {
-        if issuer.organisationRole(organisation) == .admin {
-            return .allow(.allowOrgAdmin, "The caller is an admin of an organisation the target belongs to.")
-        }
-        if issuer.ownsOrganisation(organisation) {
-            return .allow(.allowOrgOwner, "The caller owns an organisation the target belongs to.")
-        }
-        if issuer.organisationRole(organisation) != nil { related = true }
-        return nil
+        if issuer.isStaff { return (.allow(.allowStaff, "Platform staff may issue keys for anyone."), asRequested) }
+        if let ambiguous { return (ambiguous, nil) }
+        if related { return (.deny(.denyRole, "The caller's role does not allow issuing keys for this user."), nil) }
+        return (.deny(.denyNotMember, "The caller may not issue keys for this user on their tier."), nil)
     }
 }

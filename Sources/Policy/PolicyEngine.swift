@@ -3,8 +3,8 @@
 ///
 /// The engine knows no resource: plugins register their rules. Its own guarantees hold for every
 /// rule set: an action no rule handles is denied (`DENY_UNKNOWN_ACTION`), a free-tier user is
-/// denied everything (`DENY_TIER`), and a key issued in an organisation reaches nothing outside
-/// it (`DENY_OUTSIDE_ORGANISATION`, see `Confinement.swift`). Built once at start-up, then read concurrently.
+/// denied everything (`DENY_TIER`), and a confined key reaches nothing outside its organisation
+/// or team (`DENY_OUTSIDE_ORGANISATION`, `DENY_OUTSIDE_TEAM`, see `Confinement.swift`). Built once at start-up, then read concurrently.
 public struct PolicyEngine: Sendable {
     @usableFromInline
     struct Entry: Sendable {
@@ -62,8 +62,8 @@ public struct PolicyEngine: Sendable {
         guard case .user(let user) = principal else { return rules.decide(principal, action, object) }
         if !user.tier.hasAPIAccess, !rules.admitsFreeTier(action) { return .freeTier }
         let decision = rules.decide(principal, action, object)
-        if let organisation = user.confinement, !decision.isCredentialDenial, !object.isWithin(organisation: organisation) {
-            return .outsideOrganisation
+        if let confinement = user.confinement, !decision.isCredentialDenial, !object.isWithin(confinement) {
+            return .outside(confinement)
         }
         return decision
     }
@@ -92,8 +92,8 @@ public struct PolicyEngine: Sendable {
         guard let visible = rules.visibility(principal, for: action) else { return .none }
         guard case .user(let user) = principal else { return visible.simplified() }
         if !user.tier.hasAPIAccess { return .none }
-        guard let organisation = user.confinement else { return visible.simplified() }
-        return VisibilityPredicate.and([visible, .within(organisation: organisation)]).simplified()
+        guard let confinement = user.confinement else { return visible.simplified() }
+        return VisibilityPredicate.and([visible, .within(confinement)]).simplified()
     }
 
     /// Decides a list action about one object (SPEC §6): whether the object is among the rows
@@ -102,8 +102,8 @@ public struct PolicyEngine: Sendable {
     public func decide(_ principal: Principal, listing action: Action, row: Resource) -> Decision {
         let decision = decide(principal, action, .collection)
         guard decision.isAllowed, row.facts != nil else { return decision }
-        if case .user(let user) = principal, let organisation = user.confinement, !row.isWithin(organisation: organisation) {
-            return .outsideOrganisation
+        if case .user(let user) = principal, let confinement = user.confinement, !row.isWithin(confinement) {
+            return .outside(confinement)
         }
         guard visibility(principal, for: action).evaluate(on: row) else {
             return .deny(.denyNotMember, "The object is not among the rows this list shows the caller.")
@@ -122,7 +122,7 @@ public struct PolicyEngine: Sendable {
         guard let scope = rules.searchScope(principal, for: action) else { return nil }
         guard case .user(let user) = principal else { return scope.simplified() }
         if !user.tier.hasAPIAccess, !rules.admitsFreeTier(action) { return VisibilityPredicate.none }
-        guard let organisation = user.confinement else { return scope.simplified() }
-        return VisibilityPredicate.and([scope, .within(organisation: organisation)]).simplified()
+        guard let confinement = user.confinement else { return scope.simplified() }
+        return VisibilityPredicate.and([scope, .within(confinement)]).simplified()
     }
 }

@@ -38,6 +38,9 @@ public struct NoObject: ResourceFacts {
     /// A collection's rows are confined by the list's predicate, so the collection is within.
     @inlinable
     public func isWithin(organisation id: Int64) -> Bool { true }
+
+    @inlinable
+    public func isWithin(team id: Int64) -> Bool { true }
 }
 
 extension ResourceFacts {

@@ -12,4 +12,9 @@ public protocol ResourceFacts: Sendable {
     /// Whether the object lies inside organisation `id` or is global for everyone (SPEC §2
     /// confinement); must equal evaluating ``VisibilityPredicate/within(organisation:)``.
     func isWithin(organisation id: Int64) -> Bool
+
+    /// Whether the object lies inside team `id` or is global for everyone (SPEC §2: a key a
+    /// team admin issued); must equal evaluating ``VisibilityPredicate/within(_:)`` for
+    /// ``Confinement/team(_:)``.
+    func isWithin(team id: Int64) -> Bool
 }

@@ -23,14 +23,22 @@ extension UserPrincipal {
     /// an organisation the caller cannot see): it belongs to it or to `team`, one of its teams,
     /// and a key issued in another organisation does not reach it.
     public func canSee(organisation id: Int64, team: Int64? = nil) -> Bool {
-        guard confinement == nil || confinement == id else { return false }
+        switch confinement {
+        case nil: break
+        case .organisation(let confined): guard confined == id else { return false }
+        case .team(let confined): return team == confined && teamRole(confined) != nil
+        }
         return belongsToOrganisation(id) || (team.map { teamRole($0) != nil } ?? false)
     }
 
     /// Whether an answer may name team `id`, of organisation `organisation` (`nil` for a
     /// personal team): a member of the team or of its organisation, within the key's reach.
     public func canSee(team id: Int64, of organisation: Int64?) -> Bool {
-        guard confinement == nil || confinement == organisation else { return false }
+        switch confinement {
+        case nil: break
+        case .organisation(let confined): guard confined == organisation else { return false }
+        case .team(let confined): guard confined == id else { return false }
+        }
         return teamRole(id) != nil || (organisation.map(belongsToOrganisation) ?? false)
     }
 
@@ -50,11 +58,13 @@ extension UserPrincipal {
 }
 
 extension UserPrincipal {
-    /// The organisations whose audit log this principal may read (SPEC §2): those it
-    /// administers (an `admin` membership or the owner), and of those only the key's own when
-    /// the key was issued in one.
+    /// The organisations whose audit log a key acting as this principal may read (SPEC §2):
+    /// only the key's own organisation, when its user administers it (an `admin` membership or
+    /// the owner); none for a key confined to a team or to no organisation.
     public var auditableOrganisationIDs: [Int64] {
-        guard let confinement else { return administeredOrganisationIDs }
-        return administersOrganisation(confinement) ? [confinement] : []
+        switch confinement {
+        case nil, .team: return []
+        case .organisation(let id): return administersOrganisation(id) ? [id] : []
+        }
     }
 }

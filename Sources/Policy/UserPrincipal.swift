@@ -14,6 +14,8 @@ public struct UserPrincipal: Sendable, Hashable {
     public var capabilities: Capabilities
     /// The organisation the key was issued in, if any.
     public var keyOrganisationID: Int64?
+    /// The team the key was issued in (by a team admin, SPEC §2), if any.
+    public var keyTeamID: Int64?
     /// Organisation memberships: organisation id → role.
     public var organisationRoles: MembershipTable<OrganisationRole>
     /// Organisations whose `owner` is this user, whether or not they are also members.
@@ -28,6 +30,7 @@ public struct UserPrincipal: Sendable, Hashable {
         isStaff: Bool = false,
         capabilities: Capabilities = .default,
         keyOrganisationID: Int64? = nil,
+        keyTeamID: Int64? = nil,
         organisationRoles: MembershipTable<OrganisationRole> = [:],
         ownedOrganisations: IDSet = [],
         teamRoles: MembershipTable<TeamRole> = [:]
@@ -37,6 +40,7 @@ public struct UserPrincipal: Sendable, Hashable {
         self.isStaff = isStaff
         self.capabilities = capabilities
         self.keyOrganisationID = keyOrganisationID
+        self.keyTeamID = keyTeamID
         self.organisationRoles = organisationRoles
         self.ownedOrganisations = ownedOrganisations
         self.teamRoles = teamRoles

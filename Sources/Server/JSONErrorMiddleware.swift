@@ -2,10 +2,11 @@ import Hummingbird
 import Logging
 import PluginKit
 import Postgres
+import Vault
 
 /// Turns every error into a JSON `{"detail": …}` response (SPEC §3).
 ///
-/// ``APIError`` answers as itself; Hummingbird's `HTTPError` (e.g. the router's 404) keeps its
+/// ``APIError`` answers as itself, a `VaultError` as `APIError.init(_:)` maps it; Hummingbird's `HTTPError` (e.g. the router's 404) keeps its
 /// status with a JSON body; a database that cannot be reached → 503. Anything else is a server
 /// fault: logged, and answered 500 without detail.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -21,6 +22,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error {
         case let error as APIError:
             return error.response()
+        case let error as VaultError:
+            return APIError(error).response()
         case let error as HTTPError:
             let detail = error.status == .notFound ? "Not found." : (error.body ?? error.status.reasonPhrase)
             var apiError = APIError(error.status, detail: detail)

@@ -6,10 +6,10 @@ extension KeyRecord {
     /// The columns `init(row:)` reads, in order, from `api_keys k`.
     static let columns: PGQuery = """
         k.id, k.user_id, k.organisation_id, k.name, k.prefix, k.last4, k.capabilities, k.created_by, \
-        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at, k.allowed_cidrs, k.rolled_to
+        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at, k.allowed_cidrs, k.rolled_to, k.team_id
         """
 
-    /// Decodes the first fifteen columns, in the order of `columns`.
+    /// Decodes the first sixteen columns, in the order of `columns`.
     init(row: PGRow) throws {
         let names = try row.decode([String].self, at: 6)
         guard let capabilities = Capabilities(names: names) else {
@@ -19,6 +19,7 @@ extension KeyRecord {
             id: try row.decode(UUID.self, at: 0),
             userID: try row.decode(Int64.self, at: 1),
             organisationID: try row.decode(Int64?.self, at: 2),
+            teamID: try row.decode(Int64?.self, at: 15),
             name: try row.decode(String.self, at: 3),
             prefix: try row.decode(String.self, at: 4),
             last4: try row.decode(String.self, at: 5),

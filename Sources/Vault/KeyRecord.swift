@@ -6,6 +6,8 @@ public struct KeyRecord: Sendable, Hashable {
     public var id: UUID
     public var userID: Int64
     public var organisationID: Int64?
+    /// The team the key is confined to (issued by a team admin, SPEC §2), if any.
+    public var teamID: Int64? = nil
     public var name: String
     /// The first 12 characters of the key, for display.
     public var prefix: String

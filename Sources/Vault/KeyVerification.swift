@@ -32,9 +32,10 @@ public final class VerifiedKey: Sendable {
         self.principal = principal
     }
 
-    /// Judges the key at `now`: revoked, then inactive owner, then expiry, then tier.
+    /// Judges the key at `now`: revoked (or confined where its user no longer belongs, SPEC §2
+    /// offboarding, before the revocation lands), then inactive owner, then expiry, then tier.
     public func status(at now: Date) -> KeyStatus {
-        if key.revokedAt != nil { return .revoked }
+        if key.revokedAt != nil || !principal.isMemberOfConfinement { return .revoked }
         if !owner.isActive { return .userInactive }
         if let expiresAt = key.expiresAt, expiresAt <= now { return .expired }
         if !owner.tier.hasAPIAccess { return .tierNoAPIAccess }

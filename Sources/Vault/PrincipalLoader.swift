@@ -5,24 +5,26 @@ import Postgres
 enum PrincipalLoader {
     /// Three array columns — organisation roles, owned organisations, team roles — for the user `userColumn`.
     ///
-    /// With `confinedTo` (the column of a key's organisation), a non-null value keeps only the
-    /// memberships inside that organisation (SPEC §2): roles held elsewhere never reach the key.
-    /// Both arguments are column references written by this module, never input.
-    static func membershipColumns(_ userColumn: StaticString, confinedTo organisationColumn: StaticString? = nil) -> PGQuery {
+    /// With `confinedBy` (the alias of a key row, `api_keys`), a key confined to an organisation
+    /// keeps only the memberships inside it, and a key confined to a team only that team's
+    /// membership (SPEC §2): roles held elsewhere never reach the key. Both arguments are
+    /// references written by this module, never input.
+    static func membershipColumns(_ userColumn: StaticString, confinedBy key: StaticString? = nil) -> PGQuery {
         let user = "\(userColumn)"
-        let (inOrganisation, ownedInOrganisation, teamInOrganisation) = organisationColumn.map { column in
-            (" AND (\(column) IS NULL OR m.organisation_id = \(column))",
-             " AND (\(column) IS NULL OR o2.id = \(column))",
-             " AND (\(column) IS NULL OR t.team_id IN (SELECT t2.id FROM teams t2 WHERE t2.organisation_id = \(column)))")
+        let (inOrganisation, ownedInOrganisation, teamInConfinement) = key.map { key in
+            (" AND \(key).team_id IS NULL AND (\(key).organisation_id IS NULL OR m.organisation_id = \(key).organisation_id)",
+             " AND \(key).team_id IS NULL AND (\(key).organisation_id IS NULL OR o2.id = \(key).organisation_id)",
+             " AND (\(key).team_id IS NULL OR t.team_id = \(key).team_id)"
+                + " AND (\(key).organisation_id IS NULL OR t.team_id IN (SELECT t2.id FROM teams t2 WHERE t2.organisation_id = \(key).organisation_id))")
         } ?? ("", "", "")
         return PGQuery(stringLiteral: """
             ARRAY(SELECT m.organisation_id || ':' || m.role FROM organisation_memberships m WHERE m.user_id = \(user)\(inOrganisation)) AS organisation_roles,
             ARRAY(SELECT o2.id FROM organisations o2 WHERE o2.owner_id = \(user)\(ownedInOrganisation)) AS owned_organisations,
-            ARRAY(SELECT t.team_id || ':' || t.role FROM team_memberships t WHERE t.user_id = \(user)\(teamInOrganisation)) AS team_roles
+            ARRAY(SELECT t.team_id || ':' || t.role FROM team_memberships t WHERE t.user_id = \(user)\(teamInConfinement)) AS team_roles
             """)
     }
 
-    /// Builds the principal from the three membership columns of ``membershipColumns(_:confinedTo:)``,
+    /// Builds the principal from the three membership columns of ``membershipColumns(_:confinedBy:)``,
     /// read by name.
     static func principal(row: PGRow, userID: Int64, tier: Tier, isStaff: Bool) throws -> UserPrincipal {
         let organisationRoles = try roles(row.decode([String].self, named: "organisation_roles"), OrganisationRole.init(rawValue:))

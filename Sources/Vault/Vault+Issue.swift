@@ -7,6 +7,9 @@ public struct KeyIssueRequest: Sendable {
     public var username: String
     public var name: String
     public var organisationSlug: String?
+    /// The team whose admin issues the key (the console's team page, `--team`), if any: the key
+    /// is then confined to it (SPEC §2).
+    public var teamSlug: String?
     public var capabilities: Capabilities
     public var expiresAt: Date?
     public var issuer: KeyIssuer
@@ -20,7 +23,7 @@ public struct KeyIssueRequest: Sendable {
     public var exchange: SSOExchange?
 
     public init(
-        username: String, name: String, organisationSlug: String? = nil,
+        username: String, name: String, organisationSlug: String? = nil, teamSlug: String? = nil,
         capabilities: Capabilities = .default, expiresAt: Date? = nil, issuer: KeyIssuer = .platformOperator,
         via: String = "cli", ip: String? = nil, allowedCIDRs: [AddressRange] = []
     ) {
@@ -28,6 +31,7 @@ public struct KeyIssueRequest: Sendable {
         self.username = username
         self.name = name
         self.organisationSlug = organisationSlug
+        self.teamSlug = teamSlug
         self.capabilities = capabilities
         self.expiresAt = expiresAt
         self.issuer = issuer
@@ -86,9 +90,10 @@ extension Vault {
             record = unlocked
         } else {
             record = try await pool.withTransaction { connection in
-                let (targetID, targetTier, organisationID) = try await Self.target(request.username, in: request.organisationSlug, on: connection)
+                let target = try await Self.target(request, on: connection)
                 let issuance = try await Self.issuanceFacts(
-                    targetID: targetID, tier: targetTier, organisationID: organisationID, capabilities: request.capabilities, on: connection)
+                    targetID: target.id, tier: target.tier, organisationID: target.organisationID, teamID: target.teamID,
+                    capabilities: request.capabilities, on: connection)
                 let (issuer, issuerID) = try await issuerPrincipal(request.issuer, on: connection)
                 return try await insert(request, name: name, generated: generated, issuance: issuance, by: issuer, issuerID: issuerID, on: connection)
             }
@@ -103,7 +108,7 @@ extension Vault {
     /// no transaction around them (no limit to hold under races, so nothing to lock). `nil` when
     /// the request is not such an issuance: the general path then judges it.
     private func issueUnlocked(_ request: KeyIssueRequest, name: String, generated: ParsedKey) async throws -> KeyRecord? {
-        guard case .user(let issuerName) = request.issuer, issuerName == request.username else { return nil }
+        guard case .user(let issuerName) = request.issuer, issuerName == request.username, request.teamSlug == nil else { return nil }
         return try await pool.withConnection { connection -> KeyRecord? in
             let rows = try await connection.query("""
                 SELECT u.id, u.tier, u.is_active, u.is_staff, (SELECT id FROM organisations WHERE slug = \(request.organisationSlug)) AS organisation,
@@ -140,12 +145,26 @@ extension Vault {
             issuance.ssoCapabilities = exchange.trustCapabilities
         }
         let decision = engine.decide(.user(issuer), .keyIssue, .keyIssuance(issuance))
+        if decision.code == .denyAmbiguousAuthority { throw VaultError.invalidInput(decision.reasons.joined(separator: " ")) }
         guard decision.isAllowed else { throw VaultError.denied(decision) }
+        // SPEC §2: the key reaches no further than the authority that allowed it.
+        let confinement = KeyRules.confinement(of: issuance, by: issuer)
+        var organisationID: Int64?, teamID: Int64?
+        switch confinement {
+        case .organisation(let id): organisationID = id
+        case .team(let id): teamID = id
+        case nil: break
+        }
 
         let keyID = UUID()
         var detail = ["user": request.username, "name": name, "prefix": generated.prefix,
                       "capabilities": request.capabilities.description, "decision": decision.code.rawValue,
                       "via": request.via]
+        var auditOrganisation = organisationID
+        if let teamID {
+            detail["team"] = String(teamID)
+            auditOrganisation = try await connection.query("SELECT organisation_id FROM teams WHERE id = \(teamID)").first?.decode(Int64?.self, at: 0) ?? nil
+        }
         if !request.allowedCIDRs.isEmpty { detail["allowed_cidrs"] = request.allowedCIDRs.map(\.description).joined(separator: " ") }
         if let exchange = request.exchange {
             detail["sso_issuer"] = exchange.issuer
@@ -154,14 +173,14 @@ extension Vault {
         let rows = try await connection.query("""
             WITH \(request.exchange.map(Self.claim) ?? "claimed AS (SELECT 1)"),
             inserted AS (
-                INSERT INTO api_keys AS k (id, user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
-                SELECT \(keyID), \(issuance.targetUserID), \(issuance.organisationID), \(name), \(generated.prefix), \(generated.last4),
+                INSERT INTO api_keys AS k (id, user_id, organisation_id, team_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
+                SELECT \(keyID), \(issuance.targetUserID), \(organisationID), \(teamID), \(name), \(generated.prefix), \(generated.last4),
                        \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(request.expiresAt),
                        \(request.allowedCIDRs.map(\.description))
                 WHERE EXISTS (SELECT 1 FROM claimed)
                 RETURNING \(KeyRecord.columns)),
             audited AS (\(AuditLog.insert(
-                "key.issued", actor: issuerID, organisation: issuance.organisationID, target: keyID.uuidString.lowercased(), detail: detail, ip: request.ip,
+                "key.issued", actor: issuerID, organisation: auditOrganisation, target: keyID.uuidString.lowercased(), detail: detail, ip: request.ip,
                 when: "EXISTS (SELECT 1 FROM inserted)")))
             SELECT * FROM inserted
             """)
@@ -169,30 +188,42 @@ extension Vault {
         return try KeyRecord(row: row)
     }
 
+    /// The target of an issuance: the user's id and tier, and the organisation and team the
+    /// request names.
+    struct Target {
+        var id: Int64
+        var tier: Tier
+        var organisationID: Int64?
+        var teamID: Int64?
+    }
+
     /// The target user's id and tier. For a tier with an active-key limit, the row is locked for
     /// the transaction, so concurrent issuances for one user are serialised and the limit holds
     /// under races; a tier without one (enterprise) needs no lock, so its issuances (SSO
     /// exchanges, say) run side by side.
     ///
-    /// Read with the id of the organisation `slug` names (if any), in one query.
-    static func target(_ username: String, in slug: String?, on connection: PGConnection) async throws -> (Int64, Tier, Int64?) {
+    /// Read with the ids of the organisation and team the request names (if any), in one query.
+    static func target(_ request: KeyIssueRequest, on connection: PGConnection) async throws -> Target {
         let rows = try await connection.query("""
-            SELECT id, tier, (SELECT id FROM organisations WHERE slug = \(slug)) FROM users WHERE username = \(username)
+            SELECT id, tier, (SELECT id FROM organisations WHERE slug = \(request.organisationSlug)),
+                   (SELECT id FROM teams WHERE slug = \(request.teamSlug))
+            FROM users WHERE username = \(request.username)
             """)
-        guard let row = rows.first else { throw VaultError.userNotFound(username) }
-        let id = try row.decode(Int64.self, at: 0)
-        var tier = try PrincipalLoader.tier(row.decode(String.self, at: 1))
-        let organisationID = try row.decode(Int64?.self, at: 2)
-        if let slug, organisationID == nil { throw VaultError.organisationNotFound(slug) }
-        if tier.activeKeyLimit != nil {
+        guard let row = rows.first else { throw VaultError.userNotFound(request.username) }
+        var target = Target(
+            id: try row.decode(Int64.self, at: 0), tier: try PrincipalLoader.tier(row.decode(String.self, at: 1)),
+            organisationID: try row.decode(Int64?.self, at: 2), teamID: try row.decode(Int64?.self, at: 3))
+        if let slug = request.organisationSlug, target.organisationID == nil { throw VaultError.organisationNotFound(slug) }
+        if let slug = request.teamSlug, target.teamID == nil { throw VaultError.invalidInput("no such team: \(slug)") }
+        if target.tier.activeKeyLimit != nil {
             // Locked, then read again: the tier may have changed in between.
-            let locked = try await connection.query("SELECT tier FROM users WHERE id = \(id) FOR UPDATE")
+            let locked = try await connection.query("SELECT tier FROM users WHERE id = \(target.id) FOR UPDATE")
             guard let lockedTier = try locked.first.map({ try PrincipalLoader.tier($0.decode(String.self, at: 0)) }) else {
-                throw VaultError.userNotFound(username)
+                throw VaultError.userNotFound(request.username)
             }
-            tier = lockedTier
+            target.tier = lockedTier
         }
-        return (id, tier, organisationID)
+        return target
     }
 
     /// The `WITH` items that use up an exchanged ID token (in issuance's statement, so a refused
@@ -229,17 +260,18 @@ extension Vault {
 extension Vault {
     /// What `key.issue` judges for a key of user `targetID`: their memberships, teams and active
     /// keys; `nil` when no such user exists. For the decision API's `key.issue` questions.
-    public func issuanceFacts(targetID: Int64, organisationID: Int64?, capabilities: Capabilities) async throws -> KeyIssuanceFacts? {
+    public func issuanceFacts(targetID: Int64, organisationID: Int64?, teamID: Int64? = nil, capabilities: Capabilities) async throws -> KeyIssuanceFacts? {
         try await pool.withConnection { connection in
             let rows = try await connection.query("SELECT tier FROM users WHERE id = \(targetID)")
             guard let tier = try rows.first.map({ try PrincipalLoader.tier($0.decode(String.self, at: 0)) }) else { return nil }
-            return try await Self.issuanceFacts(targetID: targetID, tier: tier, organisationID: organisationID, capabilities: capabilities, on: connection)
+            return try await Self.issuanceFacts(
+                targetID: targetID, tier: tier, organisationID: organisationID, teamID: teamID, capabilities: capabilities, on: connection)
         }
     }
 
     /// Reads the issuance facts of `targetID` on `connection` (inside issuance's transaction).
     static func issuanceFacts(
-        targetID: Int64, tier: Tier, organisationID: Int64?, capabilities: Capabilities, on connection: PGConnection
+        targetID: Int64, tier: Tier, organisationID: Int64?, teamID: Int64?, capabilities: Capabilities, on connection: PGConnection
     ) async throws -> KeyIssuanceFacts {
         // Active keys are counted only as far as the tier's limit matters: an enterprise user
         // with thousands of SSO keys behind them costs nothing to count.
@@ -257,6 +289,7 @@ extension Vault {
             targetOrganisationIDs: IDSet(try facts.decode([Int64].self, at: 0)),
             targetTeamIDs: IDSet(try facts.decode([Int64].self, at: 1)),
             organisationID: organisationID,
+            teamID: teamID,
             requestedCapabilities: capabilities,
             activeKeyCount: try facts.decode(Int.self, at: 2)
         )

@@ -15,7 +15,9 @@ extension Vault {
         }
     }
 
-    /// Revokes at once every valid, unrevoked `ct_live_` key among `leaks`, with its sessions,
+    /// Revokes at once every valid, unrevoked `ct_live_` key among `leaks`, and every key rolled
+    /// from one (the `rolled_to` chain: whoever found a key cannot roll it into a successor that
+    /// survives the report), with their sessions,
     /// audited `key.revoked_leak` with `source` (`revoke-leaked` or `github`) and the URL;
     /// anything else (not a key, a bad checksum, unknown, already revoked) is passed over
     /// silently. Returns the digests of the keys that exist (revoked now or before), for answers
@@ -35,23 +37,29 @@ extension Vault {
             let existing = try await connection.query("SELECT hash FROM api_keys WHERE hash = ANY(\(hashes))")
             let known = Set(try existing.compactMap { SHA256Digest(bytes: Array(try $0.decode(Data.self, at: 0))) })
             let revoked = try await connection.query("""
+                WITH RECURSIVE chain (id) AS (
+                    SELECT id FROM api_keys WHERE hash = ANY(\(hashes))
+                    UNION SELECT k.rolled_to FROM api_keys k JOIN chain c ON k.id = c.id WHERE k.rolled_to IS NOT NULL)
                 UPDATE api_keys SET revoked_at = now(), revoke_reason = 'leaked', updated_at = now()
-                WHERE hash = ANY(\(hashes)) AND revoked_at IS NULL
+                WHERE id IN (SELECT id FROM chain) AND revoked_at IS NULL
                 RETURNING id, user_id, organisation_id, prefix, hash
                 """)
             var owners: Set<Int64> = []
             for row in revoked {
                 owners.insert(try row.decode(Int64.self, at: 1))
                 var detail = ["prefix": try row.decode(String.self, at: 3), "reason": "leaked", "source": source]
-                if let digest = SHA256Digest(bytes: Array(try row.decode(Data.self, at: 4))), let url = urls[digest] { detail["url"] = url }
+                let digest = SHA256Digest(bytes: Array(try row.decode(Data.self, at: 4)))
+                if let digest, let url = urls[digest] { detail["url"] = url }
+                if let digest, !digests.contains(digest) { detail["rolled_from_leaked"] = "true" }
                 try await AuditLog.record(
                     "key.revoked_leak", actor: nil, organisation: try row.decode(Int64?.self, at: 2),
                     target: try row.decode(UUID.self, at: 0).uuidString.lowercased(), detail: detail, ip: ip, on: connection)
             }
             if !revoked.isEmpty {
+                let ids = try revoked.map { try $0.decode(UUID.self, at: 0) }
                 try await connection.execute("""
                     UPDATE session_tokens SET revoked_at = now(), updated_at = now()
-                    WHERE revoked_at IS NULL AND api_key_id IN (SELECT id FROM api_keys WHERE hash = ANY(\(hashes)))
+                    WHERE revoked_at IS NULL AND api_key_id = ANY(\(ids))
                     """)
             }
             VaultMetrics.revoked(revoked.count, .leaked)

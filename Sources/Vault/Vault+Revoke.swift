@@ -17,7 +17,7 @@ extension Vault {
             let key = try KeyRecord(row: row)
             let (principal, issuerID) = try await issuerPrincipal(issuer, on: connection)
             let teams = try await connection.query("SELECT team_id FROM team_memberships WHERE user_id = \(key.userID)")
-            let facts = KeyFacts(ownerID: key.userID, organisationID: key.organisationID, ownerTeamIDs: IDSet(try teams.map { try $0.decode(Int64.self, at: 0) }))
+            let facts = KeyFacts(ownerID: key.userID, organisationID: key.organisationID, teamID: key.teamID, ownerTeamIDs: IDSet(try teams.map { try $0.decode(Int64.self, at: 0) }))
             let decision = engine.decide(.user(principal), .keyRevoke, .key(facts))
             guard decision.isAllowed else { throw VaultError.denied(decision) }
             if key.revokedAt != nil { return key }

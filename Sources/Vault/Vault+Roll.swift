@@ -12,8 +12,11 @@ extension Vault {
     /// capabilities, allowed ranges and expiry. The old key keeps working until
     /// `min(now + graceHours, its own expiry)`; its `rolled_to` names the new one. A key is
     /// rolled once (`VaultError.alreadyRolled`); revoked or expired keys are not rolled. The
-    /// tier's active-key limit does not apply: the user holds one key more only for the grace.
-    public func roll(keyID: UUID, graceHours: Int, ip: String? = nil) async throws -> IssuedKey {
+    /// tier's active-key limit binds the new key as it binds any other, but for the key it
+    /// replaces: the user holds one key more only for the grace, so a chain of rolls cannot
+    /// outgrow the limit (a roll is refused while the limit is reached without the old key).
+    /// Audited `key.rolled` as the key's user, with `via` (`key`, `console`, `cli`) and `ip`.
+    public func roll(keyID: UUID, graceHours: Int, via: String = "key", ip: String? = nil) async throws -> IssuedKey {
         guard (0...Self.longestGraceHours).contains(graceHours) else {
             throw VaultError.invalidInput("grace_hours must be 0 to \(Self.longestGraceHours)")
         }
@@ -25,9 +28,18 @@ extension Vault {
             let old = try KeyRecord(row: row)
             guard old.rolledTo == nil else { throw VaultError.alreadyRolled }
             guard old.status(at: Date()) == "active" else { throw VaultError.invalidInput("only an active key can be rolled") }
+            let owner = try await connection.query("""
+                SELECT u.tier, (SELECT count(*) FROM api_keys a WHERE a.user_id = u.id AND a.id <> \(keyID) AND a.revoked_at IS NULL
+                                                     AND (a.expires_at IS NULL OR a.expires_at > now()))
+                FROM users u WHERE u.id = \(old.userID) FOR UPDATE
+                """)
+            if let row = owner.first, let limit = try PrincipalLoader.tier(row.decode(String.self, at: 0)).activeKeyLimit,
+               try row.decode(Int.self, at: 1) >= limit {
+                throw VaultError.denied(.deny(.denyLimit, "The key's user already holds the active-key limit of their tier besides this key; revoke one first."))
+            }
             let inserted = try await connection.query("""
-                INSERT INTO api_keys AS k (id, user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
-                SELECT \(newID), user_id, organisation_id, name, \(generated.prefix), \(generated.last4), \(Data(generated.digest.bytes)),
+                INSERT INTO api_keys AS k (id, user_id, organisation_id, team_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
+                SELECT \(newID), user_id, organisation_id, team_id, name, \(generated.prefix), \(generated.last4), \(Data(generated.digest.bytes)),
                        capabilities, user_id, expires_at, allowed_cidrs
                 FROM api_keys WHERE id = \(keyID)
                 RETURNING \(KeyRecord.columns)
@@ -41,7 +53,7 @@ extension Vault {
             try await AuditLog.record(
                 "key.rolled", actor: old.userID, organisation: old.organisationID, target: keyID.uuidString.lowercased(),
                 detail: ["new_key": newID.uuidString.lowercased(), "prefix": old.prefix, "new_prefix": new.prefix,
-                         "grace_hours": String(graceHours)],
+                         "grace_hours": String(graceHours), "via": via],
                 ip: ip, on: connection)
             return (try KeyRecord(row: updated[0]), new)
         }

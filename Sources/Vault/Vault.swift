@@ -76,7 +76,7 @@ public final class Vault: Sendable {
         let rows = try await pool.query("""
             SELECT \(KeyRecord.columns),
                    u.username, u.tier, u.is_active, u.is_staff, o.slug AS organisation_slug, o.name AS organisation_name,
-                   \(PrincipalLoader.membershipColumns("u.id", confinedTo: "k.organisation_id"))
+                   \(PrincipalLoader.membershipColumns("u.id", confinedBy: "k"))
             FROM api_keys k
             JOIN users u ON u.id = k.user_id
             LEFT JOIN organisations o ON o.id = k.organisation_id
@@ -98,6 +98,7 @@ public final class Vault: Sendable {
         var principal = try PrincipalLoader.principal(row: row, userID: owner.id, tier: owner.tier, isStaff: owner.isStaff)
         principal.capabilities = key.effectiveCapabilities
         principal.keyOrganisationID = key.organisationID
+        principal.keyTeamID = key.teamID
         return VerifiedKey(key: key, owner: owner, organisation: organisation, principal: principal)
     }
 
@@ -126,12 +127,14 @@ public final class Vault: Sendable {
         return try rows.map { (try KeyRecord(row: $0), try $0.decode(String.self, named: "username")) }
     }
 
-    /// The keys issued outside any organisation to members of team `id`, newest first, with
-    /// their owners' usernames — what the team's admins manage.
+    /// The keys confined to team `id`, and those its members hold outside any organisation or
+    /// team, newest first, with their owners' usernames — what the team's admins manage.
     public func listKeys(teamID id: Int64) async throws -> [(key: KeyRecord, username: String)] {
         let rows = try await pool.query("""
             SELECT \(KeyRecord.columns), u.username FROM api_keys k JOIN users u ON u.id = k.user_id
-            WHERE k.organisation_id IS NULL AND k.user_id IN (SELECT user_id FROM team_memberships WHERE team_id = \(id))
+            WHERE k.team_id = \(id)
+               OR (k.organisation_id IS NULL AND k.team_id IS NULL
+                   AND k.user_id IN (SELECT user_id FROM team_memberships WHERE team_id = \(id)))
             ORDER BY k.created_at DESC, k.id
             """)
         return try rows.map { (try KeyRecord(row: $0), try $0.decode(String.self, named: "username")) }

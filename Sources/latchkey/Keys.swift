@@ -17,6 +17,7 @@ struct Keys: AsyncParsableCommand {
         @Option(help: "Username the key is for.") var user: String
         @Option(help: "A name for the key.") var name: String
         @Option(help: "Organisation slug the key acts in.") var org: String?
+        @Option(help: "Team slug whose admin issues the key (with --by): the key is confined to that team.") var team: String?
         @Option(help: "Days until the key expires.") var expiresDays: Int?
         @Option(help: "Comma-separated capabilities: view,add,edit,delete,superuser.") var capabilities = "view"
         @Option(help: "Username of the issuer; the issuance rules apply to them. Without it, the operator acts as staff.")
@@ -38,7 +39,7 @@ struct Keys: AsyncParsableCommand {
 
         func run() async throws {
             let request = KeyIssueRequest(
-                username: user, name: name, organisationSlug: org,
+                username: user, name: name, organisationSlug: org, teamSlug: team,
                 capabilities: Capabilities(parsing: capabilities) ?? .default,
                 expiresAt: expiresDays.map { Date().addingTimeInterval(Double($0) * 86_400) },
                 issuer: by.map(KeyIssuer.user) ?? .platformOperator,
@@ -86,7 +87,7 @@ struct Keys: AsyncParsableCommand {
 
         func run() async throws {
             guard let keyID = UUID(uuidString: id) else { throw ValidationError("\(id) is not a key id (uuid)") }
-            let rolled = try await database.withVault("latchkey.keys") { try await $0.roll(keyID: keyID, graceHours: graceHours) }
+            let rolled = try await database.withVault("latchkey.keys") { try await $0.roll(keyID: keyID, graceHours: graceHours, via: "cli") }
             FileHandle.standardError.write(Data("rolled \(keyID.uuidString.lowercased()) to \(rolled.record.id.uuidString.lowercased()) (\(rolled.record.prefix)…)\n".utf8))
             print(rolled.secret)
         }

@@ -281,13 +281,8 @@ import TestSupport
                     active: random.chance(0.85))
                 datasets.append(key)
             }
-            var keys: [String?] = [nil]
-            for user in users {
-                keys.append(try await world.key(for: user))
-                for organisation in organisations where random.chance(0.4) {
-                    keys.append(try await world.key(for: user, organisation: organisation))
-                }
-            }
+            // Anonymous, personal keys, and keys confined to the users' organisations and teams.
+            let keys: [String?] = [nil] + (try await world.confinedKeys(users: users, random: &random))
             let allKeys = keys, allDatasets = datasets
 
             try await world.client { client in

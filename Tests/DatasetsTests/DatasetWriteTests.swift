@@ -40,7 +40,8 @@ import Testing
                 ("creator", #"{"key":"new-creator","name":"New","organisation":\#(w.acme)}"#, .created, nil),
                 ("owner", #"{"key":"new-owner","name":"New","organisation":\#(w.acme)}"#, .created, nil),
                 ("viewer", #"{"key":"new-viewer","name":"New","organisation":\#(w.acme)}"#, .forbidden, "DENY_ROLE"),
-                ("outsider", #"{"key":"new-outsider","name":"New","organisation":\#(w.acme)}"#, .forbidden, "DENY_NOT_MEMBER"),
+                // A key confined to acme whose user does not belong there is refused (SPEC §2).
+                ("outsider", #"{"key":"new-outsider","name":"New","organisation":\#(w.acme)}"#, .unauthorized, nil),
                 ("admin", #"{"key":"new-global","name":"New","organisation":\#(w.acme),"is_global":true}"#, .forbidden, "DENY_READ_ONLY_DATASET"),
                 ("admin", #"{"key":"new-nhs","name":"New","organisation":\#(w.acme),"category":"nhs_dd"}"#, .forbidden, "DENY_READ_ONLY_DATASET"),
                 ("admin", #"{"key":"new-personal","name":"New"}"#, .forbidden, "DENY_OUTSIDE_ORGANISATION"),

@@ -55,18 +55,22 @@ struct TenantCommandTests {
             try await pool.execute("INSERT INTO teams (slug, name) VALUES ('t1', 'T1')")
             #expect(try latchkey("members", "add", "--team", "t1", "--user", "bob", "--role", "creator").status == 0)
             #expect(try latchkey("members", "remove", "--team", "t1", "--user", "bob").status == 0)
+            // Offboarding (SPEC §2): the key confined to acme ends with bob's membership (a fresh
+            // vault: this test's has no change listener; a server's hears the key trigger).
             #expect(try latchkey("members", "remove", "--org", "acme", "--user", "bob").status == 0)
             #expect(try await count("SELECT count(*) FROM organisation_memberships") == 0)
+            #expect(try await Vault(pool: pool).verify(issued.lines[0]).status == .revoked)
+            #expect(try await pool.query("SELECT revoke_reason FROM api_keys")[0].decode(String.self, at: 0) == "membership_ended")
 
-            // Deactivation stops the user's key (a fresh vault: this test's has no change listener;
-            // a server's hears the users trigger).
+            // Deactivation stops the user's keys.
             #expect(try latchkey("users", "deactivate", "bob").status == 0)
-            #expect(try await Vault(pool: pool).verify(issued.lines[0]).status == .userInactive)
+            #expect(try await count("SELECT count(*) FROM users WHERE username = 'bob' AND NOT is_active") == 1)
 
             let actions = try await pool.query("SELECT action FROM audit_events WHERE actor_id IS NULL ORDER BY id").map { try $0.decode(String.self, at: 0) }
             #expect(actions.filter { $0 != "key.issued" } == ["user.created", "user.created", "organisation.created", "organisation.created",
-                                                               "member.added", "member.added", "user.tier_changed", "member.added", "member.removed",
-                                                               "member.removed", "user.deactivated"])
+                                                               "member.added", "member.added", "user.tier_changed", "member.added",
+                                                               "membership_ended", "member.removed", "membership_ended", "member.removed",
+                                                               "user.deactivated"])
 
             // Bad input: non-zero, one line naming the problem, nothing changed.
             let before = try await fingerprint()

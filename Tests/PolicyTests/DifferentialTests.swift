@@ -21,7 +21,7 @@ struct DifferentialTests {
             world.forEachCase(principals: 6, &rng) { c, rng in
                 cases += 1
                 let engine = standardEngine.decide(c.principal, c.action, c.resource)
-                let expected = reference.allowed(c.user, capabilities: c.capabilities, keyOrganisation: c.keyOrganisation,
+                let expected = reference.allowed(c.user, capabilities: c.capabilities, keyOrganisation: c.keyOrganisation, keyTeam: c.keyTeam,
                                                  c.action.description, c.resource)
                 if engine.isAllowed != expected, mismatches.count < 10 {
                     mismatches.append("seed \(seed): \(c.action) by \(c.principal) on \(c.resource): engine \(engine), reference \(expected)")

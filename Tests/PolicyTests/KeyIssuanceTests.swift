@@ -84,8 +84,9 @@ struct KeyIssuanceTests {
         Row(tier: .organisation, issuer: .target, expected: .denyNotMember),
         Row(tier: .organisation, issuer: .staff, expected: .allowStaff),
         Row(tier: .organisation, issuer: .orgAdmin, capabilities: [.view, .add, .edit, .delete], context: CheckTick.organisation, expected: .allowOrgAdmin),
-        // Capabilities beyond view exist only on keys issued in an organisation (SPEC §2).
-        Row(tier: .organisation, issuer: .orgAdmin, capabilities: [.view, .add, .edit, .delete], expected: .denyCapabilityGrant),
+        // Capabilities beyond view exist only on keys issued in an organisation (SPEC §2); an
+        // organisation admin's key is issued in theirs even when the request names none.
+        Row(tier: .organisation, issuer: .orgAdmin, capabilities: [.view, .add, .edit, .delete], expected: .allowOrgAdmin),
         Row(tier: .organisation, issuer: .orgAdmin, capabilities: [.view, .superuser], expected: .denyCapabilityGrant),
         Row(tier: .organisation, issuer: .staff, capabilities: .all, context: CheckTick.organisation, expected: .allowStaff),
         Row(tier: .organisation, issuer: .staff, capabilities: .all, expected: .denyCapabilityGrant),
@@ -123,6 +124,48 @@ struct KeyIssuanceTests {
         let decision = standardEngine.decide(Self.principal(row.issuer), .keyIssue, .keyIssuance(request))
         #expect(decision.code == row.expected, "\(decision)")
         #expect(decision.isAllowed == row.expected.rawValue.hasPrefix("ALLOW_"))
+    }
+
+    /// SPEC §2: a key never reaches further than its issuer's authority.
+    @Test("issuer authority: the organisation or team a key is confined to")
+    func issuerAuthority() {
+        func facts(_ tier: Tier, organisations: IDSet = [CheckTick.organisation], teams: IDSet = [CheckTick.team],
+                   context: Int64? = nil, team: Int64? = nil, sso: Bool = false) -> KeyIssuanceFacts {
+            KeyIssuanceFacts(targetUserID: Self.targetID, targetTier: tier, targetOrganisationIDs: organisations, targetTeamIDs: teams,
+                             organisationID: context, teamID: team, isSSOExchange: sso)
+        }
+        func judge(_ issuer: Principal, _ request: KeyIssuanceFacts) -> (DecisionCode, Confinement?) {
+            let decision = standardEngine.decide(issuer, .keyIssue, .keyIssuance(request))
+            return (decision.code, decision.isAllowed ? KeyRules.confinement(of: request, by: issuer.user!) : nil)
+        }
+        let admin = Self.principal(.orgAdmin), owner = Self.principal(.orgOwner), teamAdmin = Self.principal(.teamAdmin)
+        let staff = Self.principal(.staff)
+        // An organisation admin or owner: always that organisation, named or not.
+        #expect(judge(admin, facts(.organisation)) == (.allowOrgAdmin, .organisation(CheckTick.organisation)))
+        #expect(judge(owner, facts(.enterprise)) == (.allowOrgOwner, .organisation(CheckTick.organisation)))
+        #expect(judge(admin, facts(.enterprise, context: CheckTick.organisation)) == (.allowOrgAdmin, .organisation(CheckTick.organisation)))
+        // The target belongs to another organisation too, where the issuer holds no role: still the issuer's.
+        let both: IDSet = [CheckTick.organisation, CheckTick.otherOrganisation]
+        #expect(judge(admin, facts(.organisation, organisations: both)) == (.allowOrgAdmin, .organisation(CheckTick.organisation)))
+        // An admin of two of the target's organisations must name one.
+        let twoAdmin = Principal.user(UserPrincipal(userID: 80, tier: .organisation,
+                                                    organisationRoles: [CheckTick.organisation: .admin, CheckTick.otherOrganisation: .admin]))
+        #expect(judge(twoAdmin, facts(.organisation, organisations: both)).0 == .denyAmbiguousAuthority)
+        #expect(judge(twoAdmin, facts(.organisation, organisations: both, context: CheckTick.otherOrganisation))
+                == (.allowOrgAdmin, .organisation(CheckTick.otherOrganisation)))
+        // A team admin: that team, never an organisation.
+        #expect(judge(teamAdmin, facts(.team)) == (.allowTeamAdmin, .team(CheckTick.team)))
+        #expect(judge(teamAdmin, facts(.team, team: CheckTick.team)) == (.allowTeamAdmin, .team(CheckTick.team)))
+        #expect(judge(teamAdmin, facts(.team, team: 99)).0 == .denyNotMember)
+        let twoTeams = Principal.user(UserPrincipal(userID: 81, tier: .team, teamRoles: [CheckTick.team: .admin, 99: .admin]))
+        #expect(judge(twoTeams, facts(.team, teams: [CheckTick.team, 99])).0 == .denyAmbiguousAuthority)
+        #expect(judge(twoTeams, facts(.team, teams: [CheckTick.team, 99], team: 99)) == (.allowTeamAdmin, .team(99)))
+        // Self-service, SSO and staff: what was asked.
+        #expect(judge(Self.principal(.target), facts(.pro)) == (.allowSelfServe, nil))
+        #expect(judge(Self.principal(.targetMember), facts(.enterprise, context: CheckTick.organisation, sso: true))
+                == (.allowSSO, .organisation(CheckTick.organisation)))
+        #expect(judge(staff, facts(.organisation)) == (.allowStaff, nil))
+        #expect(judge(staff, facts(.organisation, context: CheckTick.organisation)) == (.allowStaff, .organisation(CheckTick.organisation)))
     }
 
     @Test("limits per tier")

@@ -15,6 +15,7 @@ private struct ReportFacts: ResourceFacts {
     }
     /// Reports are personal: never inside an organisation.
     func isWithin(organisation id: Int64) -> Bool { false }
+    func isWithin(team id: Int64) -> Bool { false }
 }
 
 private struct ReportRules: PolicyRules {

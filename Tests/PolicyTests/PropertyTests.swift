@@ -43,10 +43,10 @@ struct PropertyTests {
         #expect(cases >= 20_000)
     }
 
-    /// SPEC §2: a key issued in an organisation never reaches an object outside it, whatever
-    /// the user's roles elsewhere — per object and in every list — and the two faces of the
-    /// rule (`isWithin` and the `within` predicate) agree on every object.
-    @Test("organisation keys reach nothing outside their organisation")
+    /// SPEC §2: a key issued in an organisation (or by a team admin, in a team) never reaches an
+    /// object outside it, whatever the user's roles elsewhere — per object and in every list —
+    /// and the two faces of the rule (`isWithin` and the `within` predicate) agree on every object.
+    @Test("confined keys reach nothing outside their organisation or team")
     func confinement() {
         var cases = 0, confined = 0
         for seed in Self.seeds {
@@ -58,24 +58,30 @@ struct PropertyTests {
                     #expect(facts.isWithin(organisation: organisation) == VisibilityPredicate.within(organisation: organisation).evaluate(on: facts))
                 }
             }
+            for team in world.teams.map(\.id) {
+                for resource in world.allResources {
+                    guard let facts = resource.facts else { continue }
+                    #expect(facts.isWithin(team: team) == VisibilityPredicate.within(.team(team)).evaluate(on: facts))
+                }
+            }
             world.forEachCase(principals: 3, &rng) { c, _ in
                 cases += 1
-                guard let home = c.keyOrganisation else { return }
+                guard case .user(let user) = c.principal, let home = user.confinement else { return }
                 confined += 1
                 let decision = standardEngine.decide(c.principal, c.action, c.resource)
                 if decision.isAllowed {
-                    #expect(c.resource.isWithin(organisation: home), "seed \(seed): \(c.action) allowed outside \(home)")
+                    #expect(c.resource.isWithin(home), "seed \(seed): \(c.action) allowed outside \(home)")
                 }
                 if c.action.verb == .list {
                     let predicate = standardEngine.visibility(c.principal, for: c.action)
                     for resource in world.allResources {
                         guard let facts = resource.facts, facts.resourceType == c.action.resource else { continue }
-                        if predicate.evaluate(on: facts) { #expect(facts.isWithin(organisation: home)) }
+                        if predicate.evaluate(on: facts) { #expect(facts.isWithin(home)) }
                     }
                 }
             }
         }
-        print("confinement property: \(confined) cases with an organisation key, of \(cases)")
+        print("confinement property: \(confined) cases with a confined key, of \(cases)")
         #expect(confined >= 20_000, "\(confined) confined cases of \(cases)")
     }
 

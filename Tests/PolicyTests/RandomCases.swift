@@ -11,6 +11,7 @@ struct RandomCase {
     var user: World.User?
     var capabilities: Capabilities
     var keyOrganisation: Int64?
+    var keyTeam: Int64? = nil
     var action: Action
     var resource: Resource
 }
@@ -44,10 +45,11 @@ extension World {
             let (principal, user) = randomPrincipal(&rng)
             let capabilities = principal.user?.capabilities ?? []
             let keyOrganisation = principal.user?.keyOrganisationID
+            let keyTeam = principal.user?.keyTeamID
             for action in builtinActions {
                 for resource in resources(for: action, proposer: user?.id, &rng) {
                     body(RandomCase(principal: principal, user: user, capabilities: capabilities,
-                                    keyOrganisation: keyOrganisation, action: action, resource: resource), &rng)
+                                    keyOrganisation: keyOrganisation, keyTeam: keyTeam, action: action, resource: resource), &rng)
                 }
             }
         }

@@ -10,7 +10,7 @@ import UsersDirectoryPolicy
 struct ReferencePolicy {
     let world: World
 
-    func allowed(_ me: World.User?, capabilities: Capabilities, keyOrganisation: Int64?, _ action: String, _ resource: Resource) -> Bool {
+    func allowed(_ me: World.User?, capabilities: Capabilities, keyOrganisation: Int64?, keyTeam: Int64? = nil, _ action: String, _ resource: Resource) -> Bool {
         guard let me else {
             // Anonymous: datasets only, and only active global ones.
             if action == "dataset.list" { return true }
@@ -46,6 +46,21 @@ struct ReferencePolicy {
             case .user(let u): inside = u.organisationIDs.ids.contains(home)
             case .key(let k): inside = k.organisationID == home
             case .keyIssuance(let r): inside = r.organisationID == home
+            case .other: inside = false
+            }
+            if !inside { return false }
+        }
+        // A key a team admin issued reaches the team's objects and global ones, nothing else.
+        if let team = keyTeam {
+            let inside: Bool
+            switch resource.known {
+            case .collection: inside = true
+            case .survey(let s): inside = s.teamID == team
+            case .dataset(let d): inside = d.isGlobal || d.teamID == team
+            case .template(let t): inside = t.level == .global
+            case .user: inside = false
+            case .key(let k): inside = k.teamID == team
+            case .keyIssuance(let r): inside = r.teamID == team
             case .other: inside = false
             }
             if !inside { return false }
@@ -101,23 +116,32 @@ struct ReferencePolicy {
             if let ctx = r.organisationID, !r.targetOrganisationIDs.ids.contains(ctx) { return false }
             if let ctx = r.organisationID, !me.isStaff, !inOrg(ctx) { return false }  // no keys into a foreign organisation
             let candidateOrgs = r.organisationID.map { [$0] } ?? Array(r.targetOrganisationIDs.ids)
-            let orgAdminOfTarget = candidateOrgs.contains { adminOrOwner($0) }
+            // SPEC §2 issuer authority: an organisation admin issues through exactly one
+            // organisation (the key is confined to it), a team admin through exactly one team.
+            let adminOrgs = candidateOrgs.filter { adminOrOwner($0) }
+            let adminTeams = r.targetTeamIDs.ids.filter { teamRole($0) == .admin }
             let mayIssue: Bool
+            var confinedOrg: Int64? = r.organisationID
             if r.isSSOExchange {
                 mayIssue = tier == .enterprise && me.id == r.targetUserID
             } else {
                 switch tier {
                 case .free: mayIssue = false
                 case .pro: mayIssue = me.isStaff || me.id == r.targetUserID
-                case .team: mayIssue = me.isStaff || r.targetTeamIDs.ids.contains { teamRole($0) == .admin }
-                case .organisation, .enterprise: mayIssue = me.isStaff || orgAdminOfTarget
+                case .team:
+                    let teamAdmin = adminTeams.count == 1 && r.organisationID == nil
+                    mayIssue = me.isStaff || teamAdmin
+                    if teamAdmin { confinedOrg = nil }
+                case .organisation, .enterprise:
+                    mayIssue = me.isStaff || adminOrgs.count == 1
+                    if adminOrgs.count == 1 { confinedOrg = adminOrgs[0] }
                 }
             }
             let extra = r.requestedCapabilities.subtracting(.view)
             let writes = extra.subtracting(.superuser)
-            let capabilitiesOK = extra.isEmpty || ((tier == .organisation || tier == .enterprise) && r.organisationID != nil
+            let capabilitiesOK = extra.isEmpty || ((tier == .organisation || tier == .enterprise) && confinedOrg != nil
                 && (!extra.contains(.superuser) || me.isStaff)
-                && (r.isSSOExchange ? r.ssoCapabilities.isSuperset(of: writes) : (writes.isEmpty || me.isStaff || orgAdminOfTarget)))
+                && (r.isSSOExchange ? r.ssoCapabilities.isSuperset(of: writes) : (writes.isEmpty || me.isStaff || adminOrgs.count == 1)))
             let limits: [Tier: Int] = [.pro: 5, .team: 10, .organisation: 20]
             let underLimit = limits[tier].map { r.activeKeyCount < $0 } ?? true
             return mayIssue && capabilitiesOK && underLimit

@@ -94,10 +94,10 @@ struct World {
     }
 
     /// The principal of `user` holding a key with these capabilities and organisation context.
-    func principal(_ user: User, capabilities: Capabilities, keyOrganisationID: Int64?) -> Principal {
+    func principal(_ user: User, capabilities: Capabilities, keyOrganisationID: Int64?, keyTeamID: Int64? = nil) -> Principal {
         .user(UserPrincipal(
             userID: user.id, tier: user.tier, isStaff: user.isStaff, capabilities: capabilities,
-            keyOrganisationID: keyOrganisationID,
+            keyOrganisationID: keyOrganisationID, keyTeamID: keyTeamID,
             organisationRoles: MembershipTable(organisationMembers.filter { $0.user == user.id }.map { ($0.organisation, $0.role) }),
             ownedOrganisations: IDSet(organisations.filter { $0.ownerID == user.id }.map(\.id)),
             teamRoles: MembershipTable(teamMembers.filter { $0.user == user.id }.map { ($0.team, $0.role) })
@@ -124,7 +124,8 @@ struct World {
         if rng.chance(0.1) { return (.anonymous, nil) }
         let user = rng.pick(users)
         let keyOrganisation: Int64? = rng.chance(0.6) ? rng.pick(organisations).id : nil
-        return (principal(user, capabilities: rng.capabilities(), keyOrganisationID: keyOrganisation), user)
+        let keyTeam: Int64? = keyOrganisation == nil && !teams.isEmpty && rng.chance(0.3) ? rng.pick(teams).id : nil
+        return (principal(user, capabilities: rng.capabilities(), keyOrganisationID: keyOrganisation, keyTeamID: keyTeam), user)
     }
 
     /// A random key-issuance request for a user of this world.

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TestSupport
 
 /// Seeding and inspection helpers shared by the server and plugin test targets.
 extension ServerWorld {
@@ -58,6 +59,25 @@ extension ServerWorld {
     }
 
     /// Every user's organisation memberships and owned organisations.
+    /// Keys for a differential test: a personal key for every user, and keys confined to the
+    /// organisations and teams each belongs to (SPEC §2: a confined key of a non-member acts not
+    /// at all, so none are made for non-members), each with `chance`.
+    public func confinedKeys(users: [Int64], chance: Double = 0.5, random: inout SplitMix64) async throws -> [String] {
+        let (roles, owned) = try await organisationsByUser()
+        let teams = try await pool.query("SELECT user_id, team_id FROM team_memberships ORDER BY team_id").map { try $0.decode((Int64, Int64).self) }
+        var keys: [String] = []
+        for user in users {
+            keys.append(try await key(for: user))
+            for organisation in Set(roles[user, default: []] + owned[user, default: []]).sorted() where random.chance(chance) {
+                keys.append(try await key(for: user, organisation: organisation))
+            }
+            for (member, team) in teams where member == user && random.chance(chance) {
+                keys.append(try await key(for: user, team: team))
+            }
+        }
+        return keys
+    }
+
     public func organisationsByUser() async throws -> (roles: [Int64: [Int64]], owned: [Int64: [Int64]]) {
         var roles: [Int64: [Int64]] = [:], owned: [Int64: [Int64]] = [:]
         for row in try await pool.query("SELECT user_id, organisation_id FROM organisation_memberships") {

@@ -147,13 +147,13 @@ public struct ServerWorld: Sendable {
 
     /// Inserts a key directly (as an import would), bypassing issuance rules; returns the secret.
     public func key(
-        for userID: Int64, organisation: Int64? = nil, expiresAt: Date? = nil, revoked: Bool = false, capabilities: [String] = ["view"],
+        for userID: Int64, organisation: Int64? = nil, team: Int64? = nil, expiresAt: Date? = nil, revoked: Bool = false, capabilities: [String] = ["view"],
         allowedCIDRs: [String] = []
     ) async throws -> String {
         let key = try KeyFormat.generate(.live)
         try await pool.execute("""
-            INSERT INTO api_keys (user_id, organisation_id, name, prefix, last4, hash, expires_at, capabilities, revoked_at, allowed_cidrs)
-            VALUES (\(userID), \(organisation), 'test', \(key.prefix), \(key.last4), \(Data(key.digest.bytes)), \(expiresAt),
+            INSERT INTO api_keys (user_id, organisation_id, team_id, name, prefix, last4, hash, expires_at, capabilities, revoked_at, allowed_cidrs)
+            VALUES (\(userID), \(organisation), \(team), 'test', \(key.prefix), \(key.last4), \(Data(key.digest.bytes)), \(expiresAt),
                     \(capabilities)::text[], CASE WHEN \(revoked) THEN now() END, \(allowedCIDRs)::text[])
             """)
         return key.secret

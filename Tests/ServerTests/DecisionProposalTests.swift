@@ -38,7 +38,8 @@ import Testing
                 (addKey, "survey.create", #"{"organisation":\#(acme)}"#, true, "ALLOW_ORG_ADMIN"),
                 (addKey, "survey.create", #"{}"#, false, "DENY_OUTSIDE_ORGANISATION"),
                 (personalAdd, "survey.create", #"{}"#, false, "DENY_CAPABILITY"),
-                (outsiderAdd, "survey.create", #"{"organisation":\#(acme)}"#, false, "DENY_NOT_MEMBER"),
+                // A key confined to acme whose user does not belong there acts not at all (SPEC §2).
+                (outsiderAdd, "survey.create", #"{"organisation":\#(acme)}"#, false, "DENY_INVALID_KEY"),
                 (addKey, "survey.create", #"{"organisation":999999}"#, false, "DENY_RESOURCE_MISMATCH"),
                 (addKey, "survey.create", #"{"organisation":1.5}"#, false, "DENY_RESOURCE_MISMATCH"),
                 (addKey, "dataset.create", #"{"organisation":\#(acme)}"#, true, "ALLOW_ORG_ADMIN"),

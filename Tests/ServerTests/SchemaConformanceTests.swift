@@ -23,7 +23,8 @@ import Testing
         try await ServerWorld.with { world in
             let alice = try await world.user("alice", tier: .organisation)
             let bob = try await world.user("bob", tier: .organisation)
-            let acme = try await world.organisation("acme", owner: alice, members: [(alice, "admin"), (bob, "viewer")])
+            let dan = try await world.user("dan", tier: .organisation)
+            let acme = try await world.organisation("acme", owner: alice, members: [(alice, "admin"), (bob, "viewer"), (dan, "viewer")])
             let survey = try await world.survey("s1", owner: alice, organisation: acme)
             let doomed = try await world.survey("s2", owner: alice, organisation: acme)
             try await world.pool.execute("INSERT INTO survey_responses (survey_id, submitted_at) VALUES (\(survey), now())")
@@ -33,7 +34,9 @@ import Testing
             _ = try await world.template("Acme form", publisher: alice, level: "organisation", organisation: acme)
             let key = try await world.key(for: alice, organisation: acme, capabilities: ["view", "add", "edit", "delete", "superuser"])
             let viewOnly = try await world.key(for: bob, organisation: acme)
-            let throwaway = try await world.key(for: bob, organisation: acme)
+            // dan's: bob leaves acme below, and his keys there with him (SPEC §2 offboarding).
+            let throwaway = try await world.key(for: dan, organisation: acme)
+            let rolled = try await world.key(for: dan, organisation: acme)
             let service = try #require(world.service)
             let bearer: HTTPFields = [.authorization: "Bearer \(key)"]
             let serviceAuth: HTTPFields = [.authorization: "Bearer \(service)"]
@@ -142,8 +145,8 @@ import Testing
                     // The presenting key: describe, roll (then again: 409), revoke.
                     Call(path: "/api/keys/current/", method: .get, uri: "/api/keys/current/", headers: bearer),
                     Call(path: "/api/keys/current/roll/", method: .post, uri: "/api/keys/current/roll/", body: #"{"grace_hours":1}"#,
-                         headers: [.authorization: "Bearer \(viewOnly)"]),
-                    Call(path: "/api/keys/current/roll/", method: .post, uri: "/api/keys/current/roll/", body: "{}", headers: [.authorization: "Bearer \(viewOnly)"]),
+                         headers: [.authorization: "Bearer \(rolled)"]),
+                    Call(path: "/api/keys/current/roll/", method: .post, uri: "/api/keys/current/roll/", body: "{}", headers: [.authorization: "Bearer \(rolled)"]),
                     Call(path: "/api/keys/current/roll/", method: .post, uri: "/api/keys/current/roll/", body: #"{"grace_hours":500}"#, headers: bearer),
                     Call(path: "/api/keys/current/", method: .delete, uri: "/api/keys/current/", headers: [.authorization: "Bearer \(throwaway)"]),
                     // The audit log: a page, and a bad filter.

@@ -3,9 +3,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Policy
 import ServerTestSupport
 import Testing
 import TestSupport
+import Vault
 
 /// The tenant-isolation property (SPEC §2) on seeded random worlds: several organisations with
 /// members in several of them, teams, surveys, datasets and templates spread across them (and
@@ -17,12 +19,20 @@ import TestSupport
     /// Where each object of the world lives.
     struct Placement: Sendable {
         var surveys: [Int64: Int64?] = [:]
+        var surveyTeams: [Int64: Int64] = [:]
         var datasets: [String: (organisation: Int64?, global: Bool)] = [:]
+        var datasetTeams: [String: Int64] = [:]
         var templates: [Int64: Int64?] = [:]
         var members: [Int64: Set<Int64>] = [:]
         var names: [Int64: String] = [:]
+        /// The index of each organisation in `o0…`, for its slug.
+        var organisationIndex: [Int64: Int] = [:]
         var users: [Int64] = []
         var keys: [(secret: String, organisation: Int64)] = []
+        /// Keys confined to an organisation their user does not belong to (a former member):
+        /// refused everywhere (SPEC §2 offboarding).
+        var formerMembers: [String] = []
+        var teams: [Int64] = []
     }
 
     static func seed(_ world: ServerWorld, _ random: inout SplitMix64) async throws -> Placement {
@@ -30,6 +40,7 @@ import TestSupport
         let (users, organisations, teams) = try await world.randomMemberships(
             users: 7, ownerChance: 0.6, teamOrganisationChance: 0.8, random: &random)
         place.users = users
+        place.teams = teams
         let teamOrganisation = Dictionary(uniqueKeysWithValues: try await world.pool.query("SELECT id, organisation_id FROM teams").map {
             (try $0.decode(Int64.self, at: 0), try $0.decode(Int64?.self, at: 1))
         })
@@ -41,17 +52,21 @@ import TestSupport
         for index in 0..<12 {
             let organisation = random.chance(0.75) ? organisations.randomElement(using: &random) : nil
             let members = users.filter { _ in random.chance(0.2) }.map { ($0, ["creator", "editor", "viewer"].randomElement(using: &random)!) }
+            let surveyTeam = team(for: organisation, &random)
             let id = try await world.survey("s\(index)", owner: users.randomElement(using: &random)!, organisation: organisation,
-                                            team: team(for: organisation, &random), members: members)
+                                            team: surveyTeam, members: members)
             place.surveys[id] = organisation
+            place.surveyTeams[id] = surveyTeam
         }
         for index in 0..<10 {
             let global = random.chance(0.2)
             let organisation = random.chance(0.7) ? organisations.randomElement(using: &random) : nil
             let key = "d\(index)"
-            try await world.dataset(key, global: global, organisation: organisation, team: team(for: organisation, &random),
+            let datasetTeam = team(for: organisation, &random)
+            try await world.dataset(key, global: global, organisation: organisation, team: datasetTeam,
                                     createdBy: users.randomElement(using: &random), tags: ["t\(index % 3)"])
             place.datasets[key] = (organisation, global)
+            place.datasetTeams[key] = datasetTeam
         }
         for index in 0..<6 {
             let organisation = random.chance(0.7) ? organisations.randomElement(using: &random) : nil
@@ -60,6 +75,7 @@ import TestSupport
             place.templates[id] = organisation
         }
         let (roles, owned) = try await world.organisationsByUser()
+        for (index, organisation) in organisations.enumerated() { place.organisationIndex[organisation] = index }
         for organisation in organisations {
             place.members[organisation] = Set(users.filter {
                 roles[$0]?.contains(organisation) == true || owned[$0]?.contains(organisation) == true
@@ -75,7 +91,7 @@ import TestSupport
                 place.keys.append((try await world.key(for: user, organisation: organisation, capabilities: capabilities), organisation))
             }
             if let stranger = users.first(where: { !place.members[organisation, default: []].contains($0) }) {
-                place.keys.append((try await world.key(for: stranger, organisation: organisation, capabilities: capabilities), organisation))
+                place.formerMembers.append(try await world.key(for: stranger, organisation: organisation, capabilities: capabilities))
             }
         }
         return place
@@ -99,6 +115,9 @@ import TestSupport
                     let token = login.object["token-id"] as? String ?? ""
                     checks += try await Self.routes(client, Credentials(token: token), home: home, place)
                     checks += try await Self.decisions(client, key: key, home: home, place, service: world.service ?? "")
+                }
+                for key in place.formerMembers {
+                    checks += try await Self.refused(client, key: key, service: world.service ?? "")
                 }
                 return checks
             }
@@ -176,6 +195,167 @@ import TestSupport
                 }
             }
             return checks
+        }
+    }
+
+    /// A key that may not act at all (its user left where it is confined): 401 on the resource
+    /// API and at login, not valid to the decision API.
+    static func refused(_ client: some TestClientProtocol, key: String, service: String) async throws -> Int {
+        #expect(try await client.send("/api/keys/current/", key: key).status == .unauthorized)
+        #expect(try await client.send("/api/surveys/", key: key).status == .unauthorized)
+        #expect(try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(key)"}"#).status == .unauthorized)
+        let verify = try await client.send("/v1/keys/verify", method: .post, headers: [.authorization: "Bearer \(service)"], body: #"{"key":"\#(key)"}"#)
+        #expect(verify.object["valid"] as? Bool == false, "\(verify.text)")
+        return 4
+    }
+
+    /// Every resource route as a key confined to team `team`: the team's surveys and datasets
+    /// and global objects, nothing of any organisation, not the directory, not the audit log.
+    static func teamRoutes(_ client: some TestClientProtocol, key: String, team: Int64, _ place: Placement, service: String) async throws -> Int {
+        var checks = 0
+        func send(_ uri: String, _ method: HTTPRequest.Method = .get, body: String? = nil) async throws -> Reply {
+            checks += 1
+            return try await client.send(uri, method: method, key: key, body: body)
+        }
+        let current = try await send("/api/keys/current/")
+        #expect(current.status == .ok && current.object["organisation"] is NSNull, "\(current.text.prefix(200))")
+        #expect(try await send("/api/audit/").status == .forbidden)
+        #expect(try await send("/api/user/").status == .forbidden)
+        let listed = try await send("/api/surveys/").ids
+        #expect(listed.allSatisfy { place.surveyTeams[$0] == team }, "team \(team) surveys \(listed)")
+        for (survey, _) in place.surveys where place.surveyTeams[survey] != team {
+            #expect(try await send("/api/surveys/\(survey)/").status == .forbidden)
+            #expect(try await send("/api/surveys/\(survey)/", .patch, body: #"{"name":"taken"}"#).status == .forbidden)
+        }
+        for item in try await send("/api/datasets/").items {
+            let key = item["key"] as? String ?? ""
+            #expect(place.datasets[key]?.global == true || place.datasetTeams[key] == team, "team \(team) dataset \(key)")
+        }
+        let templates = try await send("/api/question-group-templates/").ids
+        #expect(templates.allSatisfy { place.templates[$0] == .some(nil) }, "team \(team) templates \(templates)")
+        let login = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(key)"}"#)
+        #expect(((login.object["user"] as? [String: Any])?["organisations"] as? [Any])?.isEmpty == true)
+        // The decision API: nothing outside the team.
+        let items = place.surveys.keys.filter { place.surveyTeams[$0] != team }.map {
+            #"{"action":{"name":"survey.retrieve"},"resource":{"type":"survey","id":"\#($0)"}}"#
+        }
+        if !items.isEmpty {
+            let body = #"{"subject":{"type":"api_key","id":"\#(key)"},"evaluations":[\#(items.joined(separator: ","))]}"#
+            let reply = try await client.send("/access/v1/evaluations", method: .post, headers: [.authorization: "Bearer \(service)"], body: body)
+            let answers = reply.object["evaluations"] as? [[String: Any]] ?? []
+            #expect(answers.count == items.count && answers.allSatisfy { $0["decision"] as? Bool == false })
+            checks += items.count
+        }
+        return checks
+    }
+
+    /// SPEC §2 issuer authority on random worlds: organisation admins and owners, and team
+    /// admins, issue keys for members who hold roles elsewhere (in other organisations, other
+    /// teams, as admins there); no key reaches further than the authority its issuer used. Then
+    /// random memberships end (by SQL, as any writer may), and the keys confined there die.
+    @Test(arguments: [21, 22, 23] as [UInt64])
+    func noIssuedKeyReachesFurtherThanItsIssuer(seed: UInt64) async throws {
+        try await ServerWorld.with { world in
+            var random = SplitMix64(seed: seed)
+            let place = try await Self.seed(world, &random)
+            let vault = world.dependencies.vault
+            let usernames = Dictionary(uniqueKeysWithValues: try await world.pool.query("SELECT id, username FROM users").map {
+                (try $0.decode(Int64.self, at: 0), try $0.decode(String.self, at: 1))
+            })
+            let teamSlugs = Dictionary(uniqueKeysWithValues: try await world.pool.query("SELECT id, slug FROM teams").map {
+                (try $0.decode(Int64.self, at: 0), try $0.decode(String.self, at: 1))
+            })
+            // Every admin (or owner) of an organisation issues for each other member, and every
+            // team admin for each member of the team; targets hold roles elsewhere too. Tiers
+            // are set per attempt; the organisation is sometimes named, sometimes another one.
+            var attempts: [(issuer: Int64, target: Int64, tier: Tier, named: String?)] = []
+            let admins = try await world.pool.query("""
+                SELECT organisation_id, user_id FROM organisation_memberships WHERE role = 'admin'
+                UNION SELECT id, owner_id FROM organisations WHERE owner_id IS NOT NULL ORDER BY 1, 2
+                """).map { try $0.decode((Int64, Int64).self) }
+            for (organisation, admin) in admins {
+                for member in place.members[organisation, default: []].sorted() where member != admin {
+                    let named: String? = random.chance(0.3) ? "o\(place.organisationIndex[organisation]!)"
+                        : random.chance(0.15) ? "o\(Int.random(in: 0..<3, using: &random))" : nil
+                    attempts.append((admin, member, random.chance(0.5) ? .organisation : .enterprise, named))
+                }
+            }
+            let teamMembers = try await world.pool.query("SELECT team_id, user_id, role FROM team_memberships ORDER BY 1, 2")
+                .map { try $0.decode((Int64, Int64, String).self) }
+            for (team, admin, role) in teamMembers where role == "admin" {
+                for (other, member, _) in teamMembers where other == team && member != admin {
+                    attempts.append((admin, member, .team, nil))
+                }
+            }
+            var issued: [KeyRecord: String] = [:], refusals = 0
+            for attempt in attempts {
+                try await world.pool.execute("UPDATE users SET tier = \(attempt.tier.rawValue) WHERE id = \(attempt.target)")
+                do {
+                    let key = try await vault.issue(KeyIssueRequest(
+                        username: usernames[attempt.target]!, name: "by \(attempt.issuer)", organisationSlug: attempt.named,
+                        capabilities: attempt.tier == .team ? .view : [.view, .add, .edit, .delete], issuer: .user(usernames[attempt.issuer]!)))
+                    issued[key.record] = key.secret
+                } catch is VaultError {
+                    refusals += 1
+                }
+            }
+            vault.flushCache()
+            #expect(issued.count >= 3, "seed \(seed): only \(issued.count) issued")
+            let keys = issued
+            let checks = try await world.client { client in
+                var checks = 0
+                // Every key's confinement is checked; a sample's reach, route by route.
+                var sampled = 0
+                for (record, secret) in keys.sorted(by: { $0.key.id.uuidString < $1.key.id.uuidString }) {
+                    sampled += 1
+                    let walk = sampled <= 12
+                    // Issued by someone else: always confined, to somewhere the issuer administers.
+                    let issuerID = try #require(record.createdBy)
+                    if issuerID != record.userID {
+                        #expect(record.organisationID != nil || record.teamID != nil, "seed \(seed): unconfined key by \(issuerID)")
+                    }
+                    if let organisation = record.organisationID {
+                        let administers = try await world.pool.query("""
+                            SELECT EXISTS (SELECT 1 FROM organisation_memberships WHERE organisation_id = \(organisation) AND user_id = \(issuerID) AND role = 'admin')
+                                OR EXISTS (SELECT 1 FROM organisations WHERE id = \(organisation) AND owner_id = \(issuerID))
+                            """)[0].decode(Bool.self, at: 0)
+                        #expect(administers || issuerID == record.userID, "seed \(seed): key into \(organisation) by a non-admin")
+                        if walk { checks += try await Self.routes(client, Credentials(key: secret), home: organisation, place) }
+                    } else if let team = record.teamID {
+                        let administers = try await world.pool.query("""
+                            SELECT EXISTS (SELECT 1 FROM team_memberships WHERE team_id = \(team) AND user_id = \(issuerID) AND role = 'admin')
+                            """)[0].decode(Bool.self, at: 0)
+                        #expect(administers, "seed \(seed): key into team \(teamSlugs[team] ?? "") by a non-admin")
+                        if walk { checks += try await Self.teamRoutes(client, key: secret, team: team, place, service: world.service ?? "") }
+                    }
+                }
+                return checks
+            }
+            // Memberships end by plain SQL: every key confined there dies with its sessions.
+            let ended = try await world.pool.query("""
+                DELETE FROM organisation_memberships WHERE (organisation_id + user_id) % 2 = \(Int(seed % 2)) RETURNING organisation_id, user_id
+                """).map { try $0.decode((Int64, Int64).self) }
+            let endedTeams = try await world.pool.query("""
+                DELETE FROM team_memberships WHERE (team_id + user_id) % 2 = \(Int(seed % 2)) RETURNING team_id, user_id
+                """).map { try $0.decode((Int64, Int64).self) }
+            vault.flushCache()
+            let owners = try await world.organisationsByUser().owned
+            let removedChecks = try await world.client { client in
+                var removedChecks = 0
+                for (record, secret) in keys {
+                    let gone = record.organisationID.map { organisation in
+                        ended.contains { $0 == (organisation, record.userID) } && owners[record.userID]?.contains(organisation) != true
+                    } ?? record.teamID.map { team in endedTeams.contains { $0 == (team, record.userID) } } ?? false
+                    let status = try await client.send("/api/keys/current/", key: secret).status
+                    #expect(status == (gone ? .unauthorized : .ok), "seed \(seed): key of a \(gone ? "removed" : "remaining") member: \(status)")
+                    removedChecks += 1
+                }
+                return removedChecks
+            }
+            let teamKeys = keys.keys.filter { $0.teamID != nil }.count
+            print("issuer authority, seed \(seed): \(keys.count) keys issued (\(teamKeys) confined to a team), \(refusals) refused, \(checks) checks, "
+                  + "\(ended.count + endedTeams.count) memberships ended, \(removedChecks) checks after")
+            #expect(checks > 100)
         }
     }
 

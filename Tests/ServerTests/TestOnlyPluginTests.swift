@@ -29,6 +29,7 @@ import Testing
         }
 
         func isWithin(organisation id: Int64) -> Bool { organisationID == id }
+        func isWithin(team id: Int64) -> Bool { false }
     }
 
     /// Read your own notes and those of your organisations.

@@ -75,14 +75,8 @@ import TestSupport
                     team: random.chance(0.5) ? teams.randomElement(using: &random) : nil,
                     members: members))
             }
-            var keys: [String] = []
-            // Personal keys, and keys issued in organisations (member or not): SPEC §2 confinement.
-            for user in users {
-                keys.append(try await world.key(for: user))
-                for organisation in organisations where random.chance(0.4) {
-                    keys.append(try await world.key(for: user, organisation: organisation))
-                }
-            }
+            // Personal keys, and keys confined to the users' organisations and teams (SPEC §2).
+            let keys = try await world.confinedKeys(users: users, random: &random)
             let allKeys = keys, allSurveys = surveys
 
             try await world.client { client in

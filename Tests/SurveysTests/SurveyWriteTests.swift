@@ -38,6 +38,10 @@ import Testing
         let acme = try await world.organisation("acme", owner: users["orgOwner"], members: [
             (users["orgAdmin"]!, "admin"), (users["orgCreator"]!, "creator"), (users["orgViewer"]!, "viewer"),
             (users["author"]!, "creator"), (users["teamAdmin"]!, "creator"), (users["teamViewer"]!, "creator"),
+            // Everyone holding a key issued in acme belongs to it (SPEC §2: a confined key of a
+            // non-member is refused); an organisation viewer has no role on its surveys.
+            (users["surveyCreator"]!, "viewer"), (users["surveyEditor"]!, "viewer"), (users["surveyViewer"]!, "viewer"),
+            (users["outsider"]!, "viewer"),
         ])
         let team = try await world.team("t1", organisation: acme, members: [(users["teamAdmin"]!, "admin"), (users["teamViewer"]!, "viewer")])
         var keys: [String: String] = [:]
@@ -145,8 +149,8 @@ import Testing
             // (role, organisation?, team?, expected code or nil for 201)
             let cases: [(String, Bool, Bool, String?)] = [
                 ("orgAdmin", true, false, nil), ("orgCreator", true, false, nil), ("orgOwner", true, false, nil),
-                ("orgViewer", true, false, "DENY_ROLE"), ("outsider", true, false, "DENY_NOT_MEMBER"),
-                ("teamAdmin", true, true, nil), ("teamViewer", true, true, "DENY_ROLE"), ("outsider", true, true, "DENY_NOT_MEMBER"),
+                ("orgViewer", true, false, "DENY_ROLE"), ("outsider", true, false, "DENY_ROLE"),
+                ("teamAdmin", true, true, nil), ("teamViewer", true, true, "DENY_ROLE"), ("orgCreator", true, true, "DENY_NOT_MEMBER"),
                 ("orgAdmin", true, true, "DENY_NOT_MEMBER"),
                 // A personal survey is outside the organisation the keys were issued in.
                 ("outsider", false, false, "DENY_OUTSIDE_ORGANISATION"), ("surveyViewer", false, false, "DENY_OUTSIDE_ORGANISATION"),

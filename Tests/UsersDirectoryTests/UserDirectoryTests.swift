@@ -142,9 +142,10 @@ import Vault
                     #expect(reply.detail == "The user directory needs a key issued in an organisation.", "\(uri)")
                     #expect(reply.object["code"] as? String == "DENY_NO_ORGANISATION_CONTEXT")
 
+                    // SPEC §2 offboarding: such a key is refused outright.
                     let left = try await client.send(uri, key: leaverKey)
-                    #expect(left.status == .forbidden, "\(uri)")
-                    #expect(left.object["code"] as? String == "DENY_NOT_MEMBER")
+                    #expect(left.status == .unauthorized, "\(uri)")
+                    #expect(left.detail == "Invalid API key.")
 
                     let lacking = try await client.send(uri, key: noView)
                     #expect(lacking.status == .forbidden, "\(uri)")
@@ -216,7 +217,8 @@ import Vault
                 #expect(rename.detail?.contains("'username' cannot be changed") == true)
             }
             let actions = try await world.pool.query("SELECT action FROM audit_events WHERE action NOT LIKE 'service.%' ORDER BY id").map { try $0.decode(String.self, at: 0) }
-            #expect(actions == ["user.created", "user.updated", "user.updated", "user.removed"])
+            // Deactivating the viewer ends their key confined to acme; removing `both` ends their membership.
+            #expect(actions == ["user.created", "membership_ended", "user.updated", "user.updated", "membership_ended", "user.removed"])
         }
     }
 

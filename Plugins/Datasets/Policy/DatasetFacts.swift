@@ -66,4 +66,7 @@ extension DatasetFacts: ResourceFacts {
 
     @inlinable
     public func isWithin(organisation id: Int64) -> Bool { isGlobal || organisationID == id }
+
+    @inlinable
+    public func isWithin(team id: Int64) -> Bool { isGlobal || teamID == id }
 }

@@ -58,4 +58,8 @@ extension SurveyFacts: ResourceFacts {
 
     @inlinable
     public func isWithin(organisation id: Int64) -> Bool { organisationID == id }
+
+    /// A survey of the team (surveys are never global).
+    @inlinable
+    public func isWithin(team id: Int64) -> Bool { teamID == id }
 }

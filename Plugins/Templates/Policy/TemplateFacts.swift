@@ -56,4 +56,8 @@ extension TemplateFacts: ResourceFacts {
     public func isWithin(organisation id: Int64) -> Bool {
         level == .global || (level == .organisation && organisationID == id)
     }
+
+    /// Templates belong to no team: a key confined to one reaches the global ones.
+    @inlinable
+    public func isWithin(team id: Int64) -> Bool { level == .global }
 }

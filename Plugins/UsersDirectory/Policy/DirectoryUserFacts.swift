@@ -60,4 +60,8 @@ extension DirectoryUserFacts: ResourceFacts {
     /// A member (or the owner) of the organisation.
     @inlinable
     public func isWithin(organisation id: Int64) -> Bool { organisationIDs.contains(id) }
+
+    /// A key confined to a team reaches no directory (SPEC §2).
+    @inlinable
+    public func isWithin(team id: Int64) -> Bool { false }
 }

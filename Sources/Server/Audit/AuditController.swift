@@ -4,8 +4,8 @@ import JSON
 import PluginKit
 import Postgres
 
-/// `GET /api/audit/` (SPEC §2): the audit events of the organisations the key's user
-/// administers (only the key's own for a key issued in one), newest first, a page at a time.
+/// `GET /api/audit/` (SPEC §2): the audit events of the key's organisation, for a key whose user
+/// administers it, newest first, a page at a time.
 struct AuditController: Sendable {
     let pool: PGPool
 

@@ -18,14 +18,14 @@ struct KeyResolver: ResourceResolver {
         try await resolve(ids, parse: UUID.init(uuidString:)) { ids in
             let rows = try await pool.query("""
                 SELECT k.id, k.user_id, k.organisation_id,
-                       ARRAY(SELECT team_id FROM team_memberships WHERE user_id = k.user_id) AS teams
+                       ARRAY(SELECT team_id FROM team_memberships WHERE user_id = k.user_id) AS teams, k.team_id
                 FROM api_keys k WHERE k.id = ANY(\(ids))
                 """)
             var found: [UUID: Resource] = [:]
             for row in rows {
                 found[try row.decode(UUID.self, at: 0)] = .key(KeyFacts(
                     ownerID: try row.decode(Int64.self, at: 1), organisationID: try row.decode(Int64?.self, at: 2),
-                    ownerTeamIDs: IDSet(try row.decode([Int64].self, at: 3))))
+                    teamID: try row.decode(Int64?.self, at: 4), ownerTeamIDs: IDSet(try row.decode([Int64].self, at: 3))))
             }
             return found
         }

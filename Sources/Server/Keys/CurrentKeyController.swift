@@ -26,12 +26,8 @@ struct CurrentKeyController: Sendable {
         routes.post("/api/keys/current/roll/") { request, context -> Response in
             let key = try Self.presenting(context)
             let grace = try await Self.graceHours(request)
-            do {
-                let rolled = try await vault.roll(keyID: key.key.id, graceHours: grace, ip: context.clientIP)
-                return .json(KeyMetadataJSON(key: rolled.record, secret: rolled.secret), status: .created)
-            } catch VaultError.alreadyRolled {
-                throw APIError(.conflict, detail: "This key was already rolled.", code: "ALREADY_ROLLED")
-            }
+            let rolled = try await vault.roll(keyID: key.key.id, graceHours: grace, ip: context.clientIP)
+            return .json(KeyMetadataJSON(key: rolled.record, secret: rolled.secret), status: .created)
         }
     }
 

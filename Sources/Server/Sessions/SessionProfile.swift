@@ -36,7 +36,8 @@ struct SessionProfile: JSONWritable {
 
     /// Reads the profile of `key`'s user and organisation context in one query; `nil` when the
     /// user no longer exists. A key issued in an organisation lists that organisation alone
-    /// (SPEC §2 confinement: the session shows nothing of the user's other tenants).
+    /// (SPEC §2 confinement: the session shows nothing of the user's other tenants); a key
+    /// confined to a team lists none.
     static func load(for key: VerifiedKey, session: SessionRecord, token: String?, pool: PGPool) async throws -> SessionProfile? {
         let rows = try await pool.query("""
             SELECT u.id, u.email, u.first_name, u.last_name, u.is_active, u.created_at, u.updated_at,
@@ -45,7 +46,7 @@ struct SessionProfile: JSONWritable {
                     FROM organisations o
                     LEFT JOIN organisation_memberships m ON m.organisation_id = o.id AND m.user_id = u.id
                     WHERE (m.user_id IS NOT NULL OR o.owner_id = u.id)
-                      AND (c.id IS NULL OR o.id = c.id))::text,
+                      AND (c.id IS NULL OR o.id = c.id) AND \(key.key.teamID == nil))::text,
                    c.id, c.name, c.created_at, c.updated_at,
                    EXISTS (SELECT 1 FROM organisation_memberships p WHERE p.organisation_id = c.id AND p.user_id <> u.id)
             FROM users u LEFT JOIN organisations c ON c.id = \(key.key.organisationID)
