@@ -38,7 +38,8 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
         registerAdminPages(on: routes)
     }
 
-    /// Runs `page` with the session store, or answers 503 when `LATCHKEY_SECRET_KEY` is unset.
+    /// Runs `page` with the session store, or answers 503 when `LATCHKEY_SECRET_KEY` is unset,
+    /// or when password hashing stayed at its bound (SPEC §10: briefly busy, never a 500).
     func gated(_ request: Request, _ context: Context, _ page: (WebSessionStore) async throws -> Response) async throws -> Response {
         guard let box = dependencies.secretBox else {
             return pages.message(
@@ -46,7 +47,15 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
                 "The web console needs LATCHKEY_SECRET_KEY: 32 random bytes in base64 (e.g. `openssl rand -base64 32`), the same on every instance. The API serves without it.",
                 status: .serviceUnavailable)
         }
-        return try await page(WebSessionStore(pool: pool, box: box, cache: cache))
+        do {
+            return try await page(WebSessionStore(pool: pool, box: box, cache: cache))
+        } catch is PasswordHashingBusy {
+            var response = pages.message(
+                "Busy", "Too many passwords are being checked right now. Nothing was changed: try again in a moment.",
+                status: .serviceUnavailable)
+            response.headers[.retryAfter] = "2"
+            return response
+        }
     }
 
     /// The page of a signed-in user: `page` runs with their session when it is live and (if

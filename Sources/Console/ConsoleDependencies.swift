@@ -9,11 +9,14 @@ public struct ConsoleDependencies: Sendable {
     public var vault: Vault
     public var engine: PolicyEngine
     public var secretBox: SecretBox?
+    /// Sign-in and MFA submissions per client address (SPEC §10); `nil`: throttling is off.
+    public var throttle: ConsoleThrottle?
 
-    public init(pool: PGPool, vault: Vault, engine: PolicyEngine, secretBox: SecretBox?) {
+    public init(pool: PGPool, vault: Vault, engine: PolicyEngine, secretBox: SecretBox?, throttle: ConsoleThrottle? = nil) {
         self.pool = pool
         self.vault = vault
         self.engine = engine
         self.secretBox = secretBox
+        self.throttle = throttle
     }
 }

@@ -6,7 +6,9 @@ import Vault
 
 /// MFA (SPEC §10): enrolment shows a new TOTP secret and ten recovery codes once; the first
 /// code confirms them. Afterwards a TOTP code (each step once) or an unused recovery code
-/// verifies the session.
+/// verifies the session. A wrong code is a failed sign-in (SignInPages); a right one completes
+/// the sign-in and clears the account's failures. Recovery codes are kept as HMACs under the
+/// deployment's code-hashing key.
 extension Console {
     static var mfaPurpose: String { SecretBox.mfaSecret }
 
@@ -19,9 +21,11 @@ extension Console {
             }
         }
         routes.post("/account/mfa") { request, context in
-            try await submitted(request, context, verified: false) { session, form, store in
-                if session.mfaVerified { return Pages.redirect("/account/keys") }
-                return try await verify(session, code: form["code"], store, context)
+            try await throttled(context) {
+                try await submitted(request, context, verified: false) { session, form, store in
+                    if session.mfaVerified { return Pages.redirect("/account/keys") }
+                    return try await verify(session, code: form["code"], store, context)
+                }
             }
         }
     }
@@ -32,7 +36,7 @@ extension Console {
         let codes = try (0..<10).map { _ in try Self.recoveryCode() }
         let sealed = try store.box.seal(secret, purpose: Self.mfaPurpose)
         try await pool.execute("""
-            UPDATE web_sessions SET pending_mfa_secret = \(sealed), pending_recovery = \(codes.map { Self.recoveryDigest($0).hex })
+            UPDATE web_sessions SET pending_mfa_secret = \(sealed), pending_recovery = \(try codes.map { try Self.recoveryHash($0, store.box).map { String(format: "%02x", $0) }.joined() })
             WHERE id = \(session.id)
             """)
         store.forget(session)
@@ -52,55 +56,70 @@ extension Console {
     }
 
     func verify(_ session: WebSession, code: String, _ store: WebSessionStore, _ context: Context) async throws -> Response {
-        if try await isLocked(.user(session.userID)) {
+        if !session.enrolled, session.pendingSecret == nil { return Pages.redirect("/account/mfa") }
+        // Counted as a failure before it is judged, atomically with the lock check.
+        guard let attempt = try await beginAttempt(.user(session.userID)) else {
             return mfaPage(session, enrolment: nil, problem: Self.lockedMessage, status: .tooManyRequests)
         }
-        let method: String?
-        if session.enrolled {
-            method = try await acceptTOTP(session, code, store) ? "totp" : try await acceptRecoveryCode(session, code) ? "recovery_code" : nil
-        } else {
-            guard session.pendingSecret != nil else { return Pages.redirect("/account/mfa") }
-            method = try await confirmEnrolment(session, code, store) ? "enrolment" : nil
+        let method: String? = try await judging(attempt) {
+            if session.enrolled {
+                return try await acceptTOTP(session, code, store) ? "totp" : try await acceptRecoveryCode(session, code, store) ? "recovery_code" : nil
+            }
+            return try await confirmEnrolment(session, code, store) ? "enrolment" : nil
         }
         guard let method else {
-            try await recordFailure(.user(session.userID), context)
-            let problem = try await isLocked(.user(session.userID)) ? Self.lockedMessage : "That code is not right (or was already used)."
-            if session.enrolled { return mfaPage(session, enrolment: nil, problem: problem, status: .unauthorized) }
-            return pages.message("Set up two-factor authentication", problem + " Start again with a new secret.", status: .unauthorized,
+            // The attempt stays counted: it was a failure.
+            try await audit("login.failed", actor: session.userID, context)
+            let locked = try await isLocked(.user(session.userID))
+            let problem = locked ? Self.lockedMessage : "That code is not right (or was already used)."
+            let status: HTTPResponse.Status = locked ? .tooManyRequests : .unauthorized
+            if session.enrolled { return mfaPage(session, enrolment: nil, problem: problem, status: status) }
+            return pages.message("Set up two-factor authentication", problem + " Start again with a new secret.", status: status,
                                  link: ("/account/mfa", "Start again"))
         }
         try await pool.execute("UPDATE web_sessions SET mfa_verified_at = now() WHERE id = \(session.id)")
-        try await pool.execute("DELETE FROM sign_in_failures WHERE user_id = \(session.userID)")
+        // A completed sign-in clears the failures before it (this attempt's included); attempts
+        // begun after it stay counted.
+        try await pool.execute("DELETE FROM sign_in_failures WHERE user_id = \(session.userID) AND id <= \(attempt.id)")
         try await audit(method == "enrolment" ? "mfa.enrolled" : "mfa.verified", actor: session.userID, detail: ["method": method], context)
         return Pages.redirect("/account/keys")
     }
 
-    /// A current TOTP code of the user, at a step later than any accepted before.
+    /// A current TOTP code of the user, at a step later than any accepted before. A secret
+    /// sealed under the deployment's secret itself (before sealing had a key of its own) is
+    /// sealed again under the sealing key when it is used.
     func acceptTOTP(_ session: WebSession, _ code: String, _ store: WebSessionStore) async throws -> Bool {
-        guard let sealed = session.sealedSecret, let secret = store.box.open(sealed, purpose: Self.mfaPurpose),
+        guard let sealed = session.sealedSecret, let (secret, needsReseal) = store.box.opened(sealed, purpose: Self.mfaPurpose),
               let step = try TOTP(secret: secret).matchingStep(code, at: Date()) else { return false }
         let claimed = try await pool.execute("""
             UPDATE users SET mfa_last_step = \(step)
             WHERE id = \(session.userID) AND (mfa_last_step IS NULL OR mfa_last_step < \(step))
             """)
+        if claimed == 1, needsReseal {
+            let resealed = try store.box.seal(secret, purpose: Self.mfaPurpose)
+            try await pool.execute("UPDATE users SET mfa_secret = \(resealed) WHERE id = \(session.userID) AND mfa_secret = \(sealed)")
+        }
         return claimed == 1
     }
 
-    /// An unused recovery code of the user, used up.
-    func acceptRecoveryCode(_ session: WebSession, _ code: String) async throws -> Bool {
+    /// An unused recovery code of the user, used up. Codes stored before they were HMACs (as
+    /// a plain SHA-256) are still accepted, once.
+    func acceptRecoveryCode(_ session: WebSession, _ code: String, _ store: WebSessionStore) async throws -> Bool {
         let normalised = Self.normaliseRecoveryCode(code)
         guard normalised.count == 10 else { return false }
+        let hash = try Self.recoveryHash(normalised, store.box), legacy = Self.legacyRecoveryHash(normalised)
         let used = try await pool.execute("""
             UPDATE mfa_recovery_codes SET used_at = now()
-            WHERE user_id = \(session.userID) AND code_hash = \(Self.recoveryHash(normalised)) AND used_at IS NULL
+            WHERE user_id = \(session.userID) AND code_hash IN (\(hash), \(legacy)) AND used_at IS NULL
             """)
-        return used == 1
+        return used >= 1
     }
 
     /// The first code of a new secret: the secret and its recovery codes become the user's.
     func confirmEnrolment(_ session: WebSession, _ code: String, _ store: WebSessionStore) async throws -> Bool {
-        guard let sealed = session.pendingSecret, let secret = store.box.open(sealed, purpose: Self.mfaPurpose),
+        guard let pending = session.pendingSecret, let (secret, needsReseal) = store.box.opened(pending, purpose: Self.mfaPurpose),
               let step = try TOTP(secret: secret).matchingStep(code, at: Date()) else { return false }
+        let sealed = needsReseal ? try store.box.seal(secret, purpose: Self.mfaPurpose) : pending
         return try await pool.withTransaction { connection in
             let moved = try await connection.execute("""
                 UPDATE users SET mfa_secret = \(sealed), mfa_last_step = \(step)
@@ -128,11 +147,13 @@ extension Console {
         code.lowercased().filter { $0 != "-" && !$0.isWhitespace }
     }
 
-    static func recoveryDigest(_ code: String) -> SHA256Digest {
-        SHA256Digest(hashing: "recovery:" + normaliseRecoveryCode(code))
+    /// What is stored of a recovery code: its HMAC-SHA256 under the code-hashing key.
+    static func recoveryHash(_ code: String, _ box: SecretBox) throws -> Data {
+        Data(try box.codeHash(Array(("recovery:" + normaliseRecoveryCode(code)).utf8)))
     }
 
-    static func recoveryHash(_ code: String) -> Data {
-        Data(recoveryDigest(code).bytes)
+    /// What was stored of a recovery code before they were HMACs: its plain SHA-256.
+    static func legacyRecoveryHash(_ code: String) -> Data {
+        Data(SHA256Digest(hashing: "recovery:" + normaliseRecoveryCode(code)).bytes)
     }
 }

@@ -232,7 +232,8 @@ private func mountRoutes(
     // The web console: HTML pages with their own sessions, not part of the API's document.
     let console = PluginRoutes(router: router)
     Console<LatchkeyRequestContext>(dependencies: ConsoleDependencies(
-        pool: dependencies.pool, vault: dependencies.vault, engine: dependencies.engine, secretBox: options.secretBox
+        pool: dependencies.pool, vault: dependencies.vault, engine: dependencies.engine, secretBox: options.secretBox,
+        throttle: options.throttle.enabled ? .signIn(settings: options.throttle, shared: options.throttleCounts) : nil
     )).register(on: console)
     console.registerMethodFallbacks()
 

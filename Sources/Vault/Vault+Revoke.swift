@@ -42,14 +42,15 @@ extension Vault {
     /// Sets a user's password (scrypt) and, in the same transaction, revokes all their keys and
     /// API sessions and ends their browser sessions (but `keepingWebSession`, the console's own).
     ///
-    /// Returns how many keys were revoked. Hashing runs off the cooperative thread pool.
+    /// Returns how many keys were revoked. Hashing runs off the cooperative thread pool, within
+    /// the instance's bound (``PasswordHashingBusy`` when it stays full).
     @discardableResult
     public func setPassword(username: String, password: String, keepingWebSession: Int64? = nil, ip: String? = nil) async throws -> Int {
         guard password.count >= 8, password.utf8.count <= 1024 else {
             throw VaultError.invalidInput("a password needs 8 to 1024 characters")
         }
         let hasher = passwordHasher
-        let encoded = try await NIOThreadPoolHashing.run { try hasher.hash(password: password) }
+        let encoded = try await passwordHashing.run { try hasher.hash(password: password) }
         let (userID, revoked) = try await pool.withTransaction { connection in
             let users = try await connection.query("""
                 UPDATE users SET password = \(encoded), password_changed_at = now(), updated_at = now()
@@ -90,12 +91,15 @@ extension Vault {
         forget(userID: userID)
     }
 
-    /// Checks a password against the stored scrypt hash, off the cooperative pool.
+    /// Checks a password against the stored scrypt hash, off the cooperative pool and within the
+    /// instance's bound on hashing at once (SPEC §10).
+    ///
+    /// - Throws: ``PasswordHashingBusy`` when no hashing slot frees within the bound's wait.
     public func checkPassword(username: String, password: String) async throws -> Bool {
         let rows = try await pool.query("SELECT password FROM users WHERE username = \(username) AND is_active")
         let encoded = try rows.first?.decode(String?.self, at: 0) ?? nil
         let hasher = passwordHasher
-        return try await NIOThreadPoolHashing.run {
+        return try await passwordHashing.run {
             // Hash even for unknown users so timing does not reveal which usernames exist.
             guard let encoded else {
                 _ = try? hasher.hash(password: password)

@@ -15,19 +15,24 @@ public final class Vault: Sendable {
     let serviceCache: ServiceCredentialCache
     let dependents = DependentCaches()
     let passwordHasher: PasswordHasher
+    /// How many scrypt computations run at once in this instance (SPEC §10).
+    public let passwordHashing: PasswordHashingLimiter
     let logger: Logger
 
     /// - Parameters:
     ///   - cacheCapacity: most keys held in memory.
     ///   - cacheTTL: how long a cached key is trusted without re-reading it (at most 60 s).
+    ///   - passwordHashing: the bound on password hashing at once (by default one per core).
     public init(
         pool: PGPool,
         engine: PolicyEngine = PolicyEngine(rules: [KeyRules()]),
         cacheCapacity: Int = 100_000,
         cacheTTL: Duration = .seconds(30),
         passwordHasher: PasswordHasher = PasswordHasher(),
-        logger: Logger = Logger(label: "latchkey.vault")
+        logger: Logger = Logger(label: "latchkey.vault"),
+        passwordHashing: PasswordHashingLimiter = PasswordHashingLimiter()
     ) {
+        self.passwordHashing = passwordHashing
         self.pool = pool
         self.engine = engine
         self.cache = VerificationCache(capacity: cacheCapacity, ttl: min(cacheTTL, .seconds(60)))
