@@ -23,5 +23,6 @@ swift test "$@"
 if [ $# -eq 0 ]; then
     deploy/failover-test.sh
     deploy/schemathesis.sh 20
+    deploy/client-generation-test.sh
     deploy/browser-test.sh
 fi

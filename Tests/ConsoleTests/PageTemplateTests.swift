@@ -41,8 +41,24 @@ import Testing
         #expect(throws: PageTemplate.ParseError.unsupported("{raw")) { try PageTemplate("{{{raw}}}") }
     }
 
-    @Test func everyConsoleTemplateParses() {
-        #expect(Pages.shared.templates.count >= 9)
-        #expect(Pages.shared.templates["top"] != nil && Pages.shared.templates["keys"] != nil)
+    /// Every page of the console renders into a whole document: framed by `top` and `bottom`,
+    /// with its `<title>` and an `<h1>` (SPEC §10), no tag left unrendered, no script.
+    @Test func everyConsoleTemplateRendersAWholePage() throws {
+        let pages = Pages.shared.templates.keys.filter { $0 != "top" && $0 != "bottom" }.sorted()
+        #expect(pages.count >= 8, "\(pages)")
+        #expect(Pages.shared.templates["top"] != nil && Pages.shared.templates["bottom"] != nil)
+        for signedIn in [false, true] {
+            let data: PageFields = ["title": "Probe", "signedIn": .flag(signedIn), "csrf": "token-value", "message": "A message."]
+            for page in pages {
+                let html = try #require(Pages.shared.templates[page]).render(data, partials: Pages.shared.templates)
+                #expect(html.hasPrefix("<!doctype html>"), "\(page)")
+                #expect(html.contains("<title>Probe · Latchkey</title>"), "\(page)")
+                #expect(html.contains("<h1"), "\(page) has no <h1>")
+                #expect(html.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("</html>"), "\(page)")
+                #expect(!html.contains("{{") && !html.contains("}}"), "\(page)")
+                #expect(!html.lowercased().contains("<script"), "\(page)")
+                #expect(html.contains("Sign out") == signedIn, "\(page): the frame follows the session")
+            }
+        }
     }
 }

@@ -1,5 +1,5 @@
 import TestSupport
-import Fixtures
+@testable import Fixtures
 import Foundation
 import Testing
 
@@ -13,11 +13,22 @@ struct FixtureTests {
     }
 
     @Test("timestamps are RFC 3339, with or without fractions and offsets", arguments: [
-        "2026-11-20T10:00:00Z", "2026-11-20T10:00:00.250Z", "2026-11-20T11:00:00+01:00",
+        ("2026-11-20T10:00:00Z", 0.0), ("2026-11-20T10:00:00.250Z", 0.25), ("2026-11-20T11:00:00+01:00", 0.0),
+        ("2026-11-20T08:30:00-01:30", 0.0),
     ])
-    func timestamps(_ text: String) throws {
+    func timestamps(_ text: String, _ fraction: Double) throws {
         let json = #"{"users":[{"ref":"u","username":"u","email":"u@example.com"}],"keys":[{"ref":"k","user":"u","name":"k","expires_at":"\#(text)"}]}"#
-        _ = try Fixture(json: Data(json.utf8), sections: SampleFixtures.sections)
+        let fixture = try Fixture(json: Data(json.utf8), sections: SampleFixtures.sections)
+        // Every form names the same instant: 2026-11-20 10:00:00 UTC (plus the fraction).
+        let expected = Date(timeIntervalSince1970: 1_795_168_800 + fraction)
+        let parsed = try #require(fixture.keys.first?.expiresAt)
+        #expect(abs(parsed.timeIntervalSince(expected)) < 0.0005, "\(text) read as \(parsed)")
+    }
+
+    @Test("timestamps that are not RFC 3339 are refused", arguments: ["2026-11-20", "2026-11-20 10:00:00", "yesterday", "2026-13-20T10:00:00Z"])
+    func badTimestamps(_ text: String) {
+        let json = #"{"users":[{"ref":"u","username":"u","email":"u@example.com"}],"keys":[{"ref":"k","user":"u","name":"k","expires_at":"\#(text)"}]}"#
+        #expect(throws: FixtureError.self) { try Fixture(json: Data(json.utf8), sections: SampleFixtures.sections) }
     }
 
     @Test("JSON types are not coerced and values are checked", arguments: [
