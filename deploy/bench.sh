@@ -6,11 +6,17 @@
 #   deploy/bench.sh sso       ID-token verification µs per RS256-2048 and ES256 token
 #   deploy/bench.sh http      wrk against a release server (see deploy/bench-http.sh)
 #   deploy/bench.sh scale     1,000,000 keys, 100,000 organisations: uncached verify, the list (deploy/bench-scale.sh)
+#   deploy/bench.sh compare BASELINE_LATCHKEY   this build against another's release executable,
+#                             interleaved pairs of the key list, the session list and verify (deploy/bench-compare.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ "${1:-}" = "http" ]; then
     shift
     exec deploy/bench-http.sh "$@"
+fi
+if [ "${1:-}" = "compare" ]; then
+    shift
+    exec deploy/bench-compare.sh "$@"
 fi
 if [ "${1:-}" = "scale" ]; then
     shift
