@@ -28,7 +28,10 @@ struct CurrentKeyController: Sendable {
             let grace = try await Self.graceHours(request)
             do {
                 let rolled = try await vault.roll(keyID: key.key.id, graceHours: grace, ip: context.clientIP)
-                return .json(KeyMetadataJSON(key: rolled.record, secret: rolled.secret), status: .created)
+                var response = Response.json(KeyMetadataJSON(key: rolled.record, secret: rolled.secret), status: .created)
+                // The new key is in the body: no cache may keep it (SPEC §7).
+                response.headers[.cacheControl] = "no-store"
+                return response
             } catch VaultError.alreadyRolled {
                 throw APIError(.conflict, detail: "This key was already rolled.", code: "ALREADY_ROLLED")
             }

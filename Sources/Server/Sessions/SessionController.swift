@@ -85,12 +85,16 @@ struct SessionController: Sendable {
         return .json(profile)
     }
 
-    /// Runs `body`, answering an ``APIError`` with `{"auth":"logged_out","detail":…}`.
+    /// Runs `body`, answering an ``APIError`` with `{"auth":"logged_out","detail":…}`. Every
+    /// answer is `Cache-Control: no-store`: a session's token and CSRF token are secrets (SPEC §7).
     private func loggedOutOnError(_ body: () async throws -> Response) async throws -> Response {
+        var response: Response
         do {
-            return try await body()
+            response = try await body()
         } catch let error as APIError {
-            return error.response(leading: ("auth", "logged_out"))
+            response = error.response(leading: ("auth", "logged_out"))
         }
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 }
