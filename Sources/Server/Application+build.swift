@@ -201,7 +201,9 @@ private func mountRoutes(
         search: SearchService(decisions: decisions, vault: dependencies.vault),
         tokens: PageTokens(box: options.secretBox),
         publicURL: options.publicURL,
-        failures: failures
+        failures: failures,
+        throttle: throttle,
+        slugs: OrganisationSlugCache(pool: dependencies.pool)
     ).register(on: routes)
 
     // Sessions: login, status, logout, the legacy token (throttled per address).
