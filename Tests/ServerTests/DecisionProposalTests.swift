@@ -39,7 +39,8 @@ import Testing
                 (addKey, "survey.create", #"{}"#, false, "DENY_OUTSIDE_ORGANISATION"),
                 (personalAdd, "survey.create", #"{}"#, false, "DENY_CAPABILITY"),
                 (outsiderAdd, "survey.create", #"{"organisation":\#(acme)}"#, false, "DENY_NOT_MEMBER"),
-                (addKey, "survey.create", #"{"organisation":999999}"#, false, "DENY_RESOURCE_MISMATCH"),
+                // No organisation has that id: judged as any organisation outside the key (no existence oracle, SPEC §4).
+                (addKey, "survey.create", #"{"organisation":999999}"#, false, "DENY_OUTSIDE_ORGANISATION"),
                 (addKey, "survey.create", #"{"organisation":1.5}"#, false, "DENY_RESOURCE_MISMATCH"),
                 (addKey, "dataset.create", #"{"organisation":\#(acme)}"#, true, "ALLOW_ORG_ADMIN"),
                 (addKey, "dataset.create", #"{"organisation":\#(acme),"is_global":true}"#, false, "DENY_READ_ONLY_DATASET"),
