@@ -49,6 +49,10 @@ need(int(kinds["ConfigMap"]["data"]["LATCHKEY_DRAIN_SECONDS"]) < pod["terminatio
 secret_keys = set(kinds["Secret"].get("stringData", {})) | set(kinds["Secret"].get("data", {}))
 need({"DATABASE_URL", "LATCHKEY_SECRET_KEY"} <= secret_keys, "the Secret lacks DATABASE_URL or LATCHKEY_SECRET_KEY")
 need(not {"DATABASE_URL", "LATCHKEY_SECRET_KEY"} & set(kinds["ConfigMap"]["data"]), "a secret in the ConfigMap")
+# Behind an ingress every client is the ingress unless its range is trusted (SPEC §7).
+proxies = [p.strip() for p in kinds["ConfigMap"]["data"].get("LATCHKEY_TRUSTED_PROXIES", "").split(",") if p.strip()]
+need(proxies and all(re.fullmatch(r"[0-9a-fA-F:.]+(/[0-9]{1,3})?", p) for p in proxies),
+     "the ConfigMap sets no LATCHKEY_TRUSTED_PROXIES of addresses or ranges")
 
 unit = open("deploy/latchkey.service").read()
 for setting in ["User=latchkey", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",

@@ -64,8 +64,13 @@ extension SurveyController {
     }
 
     /// The roles of the create rule for a survey where `draft` puts it, with the caller as owner
-    /// (the `add` capability is checked first by a create; a move needs `edit`).
+    /// (the `add` capability is checked first by a create; a move needs `edit`). A target in
+    /// which the caller holds no role is refused (403) before it is looked up, so the answer is
+    /// the same whether or not it exists; then a team outside the organisation is a 400.
     private func requireCreate(_ draft: SurveyDraft, _ user: UserPrincipal) async throws {
+        if !draft.holdsRoleInTargets(of: user) {
+            try engine.requireRole(user, .surveyCreate, .survey(draft.facts(ownerID: user.userID, organisationOwnerID: nil)))
+        }
         let organisationOwner = try await WriteTargets.require(organisation: draft.organisationID, team: draft.teamID, pool: repository.pool)
         try engine.requireRole(user, .surveyCreate, .survey(draft.facts(ownerID: user.userID, organisationOwnerID: organisationOwner)))
     }

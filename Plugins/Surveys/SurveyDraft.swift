@@ -52,6 +52,16 @@ struct SurveyDraft: Sendable, Equatable {
         }
     }
 
+    /// Whether `user` holds a role in the organisation (a membership, or ownership) and in the
+    /// team this draft names, as far as the key reaches (SPEC §2 confinement). Where it holds
+    /// none, the answer is 403 whether or not the target exists (SPEC §4: no existence oracle),
+    /// so this is judged before anything about the targets is read.
+    func holdsRoleInTargets(of user: UserPrincipal) -> Bool {
+        if let organisationID, user.organisationRole(organisationID) == nil, !user.ownsOrganisation(organisationID) { return false }
+        if let teamID, user.teamRole(teamID) == nil { return false }
+        return true
+    }
+
     /// The facts the create rule judges for a survey in this draft's place, owned by `ownerID`.
     func facts(ownerID: Int64, organisationOwnerID: Int64?) -> SurveyFacts {
         SurveyFacts(id: 0, ownerID: ownerID, organisationID: organisationID, organisationOwnerID: organisationOwnerID, teamID: teamID, status: status)

@@ -40,7 +40,9 @@ struct SurveyResolver: ResourceResolver {
     }
 
     /// A new survey owned by the asking user, in the `organisation` and `team` the properties
-    /// name (ids, or absent); `nil` when either is malformed or does not exist.
+    /// name (ids, or absent); `nil` when either is malformed, or does not exist while the user
+    /// holds a role in both (a target without a role is judged unread, as the resource API
+    /// judges it: no existence oracle, SPEC §4).
     func propose(_ proposals: [[String: JSONValue]], for user: UserPrincipal) async throws -> [Resource?] {
         let targets = proposals.map { properties -> (organisation: Int64?, team: Int64?)? in
             guard case .some(let organisation) = properties.idProperty("organisation"),
@@ -50,10 +52,12 @@ struct SurveyResolver: ResourceResolver {
         let known = try await WriteTargets.load(
             organisations: targets.compactMap { $0?.organisation }, teams: targets.compactMap { $0?.team }, pool: repository.pool)
         return targets.map { target in
-            guard let target, known.contains(organisation: target.organisation, team: target.team) else { return nil }
+            guard let target else { return nil }
             var draft = SurveyDraft()
             draft.organisationID = target.organisation
             draft.teamID = target.team
+            if !draft.holdsRoleInTargets(of: user) { return .survey(draft.facts(ownerID: user.userID, organisationOwnerID: nil)) }
+            guard known.contains(organisation: target.organisation, team: target.team) else { return nil }
             let facts = draft.facts(ownerID: user.userID, organisationOwnerID: known.owner(of: target.organisation))
             return .survey(facts)
         }

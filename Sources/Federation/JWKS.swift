@@ -13,8 +13,8 @@ public struct JWKS: Sendable {
 
     public let keys: [Key]
 
-    /// The largest JWKS document read.
-    public static let maximumLength = 256 * 1024
+    /// The largest JWKS document read (SPEC §11: at most 1 MiB, fetched or from a file).
+    public static let maximumLength = 1 << 20
 
     public init(json bytes: [UInt8]) throws(FederationError) {
         guard bytes.count <= Self.maximumLength else { throw .badKeySet("larger than \(Self.maximumLength) bytes") }

@@ -170,7 +170,7 @@ private func mountRoutes(
     router.add(middleware: RequestIDMiddleware())
     // Counts and times every request by route template (never the raw path) and status.
     if options.metrics { router.add(middleware: RequestMetricsMiddleware()) }
-    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: options.publicURL?.lowercased().hasPrefix("https://") == true))
     if !options.corsAllowedOrigins.isEmpty {
         router.add(middleware: LatchkeyCORSMiddleware(allowedOrigins: Set(options.corsAllowedOrigins)))
     }
@@ -201,7 +201,9 @@ private func mountRoutes(
         search: SearchService(decisions: decisions, vault: dependencies.vault),
         tokens: PageTokens(box: options.secretBox),
         publicURL: options.publicURL,
-        failures: failures
+        failures: failures,
+        throttle: throttle,
+        slugs: OrganisationSlugCache(pool: dependencies.pool)
     ).register(on: routes)
 
     // Sessions: login, status, logout, the legacy token (throttled per address).

@@ -24,7 +24,9 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
         if let id = context.parameters.get("id"), ObjectID.int64(id) == nil { throw APIError.notFound }
         var context = context
         if Self.carriesCredentials(request) {
-            let caller = try await failures.guarding(clientIP: context.clientIP) { try await Self.authenticate(request, vault: vault) }
+            let caller = try await failures.guarding(clientIP: context.clientIP, credential: Self.presentedCredential(request)) {
+                try await Self.authenticate(request, vault: vault)
+            }
             if let key = caller.verifiedKey { try Self.admit(key, from: context.clientAddress) }
             context.caller = caller
         }
@@ -34,6 +36,13 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
     /// Whether the request presents a key or a session (anything else is anonymous).
     static func carriesCredentials(_ request: Request) -> Bool {
         request.headers[.authorization] != nil || request.headers[HeaderName.authToken] != nil
+    }
+
+    /// The credential `request` presents, as ``authenticate(_:vault:)`` reads it: the Bearer
+    /// token (or the whole `Authorization` value when it is none), else the `authtoken`.
+    static func presentedCredential(_ request: Request) -> String {
+        if let authorization = request.headers[.authorization] { return bearerToken(authorization) ?? authorization }
+        return request.headers[HeaderName.authToken] ?? ""
     }
 
     /// The caller `request` speaks for; throws the 401/403 ``APIError`` for bad credentials.

@@ -106,6 +106,15 @@ struct Serve: AsyncParsableCommand {
             }
             return origins
         }
+        // Addresses or CIDR ranges (SPEC §7): a range silently dropped would make every client
+        // behind the ingress one throttling bucket, so anything else stops start-up.
+        func trustedProxies(_ text: String?) throws -> [String] {
+            let entries = list(text)
+            if let bad = entries.first(where: { AddressRange($0) == nil }) {
+                throw ValidationError("LATCHKEY_TRUSTED_PROXIES must list IPv4 or IPv6 addresses or CIDR ranges such as 10.0.0.0/8, separated by commas, not '\(bad.prefix(60))'.")
+            }
+            return entries
+        }
         var sessionLifetime = Vault.defaultSessionLifetime
         if let text = value("LATCHKEY_SESSION_TTL") {
             guard let seconds = Int(text), seconds > 0, seconds <= 30 * 86400 else {
@@ -158,7 +167,7 @@ struct Serve: AsyncParsableCommand {
                 ),
                 corsAllowedOrigins: try corsAllowedOrigins.map { try origins($0, from: "--cors-allowed-origins") }
                     ?? origins(value("CORS_ALLOWED_ORIGINS"), from: "CORS_ALLOWED_ORIGINS"),
-                trustedProxies: list(value("LATCHKEY_TRUSTED_PROXIES")),
+                trustedProxies: try trustedProxies(value("LATCHKEY_TRUSTED_PROXIES")),
                 sessionLifetime: sessionLifetime,
                 secretBox: try secretBox(value("LATCHKEY_SECRET_KEY")),
                 githubScanningKeys: try value("LATCHKEY_GITHUB_SCANNING_KEYS").map { path in

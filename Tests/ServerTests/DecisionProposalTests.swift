@@ -40,7 +40,8 @@ import Testing
                 (personalAdd, "survey.create", #"{}"#, false, "DENY_CAPABILITY"),
                 // A key confined to acme whose user does not belong there acts not at all (SPEC §2).
                 (outsiderAdd, "survey.create", #"{"organisation":\#(acme)}"#, false, "DENY_INVALID_KEY"),
-                (addKey, "survey.create", #"{"organisation":999999}"#, false, "DENY_RESOURCE_MISMATCH"),
+                // No organisation has that id: judged as any organisation outside the key (no existence oracle, SPEC §4).
+                (addKey, "survey.create", #"{"organisation":999999}"#, false, "DENY_OUTSIDE_ORGANISATION"),
                 (addKey, "survey.create", #"{"organisation":1.5}"#, false, "DENY_RESOURCE_MISMATCH"),
                 (addKey, "dataset.create", #"{"organisation":\#(acme)}"#, true, "ALLOW_ORG_ADMIN"),
                 (addKey, "dataset.create", #"{"organisation":\#(acme),"is_global":true}"#, false, "DENY_READ_ONLY_DATASET"),

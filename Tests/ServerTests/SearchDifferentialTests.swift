@@ -31,7 +31,9 @@ import TestSupport
                 "template": place.templates.keys.map(String.init),
                 "user": everyUser,
             ]
-            let subjects: [[String: String]] = place.keys.map { ["type": "api_key", "id": $0.secret] }
+            // Keys confined where their user belongs, and keys of former members (which may do
+            // nothing: their searches must find nothing, as their evaluations deny).
+            let subjects: [[String: String]] = (place.keys.map(\.secret) + place.formerMembers).map { ["type": "api_key", "id": $0] }
                 + everyUser.map { ["type": "user", "id": $0] }
             let state = random.next()
             let counts = try await world.client { client in

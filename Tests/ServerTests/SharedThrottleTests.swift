@@ -63,6 +63,34 @@ import Testing
         #expect(separate == 2 * Self.limit, "each instance alone allows the limit")
     }
 
+    /// Any window, deployment-wide (issue #34): an instance that saw none of a client's
+    /// requests in the previous window still weighs them, learned in its first flush — so a
+    /// client that spent its allowance on one instance at the end of a minute does not get it
+    /// again from another at the start of the next.
+    @Test func theSharedCountsWeighThePreviousWindowOfEveryInstance() async throws {
+        try await ServerWorld.with { world in
+            let a = SharedThrottleCounts(pool: world.pool), b = SharedThrottleCounts(pool: world.pool)
+            let rate = ThrottleRate(limit: 60, seconds: 60)
+            let onA = RateLimiter(rate: rate, name: "anonymous", shared: a), onB = RateLimiter(rate: rate, name: "anonymous", shared: b)
+            let client = ThrottleIdentity.address("198.51.100.9")
+            let second: UInt64 = 1_000_000_000, tick: UInt64 = 10_000_000
+            // A minute boundary a few minutes ahead (windows are aligned to the epoch).
+            let boundary = (UInt64(Date().timeIntervalSince1970) / 60 + 5) * 60 * second
+            let spent = (0..<80).filter { onA.hit(client, now: boundary - second + UInt64($0) * tick).allowed }.count
+            #expect(spent == 60)
+            await a.flush()
+            var across = 0
+            for step in 0..<200 {
+                if onB.hit(client, now: boundary + UInt64(step) * tick).allowed { across += 1 }
+                if step % 10 == 0 { await b.flush() }  // its background flush
+            }
+            #expect(across <= 6, "\(across) allowed in the two seconds after the boundary")
+            await b.flush()
+            let stored = try await world.pool.query("SELECT sum(count)::bigint FROM throttle_counts WHERE identity = 'ip:198.51.100.9'")[0].decode(Int64.self, at: 0)
+            #expect(stored == Int64(60 + across), "refusals are not counted")
+        }
+    }
+
     /// While PostgreSQL is away the counts stay local, and reach it when it is back.
     @Test func countsStayLocalWhileTheDatabaseIsAway() async throws {
         try await ServerWorld.with { world in

@@ -103,20 +103,8 @@ import Vault
         }
     }
 
-    @Test func windowsResetAndIdentitiesAreSeparate() {
-        let limiter = RateLimiter(rate: ThrottleRate(limit: 2, seconds: 10))
-        let second: UInt64 = 1_000_000_000
-        let start = 5 * second
-        let a = ThrottleIdentity.address("203.0.113.1"), b = ThrottleIdentity.key(UUID())
-        #expect(limiter.hit(a, now: start).remaining == 1)
-        let second2 = limiter.hit(a, now: start + 3 * second)
-        #expect(second2.allowed && second2.remaining == 0 && second2.resetSeconds == 7)
-        let third = limiter.hit(a, now: start + 9 * second + 1)
-        #expect(!third.allowed && third.resetSeconds == 1)
-        #expect(limiter.hit(b, now: start + 9 * second).allowed, "another identity has its own window")
-        let fresh = limiter.hit(a, now: start + 10 * second)
-        #expect(fresh.allowed && fresh.remaining == 1 && fresh.resetSeconds == 10, "a new window starts")
-    }
+    // Windows, resets and separate identities: `SlidingWindowTests` (limits hold over any
+    // window of their length, SPEC §7).
 
     @Test func throttlingOffAddsNothing() async throws {
         try await ServerWorld.with { world in

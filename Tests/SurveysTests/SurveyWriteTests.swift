@@ -225,7 +225,6 @@ import Testing
                 (#"{"name":"x","slug":"y","status":"archived"}"#, "'status' must be one of"),
                 (#"{"name":"x","slug":"y","start_at":"yesterday"}"#, "'start_at'"),
                 (#"{"name":"x","slug":"y","start_at":"2026-12-02T00:00:00Z","end_at":"2026-12-01T00:00:00Z"}"#, "'end_at'"),
-                (#"{"name":"x","slug":"y","organisation":99999}"#, "'organisation'"),
                 (#"{"name":"x","slug":"y","organisation":"1"}"#, "'organisation'"),
                 (#"{"name":"x","slug":"y","organisation":1.5}"#, "'organisation'"),
                 (#"{"name":"x","slug":"y","team":1e300}"#, "'team'"),
@@ -247,6 +246,10 @@ import Testing
                     let reply = try await client.send("/api/surveys/\(s1)/", method: .patch, key: key, body: body)
                     #expect(reply.status == .badRequest, "\(body)")
                 }
+                // An organisation nobody has is no 400 (that would tell it from one the caller
+                // has no role in): 403 as for any organisation outside the key (SPEC §4).
+                let nowhere = try await client.send("/api/surveys/", method: .post, key: key, body: #"{"name":"x","slug":"y","organisation":99999}"#)
+                #expect(nowhere.status == .forbidden, "\(nowhere.text)")
                 let put = try await client.send("/api/surveys/\(s1)/", method: .put, key: key, body: #"{"description":"only"}"#)
                 #expect(put.detail?.contains("'name' is required") == true)
                 let huge = try await client.send("/api/surveys/", method: .post, key: key,

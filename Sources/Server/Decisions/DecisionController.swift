@@ -17,10 +17,18 @@ struct DecisionController: Sendable {
     /// The base URL the configuration document advertises, e.g. `https://authz.example.com`.
     let publicURL: String?
     let failures: FailedAuthentications
+    /// Throttles the public tenant metadata per client address (`nil`: throttling off).
+    let throttle: Throttle?
+    /// Which organisation slugs exist, kept a short while.
+    let slugs: OrganisationSlugCache
 
     func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
         routes.on("/.well-known/authzen-configuration", method: .get, documented: CoreOpenAPI.operation("authzenConfiguration")) { _, _ in configuration() }
-        routes.on("/.well-known/authzen-configuration/{slug}", method: .get, documented: CoreOpenAPI.operation("authzenTenantConfiguration")) { _, context in
+        // Public, and a slug oracle unless bounded: the anonymous rate per address, answers cached.
+        routes.document(.get, "/.well-known/authzen-configuration/{slug}", CoreOpenAPI.operation("authzenTenantConfiguration"))
+        let tenants = routes.group("/.well-known/authzen-configuration")
+        if let throttle { tenants.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .caller)) }
+        tenants.get("{slug}") { _, context in
             try await configuration(tenant: context.parameters.get("slug") ?? "")
         }
         let services = ServiceAuthenticationMiddleware(vault: vault, failures: failures)
@@ -129,8 +137,7 @@ struct DecisionController: Sendable {
 
     /// The same document for one organisation (SPEC §6); 404 for a slug no organisation has.
     func configuration(tenant slug: String) async throws -> Response {
-        guard slug.utf8.count <= 200, !slug.contains("\u{0}"),
-              try await !pool.query("SELECT 1 FROM organisations WHERE slug = \(slug)").isEmpty else { throw APIError.notFound }
+        guard slug.utf8.count <= 200, !slug.contains("\u{0}"), try await slugs.exists(slug) else { throw APIError.notFound }
         return .json(ConfigurationJSON(base: publicURL ?? "http://localhost", tenant: slug))
     }
 }

@@ -18,7 +18,7 @@ struct ServiceAuthenticationMiddleware: RouterMiddleware {
         let values = request.headers[values: .authorization]
         guard values.count == 1, let presented = AuthenticationMiddleware<Context>.bearerToken(values[0]) else { throw Self.refused }
         // A database outage propagates; `JSONErrorMiddleware` answers it with 503.
-        let credential = try await failures.guarding(clientIP: context.clientIP) {
+        let credential = try await failures.guarding(clientIP: context.clientIP, credential: presented) {
             guard let credential = try await vault.verifyServiceCredential(presented) else { throw Self.refused }
             return credential
         }

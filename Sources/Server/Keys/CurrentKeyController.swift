@@ -27,7 +27,10 @@ struct CurrentKeyController: Sendable {
             let key = try Self.presenting(context)
             let grace = try await Self.graceHours(request)
             let rolled = try await vault.roll(keyID: key.key.id, graceHours: grace, ip: context.clientIP)
-            return .json(KeyMetadataJSON(key: rolled.record, secret: rolled.secret), status: .created)
+            var response = Response.json(KeyMetadataJSON(key: rolled.record, secret: rolled.secret), status: .created)
+            // The new key is in the body: no cache may keep it (SPEC §7).
+            response.headers[.cacheControl] = "no-store"
+            return response
         }
     }
 

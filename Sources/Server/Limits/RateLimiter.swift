@@ -21,21 +21,19 @@ enum ThrottleIdentity: Hashable, Sendable {
     }
 }
 
-/// Counts requests per identity in fixed windows of one ``ThrottleRate``: in memory (per
-/// process), or for the whole deployment through ``SharedThrottleCounts`` (SPEC §7). Sharded so concurrent requests rarely wait on the same lock.
+/// Counts requests per identity against one ``ThrottleRate``, over any window of its length
+/// (``SlidingWindow``): in memory (per process), or for the whole deployment through
+/// ``SharedThrottleCounts`` (SPEC §7). Sharded so concurrent requests rarely wait on the same
+/// lock. Refused requests are not counted.
 final class RateLimiter: Sendable {
-    /// The state of one identity's current window and what the request may be told.
-    struct Outcome: Sendable {
+    /// The state of one identity's window and what the request may be told.
+    struct Outcome: Sendable, Equatable {
         var allowed: Bool
         var limit: Int
         var remaining: Int
-        /// Whole seconds until the window resets (at least 1).
+        /// Whole seconds (at least 1) until the current window ends when allowed; until one
+        /// more request would be allowed when refused (`Retry-After`).
         var resetSeconds: Int
-    }
-
-    private struct Window {
-        var start: UInt64
-        var count: Int
     }
 
     let rate: ThrottleRate
@@ -45,9 +43,9 @@ final class RateLimiter: Sendable {
     let limitText: String
     /// `RateLimit-Policy` (IETF draft -10): `"user";q=120;w=60`, formatted once.
     let policyText: String
-    private let windowNanoseconds: UInt64
-    private let shards: [NIOLockedValueBox<[ThrottleIdentity: Window]>]
-    /// Above this many identities a shard drops its finished windows.
+    let window: SlidingWindow
+    private let shards: [NIOLockedValueBox<[ThrottleIdentity: SlidingCounter]>]
+    /// Above this many identities a shard drops those whose counts no longer matter.
     private static let sweepThreshold = 8192
 
     /// The deployment's counts, when shared through PostgreSQL; `nil`: this process's alone.
@@ -59,61 +57,56 @@ final class RateLimiter: Sendable {
         self.name = name
         limitText = String(rate.limit)
         policyText = "\"\(name)\";q=\(rate.limit);w=\(rate.seconds)"
-        windowNanoseconds = UInt64(rate.seconds) * 1_000_000_000
+        window = SlidingWindow(rate)
         shards = (0..<shardCount).map { _ in NIOLockedValueBox([:]) }
     }
 
-    /// The state of `identity`'s window at `now`, without counting a request: `allowed` is
-    /// whether one more request would be.
-    func peek(_ identity: ThrottleIdentity, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Outcome {
+    /// Whether one more request of `identity` would be allowed at `now`, without counting it.
+    /// `now` is nanoseconds on the limiter's clock: monotonic for local counts, the Unix epoch
+    /// for shared ones (their windows are aligned to it on every instance); default: the present.
+    func peek(_ identity: ThrottleIdentity, now: UInt64? = nil) -> Outcome {
         if let shared {
-            let (count, reset) = shared.peek(policy: name, identity: identity, seconds: rate.seconds)
-            return Outcome(allowed: count < rate.limit, limit: rate.limit, remaining: max(0, rate.limit - count), resetSeconds: reset)
+            return shared.judge(policy: name, identity: identity, window: window, now: now ?? SharedThrottleCounts.now(), counting: .no)
         }
-        let shard = shards[Int(UInt(bitPattern: identity.hashValue) % UInt(shards.count))]
-        let window = windowNanoseconds
-        let current = shard.withLockedValue { windows -> Window? in
-            guard let current = windows[identity], now &- current.start < window else { return nil }
-            return current
-        }
-        guard let current else {
-            return Outcome(allowed: true, limit: rate.limit, remaining: rate.limit, resetSeconds: rate.seconds)
-        }
-        let remainingNanoseconds = (current.start &+ window) &- now
-        return Outcome(
-            allowed: current.count < rate.limit,
-            limit: rate.limit,
-            remaining: max(0, rate.limit - current.count),
-            resetSeconds: max(1, Int((remainingNanoseconds + 999_999_999) / 1_000_000_000)))
+        let now = now ?? DispatchTime.now().uptimeNanoseconds
+        let counter = shard(identity).withLockedValue { $0[identity] }
+        return (counter ?? SlidingCounter(start: now)).peek(window, now: now)
     }
 
-    /// Counts one request of `identity` at `now` (monotonic nanoseconds).
-    func hit(_ identity: ThrottleIdentity, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Outcome {
+    /// Judges one request of `identity` at `now` and counts it if it is allowed.
+    func hit(_ identity: ThrottleIdentity, now: UInt64? = nil) -> Outcome {
+        count(identity, now: now, always: false)
+    }
+
+    /// Counts one event of `identity` at `now` whatever the limit says (a failed
+    /// authentication), and judges it as ``hit(_:now:)`` would have.
+    @discardableResult
+    func record(_ identity: ThrottleIdentity, now: UInt64? = nil) -> Outcome {
+        count(identity, now: now, always: true)
+    }
+
+    private func count(_ identity: ThrottleIdentity, now: UInt64?, always: Bool) -> Outcome {
         if let shared {
-            let (count, reset) = shared.hit(policy: name, identity: identity, seconds: rate.seconds)
-            return Outcome(allowed: count <= rate.limit, limit: rate.limit, remaining: max(0, rate.limit - count), resetSeconds: reset)
+            return shared.judge(policy: name, identity: identity, window: window, now: now ?? SharedThrottleCounts.now(),
+                                counting: always ? .always : .ifAllowed)
         }
-        let shard = shards[Int(UInt(bitPattern: identity.hashValue) % UInt(shards.count))]
-        let window = windowNanoseconds
-        let (start, count) = shard.withLockedValue { windows -> (UInt64, Int) in
-            if windows.count > Self.sweepThreshold {
-                windows = windows.filter { now &- $0.value.start < window }
+        let now = now ?? DispatchTime.now().uptimeNanoseconds
+        let window = window
+        return shard(identity).withLockedValue { counters -> Outcome in
+            if counters.count > Self.sweepThreshold {
+                counters = counters.filter { $0.value.isLive(at: now, length: window.length) }
                 // Under a flood of distinct identities, forget them all rather than grow without
-                // bound (each then starts a fresh window: a flood cannot deny the others).
-                if windows.count > Self.sweepThreshold { windows.removeAll(keepingCapacity: true) }
+                // bound (each then starts afresh: a flood cannot deny the others).
+                if counters.count > Self.sweepThreshold { counters.removeAll(keepingCapacity: true) }
             }
-            var current = windows[identity] ?? Window(start: now, count: 0)
-            if now &- current.start >= window { current = Window(start: now, count: 0) }
-            current.count += 1
-            windows[identity] = current
-            return (current.start, current.count)
+            var counter = counters[identity] ?? SlidingCounter(start: now)
+            let outcome = counter.hit(window, now: now, always: always)
+            counters[identity] = counter
+            return outcome
         }
-        let remainingNanoseconds = (start &+ window) &- now
-        return Outcome(
-            allowed: count <= rate.limit,
-            limit: rate.limit,
-            remaining: max(0, rate.limit - count),
-            resetSeconds: max(1, Int((remainingNanoseconds + 999_999_999) / 1_000_000_000))
-        )
+    }
+
+    private func shard(_ identity: ThrottleIdentity) -> NIOLockedValueBox<[ThrottleIdentity: SlidingCounter]> {
+        shards[Int(UInt(bitPattern: identity.hashValue) % UInt(shards.count))]
     }
 }

@@ -7,18 +7,23 @@ import ServiceLifecycle
 /// Throttling counts for the whole deployment (SPEC §7): each instance counts locally and, in
 /// the background, adds its new counts to `throttle_counts` and learns the totals of every
 /// instance — one statement per flush, at most every `interval`. The hot path never waits on
-/// the database: a request is judged on the last known total plus this instance's counts since.
-/// Windows are aligned to the epoch, so every instance agrees on them. While PostgreSQL is
-/// away the counts stay local (per process) and are added when it returns.
+/// the database: a request is judged on the last known totals plus this instance's counts since.
+///
+/// Windows are aligned to the epoch, so every instance agrees on them, and a limit holds over
+/// any window of its length (``SlidingWindow``): the judgement weighs the previous window's
+/// deployment total, which each flush learns beside the current one's, so an instance that saw
+/// none of an identity's earlier requests still counts them. While PostgreSQL is away the
+/// counts stay local (per process) and are added when it returns.
 public final class SharedThrottleCounts: Service, Sendable {
     struct Key: Hashable {
         var policy: String
         var identity: ThrottleIdentity
-        /// The window's end, in unix seconds.
-        var windowEnd: Int64
     }
 
-    private struct Entry {
+    /// One window's counts.
+    struct Slot {
+        /// The window's end, in Unix seconds.
+        var windowEnd: Int64
         /// The deployment's total at the last flush (this instance's flushed counts included).
         var known = 0
         /// This instance's counts being added by the flush under way.
@@ -29,10 +34,45 @@ public final class SharedThrottleCounts: Service, Sendable {
         var total: Int { known + flushing + pending }
     }
 
+    /// One identity's current window and the one before it.
+    struct Windows {
+        /// The windows' length, in seconds.
+        var seconds: Int64
+        var current: Slot
+        var previous: Slot?
+
+        /// Moves on to the window ending at `windowEnd`: the current window becomes the
+        /// previous one if it is the window just before; anything older is forgotten.
+        mutating func advance(to windowEnd: Int64) {
+            guard current.windowEnd < windowEnd else { return }
+            let before = windowEnd - seconds
+            previous = [current, previous].compactMap { $0 }.first { $0.windowEnd == before }
+            current = Slot(windowEnd: windowEnd)
+        }
+
+        /// The previous window's total as seen from the window ending at `windowEnd`.
+        func previousTotal(before windowEnd: Int64) -> Int {
+            guard let previous, previous.windowEnd == windowEnd - seconds else { return 0 }
+            return previous.total
+        }
+
+        /// Whether nothing here matters any more at `now` (Unix seconds): the current window is
+        /// over for longer than a window, and nothing waits to be flushed.
+        func isSpent(at now: Int64) -> Bool {
+            current.windowEnd + seconds <= now && current.flushing == 0 && current.pending == 0
+                && (previous.map { $0.flushing == 0 && $0.pending == 0 } ?? true)
+        }
+    }
+
+    /// Whether a judgement counts the request.
+    enum Counting {
+        case no, ifAllowed, always
+    }
+
     private let pool: PGPool
     private let interval: Duration
     private let logger: Logger
-    private let shards: [NIOLockedValueBox<[Key: Entry]>] = (0..<16).map { _ in NIOLockedValueBox([:]) }
+    private let shards: [NIOLockedValueBox<[Key: Windows]>] = (0..<16).map { _ in NIOLockedValueBox([:]) }
 
     public init(pool: PGPool, interval: Duration = .milliseconds(5), logger: Logger = Logger(label: "latchkey.throttle")) {
         self.pool = pool
@@ -40,33 +80,59 @@ public final class SharedThrottleCounts: Service, Sendable {
         self.logger = logger
     }
 
-    /// Counts one request of `identity` under `policy` (a window of `seconds`) at `now`: the
-    /// deployment's count in this window, this request included, and seconds until it resets.
+    /// The present in nanoseconds since the Unix epoch: the clock of shared windows.
+    static func now() -> UInt64 {
+        UInt64(max(0, Date().timeIntervalSince1970) * 1e9)
+    }
+
+    /// Judges one request of `identity` under `policy` at `now` (Unix nanoseconds) by the
+    /// deployment's counts, counting it as `counting` says.
+    func judge(policy: String, identity: ThrottleIdentity, window: SlidingWindow, now: UInt64, counting: Counting) -> RateLimiter.Outcome {
+        count(policy: policy, identity: identity, window: window, now: now, counting: counting).outcome
+    }
+
+    /// Counts one request of `identity` under `policy` (windows of `seconds`) at `now`, whatever
+    /// any limit says: the deployment's count in the current window, this request included, and
+    /// seconds until that window ends.
     func hit(policy: String, identity: ThrottleIdentity, seconds: Int, now: Date = Date()) -> (count: Int, resetSeconds: Int) {
-        count(policy: policy, identity: identity, seconds: seconds, now: now, adding: 1)
+        counted(policy: policy, identity: identity, seconds: seconds, now: now, counting: .always)
     }
 
-    /// The count so far, without counting.
+    /// The count in the current window so far, without counting.
     func peek(policy: String, identity: ThrottleIdentity, seconds: Int, now: Date = Date()) -> (count: Int, resetSeconds: Int) {
-        count(policy: policy, identity: identity, seconds: seconds, now: now, adding: 0)
+        counted(policy: policy, identity: identity, seconds: seconds, now: now, counting: .no)
     }
 
-    private func count(policy: String, identity: ThrottleIdentity, seconds: Int, now: Date, adding: Int) -> (count: Int, resetSeconds: Int) {
-        let unix = Int64(now.timeIntervalSince1970)
-        let length = Int64(max(1, seconds))
-        let windowEnd = (unix / length + 1) * length
-        let key = Key(policy: policy, identity: identity, windowEnd: windowEnd)
-        let count = shard(key).withLockedValue { entries -> Int in
-            if adding == 0 { return entries[key]?.total ?? 0 }
-            var entry = entries[key] ?? Entry()
-            entry.pending += adding
-            entries[key] = entry
-            return entry.total
+    private func counted(policy: String, identity: ThrottleIdentity, seconds: Int, now: Date, counting: Counting) -> (count: Int, resetSeconds: Int) {
+        let window = SlidingWindow(ThrottleRate(limit: 1_000_000_000, seconds: seconds))
+        let nanoseconds = UInt64(max(0, now.timeIntervalSince1970) * 1e9)
+        let current = count(policy: policy, identity: identity, window: window, now: nanoseconds, counting: counting).current
+        return (current, SlidingWindow.seconds(window.length - nanoseconds % window.length))
+    }
+
+    private func count(
+        policy: String, identity: ThrottleIdentity, window: SlidingWindow, now: UInt64, counting: Counting
+    ) -> (outcome: RateLimiter.Outcome, current: Int) {
+        let seconds = Int64(window.length / 1_000_000_000)
+        let index = now / window.length
+        let windowEnd = Int64(index + 1) * seconds
+        let elapsed = now - index * window.length
+        let key = Key(policy: policy, identity: identity)
+        return shard(key).withLockedValue { entries in
+            var windows = entries[key].flatMap { $0.seconds == seconds ? $0 : nil } ?? Windows(seconds: seconds, current: Slot(windowEnd: windowEnd))
+            windows.advance(to: windowEnd)
+            let outcome = window.judge(previous: windows.previousTotal(before: windowEnd), current: windows.current.total, elapsed: elapsed)
+            switch counting {
+            case .no: break
+            case .ifAllowed: if outcome.allowed { windows.current.pending += 1 }
+            case .always: windows.current.pending += 1
+            }
+            if counting != .no || entries[key] != nil { entries[key] = windows }
+            return (outcome, windows.current.total)
         }
-        return (count, Int(max(1, windowEnd - unix)))
     }
 
-    private func shard(_ key: Key) -> NIOLockedValueBox<[Key: Entry]> {
+    private func shard(_ key: Key) -> NIOLockedValueBox<[Key: Windows]> {
         shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
     }
 
@@ -78,54 +144,102 @@ public final class SharedThrottleCounts: Service, Sendable {
             await flush()
             if ContinuousClock.now - lastSweep > .seconds(60) {
                 lastSweep = ContinuousClock.now
-                _ = try? await pool.execute("DELETE FROM throttle_counts WHERE window_end < \(Int64(Date().timeIntervalSince1970) - 60)")
+                // A window's row is kept while it is still some identity's previous window.
+                _ = try? await pool.execute("DELETE FROM throttle_counts WHERE window_end + seconds < \(Int64(Date().timeIntervalSince1970))")
             }
         }
         await flush()
     }
 
-    /// Adds every pending count in one statement and learns the totals; forgets past windows.
+    /// One window's pending count on its way to PostgreSQL.
+    private struct Flushed {
+        var key: Key
+        var windowEnd: Int64
+        var seconds: Int64
+        var count: Int
+    }
+
+    /// Adds every pending count in one statement and learns the totals of those windows and of
+    /// the windows before them; forgets identities whose counts no longer matter.
     public func flush() async {
         let now = Int64(Date().timeIntervalSince1970)
-        var batch: [(Key, Int)] = []
+        var batch: [Flushed] = []
         for shard in shards {
             shard.withLockedValue { entries in
-                for (key, entry) in entries {
-                    if entry.pending > 0 {
-                        batch.append((key, entry.pending))
-                        entries[key]?.flushing = entry.pending
-                        entries[key]?.pending = 0
-                    } else if key.windowEnd < now {
+                for (key, windows) in entries {
+                    if windows.isSpent(at: now) {
                         entries[key] = nil
+                        continue
                     }
+                    var windows = windows
+                    if windows.current.pending > 0 {
+                        batch.append(Flushed(key: key, windowEnd: windows.current.windowEnd, seconds: windows.seconds, count: windows.current.pending))
+                        windows.current.flushing = windows.current.pending
+                        windows.current.pending = 0
+                    }
+                    if var previous = windows.previous, previous.pending > 0 {
+                        batch.append(Flushed(key: key, windowEnd: previous.windowEnd, seconds: windows.seconds, count: previous.pending))
+                        previous.flushing = previous.pending
+                        previous.pending = 0
+                        windows.previous = previous
+                    }
+                    entries[key] = windows
                 }
             }
         }
         guard !batch.isEmpty else { return }
         do {
             let rows = try await pool.query("""
-                INSERT INTO throttle_counts AS t (policy, identity, window_end, count)
-                SELECT * FROM unnest(\(batch.map(\.0.policy))::text[], \(batch.map { $0.0.identity.text })::text[],
-                                     \(batch.map(\.0.windowEnd))::bigint[], \(batch.map { Int64($0.1) })::bigint[])
-                ON CONFLICT (policy, identity, window_end) DO UPDATE SET count = t.count + EXCLUDED.count
-                RETURNING policy, identity, window_end, count
+                WITH batch AS (
+                    SELECT * FROM unnest(\(batch.map(\.key.policy))::text[], \(batch.map { $0.key.identity.text })::text[],
+                                         \(batch.map(\.windowEnd))::bigint[], \(batch.map { Int64($0.count) })::bigint[],
+                                         \(batch.map(\.seconds))::bigint[]) AS b(policy, identity, window_end, count, seconds)),
+                added AS (
+                    INSERT INTO throttle_counts AS t (policy, identity, window_end, count, seconds)
+                    SELECT policy, identity, window_end, count, seconds FROM batch
+                    ON CONFLICT (policy, identity, window_end) DO UPDATE SET count = t.count + EXCLUDED.count
+                    RETURNING t.policy, t.identity, t.window_end, t.count, t.seconds)
+                SELECT a.policy, a.identity, a.window_end, a.count, p.count
+                FROM added a LEFT JOIN throttle_counts p
+                  ON p.policy = a.policy AND p.identity = a.identity AND p.window_end = a.window_end - a.seconds
                 """)
-            let keys = Dictionary(batch.map { ("\($0.0.policy) \($0.0.identity.text) \($0.0.windowEnd)", $0.0) }, uniquingKeysWith: { first, _ in first })
+            let keys = Dictionary(batch.map { ("\($0.key.policy) \($0.key.identity.text)", $0.key) }, uniquingKeysWith: { first, _ in first })
             for row in rows {
-                let name = "\(try row.decode(String.self, at: 0)) \(try row.decode(String.self, at: 1)) \(try row.decode(Int64.self, at: 2))"
-                guard let key = keys[name] else { continue }
+                guard let key = keys["\(try row.decode(String.self, at: 0)) \(try row.decode(String.self, at: 1))"] else { continue }
+                let windowEnd = try row.decode(Int64.self, at: 2)
                 let total = Int(try row.decode(Int64.self, at: 3))
+                let previousTotal = try row.decode(Int64?.self, at: 4).map(Int.init)
                 shard(key).withLockedValue { entries in
-                    entries[key, default: Entry()].known = total
-                    entries[key]?.flushing = 0
+                    guard var windows = entries[key] else { return }
+                    if windows.current.windowEnd == windowEnd {
+                        windows.current.known = total
+                        windows.current.flushing = 0
+                        if let previousTotal {
+                            let before = windowEnd - windows.seconds
+                            var previous = windows.previous.flatMap { $0.windowEnd == before ? $0 : nil } ?? Slot(windowEnd: before)
+                            previous.known = max(previous.known, previousTotal)
+                            windows.previous = previous
+                        }
+                    } else if windows.previous?.windowEnd == windowEnd {
+                        windows.previous?.known = total
+                        windows.previous?.flushing = 0
+                    }
+                    entries[key] = windows
                 }
             }
         } catch {
             // Still counted here (pending), and added at the next flush that reaches the database.
-            for (key, flushed) in batch {
-                shard(key).withLockedValue { entries in
-                    entries[key, default: Entry()].pending += flushed
-                    entries[key]?.flushing = 0
+            for flushed in batch {
+                shard(flushed.key).withLockedValue { entries in
+                    guard var windows = entries[flushed.key] else { return }
+                    if windows.current.windowEnd == flushed.windowEnd {
+                        windows.current.pending += flushed.count
+                        windows.current.flushing = 0
+                    } else if windows.previous?.windowEnd == flushed.windowEnd {
+                        windows.previous?.pending += flushed.count
+                        windows.previous?.flushing = 0
+                    }
+                    entries[flushed.key] = windows
                 }
             }
             logger.debug("throttle counts stay local: the database is unavailable", metadata: ["error": "\(error)"])

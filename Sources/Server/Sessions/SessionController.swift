@@ -42,7 +42,7 @@ struct SessionController: Sendable {
         var presented = ""
         // Any string is a key to check (the body's limit bounds it): a long one is a bad key, 401.
         try body.string("apikey", into: &presented, maxLength: 4096)
-        let key = try await failures.guarding(clientIP: context.clientIP) {
+        let key = try await failures.guarding(clientIP: context.clientIP, credential: presented) {
             try AuthenticationMiddleware<LatchkeyRequestContext>.validKey(try await vault.verify(presented), invalid: .invalidKey)
         }
         try AuthenticationMiddleware<LatchkeyRequestContext>.admit(key, from: context.clientAddress)
@@ -67,7 +67,7 @@ struct SessionController: Sendable {
         guard request.headers[values: .authorization].isEmpty else {
             throw APIError(.badRequest, detail: "Send the session's authtoken header, not an API key.", code: "SESSION_REQUIRED")
         }
-        let caller = try await failures.guarding(clientIP: context.clientIP) {
+        let caller = try await failures.guarding(clientIP: context.clientIP, credential: AuthenticationMiddleware<LatchkeyRequestContext>.presentedCredential(request)) {
             try await AuthenticationMiddleware<LatchkeyRequestContext>.authenticate(request, vault: vault)
         }
         switch caller {
@@ -85,12 +85,16 @@ struct SessionController: Sendable {
         return .json(profile)
     }
 
-    /// Runs `body`, answering an ``APIError`` with `{"auth":"logged_out","detail":…}`.
+    /// Runs `body`, answering an ``APIError`` with `{"auth":"logged_out","detail":…}`. Every
+    /// answer is `Cache-Control: no-store`: a session's token and CSRF token are secrets (SPEC §7).
     private func loggedOutOnError(_ body: () async throws -> Response) async throws -> Response {
+        var response: Response
         do {
-            return try await body()
+            response = try await body()
         } catch let error as APIError {
-            return error.response(leading: ("auth", "logged_out"))
+            response = error.response(leading: ("auth", "logged_out"))
         }
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 }
