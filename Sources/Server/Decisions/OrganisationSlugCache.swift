@@ -21,9 +21,16 @@ final class OrganisationSlugCache: Sendable {
     /// How long a slug not found stays unknown (a new organisation waits that long for it).
     let unknownLifetime: Duration
     let capacity: Int
+    /// The clock the lifetimes are measured on (a test's own, where it must not depend on the
+    /// machine's speed).
+    let now: @Sendable () -> ContinuousClock.Instant
 
-    init(pool: PGPool, knownLifetime: Duration = .seconds(30), unknownLifetime: Duration = .seconds(5), capacity: Int = 10_000) {
+    init(
+        pool: PGPool, knownLifetime: Duration = .seconds(30), unknownLifetime: Duration = .seconds(5), capacity: Int = 10_000,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
         self.pool = pool
+        self.now = now
         self.knownLifetime = knownLifetime
         self.unknownLifetime = unknownLifetime
         self.capacity = capacity
@@ -31,7 +38,7 @@ final class OrganisationSlugCache: Sendable {
 
     /// Whether an organisation has `slug`: the kept answer, else PostgreSQL's (then kept).
     func exists(_ slug: String) async throws -> Bool {
-        let now = ContinuousClock.now
+        let now = self.now()
         if let answer = answers.withLockedValue({ $0[slug] }), answer.until > now { return answer.exists }
         let exists = try await !pool.query("SELECT 1 FROM organisations WHERE slug = \(slug)").isEmpty
         answers.withLockedValue { answers in
