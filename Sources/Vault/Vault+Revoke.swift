@@ -78,19 +78,6 @@ extension Vault {
         return revoked
     }
 
-    /// Changes a user's tier; cached keys of the user are evicted everywhere.
-    public func setTier(username: String, tier: Tier) async throws {
-        let userID = try await pool.withTransaction { connection in
-            let users = try await connection.query("""
-                UPDATE users SET tier = \(tier.rawValue), updated_at = now() WHERE username = \(username) RETURNING id
-                """)
-            guard let userID = try users.first?.decode(Int64.self, at: 0) else { throw VaultError.userNotFound(username) }
-            try await AuditLog.record("user.tier_changed", actor: nil, target: "user:\(userID)", detail: ["tier": tier.rawValue], on: connection)
-            return userID
-        }
-        forget(userID: userID)
-    }
-
     /// Checks a password against the stored scrypt hash, off the cooperative pool and within the
     /// instance's bound on hashing at once (SPEC §10).
     ///

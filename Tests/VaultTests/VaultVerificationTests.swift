@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import Policy
 import Postgres
+import Tenancy
 import TestSupport
 import Testing
 @testable import Vault
@@ -75,9 +76,10 @@ struct VaultVerificationTests {
             try await world.user("pro", tier: .pro)
             let key = try await vault.issue(.init(username: "pro", name: "k"))
             #expect(try await vault.verify(key.secret).status == .valid)
-            try await vault.setTier(username: "pro", tier: .free)
+            let tenancy = Tenancy(pool: world.pool, vault: vault)
+            try await tenancy.setTier(username: "pro", tier: .free)
             #expect(try await vault.verify(key.secret).status == .tierNoAPIAccess)
-            try await vault.setTier(username: "pro", tier: .pro)
+            try await tenancy.setTier(username: "pro", tier: .pro)
             #expect(try await vault.verify(key.secret).status == .valid)
         }
     }
