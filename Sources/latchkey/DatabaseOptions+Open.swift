@@ -1,3 +1,4 @@
+import Accounts
 import ArgumentParser
 import Postgres
 import Tenancy
@@ -25,6 +26,11 @@ extension DatabaseOptions {
             await pool.close()
             throw error
         }
+    }
+
+    /// ``withVault(_:_:)`` for passwords.
+    func withAccounts<Result>(_ label: String, _ body: (Accounts) async throws -> Result) async throws -> Result {
+        try await withVault(label) { try await body(Accounts(pool: $0.pool, vault: $0)) }
     }
 
     /// ``withVault(_:_:)`` for users, organisations and memberships.

@@ -1,8 +1,8 @@
+import Accounts
 import ArgumentParser
 import Foundation
 import Policy
 import Tenancy
-import Vault
 
 /// `latchkey users create|set-password|set-tier|deactivate`.
 struct Users: AsyncParsableCommand {
@@ -41,7 +41,7 @@ struct Users: AsyncParsableCommand {
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
                 throw ValidationError("give the new password on standard input")
             }
-            let revoked = try await database.withVault("latchkey.users") { try await $0.setPassword(username: user, password: line) }
+            let revoked = try await database.withAccounts("latchkey.users") { try await $0.setPassword(username: user, password: line) }
             print("password changed for \(user); revoked \(revoked) key(s) and their sessions")
         }
     }

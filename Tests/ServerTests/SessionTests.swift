@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -192,7 +193,7 @@ import Vault
                 #expect(free.detail == "API access requires a paid account tier.")
                 try await tenancy.setTier(username: "carol", tier: .pro)
 
-                try await vault.setPassword(username: "alice", password: "a new password")
+                try await Accounts(pool: world.pool, vault: vault).setPassword(username: "alice", password: "a new password")
                 #expect(try await client.send("/api/surveys/", headers: session).status == .unauthorized)
 
                 try await world.pool.execute("UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE user_id = \(carol)")

@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -248,6 +249,7 @@ struct VaultVerificationTests {
     @Test func passwordChangeRevokesThatUsersKeysAndSessionsOnly() async throws {
         try await VaultWorld.withWorld { world in
             let vault = world.vault()
+            let accounts = Accounts(pool: world.pool, vault: vault)
             try await world.user("alice", tier: .pro)
             try await world.user("bob", tier: .pro)
             let alice1 = try await vault.issue(.init(username: "alice", name: "a1"))
@@ -261,7 +263,7 @@ struct VaultVerificationTests {
             }
             #expect(try await vault.verify(alice1.secret).status == .valid)
 
-            let revoked = try await vault.setPassword(username: "alice", password: "correct horse battery")
+            let revoked = try await accounts.setPassword(username: "alice", password: "correct horse battery")
             #expect(revoked == 2)
             #expect(try await vault.verify(alice1.secret).status == .revoked)
             #expect(try await vault.verify(alice2.secret).status == .revoked)
@@ -271,10 +273,10 @@ struct VaultVerificationTests {
                 WHERE s.revoked_at IS NULL
                 """).decode((String).self)
             #expect(liveSessions == ["bob"])
-            #expect(try await vault.checkPassword(username: "alice", password: "correct horse battery"))
-            #expect(try await !vault.checkPassword(username: "alice", password: "wrong"))
-            #expect(try await !vault.checkPassword(username: "nobody", password: "correct horse battery"))
-            await #expect(throws: VaultError.self) { try await vault.setPassword(username: "alice", password: "short") }
+            #expect(try await accounts.checkPassword(username: "alice", password: "correct horse battery"))
+            #expect(try await !accounts.checkPassword(username: "alice", password: "wrong"))
+            #expect(try await !accounts.checkPassword(username: "nobody", password: "correct horse battery"))
+            await #expect(throws: VaultError.self) { try await accounts.setPassword(username: "alice", password: "short") }
         }
     }
 
@@ -343,7 +345,7 @@ struct VaultVerificationTests {
                 _ = try await vault.verify(issued.secret)
             }
             let password = "a very secret passphrase"
-            try await vault.setPassword(username: "pro", password: password)
+            try await Accounts(pool: world.pool, vault: vault).setPassword(username: "pro", password: password)
             secrets.append(password)
 
             let tables = try await world.pool.query("""
