@@ -20,15 +20,13 @@ extension Console {
             try await submitted(request, context) { session, submitted, _ in
                 let choices = keyChoices(session)
                 let form = KeyForm(submitted, offered: choices.capabilities, organisations: choices.organisations.map(\.slug))
-                guard form.problems.isEmpty else {
+                guard let terms = form.terms, form.problems.isEmpty else {
                     return try await accountKeysPage(session, form: form, outcome: KeysOutcome(problem: "The key was not generated: see below.", status: .badRequest))
                 }
-                let request = KeyIssueRequest(
-                    username: session.username, name: form.name, organisationSlug: form.organisation.isEmpty ? nil : form.organisation,
-                    capabilities: form.granted, expiresAt: form.expiresAt, issuer: .user(session.username), via: "console", ip: context.clientIP,
-                    allowedCIDRs: form.allowedCIDRs)
                 do {
-                    let issued = try await vault.issue(request)
+                    let issued = try await vault.issue(KeyIssueRequest(
+                        userID: session.userID, terms: terms, organisationID: choices.organisations.first { $0.slug == form.organisation }?.id,
+                        capabilities: form.granted, issuer: .userID(session.userID), via: "console", ip: context.clientIP))
                     return try await accountKeysPage(session, form: KeyForm(), outcome: KeysOutcome(
                         newKey: issued.secret, notice: "Key “\(issued.record.name)” generated. Copy it now: it is shown only once.", status: .created))
                 } catch let error as VaultError {
@@ -69,7 +67,7 @@ extension Console {
             try await submitted(request, context) { session, _, _ in
                 guard let key = try await ownKey(context, session) else { return notFound(session) }
                 do {
-                    try await vault.revoke(keyID: key.id, by: .user(session.username), reason: "revoked in the console", ip: context.clientIP)
+                    try await vault.revoke(keyID: key.id, by: .userID(session.userID), reason: "revoked in the console", ip: context.clientIP)
                 } catch let error as VaultError {
                     return pages.message("Not revoked", Self.refusal(error), status: Self.status(error), frame: frame(session, title: ""))
                 }

@@ -52,7 +52,7 @@ extension Console {
                 try await administeredForm(kind, request, context) { session, area, _ in
                     guard let (key, _) = try await areaKey(context, area) else { return notFound(session) }
                     do {
-                        try await vault.revoke(keyID: key.id, by: .user(session.username), reason: "revoked in the console", ip: context.clientIP)
+                        try await vault.revoke(keyID: key.id, by: .userID(session.userID), reason: "revoked in the console", ip: context.clientIP)
                     } catch let error as VaultError {
                         return pages.message("Not revoked", Self.refusal(error), status: Self.status(error), frame: frame(session, title: ""))
                     }
@@ -70,21 +70,21 @@ extension Console {
     func issueForMember(_ session: SignedIn, _ area: AdminArea, _ submitted: ConsoleForm, _ context: Context) async throws -> Response {
         let members = try await tenancy.members(of: area.place)
         var form = KeyForm(submitted, offered: area.grantable, organisations: [])
-        if !members.contains(where: { $0.username == form.member }) { form.problems["member"] = "Choose a member of \(area.name)." }
-        guard form.problems.isEmpty else {
-            return try await adminKeysPage(session, area, form: form, outcome: KeysOutcome(problem: "The key was not issued: see below.", status: .badRequest))
+        let member = members.first { $0.username == form.member }
+        if member == nil { form.problems["member"] = "Choose a member of \(area.name)." }
+        guard let member, let terms = form.terms, form.problems.isEmpty else {
+            return try await adminKeysPage(session, area, form: form, members: members,
+                                           outcome: KeysOutcome(problem: "The key was not issued: see below.", status: .badRequest))
         }
-        let issue = KeyIssueRequest(
-            username: form.member, name: form.name, organisationSlug: area.kind == .organisation ? area.place.slug : nil,
-            teamSlug: area.kind == .team ? area.place.slug : nil, capabilities: form.granted,
-            expiresAt: form.expiresAt, issuer: .user(session.username), via: "console", ip: context.clientIP, allowedCIDRs: form.allowedCIDRs)
         do {
-            let issued = try await vault.issue(issue)
-            return try await adminKeysPage(session, area, form: KeyForm(), outcome: KeysOutcome(
-                newKey: issued.secret, notice: "Key “\(issued.record.name)” issued for \(form.member). Hand it over now: it is shown only once.",
+            let issued = try await vault.issue(KeyIssueRequest(
+                userID: member.id, terms: terms, organisationID: area.kind == .organisation ? area.id : nil, teamID: area.kind == .team ? area.id : nil,
+                capabilities: form.granted, issuer: .userID(session.userID), via: "console", ip: context.clientIP))
+            return try await adminKeysPage(session, area, form: KeyForm(), members: members, outcome: KeysOutcome(
+                newKey: issued.secret, notice: "Key “\(issued.record.name)” issued for \(member.username). Hand it over now: it is shown only once.",
                 status: .created))
         } catch let error as VaultError {
-            return try await adminKeysPage(session, area, form: form, outcome: KeysOutcome(problem: Self.refusal(error), status: Self.status(error)))
+            return try await adminKeysPage(session, area, form: form, members: members, outcome: KeysOutcome(problem: Self.refusal(error), status: Self.status(error)))
         }
     }
 
@@ -128,7 +128,8 @@ extension Console {
         return try await areaKeys(area).first { $0.key.id == id }.map { ($0.key, $0.username) }
     }
 
-    func adminKeysPage(_ session: SignedIn, _ area: AdminArea, form: KeyForm, outcome: KeysOutcome) async throws -> Response {
+    /// The keys page of `area`; `members`, when the request read them already, are not read again.
+    func adminKeysPage(_ session: SignedIn, _ area: AdminArea, form: KeyForm, members: [Member]? = nil, outcome: KeysOutcome) async throws -> Response {
         let keys = try await areaKeys(area)
         var data = frame(session, title: "\(area.name): keys")
         data["listTitle"] = .text(area.kind == .organisation ? "Keys issued in \(area.name)" : "Keys of \(area.name)'s members")
@@ -139,7 +140,9 @@ extension Console {
         data["formAction"] = .text("\(area.path)/keys")
         data["formTitle"] = "Issue a key for a member"
         data["formButton"] = "Issue key"
-        data["members"] = .list(try await tenancy.members(of: area.place).map {
+        var listed = members
+        if listed == nil { listed = try await tenancy.members(of: area.place) }
+        data["members"] = .list((listed ?? []).map {
             ["username": .text($0.username), "label": .text("\($0.username) (\($0.email))"), "selected": .flag($0.username == form.member)] as PageFields
         })
         data["hasMembers"] = true

@@ -68,16 +68,17 @@ public enum PrincipalLoader {
         }
     }
 
-    /// ``principal(userID:on:)`` by username, with the user's id: one query.
-    static func principal(username: String, on connection: PGConnection) async throws -> (UserPrincipal, id: Int64, isActive: Bool)? {
+    /// The principal of the user `condition` selects (on `users u`, written by this module), with
+    /// the user's id, username and whether they are active: one query.
+    static func principal(where condition: PGQuery, on connection: PGConnection) async throws -> (UserPrincipal, id: Int64, username: String, isActive: Bool)? {
         let rows = try await connection.query("""
-            SELECT u.id, u.tier, u.is_staff, u.is_active, \(membershipColumns("u.id")) FROM users u WHERE u.username = \(username)
+            SELECT u.id, u.username, u.tier, u.is_staff, u.is_active, \(membershipColumns("u.id")) FROM users u WHERE \(condition)
             """)
         guard let row = rows.first else { return nil }
         let id = try row.decode(Int64.self, named: "id")
         let principal = try principal(
             row: row, userID: id, tier: tier(row.decode(String.self, named: "tier")), isStaff: row.decode(Bool.self, named: "is_staff"))
-        return (principal, id, try row.decode(Bool.self, named: "is_active"))
+        return (principal, id, try row.decode(String.self, named: "username"), try row.decode(Bool.self, named: "is_active"))
     }
 
     /// The tier named `text`; a decoding error for a name that is none.
