@@ -56,7 +56,7 @@ func serverTests(_ name: String) -> Target {
     .testTarget(
         name: name,
         dependencies: [
-            "ServerTestSupport", "Server", "Console", "Federation", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Policy",
+            "ServerTestSupport", "Server", "Console", "Federation", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Accounts", "Tenancy", "Policy",
             "Postgres", "JSON", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ] + pluginPolicies,
         swiftSettings: swiftSettings
@@ -99,6 +99,8 @@ let package = Package(
         ]),
         library("Policy"),
         library("Vault", ["COpenSSL", "Postgres", "Policy", logging, metrics, nioLocks, nioPosix, lifecycle]),
+        library("Accounts", ["Postgres", "Policy", "JSON", "Vault"]),
+        library("Tenancy", ["Postgres", "Policy", "JSON", "Vault"]),
         library("Fixtures", ["JSON", "Postgres", "Vault", "Policy"]),
         library("Federation", ["COpenSSL", "JSON", "Postgres", "Vault", "Policy", nioLocks]),
         library("PluginKit", ["Fixtures", "JSON", "Postgres", "Vault", "Policy", hummingbird, nioLocks, logging]),
@@ -106,14 +108,14 @@ let package = Package(
         + resourcePlugin("UsersDirectory", extra: ["Vault"]) + [
         .target(
             name: "Console",
-            dependencies: ["PluginKit", "Postgres", "Vault", "Policy", "JSON", hummingbird],
+            dependencies: ["PluginKit", "Accounts", "Tenancy", "Vault", "Policy", "JSON", hummingbird],
             exclude: ["Assets"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]
         ),
         .target(
             name: "Server",
-            dependencies: ["Console", "Federation", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, metrics, lifecycle],
+            dependencies: ["Console", "Accounts", "Tenancy", "Federation", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, metrics, lifecycle],
             exclude: ["openapi.json"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]
@@ -139,6 +141,8 @@ let package = Package(
             dependencies: [
                 "Postgres",
                 "Vault",
+                "Accounts",
+                "Tenancy",
                 "Server",
                 "PluginKit",
                 "Surveys",
@@ -216,7 +220,7 @@ let package = Package(
         serverTests("FederationTests"),
         .testTarget(
             name: "VaultTests",
-            dependencies: ["Vault", "Postgres", "Policy", "TestSupport", logging],
+            dependencies: ["Vault", "Accounts", "Tenancy", "Postgres", "Policy", "TestSupport", logging],
             swiftSettings: swiftSettings
         ),
     ]

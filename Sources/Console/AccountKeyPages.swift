@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Policy
 import PluginKit
-import Postgres
+import Tenancy
 import Vault
 
 /// **API Keys** (SPEC §10): the user's keys, **Generate new key** (the raw key shown once, in
@@ -20,15 +20,13 @@ extension Console {
             try await submitted(request, context) { session, submitted, _ in
                 let choices = keyChoices(session)
                 let form = KeyForm(submitted, offered: choices.capabilities, organisations: choices.organisations.map(\.slug))
-                guard form.problems.isEmpty else {
+                guard let terms = form.terms, form.problems.isEmpty else {
                     return try await accountKeysPage(session, form: form, outcome: KeysOutcome(problem: "The key was not generated: see below.", status: .badRequest))
                 }
-                let request = KeyIssueRequest(
-                    username: session.username, name: form.name, organisationSlug: form.organisation.isEmpty ? nil : form.organisation,
-                    capabilities: form.granted, expiresAt: form.expiresAt, issuer: .user(session.username), via: "console", ip: context.clientIP,
-                    allowedCIDRs: form.allowedCIDRs)
                 do {
-                    let issued = try await vault.issue(request)
+                    let issued = try await vault.issue(KeyIssueRequest(
+                        userID: session.userID, terms: terms, organisationID: choices.organisations.first { $0.slug == form.organisation }?.id,
+                        capabilities: form.granted, issuer: .userID(session.userID), via: "console", ip: context.clientIP))
                     return try await accountKeysPage(session, form: KeyForm(), outcome: KeysOutcome(
                         newKey: issued.secret, notice: "Key “\(issued.record.name)” generated. Copy it now: it is shown only once.", status: .created))
                 } catch let error as VaultError {
@@ -69,7 +67,7 @@ extension Console {
             try await submitted(request, context) { session, _, _ in
                 guard let key = try await ownKey(context, session) else { return notFound(session) }
                 do {
-                    try await vault.revoke(keyID: key.id, by: .user(session.username), reason: "revoked in the console", ip: context.clientIP)
+                    try await vault.revoke(keyID: key.id, by: .userID(session.userID), reason: "revoked in the console", ip: context.clientIP)
                 } catch let error as VaultError {
                     return pages.message("Not revoked", Self.refusal(error), status: Self.status(error), frame: frame(session, title: ""))
                 }
@@ -79,7 +77,7 @@ extension Console {
     }
 
     func accountKeysPage(
-        _ session: WebSession, form: KeyForm, outcome: KeysOutcome
+        _ session: SignedIn, form: KeyForm, outcome: KeysOutcome
     ) async throws -> Response {
         let keys = try await ownKeys(session)
         let choices = keyChoices(session)
@@ -98,18 +96,15 @@ extension Console {
         return pages.render("keys", data, status: outcome.status)
     }
 
-    /// What the user may pick on their own form: `view`; `add`, `edit`, `delete` when they
-    /// administer an organisation (or are staff); `superuser` for staff. Their organisations.
-    func keyChoices(_ session: WebSession) -> (capabilities: [Capability], organisations: [(slug: String, name: String)]) {
-        let organisations = session.places.filter { $0.kind == "org" }
-        var capabilities: [Capability] = [.view]
-        if organisations.contains(where: \.admin) || session.isStaff { capabilities += [.add, .edit, .delete] }
-        if session.isStaff { capabilities.append(.superuser) }
-        return (capabilities, organisations.map { ($0.slug, $0.name) })
+    /// What the user may pick on their own form: the capabilities they may grant on a key in one
+    /// of their organisations (``Policy/KeyRules/grantable(by:inAnyOf:)``), and those organisations.
+    func keyChoices(_ session: SignedIn) -> (capabilities: [Capability], organisations: [Place]) {
+        let organisations = session.organisations
+        return (KeyRules.grantable(by: session.principal, inAnyOf: organisations.map(\.id)), organisations)
     }
 
     /// The user's keys, newest first: cached (``ConsoleCache``), else read.
-    func ownKeys(_ session: WebSession) async throws -> [KeyRecord] {
+    func ownKeys(_ session: SignedIn) async throws -> [KeyRecord] {
         if let cached = cache.keys(userID: session.userID) { return cached }
         let generation = cache.generation
         let keys = try await vault.listKeys(userID: session.userID)
@@ -118,12 +113,12 @@ extension Console {
     }
 
     /// The user's own key named by the `{id}` of the path, if any.
-    func ownKey(_ context: Context, _ session: WebSession) async throws -> KeyRecord? {
+    func ownKey(_ context: Context, _ session: SignedIn) async throws -> KeyRecord? {
         guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { return nil }
         return try await ownKeys(session).first { $0.id == id }
     }
 
-    func revokePage(_ session: WebSession, key: KeyRecord, owner: String?, action: String, back: String) -> Response {
+    func revokePage(_ session: SignedIn, key: KeyRecord, owner: String?, action: String, back: String) -> Response {
         var data = frame(session, title: "Revoke key")
         data["name"] = .text(key.name)
         data["prefix"] = .text(key.prefix)
@@ -134,7 +129,7 @@ extension Console {
         return pages.render("revoke", data)
     }
 
-    func rollPage(_ session: WebSession, key: KeyRecord, grace: String, problem: String?) -> Response {
+    func rollPage(_ session: SignedIn, key: KeyRecord, grace: String, problem: String?) -> Response {
         var data = frame(session, title: "Roll key")
         data["name"] = .text(key.name)
         data["prefix"] = .text(key.prefix)
@@ -146,7 +141,7 @@ extension Console {
         return pages.render("roll", data, status: problem == nil ? .ok : .badRequest)
     }
 
-    func notFound(_ session: WebSession) -> Response {
+    func notFound(_ session: SignedIn) -> Response {
         pages.message("Not found", "There is no such key here.", status: .notFound, frame: frame(session, title: ""))
     }
 

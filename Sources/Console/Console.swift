@@ -1,8 +1,9 @@
+import Accounts
 import Foundation
 import HTTPTypes
 import Hummingbird
 import PluginKit
-import Postgres
+import Tenancy
 import Vault
 
 /// The web console (SPEC §10): server-rendered pages under `/`, `/account/`, `/org/<slug>/` and
@@ -18,8 +19,9 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
         dependencies.vault.attach(cache)
     }
 
-    var pool: PGPool { dependencies.pool }
     var vault: Vault { dependencies.vault }
+    var accounts: Accounts { dependencies.accounts }
+    var tenancy: Tenancy { dependencies.tenancy }
 
     /// Registers every console route.
     public func register(on routes: PluginRoutes<Context>) {
@@ -38,9 +40,9 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
         registerAdminPages(on: routes)
     }
 
-    /// Runs `page` with the session store, or answers 503 when `LATCHKEY_SECRET_KEY` is unset,
-    /// or when password hashing stayed at its bound (SPEC §10: briefly busy, never a 500).
-    func gated(_ request: Request, _ context: Context, _ page: (WebSessionStore) async throws -> Response) async throws -> Response {
+    /// Runs `page` with the browser sessions, or answers 503 when `LATCHKEY_SECRET_KEY` is
+    /// unset, or when password hashing stayed at its bound (SPEC §10: briefly busy, never a 500).
+    func gated(_ request: Request, _ context: Context, _ page: (WebSessions) async throws -> Response) async throws -> Response {
         guard let box = dependencies.secretBox else {
             return pages.message(
                 "Console unavailable",
@@ -48,7 +50,7 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
                 status: .serviceUnavailable)
         }
         do {
-            return try await page(WebSessionStore(pool: pool, box: box, cache: cache))
+            return try await page(accounts.webSessions(box: box))
         } catch is PasswordHashingBusy {
             var response = pages.message(
                 "Busy", "Too many passwords are being checked right now. Nothing was changed: try again in a moment.",
@@ -62,47 +64,71 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
     /// `verified`) MFA-verified; otherwise the answer sends them to sign in or to MFA.
     func signedIn(
         _ request: Request, _ context: Context, verified: Bool = true,
-        _ page: (WebSession, WebSessionStore) async throws -> Response
+        _ page: (SignedIn, WebSessions) async throws -> Response
     ) async throws -> Response {
-        try await gated(request, context) { store in
+        try await gated(request, context) { sessions in
             guard let token = request.cookies[ConsoleCookie.session]?.value,
-                  let session = try await store.find(token: token) else { return Pages.redirect("/account/login") }
+                  let session = try await find(token: token, sessions) else { return Pages.redirect("/account/login") }
             if verified, !session.mfaVerified { return Pages.redirect("/account/mfa") }
-            return try await page(session, store)
+            return try await page(session, sessions)
         }
     }
 
+    /// The live session whose cookie is `token`, with its user's memberships: each from the
+    /// cache, else read (and cached).
+    func find(token: String, _ sessions: WebSessions) async throws -> SignedIn? {
+        guard let cookie = SessionCookie(token) else { return nil }
+        let generation = cache.generation
+        let session: WebSession
+        if let cached = cache.session(cookie.digest), cached.expiresAt > Date() {
+            session = cached
+        } else {
+            guard let read = try await sessions.read(cookie) else { return nil }
+            cache.store(read, for: cookie.digest, readAt: generation)
+            session = read
+        }
+        if let memberships = cache.memberships(userID: session.userID) { return SignedIn(session: session, memberships: memberships) }
+        guard let memberships = try await tenancy.memberships(ofUser: session.userID) else { return nil }
+        cache.store(memberships, userID: session.userID, readAt: generation)
+        return SignedIn(session: session, memberships: memberships)
+    }
+
     /// Like ``signedIn(_:_:verified:_:)`` for a form: the body is read and its CSRF token checked
-    /// first; a form without the session's token changes nothing (403).
+    /// first; a form without the session's token changes nothing (403). What a form changes is
+    /// forgotten by whatever changed it: the vault (keys, passwords), or the page (``forget(_:)``).
     func submitted(
         _ request: Request, _ context: Context, verified: Bool = true,
-        _ page: (WebSession, ConsoleForm, WebSessionStore) async throws -> Response
+        _ page: (SignedIn, ConsoleForm, WebSessions) async throws -> Response
     ) async throws -> Response {
-        try await signedIn(request, context, verified: verified) { session, store in
+        try await signedIn(request, context, verified: verified) { session, sessions in
             guard let form = await ConsoleForm.read(request) else {
                 return pages.message("Form too large", "The form was larger than 16 kB.", status: .contentTooLarge)
             }
             guard ConstantTime.equals(form["csrf"], session.csrf) else { return expiredForm(session) }
-            // A form may change the session, the account or the keys: this instance forgets
-            // them at once, whatever the page did (other instances hear the triggers).
-            defer { store.forget(session) }
-            return try await page(session, form, store)
+            return try await page(session, form, sessions)
         }
     }
 
-    func expiredForm(_ session: WebSession?) -> Response {
+    /// Drops this instance's cached sessions, memberships and key list of the session's user,
+    /// after a change to them that the vault does not announce itself; other instances hear the
+    /// table triggers' notice.
+    func forget(_ session: SignedIn) {
+        cache.evict(userID: session.userID)
+    }
+
+    func expiredForm(_ session: SignedIn?) -> Response {
         pages.message("Form expired", "This form is out of date or was not sent from this page. Nothing was changed: go back, reload the page and try again.",
                       status: .forbidden, frame: session.map { frame($0, title: "") } ?? [:])
     }
 
     /// What the frame of every signed-in page shows: the user, their admin pages, sign-out.
-    func frame(_ session: WebSession, title: String) -> PageFields {
-        let admin = session.places.filter(\.admin)
-        func links(_ kind: String) -> PageValue {
-            .list(admin.filter { $0.kind == kind }.map { ["slug": .text($0.slug), "name": .text($0.name)] as PageFields })
+    func frame(_ session: SignedIn, title: String) -> PageFields {
+        let administered = session.administered
+        func links(_ kind: Place.Kind) -> PageValue {
+            .list(administered.filter { $0.kind == kind }.map { ["slug": .text($0.slug), "name": .text($0.name)] as PageFields })
         }
         return ["title": .text(title), "signedIn": true, "username": .text(session.username), "csrf": .text(session.csrf),
-                "adminOf": links("org"), "teamAdminOf": links("team")]
+                "adminOf": links(.organisation), "teamAdminOf": links(.team)]
     }
 
     /// Whether the request reached us over plain HTTP on loopback (a developer's machine): only
@@ -117,12 +143,5 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
 
     static func cookie(_ name: String, _ value: String, _ request: Request, _ context: Context, maxAge: Int? = nil) -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: !isPlainLoopback(request, context), httpOnly: true, sameSite: .strict)
-    }
-
-    /// An audit event with the client's address; details never hold secrets.
-    func audit(_ action: String, actor: Int64?, organisation: Int64? = nil, target: String? = nil, detail: [String: String] = [:], _ context: Context) async throws {
-        try await pool.withConnection { connection in
-            try await AuditLog.record(action, actor: actor, organisation: organisation, target: target, detail: detail, ip: context.clientIP, on: connection)
-        }
     }
 }

@@ -1,9 +1,11 @@
+import Accounts
 import Dispatch
 import NIOConcurrencyHelpers
+import Tenancy
 import Vault
 
 /// What the console keeps in memory so a signed-in page costs no database round trip: live
-/// sessions by the SHA-256 of their cookie, and each user's key list.
+/// sessions by the SHA-256 of their cookie, and each user's memberships and key list.
 ///
 /// Attached to the vault, it follows every change notice about a user (their sessions, keys,
 /// account, memberships: the triggers of `db/core/0004` and `0006`), from any instance or
@@ -21,6 +23,7 @@ final class ConsoleCache: UserScopedCache {
     private struct State: Sendable {
         var sessions: [SHA256Digest: Entry<WebSession>] = [:]
         var keyLists: [Int64: Entry<[KeyRecord]>] = [:]
+        var memberships: [Int64: Entry<Memberships>] = [:]
         var generation: UInt64 = 0
     }
 
@@ -39,11 +42,7 @@ final class ConsoleCache: UserScopedCache {
     var generation: UInt64 { state.withLockedValue { $0.generation } }
 
     func session(_ digest: SHA256Digest) -> WebSession? {
-        let now = Self.now
-        return state.withLockedValue { state in
-            guard let entry = state.sessions[digest], now &- entry.storedAt < ttl else { return nil }
-            return entry.value
-        }
+        lookup(\.sessions, digest)
     }
 
     func store(_ session: WebSession, for digest: SHA256Digest, readAt generation: UInt64) {
@@ -51,15 +50,27 @@ final class ConsoleCache: UserScopedCache {
     }
 
     func keys(userID: Int64) -> [KeyRecord]? {
-        let now = Self.now
-        return state.withLockedValue { state in
-            guard let entry = state.keyLists[userID], now &- entry.storedAt < ttl else { return nil }
-            return entry.value
-        }
+        lookup(\.keyLists, userID)
     }
 
     func store(keys: [KeyRecord], userID: Int64, readAt generation: UInt64) {
         store(\.keyLists, userID, keys, userID: userID, readAt: generation)
+    }
+
+    func memberships(userID: Int64) -> Memberships? {
+        lookup(\.memberships, userID)
+    }
+
+    func store(_ memberships: Memberships, userID: Int64, readAt generation: UInt64) {
+        store(\.memberships, userID, memberships, userID: userID, readAt: generation)
+    }
+
+    private func lookup<Key: Hashable, Value: Sendable>(_ table: KeyPath<State, [Key: Entry<Value>]>, _ key: Key) -> Value? {
+        let now = Self.now
+        return state.withLockedValue { state in
+            guard let entry = state[keyPath: table][key], now &- entry.storedAt < ttl else { return nil }
+            return entry.value
+        }
     }
 
     private func store<Key: Hashable, Value: Sendable>(
@@ -80,6 +91,7 @@ final class ConsoleCache: UserScopedCache {
             state.generation &+= 1
             state.sessions = state.sessions.filter { $0.value.userID != userID }
             state.keyLists[userID] = nil
+            state.memberships[userID] = nil
         }
     }
 
@@ -88,6 +100,7 @@ final class ConsoleCache: UserScopedCache {
             state.generation &+= 1
             state.sessions.removeAll(keepingCapacity: true)
             state.keyLists.removeAll(keepingCapacity: true)
+            state.memberships.removeAll(keepingCapacity: true)
         }
     }
 }

@@ -1,21 +1,22 @@
-import Policy
-import Postgres
+import Accounts
+import Tenancy
 import Vault
 
-/// What the console works with. Without a ``secretBox`` (`LATCHKEY_SECRET_KEY` unset) every
-/// console page answers 503 saying what to set, and the API serves on.
+/// What the console works with: people's accounts, where they belong, and their keys. Without
+/// a ``secretBox`` (`LATCHKEY_SECRET_KEY` unset) every console page answers 503 saying what to
+/// set, and the API serves on.
 public struct ConsoleDependencies: Sendable {
-    public var pool: PGPool
     public var vault: Vault
-    public var engine: PolicyEngine
+    public var accounts: Accounts
+    public var tenancy: Tenancy
     public var secretBox: SecretBox?
     /// Sign-in and MFA submissions per client address (SPEC §10); `nil`: throttling is off.
     public var throttle: ConsoleThrottle?
 
-    public init(pool: PGPool, vault: Vault, engine: PolicyEngine, secretBox: SecretBox?, throttle: ConsoleThrottle? = nil) {
-        self.pool = pool
+    public init(vault: Vault, accounts: Accounts, tenancy: Tenancy, secretBox: SecretBox?, throttle: ConsoleThrottle? = nil) {
         self.vault = vault
-        self.engine = engine
+        self.accounts = accounts
+        self.tenancy = tenancy
         self.secretBox = secretBox
         self.throttle = throttle
     }

@@ -4,7 +4,8 @@ import Policy
 import Vault
 
 /// The fields of a "generate key" form, validated (SPEC §10 bad input): each problem is shown
-/// next to its field and nothing is issued.
+/// next to its field and nothing is issued. The name, expiry and ranges are checked once, by
+/// the vault's own check (``KeyTerms``), whose verdict the issuance then takes as it is.
 struct KeyForm {
     var name = ""
     var expires = ""
@@ -12,11 +13,11 @@ struct KeyForm {
     var member = ""
     /// The allowed addresses as typed: CIDR ranges separated by commas, spaces or lines.
     var allowed = ""
-    var allowedCIDRs: [AddressRange] = []
     var capabilities: [String] = ["view"]
-    var expiresAt: Date?
     var granted: Capabilities = .view
     var problems: [String: String] = [:]
+    /// The name, expiry and ranges, checked; `nil` when a problem names one of them.
+    var terms: KeyTerms?
 
     init() {}
 
@@ -29,19 +30,11 @@ struct KeyForm {
         member = form["member"]
         allowed = form["allowed_cidrs"]
         capabilities = form.values("capabilities")
-        if name.isEmpty { problems["name"] = "Give the key a name." }
-        if name.count > 200 { problems["name"] = "A name has at most 200 characters." }
-        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            problems["name"] = "A name has no control characters."
-        }
+        var expiresAt: Date?
         if !expires.isEmpty {
-            if let day = Self.day(expires) {
-                // A key expiring on a day works through that day (UTC).
-                let end = day.addingTimeInterval(86_400)
-                if end <= now { problems["expires"] = "The expiry date is in the past." } else { expiresAt = end }
-            } else {
-                problems["expires"] = "Give the expiry as a date (YYYY-MM-DD), or leave it empty."
-            }
+            // A key expiring on a day works through that day (UTC).
+            expiresAt = Self.day(expires)?.addingTimeInterval(86_400)
+            if expiresAt == nil { problems["expires"] = "Give the expiry as a date (YYYY-MM-DD), or leave it empty." }
         }
         let chosen = capabilities.compactMap(Capability.init(rawValue:))
         if chosen.count != capabilities.count || !chosen.allSatisfy(offered.contains) {
@@ -51,13 +44,31 @@ struct KeyForm {
         } else {
             granted = Capabilities(names: chosen.map(\.rawValue)) ?? .view
         }
+        var allowedCIDRs: [AddressRange] = []
         switch AddressRange.list(allowed) {
         case .success(let ranges): allowedCIDRs = ranges
-        case .failure(let problem): problems["allowed_cidrs"] = problem.description.prefix(1).uppercased() + problem.description.dropFirst() + "."
+        case .failure(let problem): problems["allowed_cidrs"] = Self.sentence(problem.description)
         }
         if !organisation.isEmpty, !organisations.contains(organisation) {
             problems["organisation"] = "Choose one of your organisations."
         }
+        do {
+            terms = try KeyTerms(name: name, expiresAt: expiresAt, allowedCIDRs: allowedCIDRs, now: now)
+        } catch {
+            if error.contains(.noName) { problems["name"] = "Give the key a name." }
+            if error.contains(.longName) { problems["name"] = "A name has at most 200 characters." }
+            if error.contains(.expiry) { problems["expires"] = "The expiry date is in the past." }
+            if error.contains(.addresses) { problems["allowed_cidrs"] = Self.sentence(AddressRangeError.tooMany.description) }
+        }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            terms = nil
+            problems["name"] = "A name has no control characters."
+        }
+    }
+
+    /// `text` as a sentence: capitalised, with a full stop.
+    static func sentence(_ text: String) -> String {
+        text.prefix(1).uppercased() + text.dropFirst() + "."
     }
 
     /// A `YYYY-MM-DD` day at 00:00 UTC.

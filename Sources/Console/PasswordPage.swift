@@ -1,6 +1,6 @@
+import Accounts
 import Hummingbird
 import PluginKit
-import Vault
 
 /// **Change password** (SPEC §10, §2): a warning first; then every key of the user, their API
 /// sessions and their other browser sessions are gone.
@@ -15,13 +15,12 @@ extension Console {
                 var problems: [String: String] = [:]
                 if new.count < 8 || new.utf8.count > 1024 { problems["new"] = "A password has 8 to 1024 characters." }
                 if confirm != new { problems["confirm"] = "The two new passwords differ." }
-                let currentIsRight = current.isEmpty ? false : try await vault.checkPassword(username: session.username, password: current)
+                let currentIsRight = current.isEmpty ? false : try await accounts.checkPassword(username: session.username, password: current)
                 if !currentIsRight {
                     problems["current"] = "That is not your current password."
                 }
                 guard problems.isEmpty else { return try await passwordPage(session, problems: problems, status: .badRequest) }
-                let revoked = try await vault.setPassword(username: session.username, password: new, keepingWebSession: session.id, ip: context.clientIP)
-                try await audit("password.changed", actor: session.userID, target: "user:\(session.userID)", context)
+                let revoked = try await accounts.changePassword(of: session.session, to: new, ip: context.clientIP)
                 return pages.message(
                     "Password changed",
                     "Your password is changed. \(revoked) key\(revoked == 1 ? " was" : "s were") revoked, and your other sessions are signed out.",
@@ -30,7 +29,7 @@ extension Console {
         }
     }
 
-    func passwordPage(_ session: WebSession, problems: [String: String], status: HTTPResponse.Status) async throws -> Response {
+    func passwordPage(_ session: SignedIn, problems: [String: String], status: HTTPResponse.Status) async throws -> Response {
         var data = frame(session, title: "Change password")
         data["fields"] = .fields(problems)
         if !problems.isEmpty { data["problem"] = "The password was not changed: see below." }

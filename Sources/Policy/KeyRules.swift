@@ -64,14 +64,40 @@ extension KeyRules {
                 return .allow(.allowOrgOwner, "The caller owns the key's organisation.")
             }
         }
-        if let team = key.teamID, user.teamRole(team) == .admin {
+        if let team = key.teamID, user.administersTeam(team) {
             return .allow(.allowTeamAdmin, "The caller is an admin of the key's team.")
         }
-        if key.organisationID == nil, key.teamID == nil, key.ownerTeamIDs.ids.contains(where: { user.teamRole($0) == .admin }) {
+        if key.organisationID == nil, key.teamID == nil, key.ownerTeamIDs.ids.contains(where: user.administersTeam) {
             return .allow(.allowTeamAdmin, "The caller is an admin of a team the key's owner belongs to.")
         }
         if user.isStaff { return .allow(.allowStaff, "Platform staff may revoke any key.") }
         return .deny(.denyNotMember, "Only the key's owner, an admin of its organisation or of the owner's team, or staff may revoke it.")
+    }
+
+    /// Who may grant `capability` on a key (SPEC §2): `view` whoever may issue it; `add`,
+    /// `edit` and `delete` an admin or owner of the key's organisation (`asOrganisationAdmin`),
+    /// or staff; `superuser` staff only. (Beyond `view` only on keys issued in an organisation,
+    /// for the organisation and enterprise tiers: ``issue(_:_:)`` checks those with the request.)
+    public static func mayGrant(_ capability: Capability, by issuer: UserPrincipal, asOrganisationAdmin: Bool) -> Bool {
+        switch capability {
+        case .view: return true
+        case .add, .edit, .delete: return issuer.isStaff || asOrganisationAdmin
+        case .superuser: return issuer.isStaff
+        }
+    }
+
+    /// The capabilities `issuer` may grant on a key issued in `area`, by ``mayGrant(_:by:asOrganisationAdmin:)``,
+    /// in canonical order: in an organisation, those of an admin of it; in a team, `view`.
+    public static func grantable(by issuer: UserPrincipal, in area: Confinement) -> [Capability] {
+        guard case .organisation(let id) = area else { return [.view] }
+        return grantable(by: issuer, inAnyOf: [id])
+    }
+
+    /// The capabilities `issuer` may grant on a key of their own issued in any of `organisations`
+    /// (or none): those of an admin of one of them (staff: of any).
+    public static func grantable(by issuer: UserPrincipal, inAnyOf organisations: [Int64]) -> [Capability] {
+        let administers = organisations.contains(where: issuer.administersOrganisation)
+        return Capability.allCases.filter { mayGrant($0, by: issuer, asOrganisationAdmin: administers) }
     }
 
     /// Where a key `issuer` may issue for `request` is confined (SPEC §2 issuer authority): the
@@ -104,7 +130,7 @@ extension KeyRules {
             guard request.targetTier.allowsWriteCapabilities else {
                 return .deny(.denyCapabilityGrant, "Capabilities beyond 'view' need the organisation or enterprise tier.")
             }
-            if extra.contains(.superuser), !issuer.isStaff {
+            if extra.contains(.superuser), !mayGrant(.superuser, by: issuer, asOrganisationAdmin: false) {
                 return .deny(.denyCapabilityGrant, "Only platform staff may grant the 'superuser' capability.")
             }
             let isOrganisationAdmin = authority.code == .allowOrgAdmin || authority.code == .allowOrgOwner
@@ -112,7 +138,7 @@ extension KeyRules {
             if request.isSSOExchange, !request.ssoCapabilities.isSuperset(of: writes) {
                 return .deny(.denyCapabilityGrant, "The organisation's SSO trust does not allow these capabilities.")
             }
-            if !writes.isEmpty, !issuer.isStaff, !isOrganisationAdmin, !request.isSSOExchange {
+            if !request.isSSOExchange, !writes.members.allSatisfy({ mayGrant($0, by: issuer, asOrganisationAdmin: isOrganisationAdmin) }) {
                 return .deny(.denyCapabilityGrant, "Only an organisation admin may grant capabilities beyond 'view'.")
             }
         }
@@ -143,7 +169,7 @@ extension KeyRules {
             if isSelf { return (.allow(.allowSelfServe, "Pro-tier users issue their own keys."), asRequested) }
         case .team:
             let candidates = request.teamID.map { [$0] } ?? request.targetTeamIDs.ids.map { $0 }
-            let administered = candidates.filter { issuer.teamRole($0) == .admin }
+            let administered = candidates.filter(issuer.administersTeam)
             related = candidates.contains { issuer.teamRole($0) != nil }
             if administered.count == 1, request.organisationID == nil {
                 return (.allow(.allowTeamAdmin, "The caller is an admin of a team the target belongs to."), .team(administered[0]))

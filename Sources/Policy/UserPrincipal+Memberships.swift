@@ -19,6 +19,25 @@ extension UserPrincipal {
         organisationRoles[id] == .admin || ownedOrganisations.contains(id)
     }
 
+    /// Whether this user administers team `id`: an `admin` membership.
+    @inlinable
+    public func administersTeam(_ id: Int64) -> Bool { teamRoles[id] == .admin }
+
+    /// Whether this user administers `area`, an organisation (``administersOrganisation(_:)``)
+    /// or a team (``administersTeam(_:)``).
+    @inlinable
+    public func administers(_ area: Confinement) -> Bool {
+        switch area {
+        case .organisation(let id): return administersOrganisation(id)
+        case .team(let id): return administersTeam(id)
+        }
+    }
+
+    /// Whether this user manages the keys of `area` (SPEC §10: the admin pages of an
+    /// organisation or team): who administers it, and platform staff.
+    @inlinable
+    public func managesKeys(of area: Confinement) -> Bool { isStaff || administers(area) }
+
     /// Whether an answer to this principal may name organisation `id` (SPEC §4: no answer names
     /// an organisation the caller cannot see): it belongs to it or to `team`, one of its teams,
     /// and a key issued in another organisation does not reach it.

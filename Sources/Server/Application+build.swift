@@ -1,3 +1,4 @@
+import Accounts
 import Console
 import Federation
 import Hummingbird
@@ -6,6 +7,7 @@ import PluginKit
 import Policy
 import Postgres
 import ServiceLifecycle
+import Tenancy
 import Vault
 
 /// Settings for the HTTP service (SPEC §9: environment first, flags override).
@@ -234,7 +236,8 @@ private func mountRoutes(
     // The web console: HTML pages with their own sessions, not part of the API's document.
     let console = PluginRoutes(router: router)
     Console<LatchkeyRequestContext>(dependencies: ConsoleDependencies(
-        pool: dependencies.pool, vault: dependencies.vault, engine: dependencies.engine, secretBox: options.secretBox,
+        vault: dependencies.vault, accounts: Accounts(pool: dependencies.pool, vault: dependencies.vault),
+        tenancy: Tenancy(pool: dependencies.pool, vault: dependencies.vault), secretBox: options.secretBox,
         throttle: options.throttle.enabled ? .signIn(settings: options.throttle, shared: options.throttleCounts) : nil
     )).register(on: console)
     console.registerMethodFallbacks()

@@ -4,4 +4,6 @@ public enum KeyIssuer: Sendable, Hashable {
     case platformOperator
     /// A user, by username; the issuance rules of SPEC §2 apply to them.
     case user(String)
+    /// A user, by id (the console's signed-in user); the rules apply as to ``user(_:)``.
+    case userID(Int64)
 }

@@ -1,15 +1,16 @@
 import Policy
 import Postgres
 
-/// Loads a user's memberships into a `UserPrincipal`.
-enum PrincipalLoader {
+/// Loads a user's memberships into a `UserPrincipal`: the one reading of memberships that key
+/// verification, issuance, the decision API and Tenancy's reads share.
+public enum PrincipalLoader {
     /// Three array columns — organisation roles, owned organisations, team roles — for the user `userColumn`.
     ///
     /// With `confinedBy` (the alias of a key row, `api_keys`), a key confined to an organisation
     /// keeps only the memberships inside it, and a key confined to a team only that team's
     /// membership (SPEC §2): roles held elsewhere never reach the key. Both arguments are
     /// references written by this module, never input.
-    static func membershipColumns(_ userColumn: StaticString, confinedBy key: StaticString? = nil) -> PGQuery {
+    public static func membershipColumns(_ userColumn: StaticString, confinedBy key: StaticString? = nil) -> PGQuery {
         let user = "\(userColumn)"
         let (inOrganisation, ownedInOrganisation, teamInConfinement) = key.map { key in
             (" AND \(key).team_id IS NULL AND (\(key).organisation_id IS NULL OR m.organisation_id = \(key).organisation_id)",
@@ -26,7 +27,7 @@ enum PrincipalLoader {
 
     /// Builds the principal from the three membership columns of ``membershipColumns(_:confinedBy:)``,
     /// read by name.
-    static func principal(row: PGRow, userID: Int64, tier: Tier, isStaff: Bool) throws -> UserPrincipal {
+    public static func principal(row: PGRow, userID: Int64, tier: Tier, isStaff: Bool) throws -> UserPrincipal {
         let organisationRoles = try roles(row.decode([String].self, named: "organisation_roles"), OrganisationRole.init(rawValue:))
         let owned = try row.decode([Int64].self, named: "owned_organisations")
         let teamRoles = try roles(row.decode([String].self, named: "team_roles"), TeamRole.init(rawValue:))
@@ -67,19 +68,21 @@ enum PrincipalLoader {
         }
     }
 
-    /// ``principal(userID:on:)`` by username, with the user's id: one query.
-    static func principal(username: String, on connection: PGConnection) async throws -> (UserPrincipal, id: Int64, isActive: Bool)? {
+    /// The principal of the user `condition` selects (on `users u`, written by this module), with
+    /// the user's id, username and whether they are active: one query.
+    static func principal(where condition: PGQuery, on connection: PGConnection) async throws -> (UserPrincipal, id: Int64, username: String, isActive: Bool)? {
         let rows = try await connection.query("""
-            SELECT u.id, u.tier, u.is_staff, u.is_active, \(membershipColumns("u.id")) FROM users u WHERE u.username = \(username)
+            SELECT u.id, u.username, u.tier, u.is_staff, u.is_active, \(membershipColumns("u.id")) FROM users u WHERE \(condition)
             """)
         guard let row = rows.first else { return nil }
         let id = try row.decode(Int64.self, named: "id")
         let principal = try principal(
             row: row, userID: id, tier: tier(row.decode(String.self, named: "tier")), isStaff: row.decode(Bool.self, named: "is_staff"))
-        return (principal, id, try row.decode(Bool.self, named: "is_active"))
+        return (principal, id, try row.decode(String.self, named: "username"), try row.decode(Bool.self, named: "is_active"))
     }
 
-    static func tier(_ text: String) throws -> Tier {
+    /// The tier named `text`; a decoding error for a name that is none.
+    public static func tier(_ text: String) throws -> Tier {
         guard let tier = Tier(rawValue: text) else { throw PGError(.decoding, message: "unknown tier \(text)") }
         return tier
     }

@@ -2,44 +2,6 @@ import Foundation
 import Policy
 import Postgres
 
-/// What to issue.
-public struct KeyIssueRequest: Sendable {
-    public var username: String
-    public var name: String
-    public var organisationSlug: String?
-    /// The team whose admin issues the key (the console's team page, `--team`), if any: the key
-    /// is then confined to it (SPEC §2).
-    public var teamSlug: String?
-    public var capabilities: Capabilities
-    public var expiresAt: Date?
-    public var issuer: KeyIssuer
-    /// Where the issuance came from (`cli`, `console`, …), for the audit event.
-    public var via: String
-    /// The client's address, for the audit event.
-    public var ip: String?
-    /// Where the key may be used from; empty: anywhere (SPEC §2, at most 32).
-    public var allowedCIDRs: [AddressRange]
-    /// Set when an SSO token exchange asks (SPEC §11): the issuer is then the target themselves.
-    public var exchange: SSOExchange?
-
-    public init(
-        username: String, name: String, organisationSlug: String? = nil, teamSlug: String? = nil,
-        capabilities: Capabilities = .default, expiresAt: Date? = nil, issuer: KeyIssuer = .platformOperator,
-        via: String = "cli", ip: String? = nil, allowedCIDRs: [AddressRange] = []
-    ) {
-        self.allowedCIDRs = allowedCIDRs
-        self.username = username
-        self.name = name
-        self.organisationSlug = organisationSlug
-        self.teamSlug = teamSlug
-        self.capabilities = capabilities
-        self.expiresAt = expiresAt
-        self.issuer = issuer
-        self.via = via
-        self.ip = ip
-    }
-}
-
 /// What an SSO token exchange adds to an issuance: who vouched for the user, what the trust
 /// allows, and the token's single use.
 public struct SSOExchange: Sendable {
@@ -75,27 +37,29 @@ extension Vault {
 
     /// Issues a key after the `key.issue` policy allows it (tier, issuer, capabilities, active-key limit).
     ///
-    /// For a tier with an active-key limit, the target user's row is locked for the transaction,
-    /// so concurrent issuances for one user are serialised and the limit holds under races.
+    /// The request's terms are checked first, unless they were (``KeyTerms``). An SSO exchange
+    /// (enterprise: no limit, and many at once) is one read and the insert. Any other issuance
+    /// is one transaction that first locks the target user's row and reads them once, with their
+    /// memberships: concurrent issuances for one user are serialised, so the limit holds under
+    /// races. The issuer is read only when they are not the target.
     public func issue(_ request: KeyIssueRequest) async throws -> IssuedKey {
-        let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= 200 else { throw VaultError.invalidInput("a key needs a name of 1 to 200 characters") }
-        if let expiresAt = request.expiresAt, expiresAt <= Date() {
-            throw VaultError.invalidInput("the expiry must be in the future")
-        }
-        guard request.allowedCIDRs.count <= AddressRange.limit else { throw VaultError.invalidInput(AddressRangeError.tooMany.description) }
+        let terms = try request.checkedTerms()
         let generated = try KeyFormat.generate(.live)
         let record: KeyRecord
-        if let unlocked = try await issueUnlocked(request, name: name, generated: generated) {
-            record = unlocked
+        if let exchanged = try await issueExchanged(request, terms: terms, generated: generated) {
+            record = exchanged
         } else {
             record = try await pool.withTransaction { connection in
-                let target = try await Self.target(request, on: connection)
-                let issuance = try await Self.issuanceFacts(
-                    targetID: target.id, tier: target.tier, organisationID: target.organisationID, teamID: target.teamID,
-                    capabilities: request.capabilities, on: connection)
-                let (issuer, issuerID) = try await issuerPrincipal(request.issuer, on: connection)
-                return try await insert(request, name: name, generated: generated, issuance: issuance, by: issuer, issuerID: issuerID, on: connection)
+                let target = try await Self.target(request.user, organisation: request.organisation, team: request.team, locking: true, on: connection)
+                let activeKeys = try await target.tier.activeKeyLimit.asyncMap { limit in
+                    try await Self.activeKeys(of: target.id, upTo: limit, on: connection)
+                }
+                let (issuer, issuerID) = target.isIssuer(request.issuer)
+                    ? (try target.activeIssuer(), target.id)
+                    : try await issuerPrincipal(request.issuer, on: connection)
+                return try await insert(
+                    request, terms: terms, generated: generated, issuance: target.facts(request.capabilities, activeKeyCount: activeKeys ?? 0),
+                    for: target.username, by: issuer, issuerID: issuerID, on: connection)
             }
         }
         dependents.evict(userID: record.userID)
@@ -103,41 +67,26 @@ extension Vault {
         return IssuedKey(secret: generated.secret, record: record)
     }
 
-    /// A user issuing their own key on a tier without an active-key limit (an SSO exchange, a
-    /// console user): one read of everything the rule needs, then the one atomic statement, with
-    /// no transaction around them (no limit to hold under races, so nothing to lock). `nil` when
-    /// the request is not such an issuance: the general path then judges it.
-    private func issueUnlocked(_ request: KeyIssueRequest, name: String, generated: ParsedKey) async throws -> KeyRecord? {
-        guard case .user(let issuerName) = request.issuer, issuerName == request.username, request.teamSlug == nil else { return nil }
+    /// An SSO exchange by a user on a tier without an active-key limit: one read of everything
+    /// the rule needs, then the one atomic statement, with no transaction around them (no limit
+    /// to hold under races, so nothing to lock). `nil` when the request is no such issuance: the
+    /// transaction then judges it.
+    private func issueExchanged(_ request: KeyIssueRequest, terms: KeyTerms, generated: ParsedKey) async throws -> KeyRecord? {
+        guard request.exchange != nil, request.team == nil, request.issuer.names(request.user) else { return nil }
         return try await pool.withConnection { connection -> KeyRecord? in
-            let rows = try await connection.query("""
-                SELECT u.id, u.tier, u.is_active, u.is_staff, (SELECT id FROM organisations WHERE slug = \(request.organisationSlug)) AS organisation,
-                       \(PrincipalLoader.membershipColumns("u.id"))
-                FROM users u WHERE u.username = \(request.username)
-                """)
-            guard let row = rows.first else { throw VaultError.userNotFound(request.username) }
-            let tier = try PrincipalLoader.tier(row.decode(String.self, named: "tier"))
-            guard tier.activeKeyLimit == nil else { return nil }
-            let organisationID = try row.decode(Int64?.self, named: "organisation")
-            if let slug = request.organisationSlug, organisationID == nil { throw VaultError.organisationNotFound(slug) }
-            guard try row.decode(Bool.self, named: "is_active") else {
-                throw VaultError.invalidInput("the issuing user \(request.username) is inactive")
-            }
-            let id = try row.decode(Int64.self, named: "id")
-            let user = try PrincipalLoader.principal(row: row, userID: id, tier: tier, isStaff: row.decode(Bool.self, named: "is_staff"))
-            let issuance = KeyIssuanceFacts(
-                targetUserID: id, targetTier: tier, targetOrganisationIDs: IDSet(user.organisationIDs),
-                targetTeamIDs: IDSet(user.teamRoles.ids), organisationID: organisationID,
-                requestedCapabilities: request.capabilities, activeKeyCount: 0)
-            return try await insert(request, name: name, generated: generated, issuance: issuance, by: user, issuerID: id, on: connection)
+            let target = try await Self.target(request.user, organisation: request.organisation, team: request.team, locking: false, on: connection)
+            guard target.tier.activeKeyLimit == nil else { return nil }
+            return try await insert(
+                request, terms: terms, generated: generated, issuance: target.facts(request.capabilities, activeKeyCount: 0),
+                for: target.username, by: target.activeIssuer(), issuerID: target.id, on: connection)
         }
     }
 
     /// Judges `key.issue` for `issuer`, then in one statement uses up the exchanged token (if
     /// any), inserts the key and audits it. A token already used inserts nothing: `replayed`.
     private func insert(
-        _ request: KeyIssueRequest, name: String, generated: ParsedKey, issuance facts: KeyIssuanceFacts,
-        by issuer: UserPrincipal, issuerID: Int64?, on connection: PGConnection
+        _ request: KeyIssueRequest, terms: KeyTerms, generated: ParsedKey, issuance facts: KeyIssuanceFacts,
+        for username: String, by issuer: UserPrincipal, issuerID: Int64?, on connection: PGConnection
     ) async throws -> KeyRecord {
         var issuance = facts
         if let exchange = request.exchange {
@@ -157,7 +106,7 @@ extension Vault {
         }
 
         let keyID = UUID()
-        var detail = ["user": request.username, "name": name, "prefix": generated.prefix,
+        var detail = ["user": username, "name": terms.name, "prefix": generated.prefix,
                       "capabilities": request.capabilities.description, "decision": decision.code.rawValue,
                       "via": request.via]
         var auditOrganisation = organisationID
@@ -165,7 +114,7 @@ extension Vault {
             detail["team"] = String(teamID)
             auditOrganisation = try await connection.query("SELECT organisation_id FROM teams WHERE id = \(teamID)").first?.decode(Int64?.self, at: 0) ?? nil
         }
-        if !request.allowedCIDRs.isEmpty { detail["allowed_cidrs"] = request.allowedCIDRs.map(\.description).joined(separator: " ") }
+        if !terms.allowedCIDRs.isEmpty { detail["allowed_cidrs"] = terms.allowedCIDRs.map(\.description).joined(separator: " ") }
         if let exchange = request.exchange {
             detail["sso_issuer"] = exchange.issuer
             detail["sso_subject"] = exchange.subject
@@ -174,9 +123,9 @@ extension Vault {
             WITH \(request.exchange.map(Self.claim) ?? "claimed AS (SELECT 1)"),
             inserted AS (
                 INSERT INTO api_keys AS k (id, user_id, organisation_id, team_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs)
-                SELECT \(keyID), \(issuance.targetUserID), \(organisationID), \(teamID), \(name), \(generated.prefix), \(generated.last4),
-                       \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(request.expiresAt),
-                       \(request.allowedCIDRs.map(\.description))
+                SELECT \(keyID), \(issuance.targetUserID), \(organisationID), \(teamID), \(terms.name), \(generated.prefix), \(generated.last4),
+                       \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(terms.expiresAt),
+                       \(terms.allowedCIDRs.map(\.description))
                 WHERE EXISTS (SELECT 1 FROM claimed)
                 RETURNING \(KeyRecord.columns)),
             audited AS (\(AuditLog.insert(
@@ -188,42 +137,83 @@ extension Vault {
         return try KeyRecord(row: row)
     }
 
-    /// The target of an issuance: the user's id and tier, and the organisation and team the
-    /// request names.
+    /// The target of an issuance, read once: the user with their memberships, and the
+    /// organisation and team the request names.
     struct Target {
         var id: Int64
+        var username: String
         var tier: Tier
+        var isActive: Bool
+        /// The user as the policy sees them (key capabilities the default).
+        var principal: UserPrincipal
         var organisationID: Int64?
         var teamID: Int64?
+
+        /// Whether `issuer` is this user.
+        func isIssuer(_ issuer: KeyIssuer) -> Bool {
+            switch issuer {
+            case .platformOperator: false
+            case .user(let name): name == username
+            case .userID(let id): id == self.id
+            }
+        }
+
+        /// The user as the issuer of their own key: refused when inactive.
+        func activeIssuer() throws -> UserPrincipal {
+            guard isActive else { throw VaultError.invalidInput("the issuing user \(username) is inactive") }
+            return principal
+        }
+
+        /// What `key.issue` judges of this user for a key with `capabilities`.
+        func facts(_ capabilities: Capabilities, activeKeyCount: Int) -> KeyIssuanceFacts {
+            KeyIssuanceFacts(
+                targetUserID: id, targetTier: tier, targetOrganisationIDs: IDSet(principal.organisationIDs),
+                targetTeamIDs: IDSet(principal.teamRoles.ids), organisationID: organisationID, teamID: teamID,
+                requestedCapabilities: capabilities, activeKeyCount: activeKeyCount)
+        }
     }
 
-    /// The target user's id and tier. For a tier with an active-key limit, the row is locked for
-    /// the transaction, so concurrent issuances for one user are serialised and the limit holds
-    /// under races; a tier without one (enterprise) needs no lock, so its issuances (SSO
-    /// exchanges, say) run side by side.
-    ///
-    /// Read with the ids of the organisation and team the request names (if any), in one query.
-    static func target(_ request: KeyIssueRequest, on connection: PGConnection) async throws -> Target {
+    /// Reads the target of an issuance in one statement: the `user` (by id or username) with
+    /// their memberships, and the ids of the `organisation` and `team` the request names (if any,
+    /// by id or slug). With `locking`, the user's row is locked for the transaction first
+    /// (`FOR UPDATE`), so the tier read is the one that holds until it commits.
+    static func target(
+        _ user: KeyIssueRequest.Reference, organisation: KeyIssueRequest.Reference?, team: KeyIssueRequest.Reference?,
+        locking: Bool, on connection: PGConnection
+    ) async throws -> Target {
+        let lock: PGQuery = locking ? " FOR UPDATE OF u" : ""
         let rows = try await connection.query("""
-            SELECT id, tier, (SELECT id FROM organisations WHERE slug = \(request.organisationSlug)),
-                   (SELECT id FROM teams WHERE slug = \(request.teamSlug))
-            FROM users WHERE username = \(request.username)
+            SELECT u.id, u.username, u.tier, u.is_active, u.is_staff,
+                   \(Self.id(in: "organisations", of: organisation)) AS organisation, \(Self.id(in: "teams", of: team)) AS team,
+                   \(PrincipalLoader.membershipColumns("u.id"))
+            FROM users u WHERE \(user.matching(id: "u.id", name: "u.username"))\(lock)
             """)
-        guard let row = rows.first else { throw VaultError.userNotFound(request.username) }
-        var target = Target(
-            id: try row.decode(Int64.self, at: 0), tier: try PrincipalLoader.tier(row.decode(String.self, at: 1)),
-            organisationID: try row.decode(Int64?.self, at: 2), teamID: try row.decode(Int64?.self, at: 3))
-        if let slug = request.organisationSlug, target.organisationID == nil { throw VaultError.organisationNotFound(slug) }
-        if let slug = request.teamSlug, target.teamID == nil { throw VaultError.invalidInput("no such team: \(slug)") }
-        if target.tier.activeKeyLimit != nil {
-            // Locked, then read again: the tier may have changed in between.
-            let locked = try await connection.query("SELECT tier FROM users WHERE id = \(target.id) FOR UPDATE")
-            guard let lockedTier = try locked.first.map({ try PrincipalLoader.tier($0.decode(String.self, at: 0)) }) else {
-                throw VaultError.userNotFound(request.username)
-            }
-            target.tier = lockedTier
-        }
+        guard let row = rows.first else { throw VaultError.userNotFound(user.description) }
+        let id = try row.decode(Int64.self, named: "id"), tier = try PrincipalLoader.tier(row.decode(String.self, named: "tier"))
+        let target = Target(
+            id: id, username: try row.decode(String.self, named: "username"), tier: tier, isActive: try row.decode(Bool.self, named: "is_active"),
+            principal: try PrincipalLoader.principal(row: row, userID: id, tier: tier, isStaff: row.decode(Bool.self, named: "is_staff")),
+            organisationID: try row.decode(Int64?.self, named: "organisation"), teamID: try row.decode(Int64?.self, named: "team"))
+        if let organisation, target.organisationID == nil { throw VaultError.organisationNotFound(organisation.description) }
+        if let team, target.teamID == nil { throw VaultError.invalidInput("no such team: \(team.description)") }
         return target
+    }
+
+    /// A subquery of the id of the organisation or team (`table`) that `reference` names by id or
+    /// slug; `NULL` without one.
+    private static func id(in table: StaticString, of reference: KeyIssueRequest.Reference?) -> PGQuery {
+        guard let reference else { return "NULL::bigint" }
+        return PGQuery(stringLiteral: "(SELECT id FROM \(table) WHERE ") + reference.matching(id: "id", name: "slug") + ")"
+    }
+
+    /// How many active (unrevoked, unexpired) keys user `userID` holds, counted only as far as
+    /// `limit` matters. Under the target's lock, in a statement of its own: it sees every
+    /// issuance the lock waited for.
+    static func activeKeys(of userID: Int64, upTo limit: Int, on connection: PGConnection) async throws -> Int {
+        try await connection.query("""
+            SELECT count(*) FROM (SELECT 1 FROM api_keys WHERE user_id = \(userID) AND revoked_at IS NULL
+                                         AND (expires_at IS NULL OR expires_at > now()) LIMIT \(limit + 1)) AS active
+            """)[0].decode(Int.self, at: 0)
     }
 
     /// The `WITH` items that use up an exchanged ID token (in issuance's statement, so a refused
@@ -242,18 +232,19 @@ extension Vault {
 
     /// The principal an issuer acts as, and the user id to record (nil for the operator).
     func issuerPrincipal(_ issuer: KeyIssuer, on connection: PGConnection) async throws -> (UserPrincipal, Int64?) {
+        let condition: PGQuery
         switch issuer {
-        case .platformOperator:
-            return (Self.operatorPrincipal, nil)
-        case .user(let username):
-            guard let (principal, id, isActive) = try await PrincipalLoader.principal(username: username, on: connection) else {
-                throw VaultError.userNotFound(username)
-            }
-            guard isActive else {
-                throw VaultError.invalidInput("the issuing user \(username) is inactive")
-            }
-            return (principal, id)
+        case .platformOperator: return (Self.operatorPrincipal, nil)
+        case .user(let username): condition = "u.username = \(username)"
+        case .userID(let id): condition = "u.id = \(id)"
         }
+        guard let (principal, id, username, isActive) = try await PrincipalLoader.principal(where: condition, on: connection) else {
+            throw VaultError.userNotFound(issuer.description)
+        }
+        guard isActive else {
+            throw VaultError.invalidInput("the issuing user \(username) is inactive")
+        }
+        return (principal, id)
     }
 }
 
@@ -262,36 +253,63 @@ extension Vault {
     /// keys; `nil` when no such user exists. For the decision API's `key.issue` questions.
     public func issuanceFacts(targetID: Int64, organisationID: Int64?, teamID: Int64? = nil, capabilities: Capabilities) async throws -> KeyIssuanceFacts? {
         try await pool.withConnection { connection in
-            let rows = try await connection.query("SELECT tier FROM users WHERE id = \(targetID)")
-            guard let tier = try rows.first.map({ try PrincipalLoader.tier($0.decode(String.self, at: 0)) }) else { return nil }
-            return try await Self.issuanceFacts(
-                targetID: targetID, tier: tier, organisationID: organisationID, teamID: teamID, capabilities: capabilities, on: connection)
+            let target: Target
+            do {
+                target = try await Self.target(.id(targetID), organisation: nil, team: nil, locking: false, on: connection)
+            } catch VaultError.userNotFound {
+                return nil
+            }
+            let activeKeys = try await target.tier.activeKeyLimit.asyncMap { try await Self.activeKeys(of: targetID, upTo: $0, on: connection) }
+            var facts = target.facts(capabilities, activeKeyCount: activeKeys ?? 0)
+            facts.organisationID = organisationID
+            facts.teamID = teamID
+            return facts
+        }
+    }
+}
+
+extension KeyIssueRequest.Reference: CustomStringConvertible {
+    /// The id or name, as a refusal names it.
+    public var description: String {
+        switch self {
+        case .id(let id): String(id)
+        case .name(let name): name
         }
     }
 
-    /// Reads the issuance facts of `targetID` on `connection` (inside issuance's transaction).
-    static func issuanceFacts(
-        targetID: Int64, tier: Tier, organisationID: Int64?, teamID: Int64?, capabilities: Capabilities, on connection: PGConnection
-    ) async throws -> KeyIssuanceFacts {
-        // Active keys are counted only as far as the tier's limit matters: an enterprise user
-        // with thousands of SSO keys behind them costs nothing to count.
-        let countUpTo = (tier.activeKeyLimit ?? -1) + 1
-        let facts = try await connection.query("""
-            SELECT ARRAY(SELECT organisation_id FROM organisation_memberships WHERE user_id = \(targetID)
-                         UNION SELECT id FROM organisations WHERE owner_id = \(targetID)),
-                   ARRAY(SELECT team_id FROM team_memberships WHERE user_id = \(targetID)),
-                   (SELECT count(*) FROM (SELECT 1 FROM api_keys WHERE user_id = \(targetID) AND revoked_at IS NULL
-                                                  AND (expires_at IS NULL OR expires_at > now()) LIMIT \(countUpTo)) AS active)
-            """)[0]
-        return KeyIssuanceFacts(
-            targetUserID: targetID,
-            targetTier: tier,
-            targetOrganisationIDs: IDSet(try facts.decode([Int64].self, at: 0)),
-            targetTeamIDs: IDSet(try facts.decode([Int64].self, at: 1)),
-            organisationID: organisationID,
-            teamID: teamID,
-            requestedCapabilities: capabilities,
-            activeKeyCount: try facts.decode(Int.self, at: 2)
-        )
+    /// `id = $n` or `name = $n`, for the columns `id` and `name` (written by this module, never
+    /// input).
+    func matching(id: StaticString, name: StaticString) -> PGQuery {
+        switch self {
+        case .id(let value): PGQuery(stringLiteral: "\(id) = ") + "\(value)"
+        case .name(let value): PGQuery(stringLiteral: "\(name) = ") + "\(value)"
+        }
+    }
+}
+
+extension KeyIssuer: CustomStringConvertible {
+    /// The username or id, as a refusal names it (`operator` for the operator).
+    public var description: String {
+        switch self {
+        case .platformOperator: "operator"
+        case .user(let name): name
+        case .userID(let id): String(id)
+        }
+    }
+
+    /// Whether this issuer is, by how it is named, the user `reference` names.
+    func names(_ reference: KeyIssueRequest.Reference) -> Bool {
+        switch (self, reference) {
+        case (.user(let name), .name(let other)): name == other
+        case (.userID(let id), .id(let other)): id == other
+        default: false
+        }
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

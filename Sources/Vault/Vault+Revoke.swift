@@ -2,8 +2,9 @@ import Foundation
 import Policy
 import Postgres
 
-/// Revocation and password changes (SPEC §2: immediate, idempotent, audited; a password change
-/// revokes all of the user's keys and sessions); other instances hear the table triggers.
+/// Revocation (SPEC §2: immediate, idempotent, audited), and the revocation of a password change
+/// (all of the user's keys and sessions, in the change's transaction); other instances hear the
+/// table triggers.
 extension Vault {
     /// Revokes a key at once. Idempotent: revoking a revoked key changes nothing and succeeds.
     ///
@@ -39,74 +40,30 @@ extension Vault {
         return record
     }
 
-    /// Sets a user's password (scrypt) and, in the same transaction, revokes all their keys and
-    /// API sessions and ends their browser sessions (but `keepingWebSession`, the console's own).
-    ///
-    /// Returns how many keys were revoked. Hashing runs off the cooperative thread pool, within
-    /// the instance's bound (``PasswordHashingBusy`` when it stays full).
-    @discardableResult
-    public func setPassword(username: String, password: String, keepingWebSession: Int64? = nil, ip: String? = nil) async throws -> Int {
-        guard password.count >= 8, password.utf8.count <= 1024 else {
-            throw VaultError.invalidInput("a password needs 8 to 1024 characters")
-        }
-        let hasher = passwordHasher
-        let encoded = try await passwordHashing.run { try hasher.hash(password: password) }
-        let (userID, revoked) = try await pool.withTransaction { connection in
-            let users = try await connection.query("""
-                UPDATE users SET password = \(encoded), password_changed_at = now(), updated_at = now()
-                WHERE username = \(username) RETURNING id
-                """)
-            guard let userID = try users.first?.decode(Int64.self, at: 0) else { throw VaultError.userNotFound(username) }
-            let revoked = try await connection.execute("""
-                UPDATE api_keys SET revoked_at = now(), revoke_reason = 'password_change', updated_at = now()
-                WHERE user_id = \(userID) AND revoked_at IS NULL
-                """)
-            try await connection.execute("""
-                UPDATE session_tokens SET revoked_at = now(), updated_at = now()
-                WHERE revoked_at IS NULL AND api_key_id IN (SELECT id FROM api_keys WHERE user_id = \(userID))
-                """)
-            try await connection.execute("""
-                DELETE FROM web_sessions WHERE user_id = \(userID) AND id IS DISTINCT FROM \(keepingWebSession)
-                """)
-            try await AuditLog.record(
-                "keys.revoked_password_change", actor: userID, target: "user:\(userID)",
-                detail: ["revoked_keys": String(revoked)], ip: ip, on: connection)
-            return (userID, revoked)
-        }
-        forget(userID: userID)
-        VaultMetrics.revoked(revoked, .passwordChange)
+    /// The vault's part of a password change (SPEC §2), on the connection of the change's
+    /// transaction so that both commit together: every live key of user `userID` is revoked
+    /// (reason `password_change`) with the API sessions made from them, audited as
+    /// `keys.revoked_password_change`. Returns how many keys were revoked; once the transaction
+    /// commits, call ``passwordChangeCommitted(userID:revokedKeys:)``.
+    public func revokeKeysForPasswordChange(userID: Int64, ip: String? = nil, on connection: PGConnection) async throws -> Int {
+        let revoked = try await connection.execute("""
+            UPDATE api_keys SET revoked_at = now(), revoke_reason = 'password_change', updated_at = now()
+            WHERE user_id = \(userID) AND revoked_at IS NULL
+            """)
+        try await connection.execute("""
+            UPDATE session_tokens SET revoked_at = now(), updated_at = now()
+            WHERE revoked_at IS NULL AND api_key_id IN (SELECT id FROM api_keys WHERE user_id = \(userID))
+            """)
+        try await AuditLog.record(
+            "keys.revoked_password_change", actor: userID, target: "user:\(userID)",
+            detail: ["revoked_keys": String(revoked)], ip: ip, on: connection)
         return revoked
     }
 
-    /// Changes a user's tier; cached keys of the user are evicted everywhere.
-    public func setTier(username: String, tier: Tier) async throws {
-        let userID = try await pool.withTransaction { connection in
-            let users = try await connection.query("""
-                UPDATE users SET tier = \(tier.rawValue), updated_at = now() WHERE username = \(username) RETURNING id
-                """)
-            guard let userID = try users.first?.decode(Int64.self, at: 0) else { throw VaultError.userNotFound(username) }
-            try await AuditLog.record("user.tier_changed", actor: nil, target: "user:\(userID)", detail: ["tier": tier.rawValue], on: connection)
-            return userID
-        }
+    /// After a password change committed: this instance forgets the user's cached keys at once
+    /// (other instances hear the table triggers), and the revocations are counted.
+    public func passwordChangeCommitted(userID: Int64, revokedKeys: Int) {
         forget(userID: userID)
-    }
-
-    /// Checks a password against the stored scrypt hash, off the cooperative pool and within the
-    /// instance's bound on hashing at once (SPEC §10).
-    ///
-    /// - Throws: ``PasswordHashingBusy`` when no hashing slot frees within the bound's wait.
-    public func checkPassword(username: String, password: String) async throws -> Bool {
-        let rows = try await pool.query("SELECT password FROM users WHERE username = \(username) AND is_active")
-        let encoded = try rows.first?.decode(String?.self, at: 0) ?? nil
-        let hasher = passwordHasher
-        return try await passwordHashing.run {
-            // Hash even for unknown users so timing does not reveal which usernames exist.
-            guard let encoded else {
-                _ = try? hasher.hash(password: password)
-                return false
-            }
-            return hasher.verify(password: password, against: encoded)
-        }
+        VaultMetrics.revoked(revokedKeys, .passwordChange)
     }
 }
-

@@ -3,7 +3,7 @@ import Logging
 import Policy
 import Postgres
 
-/// The key vault: issues, verifies, lists and revokes API keys, and manages passwords and tiers.
+/// The key vault: issues, verifies, lists, rolls and revokes API keys and service credentials.
 ///
 /// Verification is format check (no I/O) → in-memory cache by SHA-256 → PostgreSQL on a miss.
 /// Every change that can invalidate a cached key, by any writer, sends `NOTIFY latchkey_keys`
@@ -14,7 +14,9 @@ public final class Vault: Sendable {
     let cache: VerificationCache
     let serviceCache: ServiceCredentialCache
     let dependents = DependentCaches()
-    let passwordHasher: PasswordHasher
+    /// How this instance hashes passwords (scrypt; a cheap cost in tests): kept with the
+    /// vault's other secrets machinery, applied by Accounts.
+    public let passwordHasher: PasswordHasher
     /// How many scrypt computations run at once in this instance (SPEC §10).
     public let passwordHashing: PasswordHashingLimiter
     let logger: Logger

@@ -1,11 +1,33 @@
+import Accounts
 import ArgumentParser
 import Foundation
-import Vault
+import Policy
+import Tenancy
 
 /// `latchkey users create|set-password|set-tier|deactivate`.
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage users.", subcommands: [Create.self, SetPassword.self, SetTier.self, Deactivate.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user (no password until set-password).")
+
+        @Option(help: "Username.") var username: String
+        @Option(help: "Email address (unique, case-insensitive).") var email: String
+        @Option(help: "Tier: free, pro, team, organisation, enterprise.") var tier = "free"
+        @Option(help: "First name.") var firstName = ""
+        @Option(help: "Last name.") var lastName = ""
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws { _ = try Users.tier(tier) }
+
+        func run() async throws {
+            let id = try await database.withTenancy("latchkey.users") {
+                try await $0.createUser(username: username, email: email, tier: try Users.tier(tier), firstName: firstName, lastName: lastName)
+            }
+            print("created user \(username) (id \(id))")
+        }
+    }
 
     struct SetPassword: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -19,8 +41,42 @@ struct Users: AsyncParsableCommand {
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
                 throw ValidationError("give the new password on standard input")
             }
-            let revoked = try await database.withVault("latchkey.users") { try await $0.setPassword(username: user, password: line) }
+            let revoked = try await database.withAccounts("latchkey.users") { try await $0.setPassword(username: user, password: line) }
             print("password changed for \(user); revoked \(revoked) key(s) and their sessions")
         }
+    }
+
+    struct SetTier: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-tier", abstract: "Move a user to another tier.")
+
+        @Argument(help: "Username.") var user: String
+        @Argument(help: "Tier: free, pro, team, organisation, enterprise.") var tier: String
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws { _ = try Users.tier(tier) }
+
+        func run() async throws {
+            try await database.withTenancy("latchkey.users") { try await $0.setTier(username: user, tier: try Users.tier(tier)) }
+            print("\(user) is now on the \(tier) tier")
+        }
+    }
+
+    struct Deactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Deactivate a user: their keys and sessions stop working everywhere.")
+
+        @Argument(help: "Username.") var user: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await database.withTenancy("latchkey.users") { try await $0.deactivate(username: user) }
+            print("deactivated \(user)")
+        }
+    }
+
+    static func tier(_ name: String) throws -> Tier {
+        guard let tier = Tier(rawValue: name) else {
+            throw ValidationError("the tier must be one of free, pro, team, organisation, enterprise, not \(name)")
+        }
+        return tier
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Policy
+import Accounts
 import Server
 import ServerTestSupport
 import Vault
@@ -130,7 +131,7 @@ extension ServerWorld {
     @discardableResult
     func person(_ username: String, tier: Tier = .pro, password: String = "correct horse battery") async throws -> Int64 {
         let id = try await user(username, tier: tier)
-        try await dependencies.vault.setPassword(username: username, password: password)
+        try await Accounts(pool: pool, vault: dependencies.vault).setPassword(username: username, password: password)
         return id
     }
 }

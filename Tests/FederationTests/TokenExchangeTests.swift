@@ -1,3 +1,4 @@
+import Accounts
 import Federation
 import Foundation
 import Hummingbird
@@ -90,7 +91,7 @@ import Vault
                 #expect(try await Self.exchange(client, Self.form(plain)).status == .ok)
                 #expect(try await Self.exchange(client, Self.form(plain)).object["error"] as? String == "invalid_grant")
                 // A password change revokes SSO keys like any other.
-                try await world.dependencies.vault.setPassword(username: "ada", password: "a brand new password")
+                try await Accounts(pool: world.pool, vault: world.dependencies.vault).setPassword(username: "ada", password: "a brand new password")
                 #expect(try await client.send("/api/surveys/", key: key).status == .unauthorized)
             }
         }

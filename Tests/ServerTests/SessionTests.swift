@@ -1,9 +1,11 @@
+import Accounts
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Postgres
 import Server
 import ServerTestSupport
+import Tenancy
 import Testing
 import Vault
 
@@ -174,6 +176,7 @@ import Vault
         try await ServerWorld.with { world in
             let w = try await Self.seed(world)
             let vault = world.dependencies.vault
+            let tenancy = Tenancy(pool: world.pool, vault: vault)
             let carol = try await world.user("carol")
             let expiring = try await world.key(for: carol, expiresAt: Date().addingTimeInterval(3600))
             try await world.client { client in
@@ -184,13 +187,13 @@ import Vault
                 #expect(try await client.send("/api/surveys/", headers: session).status == .ok)
                 #expect(try await client.send("/api/surveys/", headers: carolSession).status == .ok)
 
-                try await vault.setTier(username: "carol", tier: .free)
+                try await tenancy.setTier(username: "carol", tier: .free)
                 let free = try await client.send("/api/surveys/", headers: carolSession)
                 #expect(free.status == .forbidden)
                 #expect(free.detail == "API access requires a paid account tier.")
-                try await vault.setTier(username: "carol", tier: .pro)
+                try await tenancy.setTier(username: "carol", tier: .pro)
 
-                try await vault.setPassword(username: "alice", password: "a new password")
+                try await Accounts(pool: world.pool, vault: vault).setPassword(username: "alice", password: "a new password")
                 #expect(try await client.send("/api/surveys/", headers: session).status == .unauthorized)
 
                 try await world.pool.execute("UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE user_id = \(carol)")

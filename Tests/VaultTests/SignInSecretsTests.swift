@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Testing
 @testable import Vault
@@ -133,11 +134,12 @@ import Testing
         try await VaultWorld.withWorld { world in
             let limiter = PasswordHashingLimiter(slots: 1, maxWait: .milliseconds(50))
             let vault = Vault(pool: world.pool, passwordHasher: VaultWorld.fastHasher, passwordHashing: limiter)
+            let accounts = Accounts(pool: world.pool, vault: vault)
             #expect(await limiter.acquire())
-            await #expect(throws: PasswordHashingBusy.self) { try await vault.checkPassword(username: "nobody", password: "pw") }
-            await #expect(throws: PasswordHashingBusy.self) { try await vault.setPassword(username: "nobody", password: "long enough pw") }
+            await #expect(throws: PasswordHashingBusy.self) { try await accounts.checkPassword(username: "nobody", password: "pw") }
+            await #expect(throws: PasswordHashingBusy.self) { try await accounts.setPassword(username: "nobody", password: "long enough pw") }
             limiter.release()
-            let valid = try await vault.checkPassword(username: "nobody", password: "pw")
+            let valid = try await accounts.checkPassword(username: "nobody", password: "pw")
             #expect(!valid)
         }
     }

@@ -1,8 +1,10 @@
+import Accounts
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import Policy
 import Postgres
+import Tenancy
 import TestSupport
 import Testing
 @testable import Vault
@@ -75,9 +77,10 @@ struct VaultVerificationTests {
             try await world.user("pro", tier: .pro)
             let key = try await vault.issue(.init(username: "pro", name: "k"))
             #expect(try await vault.verify(key.secret).status == .valid)
-            try await vault.setTier(username: "pro", tier: .free)
+            let tenancy = Tenancy(pool: world.pool, vault: vault)
+            try await tenancy.setTier(username: "pro", tier: .free)
             #expect(try await vault.verify(key.secret).status == .tierNoAPIAccess)
-            try await vault.setTier(username: "pro", tier: .pro)
+            try await tenancy.setTier(username: "pro", tier: .pro)
             #expect(try await vault.verify(key.secret).status == .valid)
         }
     }
@@ -246,6 +249,7 @@ struct VaultVerificationTests {
     @Test func passwordChangeRevokesThatUsersKeysAndSessionsOnly() async throws {
         try await VaultWorld.withWorld { world in
             let vault = world.vault()
+            let accounts = Accounts(pool: world.pool, vault: vault)
             try await world.user("alice", tier: .pro)
             try await world.user("bob", tier: .pro)
             let alice1 = try await vault.issue(.init(username: "alice", name: "a1"))
@@ -259,7 +263,7 @@ struct VaultVerificationTests {
             }
             #expect(try await vault.verify(alice1.secret).status == .valid)
 
-            let revoked = try await vault.setPassword(username: "alice", password: "correct horse battery")
+            let revoked = try await accounts.setPassword(username: "alice", password: "correct horse battery")
             #expect(revoked == 2)
             #expect(try await vault.verify(alice1.secret).status == .revoked)
             #expect(try await vault.verify(alice2.secret).status == .revoked)
@@ -269,10 +273,10 @@ struct VaultVerificationTests {
                 WHERE s.revoked_at IS NULL
                 """).decode((String).self)
             #expect(liveSessions == ["bob"])
-            #expect(try await vault.checkPassword(username: "alice", password: "correct horse battery"))
-            #expect(try await !vault.checkPassword(username: "alice", password: "wrong"))
-            #expect(try await !vault.checkPassword(username: "nobody", password: "correct horse battery"))
-            await #expect(throws: VaultError.self) { try await vault.setPassword(username: "alice", password: "short") }
+            #expect(try await accounts.checkPassword(username: "alice", password: "correct horse battery"))
+            #expect(try await !accounts.checkPassword(username: "alice", password: "wrong"))
+            #expect(try await !accounts.checkPassword(username: "nobody", password: "correct horse battery"))
+            await #expect(throws: VaultError.self) { try await accounts.setPassword(username: "alice", password: "short") }
         }
     }
 
@@ -341,7 +345,7 @@ struct VaultVerificationTests {
                 _ = try await vault.verify(issued.secret)
             }
             let password = "a very secret passphrase"
-            try await vault.setPassword(username: "pro", password: password)
+            try await Accounts(pool: world.pool, vault: vault).setPassword(username: "pro", password: password)
             secrets.append(password)
 
             let tables = try await world.pool.query("""

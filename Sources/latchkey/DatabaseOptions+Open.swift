@@ -1,9 +1,13 @@
+import Accounts
 import ArgumentParser
 import Postgres
+import Tenancy
 import Vault
 
 extension DatabaseOptions {
-    /// Opens a pool and a vault, runs `body`, and closes the pool.
+    /// Opens a pool and a vault, runs `body`, and closes the pool. A refusal of the vault (or of
+    /// Tenancy and Accounts, which answer in its terms) or of PostgreSQL is printed as
+    /// `error: <message>` with a non-zero exit.
     func withVault<Result>(_ label: String, _ body: (Vault) async throws -> Result) async throws -> Result {
         let logger = makeLogger(label)
         let pool = PGPool(configuration: try configuration(), logger: logger)
@@ -23,10 +27,14 @@ extension DatabaseOptions {
             throw error
         }
     }
-}
 
-/// An error printed as `error: <message>` with a non-zero exit.
-struct CommandFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+    /// ``withVault(_:_:)`` for passwords.
+    func withAccounts<Result>(_ label: String, _ body: (Accounts) async throws -> Result) async throws -> Result {
+        try await withVault(label) { try await body(Accounts(pool: $0.pool, vault: $0)) }
+    }
+
+    /// ``withVault(_:_:)`` for users, organisations and memberships.
+    func withTenancy<Result>(_ label: String, _ body: (Tenancy) async throws -> Result) async throws -> Result {
+        try await withVault(label) { try await body(Tenancy(pool: $0.pool, vault: $0)) }
+    }
 }
