@@ -69,7 +69,10 @@ struct PGPoolTests {
                 let started = ContinuousClock.now
                 let error = await #expect(throws: PGError.self) { try await pool.query("SELECT 1") }
                 #expect(error?.kind == .poolTimeout)
-                #expect(ContinuousClock.now - started < .seconds(2))
+                // The only connection is held until this closure returns, so without the 200 ms
+                // timeout the query would wait forever; the bound leaves room for a loaded machine
+                // (2.6 s seen with the whole suite running beside other builds on two cores).
+                #expect(ContinuousClock.now - started < .seconds(10))
             }
             // Once the connection is back, the pool serves again.
             #expect(try await pool.query("SELECT 7")[0].decode(Int.self, at: 0) == 7)
