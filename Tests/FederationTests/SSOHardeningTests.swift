@@ -110,7 +110,9 @@ import Vault
                     let reply = try await Self.exchange(client)
                     #expect(reply.object["error"] as? String == "invalid_grant", "\(reply.text)")
                     #expect((reply.object["error_description"] as? String)?.contains("1048576") == true, "\(reply.text)")
-                    #expect(ContinuousClock.now - started < .seconds(5))
+                    // Cut at the size, not at the 5 s deadline (the message names the size); the
+                    // bound only rules out reading on, with room for a loaded machine.
+                    #expect(ContinuousClock.now - started < .seconds(10))
                 }
                 // Socket buffers take a few MiB before the writer notices the reader is gone.
                 try await Task.sleep(for: .milliseconds(300))
@@ -145,7 +147,9 @@ import Vault
                 let reply = try await Self.exchange(client)
                 #expect(reply.object["error"] as? String == "invalid_grant")
                 #expect((reply.object["error_description"] as? String)?.contains("https") == true, "\(reply.text)")
-                #expect(ContinuousClock.now - started < .seconds(2))
+                // Refused before any connection: well within the 5 s a fetch could take (with
+                // room for a machine running the whole suite).
+                #expect(ContinuousClock.now - started < .milliseconds(4500))
             }
         }
     }
