@@ -102,7 +102,9 @@ final class Browser: @unchecked Sendable {
     /// `step` -1, 0 and 1 give three sign-ins, in that order.
     func signInWithMFA(_ username: String, _ password: String, secret known: [UInt8]? = nil, step: Int64 = 0) async throws -> [UInt8] {
         let signedIn = try await signIn(username, password)
-        precondition(signedIn.location == "/account/mfa", "sign-in failed: \(signedIn.status) \(signedIn.html.prefix(300))")
+        guard signedIn.location == "/account/mfa" else {
+            throw JourneyFailure(description: "sign-in failed: \(signedIn.status) \(signedIn.html.prefix(300))")
+        }
         // A code judged in a later 30 s step than it was computed in may fall out of the ±1
         // window (step -1 just before a boundary): compute it well inside a step.
         let intoStep = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 30)
@@ -126,9 +128,16 @@ final class Browser: @unchecked Sendable {
             verified = try await post("/account/mfa", [("csrf", page.csrf), ("code", next)])
         }
         let problem = verified.html.range(of: #"class="field-problem">"#).map { String(verified.html[$0.upperBound...].prefix(120)) } ?? ""
-        precondition(verified.location == "/account/keys", "MFA failed: \(verified.status) \(problem) \(verified.html.suffix(600))")
+        guard verified.location == "/account/keys" else {
+            throw JourneyFailure(description: "MFA failed: \(verified.status) \(problem) \(verified.html.suffix(600))")
+        }
         return secret
     }
+}
+
+/// A journey that could not go on: a failed test, never a crashed test process.
+struct JourneyFailure: Error, CustomStringConvertible {
+    var description: String
 }
 
 extension ServerWorld {
