@@ -28,10 +28,11 @@ struct FailedAuthentications: Sendable {
     /// session token or service credential as sent), unless that address is over its limit of
     /// failures and the credential is not one this instance has verified (then 429 at once).
     /// Counts the attempt when it ends in a 401; remembers the credential when it succeeds.
-    func guarding<Result>(clientIP: String?, credential: String, _ authenticate: () async throws -> Result) async throws -> Result {
+    /// `credential` is read only when throttling is on: with it off, nothing is counted.
+    func guarding<Result>(clientIP: String?, credential: @autoclosure () -> String, _ authenticate: () async throws -> Result) async throws -> Result {
         guard let limiter else { return try await authenticate() }
         let identity = ThrottleIdentity.client(clientIP)
-        let fingerprint = VerifiedCredentials.fingerprint(credential)
+        let fingerprint = VerifiedCredentials.fingerprint(credential())
         let current = limiter.peek(identity)
         if !current.allowed, !verified.contains(fingerprint) {
             var headers = ThrottleMiddleware<LatchkeyRequestContext>.headers(current, of: limiter)
