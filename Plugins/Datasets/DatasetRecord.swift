@@ -53,7 +53,7 @@ struct DatasetRecord: Sendable, JSONWritable {
         description = try row.decode(String.self, at: first + 2)
         let categoryText = try row.decode(String.self, at: first + 3)
         guard let category = DatasetCategory(rawValue: categoryText) else {
-            throw PGDecodingError.invalidText(DatasetCategory.self, categoryText)
+            throw PGError.invalidText(DatasetCategory.self, categoryText)
         }
         self.category = category
         isGlobal = try row.decode(Bool.self, at: first + 4)

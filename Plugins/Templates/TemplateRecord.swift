@@ -96,7 +96,7 @@ struct TemplateRecord: Sendable, JSONWritable {
     /// A text column constrained by the schema to the raw values of `Value`.
     private static func enumeration<Value: RawRepresentable>(_ text: String) throws -> Value where Value.RawValue == String {
         guard let value = Value(rawValue: text) else {
-            throw PGDecodingError.invalidText(Value.self, "unexpected value \(text)")
+            throw PGError.invalidText(Value.self, "unexpected value \(text)")
         }
         return value
     }

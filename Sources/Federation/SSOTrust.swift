@@ -72,7 +72,8 @@ public struct SSOTrustStore: Sendable {
 
     public init(pool: PGPool) { self.pool = pool }
 
-    /// Adds (or replaces) `trust` for the organisation `slug`; returns its id. Audited.
+    /// Adds (or replaces) `trust` for the organisation `slug`; returns its id. Audited. Throws
+    /// `VaultError.organisationNotFound` when no organisation has the slug.
     public func save(_ trust: SSOTrust) async throws -> Int64 {
         var document: String?, address: String?
         switch trust.keys {
@@ -82,7 +83,7 @@ public struct SSOTrustStore: Sendable {
         return try await pool.withTransaction { connection in
             let organisations = try await connection.query("SELECT id FROM organisations WHERE slug = \(trust.organisationSlug)")
             guard let organisationID = try organisations.first?.decode(Int64.self, at: 0) else {
-                throw FederationStoreError.noOrganisation(trust.organisationSlug)
+                throw VaultError.organisationNotFound(trust.organisationSlug)
             }
             let id = try await connection.query("""
                 INSERT INTO sso_trusts (organisation_id, issuer, audience, jwks, jwks_url, capabilities, key_ttl_seconds)
@@ -131,16 +132,6 @@ public struct SSOTrustStore: Sendable {
             try await AuditLog.record("sso.untrusted", actor: nil, organisation: try row.decode(Int64.self, at: 0), target: "sso_trust:\(id)",
                                       detail: ["issuer": try row.decode(String.self, at: 1)], on: connection)
             return true
-        }
-    }
-}
-
-public enum FederationStoreError: Error, CustomStringConvertible {
-    case noOrganisation(String)
-
-    public var description: String {
-        switch self {
-        case .noOrganisation(let slug): "no such organisation: \(slug)"
         }
     }
 }

@@ -9,21 +9,23 @@ public protocol PGDecodable {
 }
 
 extension PGDecodable {
-    public static func pgDecodeNull() throws -> Self { throw PGDecodingError.unexpectedNull(Self.self) }
+    public static func pgDecodeNull() throws -> Self { throw PGError.unexpectedNull(Self.self) }
 }
 
-/// Why a value could not be decoded.
-public enum PGDecodingError: Error, CustomStringConvertible {
-    case unexpectedNull(Any.Type)
-    case typeMismatch(Any.Type, PGType)
-    case invalidText(Any.Type, String)
+extension PGError {
+    /// SQL `NULL` where `type` has no such value.
+    public static func unexpectedNull(_ type: Any.Type) -> PGError {
+        PGError(.decoding, message: "unexpected NULL for \(type)")
+    }
 
-    public var description: String {
-        switch self {
-        case .unexpectedNull(let type): "unexpected NULL for \(type)"
-        case .typeMismatch(let type, let pgType): "cannot decode \(pgType) as \(type)"
-        case .invalidText(let type, let why): "invalid text for \(type): \(why)"
-        }
+    /// A column of PostgreSQL type `pgType`, which `type` does not decode.
+    public static func typeMismatch(_ type: Any.Type, _ pgType: PGType) -> PGError {
+        PGError(.decoding, message: "cannot decode \(pgType) as \(type)")
+    }
+
+    /// A value whose text `type` cannot read.
+    public static func invalidText(_ type: Any.Type, _ why: String) -> PGError {
+        PGError(.decoding, message: "invalid text for \(type): \(why)")
     }
 }
 
@@ -40,11 +42,11 @@ extension String: PGDecodable {
 
 extension Bool: PGDecodable {
     public static func pgDecode(_ text: String, type: PGType) throws -> Bool {
-        guard type == .bool || type == .unknown else { throw PGDecodingError.typeMismatch(Self.self, type) }
+        guard type == .bool || type == .unknown else { throw PGError.typeMismatch(Self.self, type) }
         switch text {
         case "t": return true
         case "f": return false
-        default: throw PGDecodingError.invalidText(Self.self, text)
+        default: throw PGError.invalidText(Self.self, text)
         }
     }
 }
@@ -52,9 +54,9 @@ extension Bool: PGDecodable {
 /// Integers decode from any integer column that fits.
 private func decodeInteger<T: FixedWidthInteger>(_ text: String, type: PGType) throws -> T {
     guard type == .int2 || type == .int4 || type == .int8 || type == .oid || type == .unknown else {
-        throw PGDecodingError.typeMismatch(T.self, type)
+        throw PGError.typeMismatch(T.self, type)
     }
-    guard let value = T(text) else { throw PGDecodingError.invalidText(T.self, text) }
+    guard let value = T(text) else { throw PGError.invalidText(T.self, text) }
     return value
 }
 
@@ -74,9 +76,9 @@ extension Int16: PGDecodable {
 extension Double: PGDecodable {
     public static func pgDecode(_ text: String, type: PGType) throws -> Double {
         guard type == .float8 || type == .float4 || type == .numeric || type == .unknown else {
-            throw PGDecodingError.typeMismatch(Self.self, type)
+            throw PGError.typeMismatch(Self.self, type)
         }
-        guard let value = Double(text) else { throw PGDecodingError.invalidText(Self.self, text) }
+        guard let value = Double(text) else { throw PGError.invalidText(Self.self, text) }
         return value
     }
 }
@@ -84,10 +86,10 @@ extension Double: PGDecodable {
 extension Decimal: PGDecodable {
     public static func pgDecode(_ text: String, type: PGType) throws -> Decimal {
         guard type == .numeric || type == .int2 || type == .int4 || type == .int8 || type == .unknown else {
-            throw PGDecodingError.typeMismatch(Self.self, type)
+            throw PGError.typeMismatch(Self.self, type)
         }
         guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-            throw PGDecodingError.invalidText(Self.self, text)
+            throw PGError.invalidText(Self.self, text)
         }
         return value
     }
@@ -95,8 +97,8 @@ extension Decimal: PGDecodable {
 
 extension UUID: PGDecodable {
     public static func pgDecode(_ text: String, type: PGType) throws -> UUID {
-        guard type == .uuid || type == .unknown else { throw PGDecodingError.typeMismatch(Self.self, type) }
-        guard let value = UUID(uuidString: text) else { throw PGDecodingError.invalidText(Self.self, text) }
+        guard type == .uuid || type == .unknown else { throw PGError.typeMismatch(Self.self, type) }
+        guard let value = UUID(uuidString: text) else { throw PGError.invalidText(Self.self, text) }
         return value
     }
 }
@@ -105,26 +107,26 @@ extension Date: PGDecodable {
     /// Decodes `timestamptz`, `timestamp` (taken as UTC) and `date` (UTC midnight).
     public static func pgDecode(_ text: String, type: PGType) throws -> Date {
         guard type == .timestamptz || type == .timestamp || type == .date || type == .unknown else {
-            throw PGDecodingError.typeMismatch(Self.self, type)
+            throw PGError.typeMismatch(Self.self, type)
         }
-        guard let value = PGTimestamp.parse(text) else { throw PGDecodingError.invalidText(Self.self, text) }
+        guard let value = PGTimestamp.parse(text) else { throw PGError.invalidText(Self.self, text) }
         return value
     }
 }
 
 extension Data: PGDecodable {
     public static func pgDecode(_ text: String, type: PGType) throws -> Data {
-        guard type == .bytea || type == .unknown else { throw PGDecodingError.typeMismatch(Self.self, type) }
+        guard type == .bytea || type == .unknown else { throw PGError.typeMismatch(Self.self, type) }
         var utf8 = Array(text.utf8)[...]
         guard utf8.count % 2 == 0, utf8.popFirst() == UInt8(ascii: "\\"), utf8.popFirst() == UInt8(ascii: "x") else {
-            throw PGDecodingError.invalidText(Self.self, "bytea must be in hex format")
+            throw PGError.invalidText(Self.self, "bytea must be in hex format")
         }
         func nibble(_ c: UInt8) throws -> UInt8 {
             switch c {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
             case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-            default: throw PGDecodingError.invalidText(Data.self, "bad hex digit")
+            default: throw PGError.invalidText(Data.self, "bad hex digit")
             }
         }
         var out = Data(capacity: utf8.count / 2)
@@ -138,8 +140,8 @@ extension Data: PGDecodable {
 extension Array: PGDecodable where Element: PGArrayElement {
     /// Decodes a one-dimensional array; `NULL` elements are rejected.
     public static func pgDecode(_ text: String, type: PGType) throws -> [Element] {
-        guard type.isArray || type == .unknown else { throw PGDecodingError.typeMismatch(Self.self, type) }
-        guard let items = PGArrayLiteral.parse(text) else { throw PGDecodingError.invalidText(Self.self, text) }
+        guard type.isArray || type == .unknown else { throw PGError.typeMismatch(Self.self, type) }
+        guard let items = PGArrayLiteral.parse(text) else { throw PGError.invalidText(Self.self, text) }
         let elementType: PGType = switch type {
         case .int2Array: .int2
         case .int4Array: .int4
@@ -149,7 +151,7 @@ extension Array: PGDecodable where Element: PGArrayElement {
         default: .text
         }
         return try items.map { item in
-            guard let item else { throw PGDecodingError.unexpectedNull(Element.self) }
+            guard let item else { throw PGError.unexpectedNull(Element.self) }
             return try Element.pgDecode(item, type: elementType)
         }
     }

@@ -114,11 +114,11 @@ public struct PGJSON<Value: Codable & Sendable>: PGEncodable, PGDecodable, Senda
     }
 
     public static func pgDecode(_ text: String, type: PGType) throws -> PGJSON<Value> {
-        guard type == .jsonb || type == .json || type.isTextual else { throw PGDecodingError.typeMismatch(Self.self, type) }
+        guard type == .jsonb || type == .json || type.isTextual else { throw PGError.typeMismatch(Self.self, type) }
         do {
             return PGJSON(try JSONDecoder().decode(Value.self, from: Data(text.utf8)))
         } catch {
-            throw PGDecodingError.invalidText(Self.self, "\(error)")
+            throw PGError.invalidText(Self.self, "\(error)")
         }
     }
 }

@@ -47,8 +47,9 @@ public struct PGRow: Sendable {
         do {
             guard let text = text(at: column) else { return try T.pgDecodeNull() }
             return try T.pgDecode(text, type: info.type)
-        } catch let error as PGDecodingError {
-            throw PGError(.decoding, message: "column \"\(info.name)\": \(error)")
+        } catch var error as PGError where error.kind == .decoding {
+            error.message = "column \"\(info.name)\": \(error.message)"
+            throw error
         }
     }
 

@@ -44,9 +44,6 @@ struct APIReference: Sendable {
         var fields: [Parameter]
     }
 
-    /// Why a document could not be read.
-    struct InvalidDocument: Error {}
-
     var title: String
     var version: String
     var description: String
@@ -56,10 +53,10 @@ struct APIReference: Sendable {
     var operations: [Operation]
     var schemas: [Schema]
 
-    /// Reads the OpenAPI JSON text `json`.
-    init(json: String) throws {
-        guard let document = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
-            throw InvalidDocument()
+    /// Reads the OpenAPI JSON text `json`; nil unless it is a JSON object.
+    init?(json: String) {
+        guard let document = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else {
+            return nil
         }
         let reader = Reader(document: document)
         let info = document["info"] as? [String: Any] ?? [:]

@@ -40,11 +40,8 @@ struct SchemaController: Sendable {
     /// Publishes the assembled document and renders its pages; a document that is not a JSON
     /// object is a programming error that `SchemaTests` catches.
     func publish(_ json: String) {
-        let reference: APIReference
-        do {
-            reference = try APIReference(json: json)
-        } catch {
-            preconditionFailure("the assembled OpenAPI document is not a JSON object: \(error)")
+        guard let reference = APIReference(json: json) else {
+            preconditionFailure("the assembled OpenAPI document is not a JSON object")
         }
         let rendered = Pages(
             json: json,

@@ -38,9 +38,7 @@ struct SSO: AsyncParsableCommand {
                 organisationSlug: org, issuer: issuer, audience: audience, keys: try keySource(),
                 capabilities: Capabilities(parsing: capabilities) ?? .view, keyLifetime: TimeInterval(ttlHours) * 3600)
             let id = try await database.withVault("latchkey.sso") { vault in
-                do { return try await SSOTrustStore(pool: vault.pool).save(trust) } catch let error as FederationStoreError {
-                    throw CommandFailure(message: error.description)
-                }
+                try await SSOTrustStore(pool: vault.pool).save(trust)
             }
             print(id)
         }
