@@ -14,12 +14,8 @@ baseline_bin="$(realpath "${1:?usage: deploy/bench.sh compare BASELINE_LATCHKEY 
 seconds="${2:-5}"
 
 deploy/setup.sh wrk curl
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(deploy/local-postgres.sh start)"
-fi
 scratch=latchkey_bench_compare
-psql "$DATABASE_URL" -q -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" -c "CREATE DATABASE $scratch"
-export DATABASE_URL="$(database_url "$scratch")"
+use_scratch_database "$scratch"
 
 swift build -c release --product latchkey >&2
 bin=.build/release/latchkey
@@ -44,27 +40,7 @@ session() { curl -s -H 'Content-Type: application/json' -d '{"apikey":"'"$key"'"
 session_a="$(session "$a")"; session_b="$(session "$b")"
 printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[{"key":"%s"}]]\n' "$key" >"$scripts/verify.lua"
 
-# pairs LABEL -- ARGS_A -- ARGS_B: five interleaved pairs of wrk runs, medians compared.
-pairs() {
-    local label="$1"; shift; shift
-    local -a left=() right=()
-    while [ "$1" != "--" ]; do left+=("$1"); shift; done; shift
-    right=("$@")
-    for _ in 1 2 3 4 5; do
-        printf 'a '; wrk -t2 -c32 -d"${seconds}s" "${left[@]}" | awk '/Requests\/sec/ { print $2 }'
-        printf 'b '; wrk -t2 -c32 -d"${seconds}s" "${right[@]}" | awk '/Requests\/sec/ { print $2 }'
-    done | awk -v label="$label" '
-        { runs[$1] = runs[$1] " " $2; all[$1] = all[$1] sprintf(" %.0f", $2) }
-        function median(list,   values, n, i, j, t) {
-            n = split(list, values, " ")
-            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (values[j] + 0 < values[i] + 0) { t = values[i]; values[i] = values[j]; values[j] = t }
-            return values[int((n + 1) / 2)]
-        }
-        END {
-            x = median(runs["a"]); y = median(runs["b"])
-            printf "%-28s this build %9.0f req/s, baseline %9.0f: %+.1f%%   (this:%s; baseline:%s)\n", label, y, x, (y / x - 1) * 100, all["b"], all["a"]
-        }'
-}
+pairs() { local label="$1"; shift; wrk_pairs "$label" baseline "$seconds" "$@"; }
 pairs "GET /api/surveys/ (key)" -- -H "Authorization: Bearer $key" "http://127.0.0.1:$a/api/surveys/" \
     -- -H "Authorization: Bearer $key" "http://127.0.0.1:$b/api/surveys/"
 pairs "GET /api/surveys/ (authtoken)" -- -H "authtoken: $session_a" "http://127.0.0.1:$a/api/surveys/" \

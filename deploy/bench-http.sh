@@ -14,13 +14,8 @@ source deploy/common.sh
 seconds="${1:-10}"
 
 deploy/setup.sh wrk curl
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(deploy/local-postgres.sh start)"
-fi
 scratch=latchkey_bench_http
-psql "$DATABASE_URL" -q -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" -c "CREATE DATABASE $scratch"
-url="$(database_url "$scratch")"
-export DATABASE_URL="$url"
+use_scratch_database "$scratch"
 
 swift build -c release --product latchkey >&2
 bin=.build/release/latchkey
@@ -31,10 +26,10 @@ bench_fixture >"$fixture"
 imported="$("$bin" import "$fixture")"
 key="$(imported_key k "$imported")"
 cidr_key="$(imported_key kc "$imported")"
-survey="$(psql "$url" -tAc "SELECT id FROM surveys WHERE slug = 'survey-1'")"
+survey="$(psql "$DATABASE_URL" -tAc "SELECT id FROM surveys WHERE slug = 'survey-1'")"
 # 10,000 surveys of one user, for the resource search (SPEC §6).
-many="$(psql "$url" -tAc "SELECT id FROM users WHERE username = 'many'")"
-psql "$url" -q -c "INSERT INTO surveys (name, slug, description, owner_id, status, start_at)
+many="$(psql "$DATABASE_URL" -tAc "SELECT id FROM users WHERE username = 'many'")"
+psql "$DATABASE_URL" -q -c "INSERT INTO surveys (name, slug, description, owner_id, status, start_at)
     SELECT 'Many ' || i, 'many-' || i, '', $many, 'published', now() FROM generate_series(1, 10000) i" -c "ANALYZE surveys"
 service="$("$bin" services issue --name bench | tail -1)"
 rm -f "$fixture"
@@ -67,7 +62,8 @@ measure "GET /api/surveys/ (key, $count)" -H "Authorization: Bearer $key" "http:
 # The allowlist's cost is a few percent at most, below the noise of one run: five interleaved
 # pairs of runs, and the medians compared.
 if [[ -z "${BENCH_FILTER:-}" || "allowlist" == *"$BENCH_FILTER"* ]]; then
-    compare_pairs "GET /api/surveys/ (allowlist of 8)" "without an allowlist" "$port" "$key" "$port" "$cidr_key" "$(( (seconds + 1) / 2 ))"
+    wrk_pairs "GET /api/surveys/ (allowlist of 8)" "without an allowlist" "$(( (seconds + 1) / 2 ))" \
+        -- -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/" -- -H "Authorization: Bearer $cidr_key" "http://127.0.0.1:$port/api/surveys/"
 fi
 measure "GET /api/surveys/{id}/ (key)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/$survey/"
 measure "GET /api/surveys/ (invalid key)" -H "Authorization: Bearer ct_live_invalid" "http://127.0.0.1:$port/api/surveys/"
@@ -207,7 +203,7 @@ function request()
 end
 LUA
 connections=8 measure "POST /oauth/token (8 clients)" -s "$scripts/sso.lua" "http://127.0.0.1:$port/oauth/token"
-echo "SSO keys issued: $(psql "$url" -tAc "SELECT count(*) FROM api_keys WHERE name LIKE 'SSO %'")"
+echo "SSO keys issued: $(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM api_keys WHERE name LIKE 'SSO %'")"
 
 # Metrics (SPEC §12): a server with the Prometheus listener on, beside the first (both with
 # throttling off); five interleaved pairs of list runs, medians compared (goal: at most 5% fewer).
@@ -218,7 +214,8 @@ if [[ -z "${BENCH_FILTER:-}" || "metrics" == *"$BENCH_FILTER"* ]]; then
         "$bin" serve --port "$port3" 2>/dev/null &
     server3=$!
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port3/api/health" >/dev/null && break; sleep 0.1; done
-    compare_pairs "GET /api/surveys/ (metrics on)" "metrics off" "$port" "$key" "$port3" "$key" "$(( (seconds + 1) / 2 ))"
+    wrk_pairs "GET /api/surveys/ (metrics on)" "metrics off" "$(( (seconds + 1) / 2 ))" \
+        -- -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/" -- -H "Authorization: Bearer $key" "http://127.0.0.1:$port3/api/surveys/"
     echo "metrics families after the runs: $(curl -s "http://127.0.0.1:$metrics_port/metrics" | grep -c '^# TYPE')"
     kill "$server3"; wait "$server3" 2>/dev/null || true
 fi
@@ -272,7 +269,7 @@ for _ in range(20000):
 script(sys.argv[1], unknown)
 script(sys.argv[2], malformed)
 PY
-lookups() { psql "$url" -tAc "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"; }
+lookups() { psql "$DATABASE_URL" -tAc "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"; }
 # The unknown keys first, on a fresh failure window: at most 60 reach the database.
 sleep 11; before="$(lookups)"
 measure "GET /api/surveys/ (unknown-key flood)" -s "$scripts/unknown.lua" "http://127.0.0.1:$port2/api/surveys/"

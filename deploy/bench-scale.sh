@@ -10,10 +10,7 @@ source deploy/common.sh
 seconds="${1:-4}"
 
 deploy/setup.sh wrk curl
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(deploy/local-postgres.sh start)"
-fi
-export DATABASE_URL
+use_database
 swift build -c release --product LatchkeyBench >&2
 swift build -c release --product latchkey >&2
 bin=.build/release/latchkey
@@ -45,5 +42,6 @@ for pair in "$port_small:$key_small" "$port_large:$key_large"; do
     count="$(curl -s -H "Authorization: Bearer ${pair#*:}" "http://127.0.0.1:${pair%%:*}/api/surveys/" | grep -o '"slug"' | wc -l)"
     [ "$count" = 50 ] || { echo "expected 50 surveys, got $count" >&2; exit 1; }
 done
-compare_pairs "GET /api/surveys/ at scale" "small world" "$port_small" "$key_small" "$port_large" "$key_large" "$seconds"
+wrk_pairs "GET /api/surveys/ at scale" "small world" "$seconds" \
+    -- -H "Authorization: Bearer $key_small" "http://127.0.0.1:$port_small/api/surveys/" -- -H "Authorization: Bearer $key_large" "http://127.0.0.1:$port_large/api/surveys/"
 echo "(goal: within 10% of the small world)"

@@ -10,6 +10,7 @@
 #                             interleaved pairs of the key list, the session list and verify (deploy/bench-compare.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/common.sh
 if [ "${1:-}" = "http" ]; then
     shift
     exec deploy/bench-http.sh "$@"
@@ -24,10 +25,7 @@ if [ "${1:-}" = "scale" ]; then
 fi
 
 deploy/setup.sh
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(deploy/local-postgres.sh start)"
-    export DATABASE_URL
-fi
+use_database
 swift build -c release --product LatchkeyBench >&2
 if [ "${1:-}" = "policy" ] && command -v cc >/dev/null; then
     # Count heap allocations per decision with a preloaded malloc counter.

@@ -6,26 +6,15 @@
 #   deploy/browser-test.sh [latchkey binary]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/common.sh
 bin="${1:-.build/debug/latchkey}"
 
 deploy/setup.sh chromium chromedriver=chromium-driver python3 curl
-venv=.build/browser-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
-    python3 -m venv "$venv" 2>/dev/null || { deploy/setup.sh ensurepip=python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
-    "$venv/bin/pip" install -q selenium >&2
-fi
+venv="$(python_venv browser-venv selenium selenium)"
 [ -x "$bin" ] || swift build --product latchkey >&2
 
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(deploy/local-postgres.sh start)"
-fi
 scratch="latchkey_browser_$$"
-psql "$DATABASE_URL" -q -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" -c "CREATE DATABASE $scratch"
-case "$DATABASE_URL" in
-    postgres://*|postgresql://*) url="$(printf '%s' "$DATABASE_URL" | sed -E "s#^(postgres(ql)?://[^/]*)(/[^?]*)?#\1/$scratch#")" ;;
-    *) url="$DATABASE_URL dbname=$scratch" ;;
-esac
-export DATABASE_URL="$url"
+use_scratch_database "$scratch"
 export LATCHKEY_SECRET_KEY="$(head -c 32 /dev/urandom | base64 -w0)"
 "$bin" migrate >/dev/null
 fixture="$(mktemp)"

@@ -8,19 +8,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source deploy/common.sh
 
-venv=.build/client-venv
-if [ ! -x "$venv/bin/openapi-python-client" ]; then
-    python3 -m venv "$venv" 2>/dev/null || { deploy/setup.sh ensurepip=python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
-    "$venv/bin/pip" install -q openapi-python-client >&2
-fi
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(deploy/local-postgres.sh start)"
-fi
+venv="$(python_venv client-venv openapi_python_client openapi-python-client)"
 bin=.build/debug/latchkey
 [ -x "$bin" ] || swift build --product latchkey >&2
-scratch=latchkey_clients
-psql "$DATABASE_URL" -q -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" -c "CREATE DATABASE $scratch"
-export DATABASE_URL="$(database_url "$scratch")"
+use_scratch_database latchkey_clients
 "$bin" migrate >/dev/null
 "$bin" import deploy/demo.json >/dev/null
 key="$("$bin" keys issue --user adam --org acme --name client --capabilities view,superuser 2>/dev/null)"

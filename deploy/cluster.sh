@@ -10,10 +10,7 @@ source deploy/common.sh
 front="${1:-8090}"
 deploy/setup.sh nginx curl
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(deploy/local-postgres.sh start)"
-    export DATABASE_URL
-fi
+use_database
 swift build -c release --product latchkey >&2
 bin=.build/release/latchkey
 # One secret for both instances: console sessions and search page tokens work on either.

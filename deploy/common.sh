@@ -8,6 +8,30 @@ database_url() {
     esac
 }
 
+
+# Exports DATABASE_URL: as given, else the private PostgreSQL cluster's (started if need be).
+use_database() {
+    if [ -z "${DATABASE_URL:-}" ]; then DATABASE_URL="$(deploy/local-postgres.sh start)"; fi
+    export DATABASE_URL
+}
+
+# A new, empty database $1 on that server, which DATABASE_URL names from then on.
+use_scratch_database() {
+    use_database
+    psql "$DATABASE_URL" -q -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
+    DATABASE_URL="$(database_url "$1")"
+}
+
+# The folder of a Python virtual environment, .build/$1, holding PACKAGEs (installed once;
+# MODULE is imported to tell they are there).   python_venv NAME MODULE PACKAGE...
+python_venv() {
+    local venv=".build/$1" module="$2"; shift 2
+    if ! "$venv/bin/python" -c "import $module" 2>/dev/null; then
+        python3 -m venv "$venv" 2>/dev/null || { deploy/setup.sh ensurepip=python3-venv >&2; rm -rf "$venv"; python3 -m venv "$venv"; }
+        "$venv/bin/pip" install -q "$@" >&2
+    fi
+    printf '%s' "$venv"
+}
 # A free loopback port from $1 up.
 free_port() {
     local port=$1
@@ -39,18 +63,18 @@ bench_fixture() {
 imported_key() { printf '%s' "$2" | sed -E "s/.*\"$1\":\"(ct_live_[A-Za-z0-9]+)\".*/\1/"; }
 
 # A difference of a few percent is below the noise of one run: five interleaved pairs of wrk
-# runs of GET /api/surveys/, one against the baseline, one against the candidate, and their
-# medians compared.
-#   compare_pairs LABEL BASELINE_NAME BASELINE_PORT BASELINE_KEY CANDIDATE_PORT CANDIDATE_KEY SECONDS
-compare_pairs() {
-    local label="$1" baseline="$2" port_a="$3" key_a="$4" port_b="$5" key_b="$6" run_seconds="$7"
+# runs, one with ARGS_A (the baseline, called BASELINE_NAME), one with ARGS_B, medians compared.
+#   wrk_pairs LABEL BASELINE_NAME SECONDS -- ARGS_A -- ARGS_B
+wrk_pairs() {
+    local label="$1" baseline="$2" run_seconds="$3"; shift 4
+    local -a left=() right=()
+    while [ "$1" != "--" ]; do left+=("$1"); shift; done; shift
+    right=("$@")
     for _ in 1 2 3 4 5; do
-        printf 'a '
-        wrk -t2 -c32 -d"${run_seconds}s" -H "Authorization: Bearer $key_a" "http://127.0.0.1:$port_a/api/surveys/" | awk '/Requests\/sec/ { print $2 }'
-        printf 'b '
-        wrk -t2 -c32 -d"${run_seconds}s" -H "Authorization: Bearer $key_b" "http://127.0.0.1:$port_b/api/surveys/" | awk '/Requests\/sec/ { print $2 }'
+        printf 'a '; wrk -t2 -c32 -d"${run_seconds}s" "${left[@]}" | awk '/Requests\/sec/ { print $2 }'
+        printf 'b '; wrk -t2 -c32 -d"${run_seconds}s" "${right[@]}" | awk '/Requests\/sec/ { print $2 }'
     done | awk -v label="$label" -v baseline="$baseline" '
-        { runs[$1] = runs[$1] " " $2 }
+        { runs[$1] = runs[$1] " " $2; all[$1] = all[$1] sprintf(" %.0f", $2) }
         function median(list,   values, n, i, j, t) {
             n = split(list, values, " ")
             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (values[j] + 0 < values[i] + 0) { t = values[i]; values[i] = values[j]; values[j] = t }
@@ -58,6 +82,6 @@ compare_pairs() {
         }
         END {
             a = median(runs["a"]); b = median(runs["b"])
-            printf "%-32s %10.2f req/s   (median of 5; %s %.2f: %+.1f%%)\n", label, b, baseline, a, (b / a - 1) * 100
+            printf "%-32s %9.0f req/s, %s %9.0f: %+.1f%%   (runs:%s; %s:%s)\n", label, b, baseline, a, (b / a - 1) * 100, all["b"], baseline, all["a"]
         }'
 }

@@ -5,12 +5,10 @@
 # Extra arguments go to `latchkey serve` (e.g. --port 9090).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/common.sh
 
 deploy/setup.sh
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(deploy/local-postgres.sh start)"
-    export DATABASE_URL
-fi
+use_database
 swift build -c release --product latchkey >&2
 bin=.build/release/latchkey
 # The console's secret (SPEC §10): made once for this checkout, kept out of git under .build/.

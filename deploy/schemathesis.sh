@@ -8,25 +8,13 @@
 #   deploy/schemathesis.sh [seconds per credential, default 30]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/common.sh
 budget="${1:-30}"
 
-venv=.build/schemathesis-venv
-if [ ! -x "$venv/bin/schemathesis" ]; then
-    python3 -m venv "$venv" 2>/dev/null || { deploy/setup.sh ensurepip=python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
-    "$venv/bin/pip" install -q schemathesis >&2
-fi
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(deploy/local-postgres.sh start)"
-fi
+venv="$(python_venv schemathesis-venv schemathesis schemathesis)"
 bin=.build/debug/latchkey
 [ -x "$bin" ] || swift build --product latchkey >&2
-scratch=latchkey_schemathesis
-psql "$DATABASE_URL" -q -c "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" -c "CREATE DATABASE $scratch"
-case "$DATABASE_URL" in
-    postgres://*|postgresql://*) url="$(printf '%s' "$DATABASE_URL" | sed -E "s#^(postgres(ql)?://[^/]*)(/[^?]*)?#\1/$scratch#")" ;;
-    *) url="$DATABASE_URL dbname=$scratch" ;;
-esac
-export DATABASE_URL="$url"
+use_scratch_database latchkey_schemathesis
 "$bin" migrate >/dev/null
 "$bin" import deploy/demo.json >/dev/null
 view="$("$bin" keys issue --user erin --org globex --name view --capabilities view 2>/dev/null)"

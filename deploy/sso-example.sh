@@ -8,12 +8,10 @@
 # without it, to the private cluster.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/common.sh
 base="${1:-http://127.0.0.1:8080}" org="${2:-globex}" email="${3:-erin@globex.example}"
 issuer="https://idp.example.test" audience="latchkey-example"
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(deploy/local-postgres.sh start)"
-    export DATABASE_URL
-fi
+use_database
 bin="${LATCHKEY_BIN:-.build/release/latchkey}"
 [ -x "$bin" ] || bin=.build/debug/latchkey
 work="$(mktemp -d)"

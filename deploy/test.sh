@@ -3,12 +3,10 @@
 # unless DATABASE_URL is set, then `swift test`. Extra arguments go to `swift test`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/common.sh
 
 deploy/setup.sh
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(deploy/local-postgres.sh start)"
-    export DATABASE_URL
-fi
+use_database
 echo "test: using the PostgreSQL server at ${DATABASE_URL%%\?*}" >&2
 # What deploy/ gives operators: Kubernetes manifests (offline schemas), unit, container build.
 if [ $# -eq 0 ]; then

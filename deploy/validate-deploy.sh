@@ -5,12 +5,9 @@
 # ConfigMap and a Secret — and the hardening of the systemd unit and the container build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/common.sh
 
-venv=.build/deploy-venv
-if [ ! -x "$venv/bin/kubernetes-validate" ]; then
-    python3 -m venv "$venv" 2>/dev/null || { deploy/setup.sh ensurepip=python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
-    "$venv/bin/pip" install -q kubernetes-validate pyyaml >&2
-fi
+venv="$(python_venv deploy-venv "kubernetes_validate, yaml" kubernetes-validate pyyaml)"
 "$venv/bin/kubernetes-validate" --strict --quiet deploy/kubernetes/*.yaml
 "$venv/bin/python" - <<'PY'
 import glob, re, sys, yaml
