@@ -98,10 +98,10 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
         library("Policy"),
-        library("Vault", ["COpenSSL", "Postgres", "Policy", logging, metrics, nioLocks, nioPosix, lifecycle]),
+        library("Vault", ["COpenSSL", "Postgres", "Policy", logging, metrics, nioCore, nioLocks, nioPosix, lifecycle]),
         library("Accounts", ["Postgres", "Policy", "JSON", "Vault"]),
         library("Tenancy", ["Postgres", "Policy", "JSON", "Vault"]),
-        library("Fixtures", ["JSON", "Postgres", "Vault", "Policy"]),
+        library("Fixtures", ["JSON", "Postgres", "Vault", "Policy", nioCore]),
         library("Federation", ["COpenSSL", "JSON", "Postgres", "Vault", "Policy", nioLocks]),
         library("PluginKit", ["Fixtures", "JSON", "Postgres", "Vault", "Policy", hummingbird, nioLocks, logging]),
     ] + resourcePlugin("Surveys") + resourcePlugin("Datasets") + resourcePlugin("Templates")

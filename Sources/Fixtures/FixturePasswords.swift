@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Vault
 
 /// Hashes a fixture's passwords off the Swift cooperative pool.
@@ -11,7 +12,7 @@ enum FixturePasswords {
         let pending = passwords.indices.compactMap { index in passwords[index].map { (index, $0) } }
         var hashes = [String?](repeating: nil, count: passwords.count)
         guard !pending.isEmpty else { return hashes }
-        let lanes = min(pending.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let lanes = min(pending.count, max(1, System.coreCount))
         try await withThrowingTaskGroup(of: [(Int, String)].self) { group in
             for lane in 0..<lanes {
                 let share = stride(from: lane, to: pending.count, by: lanes).map { pending[$0] }

@@ -41,18 +41,4 @@ public struct PGConfiguration: Sendable {
         self.statementTimeout = statementTimeout
         self.keepaliveIdleSeconds = keepaliveIdleSeconds
     }
-
-    /// Reads `DATABASE_URL` and, when set, `LATCHKEY_DB_POOL_SIZE` and
-    /// `LATCHKEY_DB_STATEMENT_TIMEOUT` (seconds); `nil` without `DATABASE_URL`.
-    public static func fromEnvironment(_ environment: [String: String]) -> PGConfiguration? {
-        guard let url = environment["DATABASE_URL"], !url.isEmpty else { return nil }
-        var configuration = PGConfiguration(connectionString: url)
-        if let size = environment["LATCHKEY_DB_POOL_SIZE"].flatMap(Int.init), size > 0 {
-            configuration.maxConnections = size
-        }
-        if let seconds = environment["LATCHKEY_DB_STATEMENT_TIMEOUT"].flatMap(Int.init), seconds >= 0 {
-            configuration.statementTimeout = .seconds(seconds)
-        }
-        return configuration
-    }
 }

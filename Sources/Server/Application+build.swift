@@ -10,40 +10,9 @@ import ServiceLifecycle
 import Tenancy
 import Vault
 
-/// Settings for the HTTP service (SPEC §9: environment first, flags override).
-public struct ServerSettings: Sendable {
-    public var host: String
-    public var port: Int
-    /// Whether plugins cache reads, dropped on `NOTIFY latchkey_data` (`LATCHKEY_READ_CACHE`).
-    public var readCache: Bool
-    /// What the router is built with: the decision log (`LATCHKEY_DECISION_LOG`), the public URL,
-    /// throttling, CORS, trusted proxies and the session lifetime.
-    public var api: APIOptions
-    /// How long the instance keeps serving, not ready, after SIGTERM (`LATCHKEY_DRAIN_SECONDS`).
-    public var drainPeriod: Duration = .seconds(5)
-    /// The port of the Prometheus listener (`LATCHKEY_METRICS_PORT`); `nil`: no metrics.
-    public var metricsPort: Int?
-    /// Whether throttling counts are shared through PostgreSQL (`LATCHKEY_THROTTLE_SHARED`).
-    public var sharedThrottle = true
-
-    public init(
-        host: String = "127.0.0.1",
-        port: Int = 8080,
-        readCache: Bool = true,
-        api: APIOptions = APIOptions(log: DecisionLog(enabled: true), throttle: ThrottleSettings())
-    ) {
-        self.host = host
-        self.port = port
-        self.readCache = readCache
-        self.api = api
-    }
-}
-
-/// What the router needs beyond the plugin dependencies. The defaults suit tests: no
-/// throttling, no CORS, no decision log; ``ServerSettings`` carries the configured values.
-public struct APIOptions: Sendable {
-    /// Where decisions of the decision API are logged, when enabled.
-    public var log: DecisionLog
+/// What the router is built with, as data: ``Configuration/api`` for `serve`; the defaults suit
+/// tests (no throttling, no CORS, no metrics).
+public struct APISettings: Sendable {
     /// The base URL the AuthZEN configuration advertises (`LATCHKEY_PUBLIC_URL`; `serve`
     /// defaults to its bound address); never the request's `Host`.
     public var publicURL: String?
@@ -58,85 +27,106 @@ public struct APIOptions: Sendable {
     /// The deployment's secret (`LATCHKEY_SECRET_KEY`): it seals TOTP secrets and MACs the
     /// console's CSRF tokens. Without it the console answers 503 and the API serves on.
     public var secretBox: SecretBox?
-    /// Where SSO trusts' signing keys come from (parsed documents, fetched URLs), shared by
-    /// every router of the process.
-    public var jwks: JWKSSource
-    /// GitHub's secret-scanning keys (`LATCHKEY_GITHUB_SCANNING_KEYS`); without them every
-    /// alert is refused.
-    public var githubScanningKeys: SecretScanningKeyFile?
-    /// What `GET /api/ready` reports (draining, the change listener's state).
-    public var readiness: Readiness
     /// Whether requests and decisions are counted through swift-metrics (`LATCHKEY_METRICS_PORT`).
     public var metrics: Bool
-    /// Throttling counts shared by every instance through PostgreSQL; `nil`: per process.
-    public var throttleCounts: SharedThrottleCounts?
 
     public init(
-        log: DecisionLog = DecisionLog(enabled: false),
         publicURL: String? = nil,
         throttle: ThrottleSettings = .off,
         corsAllowedOrigins: [String] = [],
         trustedProxies: [String] = [],
         sessionLifetime: Duration = Vault.defaultSessionLifetime,
         secretBox: SecretBox? = nil,
-        jwks: JWKSSource = JWKSSource(),
-        githubScanningKeys: SecretScanningKeyFile? = nil,
-        readiness: Readiness = Readiness(),
-        metrics: Bool = false,
-        throttleCounts: SharedThrottleCounts? = nil
+        metrics: Bool = false
     ) {
-        self.throttleCounts = throttleCounts
-        self.metrics = metrics
-        self.readiness = readiness
-        self.githubScanningKeys = githubScanningKeys
-        self.jwks = jwks
-        self.log = log
         self.publicURL = publicURL
         self.throttle = throttle
         self.corsAllowedOrigins = corsAllowedOrigins
         self.trustedProxies = trustedProxies
         self.sessionLifetime = sessionLifetime
         self.secretBox = secretBox
+        self.metrics = metrics
     }
 }
 
-/// Builds the Latchkey HTTP application over an open connection pool, mounting `plugins`.
+/// The live objects the router shares with the rest of the application, made once by
+/// ``buildApplication(configuration:pool:plugins:logger:)`` from the configuration; a test makes
+/// its own. The defaults: no decision log, no scanning keys, counts per process, always ready.
+public struct APIDependencies: Sendable {
+    /// Where decisions of the decision API are logged, when enabled.
+    public var decisionLog: DecisionLog
+    /// What `GET /api/ready` reports (draining, the change listener's state).
+    public var readiness: Readiness
+    /// Where SSO trusts' signing keys come from (parsed documents, fetched URLs).
+    public var jwks: JWKSSource
+    /// GitHub's secret-scanning keys; without them every alert is refused.
+    public var githubScanningKeys: SecretScanningKeyFile?
+    /// Throttling counts shared by every instance through PostgreSQL; `nil`: per process.
+    public var throttleCounts: SharedThrottleCounts?
+
+    public init(
+        decisionLog: DecisionLog = DecisionLog(enabled: false),
+        readiness: Readiness = Readiness(),
+        jwks: JWKSSource = JWKSSource(),
+        githubScanningKeys: SecretScanningKeyFile? = nil,
+        throttleCounts: SharedThrottleCounts? = nil
+    ) {
+        self.decisionLog = decisionLog
+        self.readiness = readiness
+        self.jwks = jwks
+        self.githubScanningKeys = githubScanningKeys
+        self.throttleCounts = throttleCounts
+    }
+}
+
+/// Builds the Latchkey HTTP application over an open connection pool, mounting `plugins`, and
+/// every live object it needs from `configuration`.
 ///
-/// The application runs the pool, the vault's cache invalidator and its usage flusher as
-/// services; on SIGTERM/SIGINT the server stops accepting, lets in-flight requests finish, then
-/// the services stop in reverse order (the pool last).
+/// The application runs the pool, the vault's cache invalidator, its usage flusher, the shared
+/// throttling counts and the decision-log writer as services; on SIGTERM/SIGINT the server stops
+/// accepting, lets in-flight requests finish, then the services stop in reverse order (the pool
+/// last). The readiness it returns is the one `/api/ready` reports, for the process's drain and
+/// metrics.
+///
+/// - Throws: ``ConfigurationError`` when the file of `LATCHKEY_GITHUB_SCANNING_KEYS` cannot be read.
 public func buildApplication(
-    settings: ServerSettings,
+    configuration: Configuration,
     pool: PGPool,
     plugins: [any ResourcePlugin],
     logger: Logger
-) -> some ApplicationProtocol {
+) throws(ConfigurationError) -> (application: some ApplicationProtocol, readiness: Readiness) {
     let engine = PolicyEngine(plugins: plugins)
     let vault = Vault(pool: pool, engine: engine, logger: logger)
-    let tableChanges = settings.readCache ? TableChanges() : nil
+    let tableChanges = configuration.readCache ? TableChanges() : nil
     let dependencies = PluginDependencies(pool: pool, vault: vault, engine: engine, logger: logger, tableChanges: tableChanges)
     let invalidator = VaultInvalidator(vault: vault, configuration: pool.configuration, tableChanges: tableChanges, logger: logger)
-    settings.api.readiness.watch { invalidator.isConnected }
+    let counts = configuration.throttle.enabled && configuration.sharedThrottle ? SharedThrottleCounts(pool: pool, logger: logger) : nil
+    let shared = APIDependencies(
+        decisionLog: DecisionLog(enabled: configuration.decisionLog),
+        readiness: Readiness(listener: { invalidator.isConnected }),
+        githubScanningKeys: try configuration.githubScanningKeys.map { path throws(ConfigurationError) in
+            do { return try SecretScanningKeyFile(path: path) } catch {
+                throw ConfigurationError("LATCHKEY_GITHUB_SCANNING_KEYS: \(error)")
+            }
+        },
+        throttleCounts: counts
+    )
     var services: [any Service] = [
         pool,
         invalidator,
         UsageFlusher(vault: vault, logger: logger),
     ]
-    var options = settings.api
-    if options.throttle.enabled, settings.sharedThrottle {
-        let counts = SharedThrottleCounts(pool: pool, logger: logger)
-        options.throttleCounts = counts
-        services.append(counts)
+    if let counts { services.append(counts) }
+    if shared.decisionLog.isEnabled {
+        services.append(DecisionLogWriter(log: shared.decisionLog, logger: Logger(label: "latchkey.decisions")))
     }
-    if settings.api.log.isEnabled {
-        services.append(DecisionLogWriter(log: settings.api.log, logger: Logger(label: "latchkey.decisions")))
-    }
-    return Application(
-        router: buildRouter(dependencies: dependencies, plugins: plugins, options: options),
-        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+    let application = Application(
+        router: buildRouter(dependencies: dependencies, plugins: plugins, settings: configuration.api, shared: shared),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: services,
         logger: logger
     )
+    return (application, shared.readiness)
 }
 
 /// Builds the router: public endpoints, the decision API (service credentials), the session
@@ -144,17 +134,18 @@ public func buildApplication(
 /// for known paths asked with other methods. Routing comes first: credentials are read only by
 /// the routes that take them, so 404 and 405 never depend on them.
 public func buildRouter(
-    dependencies: PluginDependencies, plugins: [any ResourcePlugin], options: APIOptions = APIOptions()
+    dependencies: PluginDependencies, plugins: [any ResourcePlugin], settings: APISettings = APISettings(),
+    shared: APIDependencies = APIDependencies()
 ) -> Router<LatchkeyRequestContext> {
-    mountRoutes(dependencies: dependencies, plugins: plugins, options: options).router
+    mountRoutes(dependencies: dependencies, plugins: plugins, settings: settings, shared: shared).router
 }
 
-/// Every path the router of ``buildRouter(dependencies:plugins:)`` serves, with the methods
+/// Every path the router of ``buildRouter(dependencies:plugins:settings:shared:)`` serves, with the methods
 /// registered on it (not the `HEAD`, `OPTIONS` and 405 answers derived from them).
 ///
 /// `SchemaTests` compares this with the OpenAPI document.
 public func registeredRoutes(dependencies: PluginDependencies, plugins: [any ResourcePlugin]) -> [PluginRoutes<LatchkeyRequestContext>.Entry] {
-    mountRoutes(dependencies: dependencies, plugins: plugins, options: APIOptions()).entries
+    mountRoutes(dependencies: dependencies, plugins: plugins, settings: APISettings(), shared: APIDependencies()).entries
 }
 
 /// A new router with every route mounted, and the record of what was mounted.
@@ -166,58 +157,58 @@ public func registeredRoutes(dependencies: PluginDependencies, plugins: [any Res
 /// (authentication, then throttling, for every plugin route). The router matches first, so
 /// none of this runs for an unknown path or method (SPEC §3).
 private func mountRoutes(
-    dependencies: PluginDependencies, plugins: [any ResourcePlugin], options: APIOptions
+    dependencies: PluginDependencies, plugins: [any ResourcePlugin], settings: APISettings, shared: APIDependencies
 ) -> PluginRoutes<LatchkeyRequestContext> {
     let router = Router(context: LatchkeyRequestContext.self, options: [.autoGenerateHeadEndpoints])
     router.add(middleware: RequestIDMiddleware())
     // Counts and times every request by route template (never the raw path) and status.
-    if options.metrics { router.add(middleware: RequestMetricsMiddleware()) }
-    router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: options.publicURL?.lowercased().hasPrefix("https://") == true))
-    if !options.corsAllowedOrigins.isEmpty {
-        router.add(middleware: LatchkeyCORSMiddleware(allowedOrigins: Set(options.corsAllowedOrigins)))
+    if settings.metrics { router.add(middleware: RequestMetricsMiddleware()) }
+    router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: settings.publicURL?.lowercased().hasPrefix("https://") == true))
+    if !settings.corsAllowedOrigins.isEmpty {
+        router.add(middleware: LatchkeyCORSMiddleware(allowedOrigins: Set(settings.corsAllowedOrigins)))
     }
     router.add(middleware: JSONErrorMiddleware())
     let known = KnownPaths()
     router.add(middleware: UnknownMethodMiddleware(known: known))
-    if !options.trustedProxies.isEmpty {
-        router.add(middleware: ClientAddressMiddleware(trustedProxies: options.trustedProxies))
+    if !settings.trustedProxies.isEmpty {
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedProxies))
     }
     let routes = PluginRoutes(router: router)
     routes.documentEveryRoute(with: CoreOpenAPI.everyRoute)
 
     // Public.
-    HealthController(pool: dependencies.pool, readiness: options.readiness).register(on: routes)
+    HealthController(pool: dependencies.pool, readiness: shared.readiness).register(on: routes)
     let schema = SchemaController()
     schema.register(on: routes)
-    let throttle = options.throttle.enabled ? Throttle(settings: options.throttle, shared: options.throttleCounts) : nil
+    let throttle = settings.throttle.enabled ? Throttle(settings: settings.throttle, shared: shared.throttleCounts) : nil
     let failures = FailedAuthentications(limiter: throttle?.failedAuthentication)
 
     // The decision API: `/v1`, `/access/v1` (service credentials), and its public metadata.
     let resolvers = plugins.flatMap { $0.resourceResolvers(dependencies: dependencies) } + [KeyResolver(pool: dependencies.pool, vault: dependencies.vault)]
     let decisions = DecisionService(
-        vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: options.log, metrics: options.metrics)
+        vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: shared.decisionLog, metrics: settings.metrics)
     DecisionController(
         vault: dependencies.vault,
         pool: dependencies.pool,
         service: decisions,
         search: SearchService(decisions: decisions, vault: dependencies.vault),
-        tokens: PageTokens(box: options.secretBox),
-        publicURL: options.publicURL,
+        tokens: PageTokens(box: settings.secretBox),
+        publicURL: settings.publicURL,
         failures: failures,
         throttle: throttle,
         slugs: OrganisationSlugCache(pool: dependencies.pool)
     ).register(on: routes)
 
     // Sessions: login, status, logout, the legacy token (throttled per address).
-    SessionController(vault: dependencies.vault, pool: dependencies.pool, lifetime: options.sessionLifetime, throttle: throttle, failures: failures)
+    SessionController(vault: dependencies.vault, pool: dependencies.pool, lifetime: settings.sessionLifetime, throttle: throttle, failures: failures)
         .register(on: routes)
 
     // Leaked keys: anyone holding one may kill it.
     LeakController(vault: dependencies.vault, throttle: throttle).register(on: routes)
-    SecretScanningController(vault: dependencies.vault, keys: options.githubScanningKeys).register(on: routes)
+    SecretScanningController(vault: dependencies.vault, keys: shared.githubScanningKeys).register(on: routes)
 
     // SSO token exchange (enterprise): an ID token in, a key out.
-    TokenExchangeController(exchange: TokenExchange(vault: dependencies.vault, keys: options.jwks), throttle: throttle).register(on: routes)
+    TokenExchangeController(exchange: TokenExchange(vault: dependencies.vault, keys: shared.jwks), throttle: throttle).register(on: routes)
 
     // Resources: every plugin's routes, behind authentication and throttling.
     var resourceMiddleware: [any MiddlewareProtocol<Request, Response, LatchkeyRequestContext>] = [
@@ -237,8 +228,8 @@ private func mountRoutes(
     let console = PluginRoutes(router: router)
     Console<LatchkeyRequestContext>(dependencies: ConsoleDependencies(
         vault: dependencies.vault, accounts: Accounts(pool: dependencies.pool, vault: dependencies.vault),
-        tenancy: Tenancy(pool: dependencies.pool, vault: dependencies.vault), secretBox: options.secretBox,
-        throttle: options.throttle.enabled ? .signIn(settings: options.throttle, shared: options.throttleCounts) : nil
+        tenancy: Tenancy(pool: dependencies.pool, vault: dependencies.vault), secretBox: settings.secretBox,
+        throttle: settings.throttle.enabled ? .signIn(settings: settings.throttle, shared: shared.throttleCounts) : nil
     )).register(on: console)
     console.registerMethodFallbacks()
 

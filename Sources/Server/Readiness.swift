@@ -5,34 +5,29 @@ import ServiceLifecycle
 /// drains after SIGTERM, nor while its change listener is disconnected (it could then miss a
 /// revocation made on another instance). Liveness is `GET /api/health`.
 public final class Readiness: Sendable {
-    private struct State {
-        var draining = false
-        var listener: (@Sendable () -> Bool)?
-    }
+    /// The change listener's state, when one is watched.
+    private let listener: (@Sendable () -> Bool)?
+    private let draining = NIOLockedValueBox(false)
 
-    private let state = NIOLockedValueBox(State())
-
-    public init() {}
-
-    /// Consults `isConnected` from now on: the change listener's state.
-    public func watch(listener isConnected: @escaping @Sendable () -> Bool) {
-        state.withLockedValue { $0.listener = isConnected }
+    /// - Parameter listener: whether the change listener is connected, consulted on every
+    ///   question; `nil`: none is watched.
+    public init(listener: (@Sendable () -> Bool)? = nil) {
+        self.listener = listener
     }
 
     /// From now on the instance is draining: not ready, whatever else holds.
     public func beginDraining() {
-        state.withLockedValue { $0.draining = true }
+        draining.withLockedValue { $0 = true }
     }
 
     /// Whether the change listener is connected (true when none is watched).
     public var isListenerConnected: Bool {
-        state.withLockedValue { $0.listener }?() ?? true
+        listener?() ?? true
     }
 
     /// Why the instance is not ready, or `nil` when it is.
     public var problem: String? {
-        let (draining, listener) = state.withLockedValue { ($0.draining, $0.listener) }
-        if draining { return "draining" }
+        if draining.withLockedValue({ $0 }) { return "draining" }
         if let listener, !listener() { return "change listener disconnected" }
         return nil
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// Bounds the password hashing of one instance (SPEC §10): at most `slots` scrypt computations
 /// at once (by default one per core); a caller finding none free waits at most `maxWait`, then
@@ -23,10 +24,10 @@ public final class PasswordHashingLimiter: Sendable {
     private let state: NIOLockedValueBox<State>
 
     /// - Parameters:
-    ///   - slots: computations at once; by default the number of active cores.
+    ///   - slots: computations at once; by default the number of cores this process may use.
     ///   - maxWait: how long a caller waits for a slot before it is refused.
     ///   - maxWaiting: callers waiting at once; by default 32 per slot.
-    public init(slots: Int = ProcessInfo.processInfo.activeProcessorCount, maxWait: Duration = .seconds(2), maxWaiting: Int? = nil) {
+    public init(slots: Int = System.coreCount, maxWait: Duration = .seconds(2), maxWaiting: Int? = nil) {
         let slots = max(1, slots)
         self.slots = slots
         self.maxWait = maxWait

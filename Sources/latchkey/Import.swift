@@ -1,11 +1,13 @@
 import ArgumentParser
 import Fixtures
 import Foundation
+import Logging
 import Postgres
+import Server
 import Vault
 
 /// `latchkey import FILE.json`: loads a fixture in one transaction and prints the ids and raw keys.
-struct Import: AsyncParsableCommand {
+struct Import: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Load a fixture file (users, organisations, teams, surveys, datasets, templates, keys, services) in one transaction.",
@@ -18,7 +20,7 @@ struct Import: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    func run() async throws {
+    func run(_ configuration: Configuration) async throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -33,12 +35,11 @@ struct Import: AsyncParsableCommand {
         } catch {
             throw Self.refused(error)
         }
-        let logger = makeLogger("latchkey.import")
-        let pool = PGPool(configuration: try database.configuration(), logger: logger)
+        let logger = Logger(label: "latchkey.import")
+        let pool = PGPool(configuration: try configuration.database(), logger: logger)
         let result: FixtureImportResult
         do {
-            let secretBox = try Serve.secretBox(ProcessInfo.processInfo.environment["LATCHKEY_SECRET_KEY"].flatMap { $0.isEmpty ? nil : $0 })
-            result = try await FixtureImporter(pool: pool, passwordHasher: PasswordHasher(), secretBox: secretBox).importFixture(fixture)
+            result = try await FixtureImporter(pool: pool, passwordHasher: PasswordHasher(), secretBox: configuration.secretBox).importFixture(fixture)
             await pool.close()
         } catch let error as FixtureError {
             await pool.close()

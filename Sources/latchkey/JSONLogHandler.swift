@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Logging
+import Server
 
 /// `LATCHKEY_LOG_FORMAT=json` (SPEC §12): one JSON object per line on stderr — `timestamp`
 /// (RFC 3339, UTC, milliseconds), `level`, `label`, `message`, then each metadata item as a
@@ -67,37 +68,17 @@ struct JSONLogHandler: LogHandler {
     }
 }
 
-/// How logs are written (`LATCHKEY_LOG_FORMAT`).
-enum LogFormat: String {
-    case text, json
-
-    /// Makes every logger of the process (this module's and the libraries') write in the format
-    /// `LATCHKEY_LOG_FORMAT` names, at the level `LATCHKEY_LOG_LEVEL` names (default `info`); an
-    /// unknown format or level is refused, naming the variable.
-    static func bootstrap(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let text = environment["LATCHKEY_LOG_FORMAT"].flatMap { $0.isEmpty ? nil : $0 } ?? "text"
-        guard let format = LogFormat(rawValue: text) else {
-            throw CommandFailure(message: "LATCHKEY_LOG_FORMAT must be text or json, not '\(text)'.")
-        }
-        let level = try LogFormat.level(environment)
+extension LogFormat {
+    /// Makes every logger of the process (this module's and the libraries') write in this
+    /// format at `level`. Call once, before anything logs.
+    func bootstrap(level: Logger.Level) {
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = switch format {
+            var handler: any LogHandler = switch self {
             case .text: StreamLogHandler.standardError(label: label)
             case .json: JSONLogHandler(label: label)
             }
             handler.logLevel = level
             return handler
         }
-    }
-
-    /// `LATCHKEY_LOG_LEVEL`, in any case: trace, debug, info (the default), notice, warning,
-    /// error or critical.
-    static func level(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Logger.Level {
-        guard let text = environment["LATCHKEY_LOG_LEVEL"].flatMap({ $0.isEmpty ? nil : $0 }) else { return .info }
-        guard let level = Logger.Level(rawValue: text.lowercased()) else {
-            let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
-            throw CommandFailure(message: "LATCHKEY_LOG_LEVEL must be one of \(names), not '\(text)'.")
-        }
-        return level
     }
 }

@@ -1,16 +1,17 @@
 import ArgumentParser
 import Foundation
 import Policy
+import Server
 import Vault
 
-/// `latchkey keys issue|list|revoke`.
+/// `latchkey keys issue|list|roll|revoke`.
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Issue, list and revoke API keys.",
         subcommands: [Issue.self, List.self, Revoke.self, Roll.self]
     )
 
-    struct Issue: AsyncParsableCommand {
+    struct Issue: ConfiguredCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue a key; prints the raw key once, alone on its own line of stdout.")
 
@@ -37,27 +38,27 @@ struct Keys: AsyncParsableCommand {
             }
         }
 
-        func run() async throws {
+        func run(_ configuration: Configuration) async throws {
             let request = KeyIssueRequest(
                 username: user, name: name, organisationSlug: org, teamSlug: team,
                 capabilities: Capabilities(parsing: capabilities) ?? .default,
                 expiresAt: expiresDays.map { Date().addingTimeInterval(Double($0) * 86_400) },
                 issuer: by.map(KeyIssuer.user) ?? .platformOperator,
                 allowedCIDRs: (try? allowedCIDRs.get()) ?? [])
-            let issued = try await database.withVault("latchkey.keys") { try await $0.issue(request) }
+            let issued = try await configuration.withVault("latchkey.keys") { try await $0.issue(request) }
             FileHandle.standardError.write(Data("issued key \(issued.record.id) (\(issued.record.prefix)…) for \(user)\n".utf8))
             print(issued.secret)
         }
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: ConfiguredCommand {
         static let configuration = CommandConfiguration(abstract: "List a user's keys (never the secrets).")
 
         @Option(help: "Username.") var user: String
         @OptionGroup var database: DatabaseOptions
 
-        func run() async throws {
-            let keys = try await database.withVault("latchkey.keys") { try await $0.listKeys(username: user) }
+        func run(_ configuration: Configuration) async throws {
+            let keys = try await configuration.withVault("latchkey.keys") { try await $0.listKeys(username: user) }
             let now = Date()
             let format = ISO8601DateFormatter()
             func date(_ value: Date?) -> String { value.map(format.string(from:)) ?? "-" }
@@ -73,7 +74,7 @@ struct Keys: AsyncParsableCommand {
         }
     }
 
-    struct Roll: AsyncParsableCommand {
+    struct Roll: ConfiguredCommand {
         static let configuration = CommandConfiguration(
             abstract: "Replace a key by a new one (printed once, alone on its line); the old one works for the grace period.")
 
@@ -85,24 +86,24 @@ struct Keys: AsyncParsableCommand {
             guard (0...Vault.longestGraceHours).contains(graceHours) else { throw ValidationError("--grace-hours must be 0 to 168") }
         }
 
-        func run() async throws {
+        func run(_ configuration: Configuration) async throws {
             guard let keyID = UUID(uuidString: id) else { throw ValidationError("\(id) is not a key id (uuid)") }
-            let rolled = try await database.withVault("latchkey.keys") { try await $0.roll(keyID: keyID, graceHours: graceHours, via: "cli") }
+            let rolled = try await configuration.withVault("latchkey.keys") { try await $0.roll(keyID: keyID, graceHours: graceHours, via: "cli") }
             FileHandle.standardError.write(Data("rolled \(keyID.uuidString.lowercased()) to \(rolled.record.id.uuidString.lowercased()) (\(rolled.record.prefix)…)\n".utf8))
             print(rolled.secret)
         }
     }
 
-    struct Revoke: AsyncParsableCommand {
+    struct Revoke: ConfiguredCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a key (idempotent).")
 
         @Argument(help: "The key id (uuid).") var id: String
         @Option(help: "Username of the revoker; the revocation rules apply to them.") var by: String?
         @OptionGroup var database: DatabaseOptions
 
-        func run() async throws {
+        func run(_ configuration: Configuration) async throws {
             guard let keyID = UUID(uuidString: id) else { throw ValidationError("\(id) is not a key id (uuid)") }
-            let record = try await database.withVault("latchkey.keys") {
+            let record = try await configuration.withVault("latchkey.keys") {
                 try await $0.revoke(keyID: keyID, by: by.map(KeyIssuer.user) ?? .platformOperator)
             }
             print("revoked \(record.id.uuidString.lowercased()) (\(record.prefix)…)")

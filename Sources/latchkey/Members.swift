@@ -1,4 +1,5 @@
 import ArgumentParser
+import Server
 import Tenancy
 
 /// `latchkey members add|remove` (SPEC §8): organisation or team memberships.
@@ -17,7 +18,7 @@ struct Members: AsyncParsableCommand {
         var group: Tenancy.Group { org.map(Tenancy.Group.organisation) ?? .team(team ?? "") }
     }
 
-    struct Add: AsyncParsableCommand {
+    struct Add: ConfiguredCommand {
         static let configuration = CommandConfiguration(abstract: "Add a member (or change their role).")
 
         @OptionGroup var target: Target
@@ -29,21 +30,21 @@ struct Members: AsyncParsableCommand {
             guard ["admin", "creator", "viewer"].contains(role) else { throw ValidationError("--role must be admin, creator or viewer") }
         }
 
-        func run() async throws {
-            try await database.withTenancy("latchkey.members") { try await $0.addMember(user, to: target.group, role: role) }
+        func run(_ configuration: Configuration) async throws {
+            try await configuration.withTenancy("latchkey.members") { try await $0.addMember(user, to: target.group, role: role) }
             print("\(user) is \(role) of \(target.org ?? target.team ?? "")")
         }
     }
 
-    struct Remove: AsyncParsableCommand {
+    struct Remove: ConfiguredCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a member.")
 
         @OptionGroup var target: Target
         @Option(help: "Username.") var user: String
         @OptionGroup var database: DatabaseOptions
 
-        func run() async throws {
-            try await database.withTenancy("latchkey.members") { try await $0.removeMember(user, from: target.group) }
+        func run(_ configuration: Configuration) async throws {
+            try await configuration.withTenancy("latchkey.members") { try await $0.removeMember(user, from: target.group) }
             print("removed \(user) from \(target.org ?? target.team ?? "")")
         }
     }

@@ -1,17 +1,19 @@
 import ArgumentParser
+import Logging
 import Postgres
+import Server
 
 /// `latchkey migrate`: applies pending migrations.
-struct Migrate: AsyncParsableCommand {
+struct Migrate: ConfiguredCommand {
     static let configuration = CommandConfiguration(abstract: "Apply the db/ migrations (core, then each plugin); idempotent.")
 
     @OptionGroup var database: DatabaseOptions
 
-    func run() async throws {
-        let logger = makeLogger("latchkey.migrate")
-        let pool = PGPool(configuration: try database.configuration(), logger: logger)
+    func run(_ configuration: Configuration) async throws {
+        let logger = Logger(label: "latchkey.migrate")
+        let pool = PGPool(configuration: try configuration.database(), logger: logger)
         do {
-            let applied = try await database.migrator(pool: pool, logger: logger).migrate()
+            let applied = try await configuration.migrator(pool: pool, logger: logger).migrate()
             print(applied.isEmpty ? "migrations: nothing to apply" : "migrations: applied \(applied.joined(separator: ", "))")
             await pool.close()
         } catch {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Federation
 import Foundation
 import Policy
+import Server
 import Vault
 
 /// `latchkey sso trust|list|remove` (SPEC §8, §11): which OpenID Connect issuers an organisation
@@ -10,7 +11,7 @@ struct SSO: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sso", abstract: "Trust OpenID Connect issuers for SSO token exchange.", subcommands: [Trust.self, List.self, Remove.self])
 
-    struct Trust: AsyncParsableCommand {
+    struct Trust: ConfiguredCommand {
         static let configuration = CommandConfiguration(
             abstract: "Trust an issuer for an organisation (replacing its earlier trust of that issuer); prints the trust's id.")
 
@@ -33,11 +34,11 @@ struct SSO: AsyncParsableCommand {
             }
         }
 
-        func run() async throws {
+        func run(_ configuration: Configuration) async throws {
             let trust = SSOTrust(
                 organisationSlug: org, issuer: issuer, audience: audience, keys: try keySource(),
                 capabilities: Capabilities(parsing: capabilities) ?? .view, keyLifetime: TimeInterval(ttlHours) * 3600)
-            let id = try await database.withVault("latchkey.sso") { vault in
+            let id = try await configuration.withVault("latchkey.sso") { vault in
                 try await SSOTrustStore(pool: vault.pool).save(trust)
             }
             print(id)
@@ -58,12 +59,12 @@ struct SSO: AsyncParsableCommand {
         }
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: ConfiguredCommand {
         static let configuration = CommandConfiguration(abstract: "List the trusts: one line each.")
         @OptionGroup var database: DatabaseOptions
 
-        func run() async throws {
-            let trusts = try await database.withVault("latchkey.sso") { try await SSOTrustStore(pool: $0.pool).list() }
+        func run(_ configuration: Configuration) async throws {
+            let trusts = try await configuration.withVault("latchkey.sso") { try await SSOTrustStore(pool: $0.pool).list() }
             for trust in trusts {
                 let keys: String = switch trust.keys {
                 case .document: "jwks=document"
@@ -75,13 +76,13 @@ struct SSO: AsyncParsableCommand {
         }
     }
 
-    struct Remove: AsyncParsableCommand {
+    struct Remove: ConfiguredCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a trust (keys already exchanged stay until they expire or are revoked).")
         @Argument(help: "The trust's id.") var id: Int64
         @OptionGroup var database: DatabaseOptions
 
-        func run() async throws {
-            let removed = try await database.withVault("latchkey.sso") { try await SSOTrustStore(pool: $0.pool).remove(id: id) }
+        func run(_ configuration: Configuration) async throws {
+            let removed = try await configuration.withVault("latchkey.sso") { try await SSOTrustStore(pool: $0.pool).remove(id: id) }
             guard removed else { throw CommandFailure(message: "no such trust: \(id)") }
             print("removed trust \(id)")
         }

@@ -2,6 +2,7 @@ import Accounts
 import ArgumentParser
 import Foundation
 import Policy
+import Server
 import Tenancy
 
 /// `latchkey users create|set-password|set-tier|deactivate`.
@@ -9,7 +10,7 @@ struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage users.", subcommands: [Create.self, SetPassword.self, SetTier.self, Deactivate.self])
 
-    struct Create: AsyncParsableCommand {
+    struct Create: ConfiguredCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user (no password until set-password).")
 
         @Option(help: "Username.") var username: String
@@ -21,15 +22,15 @@ struct Users: AsyncParsableCommand {
 
         func validate() throws { _ = try Users.tier(tier) }
 
-        func run() async throws {
-            let id = try await database.withTenancy("latchkey.users") {
+        func run(_ configuration: Configuration) async throws {
+            let id = try await configuration.withTenancy("latchkey.users") {
                 try await $0.createUser(username: username, email: email, tier: try Users.tier(tier), firstName: firstName, lastName: lastName)
             }
             print("created user \(username) (id \(id))")
         }
     }
 
-    struct SetPassword: AsyncParsableCommand {
+    struct SetPassword: ConfiguredCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-password",
             abstract: "Set a password (read from stdin); revokes the user's keys and sessions.")
@@ -37,16 +38,16 @@ struct Users: AsyncParsableCommand {
         @Argument(help: "Username.") var user: String
         @OptionGroup var database: DatabaseOptions
 
-        func run() async throws {
+        func run(_ configuration: Configuration) async throws {
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
                 throw ValidationError("give the new password on standard input")
             }
-            let revoked = try await database.withAccounts("latchkey.users") { try await $0.setPassword(username: user, password: line) }
+            let revoked = try await configuration.withAccounts("latchkey.users") { try await $0.setPassword(username: user, password: line) }
             print("password changed for \(user); revoked \(revoked) key(s) and their sessions")
         }
     }
 
-    struct SetTier: AsyncParsableCommand {
+    struct SetTier: ConfiguredCommand {
         static let configuration = CommandConfiguration(commandName: "set-tier", abstract: "Move a user to another tier.")
 
         @Argument(help: "Username.") var user: String
@@ -55,20 +56,20 @@ struct Users: AsyncParsableCommand {
 
         func validate() throws { _ = try Users.tier(tier) }
 
-        func run() async throws {
-            try await database.withTenancy("latchkey.users") { try await $0.setTier(username: user, tier: try Users.tier(tier)) }
+        func run(_ configuration: Configuration) async throws {
+            try await configuration.withTenancy("latchkey.users") { try await $0.setTier(username: user, tier: try Users.tier(tier)) }
             print("\(user) is now on the \(tier) tier")
         }
     }
 
-    struct Deactivate: AsyncParsableCommand {
+    struct Deactivate: ConfiguredCommand {
         static let configuration = CommandConfiguration(abstract: "Deactivate a user: their keys and sessions stop working everywhere.")
 
         @Argument(help: "Username.") var user: String
         @OptionGroup var database: DatabaseOptions
 
-        func run() async throws {
-            try await database.withTenancy("latchkey.users") { try await $0.deactivate(username: user) }
+        func run(_ configuration: Configuration) async throws {
+            try await configuration.withTenancy("latchkey.users") { try await $0.deactivate(username: user) }
             print("deactivated \(user)")
         }
     }

@@ -145,7 +145,7 @@ extension ServerWorld {
     static let secretBox = SecretBox(key: Array(repeating: 42, count: 32))!
 
     /// The router with the console on (a secret key set).
-    static var consoleOptions: APIOptions { APIOptions(secretBox: secretBox) }
+    static var consoleSettings: APISettings { APISettings(secretBox: secretBox) }
 
     /// A user with a password (cheap scrypt) and a tier.
     @discardableResult

@@ -19,7 +19,7 @@ import Vault
             let acme = try await world.organisation("acme", members: [(admin, "admin"), (member, "viewer")])
             let beta = try await world.organisation("beta", owner: outsider, members: [(outsider, "admin"), (member, "viewer")])
             let betaKey = try await world.key(for: member, organisation: beta)
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = try await ConsoleSafetyTests.signedIn(client, "admin")
                 let keys = try await browser.get("/org/acme/keys")
                 #expect(keys.status == .ok)
@@ -70,7 +70,7 @@ import Vault
                 #expect(try await browser.post("/org/beta/keys", [("csrf", keys.csrf), ("member", "member"), ("name", "x"), ("capabilities", "view")]).status == .notFound)
             }
             // A plain member sees no admin page.
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = try await ConsoleSafetyTests.signedIn(client, "member")
                 #expect(try await browser.get("/org/acme/keys").status == .notFound)
                 #expect(try await browser.get("/org/acme/audit").status == .notFound)
@@ -90,7 +90,7 @@ import Vault
             try await world.team("blue", members: [(other, "admin")])
             let orgKey = try await world.key(for: member, organisation: acme)
             let otherKey = try await world.key(for: other)
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = try await ConsoleSafetyTests.signedIn(client, "lead")
                 let page = try await browser.get("/team/red/keys")
                 #expect(page.status == .ok && page.html.contains(">Issue key</button>"))
@@ -144,7 +144,7 @@ import Vault
                 tenants.append((slug, admin, secrets.map { String($0.prefix(12)) }, ids))
             }
             let before = try await world.tableFingerprints()
-            try await world.client(options: ServerWorld.consoleOptions) { [tenants] client in
+            try await world.client(settings: ServerWorld.consoleSettings) { [tenants] client in
                 var checks = 0
                 for viewer in tenants {
                     let browser = try await ConsoleSafetyTests.signedIn(client, viewer.admin)

@@ -19,8 +19,8 @@ import Vault
             let pool = a.pool
             try await a.person("ada")
 
-            try await a.client(options: ServerWorld.consoleOptions) { clientA in
-                try await b.client(options: ServerWorld.consoleOptions) { clientB in
+            try await a.client(settings: ServerWorld.consoleSettings) { clientA in
+                try await b.client(settings: ServerWorld.consoleSettings) { clientB in
                     let onA = Browser(clientA)
                     let secret = try await onA.signInWithMFA("ada", Self.password, step: -1)
                     let onB = Browser(clientB)

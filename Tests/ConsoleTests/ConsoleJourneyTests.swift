@@ -16,7 +16,7 @@ import Vault
     @Test func signInEnrolGenerateUseAndRevoke() async throws {
         try await ServerWorld.with { world in
             try await world.person("ada", tier: .pro)
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = Browser(client)
                 let root = try await browser.get("/")
                 #expect([.found, .seeOther, .movedPermanently].contains(root.status) && root.location == "/account/")
@@ -111,7 +111,7 @@ import Vault
     @Test func rollingAKeyInTheConsole() async throws {
         try await ServerWorld.with { world in
             try await world.person("ada", tier: .pro)
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = Browser(client)
                 _ = try await browser.signInWithMFA("ada", Self.password)
                 let page = try await browser.get("/account/keys")
@@ -148,7 +148,7 @@ import Vault
     @Test func generatedKeysKeepTheirAllowedAddresses() async throws {
         try await ServerWorld.with { world in
             try await world.person("ada", tier: .pro)
-            try await world.client(options: ServerWorld.consoleOptions, over: .live) { client in
+            try await world.client(settings: ServerWorld.consoleSettings, over: .live) { client in
                 let browser = Browser(client)
                 _ = try await browser.signInWithMFA("ada", Self.password)
                 let page = try await browser.get("/account/keys")
@@ -177,7 +177,7 @@ import Vault
     @Test func codesWorkOnce() async throws {
         try await ServerWorld.with { world in
             try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let first = Browser(client)
                 try await first.signIn("ada", Self.password)
                 let enrol = try await first.get("/account/mfa")
@@ -210,7 +210,7 @@ import Vault
     @Test func fiveFailuresLockTheAccount() async throws {
         try await ServerWorld.with { world in
             try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = Browser(client)
                 var last: Page?
                 for _ in 0..<5 { last = try await browser.signIn("ada", "not the password") }
@@ -230,7 +230,7 @@ import Vault
     @Test func theLockLastsFifteenMinutesFromTheFifthFailure() async throws {
         try await ServerWorld.with { world in
             let ada = try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = Browser(client)
                 // Four failures 14 minutes ago, the fifth now: locked, though the first four
                 // leave the 15-minute window within a minute.
@@ -251,7 +251,7 @@ import Vault
     @Test func unknownNamesLockLikeAccounts() async throws {
         try await ServerWorld.with { world in
             try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = Browser(client)
                 var replies: [Page] = []
                 for _ in 0..<5 { replies.append(try await browser.signIn("nobody-here", "not the password")) }

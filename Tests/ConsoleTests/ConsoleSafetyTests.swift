@@ -24,7 +24,7 @@ import Vault
     @Test func everyKeyFieldIsValidatedAndNothingChanges() async throws {
         try await ServerWorld.with { world in
             try await world.person("ada", tier: .pro)
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = try await Self.signedIn(client, "ada")
                 let csrf = try await browser.get("/account/keys").csrf
                 let before = try await world.pool.query("SELECT count(*) FROM api_keys")[0].decode(Int64.self, at: 0)
@@ -72,7 +72,7 @@ import Vault
     @Test func refusalsAreExplained() async throws {
         try await ServerWorld.with { world in
             try await world.person("fred", tier: .free)
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = try await Self.signedIn(client, "fred")
                 let csrf = try await browser.get("/account/keys").csrf
                 let page = try await browser.post("/account/keys", [("csrf", csrf), ("name", "k"), ("capabilities", "view")])
@@ -88,7 +88,7 @@ import Vault
         try await ServerWorld.with { world in
             let ada = try await world.person("ada", tier: .pro)
             let key = try await world.key(for: ada)
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = try await Self.signedIn(client, "ada")
                 let laptop = try await Self.signedIn(client, "ada", secret: browser.totpSecret, step: 0)
                 let form = try await browser.get("/account/password")
@@ -120,7 +120,7 @@ import Vault
     @Test func headersAndCookies() async throws {
         try await ServerWorld.with { world in
             try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = Browser(client)
                 let page = try await browser.signIn("ada", Self.password)
                 let cookie = try #require(browser.setCookies.first { $0.hasPrefix("lk_session=") })
@@ -136,7 +136,7 @@ import Vault
                 let css = try await browser.get("/console.css")
                 #expect(css.status == .ok && css.headers[.contentType]?.hasPrefix("text/css") == true)
             }
-            try await world.client(options: ServerWorld.consoleOptions, over: .live) { client in
+            try await world.client(settings: ServerWorld.consoleSettings, over: .live) { client in
                 let browser = Browser(client)
                 _ = try await browser.signIn("ada", Self.password)
                 let cookie = try #require(browser.setCookies.first { $0.hasPrefix("lk_session=") })
@@ -150,7 +150,7 @@ import Vault
     @Test func sessionsExpire() async throws {
         try await ServerWorld.with { world in
             try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = try await Self.signedIn(client, "ada")
                 #expect(try await browser.get("/account/keys").status == .ok)
                 // 31 minutes pass: longer than the console's cache keeps any session (60 s).
@@ -180,7 +180,7 @@ import Vault
             try await world.person("ada", tier: .pro)
             let admin = try await world.person("boss", tier: .organisation)
             try await world.organisation("acme", members: [(admin, "admin")])
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let signedIn = try await Self.signedIn(client, "boss")
                 let csrf = try await signedIn.get("/account/keys").csrf
                 let before = try await world.tableFingerprints()
@@ -225,7 +225,7 @@ import Vault
             let secret = try #require(Base32.decode("JBSWY3DPEHPK3PXPJBSWY3DP"))
             let sealed = try ServerWorld.secretBox.seal(secret, purpose: SecretBox.mfaSecret)
             try await world.pool.execute("UPDATE users SET mfa_secret = \(sealed) WHERE username = 'ada'")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = Browser(client)
                 _ = try await browser.signInWithMFA("ada", Self.password, secret: secret)
                 #expect(try await browser.get("/account/keys").status == .ok)

@@ -51,7 +51,7 @@ import Testing
     @Test func knowingThePasswordBuysAtMostFiveCodeGuessesPerLock() async throws {
         try await ServerWorld.with { world in
             let ada = try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let secret = try await Browser(client).signInWithMFA("ada", Self.password, step: -1)
                 let wrong = try Self.wrongCode(secret)
 
@@ -97,7 +97,7 @@ import Testing
     @Test func aWrongRecoveryCodeIsAFailedSignIn() async throws {
         try await ServerWorld.with { world in
             let ada = try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 _ = try await Browser(client).signInWithMFA("ada", Self.password)
                 let browser = Browser(client)
                 try await browser.signIn("ada", Self.password)
@@ -119,7 +119,7 @@ import Testing
     @Test func concurrentCodeGuessesCannotPassTheLock() async throws {
         try await ServerWorld.with { world in
             let ada = try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let secret = try await Browser(client).signInWithMFA("ada", Self.password)
                 let wrong = try Self.wrongCode(secret)
                 let attacker = Browser(client)
@@ -146,7 +146,7 @@ import Testing
     @Test func concurrentPasswordGuessesCannotPassTheLock() async throws {
         try await ServerWorld.with { world in
             let ada = try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 for name in ["ada", "nobody-at-all"] {
                     let pages = try await withThrowingTaskGroup(of: Page.self) { group in
                         for _ in 0..<12 {
@@ -174,10 +174,10 @@ import Testing
     @Test func signInAndMFASubmissionsAreThrottledPerAddress() async throws {
         try await ServerWorld.with { world in
             try await world.person("ada")
-            var options = ServerWorld.consoleOptions
-            options.throttle = ThrottleSettings(anonymous: ThrottleRate(limit: 3, seconds: 60))
-            options.trustedProxies = ["127.0.0.1", "::1"]
-            try await world.client(options: options, over: .live) { client in
+            var settings = ServerWorld.consoleSettings
+            settings.throttle = ThrottleSettings(anonymous: ThrottleRate(limit: 3, seconds: 60))
+            settings.trustedProxies = ["127.0.0.1", "::1"]
+            try await world.client(settings: settings, over: .live) { client in
                 let first: HTTPFields = [Self.forwardedFor: "198.51.100.7"]
                 let second: HTTPFields = [Self.forwardedFor: "198.51.100.8"]
                 func signIn(_ name: String, _ password: String, from address: HTTPFields) async throws -> Page {
@@ -218,9 +218,9 @@ import Testing
     /// `LATCHKEY_THROTTLE=off` turns the console's throttle off too.
     @Test func theThrottleCanBeSwitchedOff() async throws {
         try await ServerWorld.with { world in
-            var options = ServerWorld.consoleOptions
-            options.throttle = ThrottleSettings(enabled: false, anonymous: ThrottleRate(limit: 2, seconds: 60))
-            try await world.client(options: options) { client in
+            var settings = ServerWorld.consoleSettings
+            settings.throttle = ThrottleSettings(enabled: false, anonymous: ThrottleRate(limit: 2, seconds: 60))
+            try await world.client(settings: settings) { client in
                 for index in 0..<6 {
                     let page = try await Self.send(client, "/account/login", cookies: ["lk_signin": "token"],
                                                    fields: [("csrf", "token"), ("username", "stranger\(index)"), ("password", "x")])
@@ -243,7 +243,7 @@ import Testing
                               logger: world.dependencies.logger, passwordHashing: limiter)
             let dependencies = PluginDependencies(
                 pool: world.pool, vault: vault, engine: world.dependencies.engine, logger: world.dependencies.logger, tableChanges: nil)
-            let app = Application(router: buildRouter(dependencies: dependencies, plugins: world.mounted, options: ServerWorld.consoleOptions))
+            let app = Application(router: buildRouter(dependencies: dependencies, plugins: world.mounted, settings: ServerWorld.consoleSettings))
             try await app.test(.router) { client in
                 #expect(await limiter.acquire())
                 for name in ["ada", "nobody-here"] {
@@ -271,7 +271,7 @@ import Testing
             let legacy = try ServerWorld.secretBox.seal(secret, purpose: SecretBox.mfaSecret, key: Array(repeating: 42, count: 32))
             #expect(ServerWorld.secretBox.opened(legacy, purpose: SecretBox.mfaSecret)?.needsReseal == true)
             try await world.pool.execute("UPDATE users SET mfa_secret = \(legacy) WHERE id = \(ada)")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 _ = try await Browser(client).signInWithMFA("ada", Self.password, secret: secret)
             }
             let stored = try await world.pool.query("SELECT mfa_secret FROM users WHERE id = \(ada)")[0].decode(String.self, at: 0)
@@ -288,7 +288,7 @@ import Testing
     @Test func recoveryCodesAreStoredAsHMACs() async throws {
         try await ServerWorld.with { world in
             let ada = try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 let browser = Browser(client)
                 try await browser.signIn("ada", Self.password)
                 let enrol = try await browser.get("/account/mfa")
@@ -321,7 +321,7 @@ import Testing
     @Test func legacySHA256RecoveryCodesWorkUntilUsed() async throws {
         try await ServerWorld.with { world in
             let ada = try await world.person("ada")
-            try await world.client(options: ServerWorld.consoleOptions) { client in
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
                 _ = try await Browser(client).signInWithMFA("ada", Self.password)
                 let legacy = Data(SHA256Digest(hashing: "recovery:abcde23456").bytes)
                 try await world.pool.execute("INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES (\(ada), \(legacy))")

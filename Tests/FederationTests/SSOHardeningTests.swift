@@ -86,14 +86,14 @@ import Vault
         try await Self.withProvider { port, hits in
             try await TokenExchangeTests.world { world in
                 try await Self.trust(world, "http://127.0.0.1:\(port)/moved.json")
-                try await world.client(options: APIOptions(jwks: JWKSSource())) { client in
+                try await world.client { client in
                     let reply = try await Self.exchange(client)
                     #expect(reply.object["error"] as? String == "invalid_grant", "\(reply.text)")
                 }
                 #expect(hits.withLockedValue { $0 } == ["moved": 1], "the redirect's target was never fetched")
                 // The same provider's own address works (the test's setup is sound).
                 try await Self.trust(world, "http://127.0.0.1:\(port)/jwks.json")
-                try await world.client(options: APIOptions(jwks: JWKSSource())) { client in
+                try await world.client { client in
                     let reply = try await Self.exchange(client)
                     #expect(reply.status == .ok, "\(reply.text)")
                 }
@@ -105,7 +105,7 @@ import Vault
         try await Self.withProvider { port, hits in
             try await TokenExchangeTests.world { world in
                 try await Self.trust(world, "http://127.0.0.1:\(port)/big.json")
-                try await world.client(options: APIOptions(jwks: JWKSSource())) { client in
+                try await world.client { client in
                     let started = ContinuousClock.now
                     let reply = try await Self.exchange(client)
                     #expect(reply.object["error"] as? String == "invalid_grant", "\(reply.text)")
@@ -134,7 +134,7 @@ import Vault
         try await Self.withProvider { port, hits in
             try await TokenExchangeTests.world { world in
                 try await Self.trust(world, "http://127.0.0.1:\(port)/broken.json")
-                try await world.client(options: APIOptions(jwks: JWKSSource())) { client in
+                try await world.client { client in
                     for _ in 0..<5 {
                         let reply = try await Self.exchange(client)
                         #expect(reply.object["error"] as? String == "invalid_grant", "\(reply.text)")
@@ -149,7 +149,7 @@ import Vault
         try await TokenExchangeTests.world { world in
             // 192.0.2.0/24 is TEST-NET-1: nothing answers there, and nothing is asked.
             try await Self.trust(world, "http://192.0.2.10/jwks.json")
-            try await world.client(options: APIOptions(jwks: JWKSSource())) { client in
+            try await world.client { client in
                 let started = ContinuousClock.now
                 let reply = try await Self.exchange(client)
                 #expect(reply.object["error"] as? String == "invalid_grant")

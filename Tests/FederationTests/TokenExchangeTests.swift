@@ -224,8 +224,8 @@ import Vault
                 try await world.organisation("slowco", members: [])
                 _ = try await store.save(SSOTrust(organisationSlug: "slowco", issuer: "https://slow.example.com", audience: Self.audience,
                                                   keys: .url(URL(string: "http://127.0.0.1:\(port)/slow.json")!)))
-                let options = APIOptions(jwks: JWKSSource(timeout: 1, refetchInterval: 0.5))
-                try await world.client(options: options) { client in
+                let shared = APIDependencies(jwks: JWKSSource(timeout: 1, refetchInterval: 0.5))
+                try await world.client(shared: shared) { client in
                     #expect(try await Self.exchange(client, Self.form(try Self.rsa.sign(claims: Self.claims()))).status == .ok)
                     #expect(try await Self.exchange(client, Self.form(try Self.rsa.sign(claims: Self.claims()))).status == .ok)
                     #expect(fetches.withLockedValue { $0 } == 1, "cached")

@@ -67,12 +67,18 @@ public struct ServerWorld: Sendable {
     ///
     /// Every resource-API request `body` sends with a key is replayed as an AuthZEN evaluation
     /// (see ``DecisionAgreement``), which must give the same answer.
+    ///
+    /// - Parameters:
+    ///   - settings: the router's settings (by default no throttling, no CORS, no secret key).
+    ///   - shared: the live objects a test watches or shares (by default fresh ones: no decision
+    ///     log, always ready, counts per process).
     public func client<Result: Sendable>(
-        options: APIOptions = APIOptions(),
+        settings: APISettings = APISettings(),
+        shared: APIDependencies = APIDependencies(),
         over setup: TestingSetup = .router,
         _ body: @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
-        let app = Application(router: buildRouter(dependencies: dependencies, plugins: mounted, options: options))
+        let app = Application(router: buildRouter(dependencies: dependencies, plugins: mounted, settings: settings, shared: shared))
         return try await DecisionAgreement.$service.withValue(service) { try await app.test(setup, body) }
     }
 

@@ -14,7 +14,7 @@ import Testing
     @Test func tenantMetadataIsThrottledAtTheAnonymousRate() async throws {
         try await ServerWorld.with { world in
             try await world.organisation("acme")
-            try await world.client(options: ThrottleTests.options(anonymous: "3/min")) { client in
+            try await world.client(settings: ThrottleTests.settings(anonymous: "3/min")) { client in
                 for slug in ["acme", "globex", "initech"] {
                     let reply = try await client.send("/.well-known/authzen-configuration/\(slug)")
                     #expect([.ok, .notFound].contains(reply.status), "\(slug)")
@@ -35,7 +35,7 @@ import Testing
             try await world.organisation("acme")
             let pool = PGPool(configuration: world.pool.configuration)
             let server = ServerWorld(pool: pool)
-            try await server.client(options: APIOptions(publicURL: "https://pdp.example.com")) { client in
+            try await server.client(settings: APISettings(publicURL: "https://pdp.example.com")) { client in
                 #expect(try await client.send("/.well-known/authzen-configuration/acme").status == .ok)
                 await pool.close()
                 for _ in 0..<3 {

@@ -13,7 +13,7 @@ import Testing
         try await ServerWorld.with { world in
             let alice = try await world.user("alice")
             let key = try await world.key(for: alice)
-            try await world.client(options: APIOptions(corsAllowedOrigins: [Self.allowed, "http://localhost:3000"])) { client in
+            try await world.client(settings: APISettings(corsAllowedOrigins: [Self.allowed, "http://localhost:3000"])) { client in
                 let ok = try await client.send("/api/surveys/", key: key, headers: [.origin: Self.allowed])
                 #expect(ok.status == .ok)
                 #expect(ok.headers[.accessControlAllowOrigin] == Self.allowed)

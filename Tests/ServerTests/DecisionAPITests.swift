@@ -248,7 +248,7 @@ import Vault
 
     @Test func configurationDocument() async throws {
         try await ServerWorld.with { world in
-            try await world.client(options: APIOptions(publicURL: "https://authz.example.com")) { client in
+            try await world.client(settings: APISettings(publicURL: "https://authz.example.com")) { client in
                 let reply = try await client.send("/.well-known/authzen-configuration")
                 #expect(reply.status == .ok)
                 #expect(reply.object["policy_decision_point"] as? String == "https://authz.example.com")
@@ -264,7 +264,7 @@ import Vault
             let survey = try await world.survey("s1", owner: owner)
             let key = try await world.key(for: owner)
             let log = DecisionLog(enabled: true)
-            try await world.client(options: APIOptions(log: log)) { client in
+            try await world.client(shared: APIDependencies(decisionLog: log)) { client in
                 _ = try await post(client, "/access/v1/evaluations", #"""
                     {"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"survey.retrieve"},
                      "evaluations":[{"resource":{"type":"survey","id":"\#(survey)"}},{"resource":{"type":"survey","id":"77"}}]}
@@ -296,7 +296,7 @@ import Vault
             let other = try await world.key(for: owner)
             let service = try #require(world.service)
             let log = DecisionLog(enabled: true)
-            try await world.client(options: APIOptions(log: log)) { client in
+            try await world.client(shared: APIDependencies(decisionLog: log)) { client in
                 let evil = "\\n2026-01-01 forged record \(other) \(service)"
                 _ = try await post(client, "/access/v1/evaluation", #"""
                     {"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"survey.retrieve"},

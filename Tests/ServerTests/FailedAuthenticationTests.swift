@@ -19,9 +19,9 @@ import Vault
             let good = try await world.key(for: ada)
             let neverSeen = try await world.key(for: bob)
             let service = try #require(world.service)
-            var options = ThrottleTests.options(anonymous: "1000/min", user: "1000/min")
-            options.throttle.failedAuthentication = ThrottleRate(parsing: "3/min")
-            try await world.client(options: options) { client in
+            var settings = ThrottleTests.settings(anonymous: "1000/min", user: "1000/min")
+            settings.throttle.failedAuthentication = ThrottleRate(parsing: "3/min")
+            try await world.client(settings: settings) { client in
                 // Verified once while the address is in good standing.
                 #expect(try await client.send("/api/surveys/", key: good).status == .ok)
                 let login = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(good)"}"#)
@@ -59,10 +59,10 @@ import Vault
         try await ServerWorld.with { world in
             let ada = try await world.user("ada")
             let good = try await world.key(for: ada)
-            var options = ThrottleTests.options(anonymous: "1000/min", user: "1000/min")
-            options.throttle.failedAuthentication = ThrottleRate(parsing: "2/min")
+            var settings = ThrottleTests.settings(anonymous: "1000/min", user: "1000/min")
+            settings.throttle.failedAuthentication = ThrottleRate(parsing: "2/min")
             try await DecisionAgreement.$exempt.withValue(true) {
-                try await world.client(options: options) { client in
+                try await world.client(settings: settings) { client in
                     #expect(try await client.send("/api/surveys/", key: good).status == .ok)
                     for _ in 0..<2 {
                         #expect(try await client.send("/api/surveys/", key: try KeyFormat.generate(.live).secret).status == .unauthorized)

@@ -12,11 +12,10 @@ import Testing
     /// stopped, makes the instance not ready while liveness stays 200.
     @Test func readyFollowsTheChangeListener() async throws {
         try await ServerWorld.with { world in
-            let readiness = Readiness()
             let invalidator = VaultInvalidator(vault: world.dependencies.vault, configuration: world.pool.configuration)
-            readiness.watch { invalidator.isConnected }
+            let readiness = Readiness { invalidator.isConnected }
             let running = Task { try await invalidator.run() }
-            try await world.client(options: APIOptions(readiness: readiness)) { client in
+            try await world.client(shared: APIDependencies(readiness: readiness)) { client in
                 var ready = try await client.send("/api/ready")
                 for _ in 0..<50 where ready.status != .ok {
                     try await Task.sleep(for: .milliseconds(50))

@@ -51,7 +51,7 @@ import Vault
             let forwarded: HTTPFields = [HeaderName.forwardedFor: "203.0.113.9"]
             let spoofed: HTTPFields = [HeaderName.forwardedFor: "127.0.0.1, 198.51.100.7"]
             try await DecisionAgreement.$exempt.withValue(true) {
-                try await world.client(options: APIOptions(trustedProxies: ["127.0.0.1"]), over: .live) { (client: any TestClientProtocol) async throws in
+                try await world.client(settings: APISettings(trustedProxies: ["127.0.0.1"]), over: .live) { (client: any TestClientProtocol) async throws in
                     #expect(try await client.send("/api/surveys/", key: office, headers: forwarded).status == .ok)
                     #expect(try await client.send("/api/surveys/", key: office, headers: spoofed).status == .forbidden)
                     #expect(try await client.send("/api/surveys/", key: office).status == .forbidden, "the proxy itself is outside")

@@ -30,7 +30,7 @@ import Testing
     @Test func metadataListsTheEndpointsAndEachTenantHasItsOwn() async throws {
         try await ServerWorld.with { world in
             try await world.organisation("acme")
-            try await world.client(options: .init(publicURL: "https://pdp.example.com")) { client in
+            try await world.client(settings: .init(publicURL: "https://pdp.example.com")) { client in
                 let root = try await client.send("/.well-known/authzen-configuration").object
                 #expect(root["policy_decision_point"] as? String == "https://pdp.example.com")
                 for name in ["evaluation", "evaluations"] {

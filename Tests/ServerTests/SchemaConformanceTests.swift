@@ -57,7 +57,7 @@ import Testing
             let alert = GitHubScanner.alert(["ct_live_nothing"])
             let signed = try github.headers(alert)
 
-            let results = try await world.client(options: try github.options()) { client -> [(Call, Reply)] in
+            let results = try await world.client(shared: try github.dependencies()) { client -> [(Call, Reply)] in
                 let token = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(key)"}"#)
                     .object["token-id"] as? String ?? ""
                 let session: HTTPFields = [HTTPFields.Element.Name("authtoken")!: token]

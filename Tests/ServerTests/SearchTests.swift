@@ -139,12 +139,12 @@ import Vault
                 #expect(reply.status == .badRequest)
             }
             // With LATCHKEY_SECRET_KEY shared, a token made by one instance serves on another.
-            let shared = APIOptions(secretBox: SecretBox(key: [UInt8](repeating: 7, count: 32)))
-            let sharedToken = try await world.client(options: shared) { client in
+            let shared = APISettings(secretBox: SecretBox(key: [UInt8](repeating: 7, count: 32)))
+            let sharedToken = try await world.client(settings: shared) { client in
                 let first = try await Self.post(client, "resource", request(), service: service)
                 return (first.object["page"] as? [String: Any])?["next_token"] as? String ?? ""
             }
-            try await world.client(options: shared) { client in
+            try await world.client(settings: shared) { client in
                 var next = request()
                 next["page"] = ["token": sharedToken]
                 let reply = try await Self.post(client, "resource", next, service: service)

@@ -46,14 +46,14 @@ import Vault
                 ("/api/health", .delete, nil), ("/.well-known/authzen-configuration", .get, nil), ("/account/login", .get, nil),
                 ("/api/auth/login/", .post, nil), ("/oauth/token", .post, nil),
             ]
-            try await world.client(options: APIOptions(publicURL: "https://latchkey.example.com")) { client async throws in
+            try await world.client(settings: APISettings(publicURL: "https://latchkey.example.com")) { client async throws in
                 for (path, method, key) in requests {
                     let reply = try await client.send(path, method: method, key: key)
                     #expect(reply.headers[Self.hsts] == "max-age=31536000", "\(method) \(path): \(reply.status)")
                 }
             }
             for publicURL in ["http://localhost:8080", nil] {
-                try await world.client(options: APIOptions(publicURL: publicURL)) { client async throws in
+                try await world.client(settings: APISettings(publicURL: publicURL)) { client async throws in
                     for (path, method, key) in requests {
                         #expect(try await client.send(path, method: method, key: key).headers[Self.hsts] == nil, "\(method) \(path)")
                     }

@@ -27,8 +27,8 @@ struct GitHubScanner {
         try JSONSerialization.data(withJSONObject: ["public_keys": keys]).write(to: file)
     }
 
-    func options(rereadInterval: Duration = .seconds(10)) throws -> APIOptions {
-        APIOptions(githubScanningKeys: try SecretScanningKeyFile(path: file.path, rereadInterval: rereadInterval))
+    func dependencies(rereadInterval: Duration = .seconds(10)) throws -> APIDependencies {
+        APIDependencies(githubScanningKeys: try SecretScanningKeyFile(path: file.path, rereadInterval: rereadInterval))
     }
 
     func signature(_ body: String) throws -> String {
@@ -60,7 +60,7 @@ struct GitHubScanner {
             let unknown = try KeyFormat.generate(.live).secret
             let tokens = [leaked, unknown, "ct_live_lookalike", leaked]
             let body = GitHubScanner.alert(tokens)
-            try await world.client(options: try github.options()) { client in
+            try await world.client(shared: try github.dependencies()) { client in
                 let reply = try await client.send(Self.path, method: .post, headers: try github.headers(body), body: body)
                 #expect(reply.status == .ok)
                 let feedback = try #require(try JSONSerialization.jsonObject(with: Data(reply.text.utf8)) as? [[String: String]])
@@ -104,7 +104,7 @@ struct GitHubScanner {
                 ("body changed after signing", try github.headers(body), body.replacingOccurrences(of: "content", with: "commit")),
                 ("a token added after signing", try github.headers(body), GitHubScanner.alert([key, key])),
             ]
-            try await world.client(options: try github.options()) { client in
+            try await world.client(shared: try github.dependencies()) { client in
                 let before = try await world.tableFingerprints()
                 for (why, headers, sent) in refusals {
                     let reply = try await client.send(Self.path, method: .post, headers: headers, body: sent)
@@ -131,7 +131,7 @@ struct GitHubScanner {
             let many = GitHubScanner.alert(Array(repeating: key, count: 1_001))
             let bodies = ["", "{}", "[]", "nope", #"[{"token":1}]"#, #"[{"type":"x"}]"#, #"["\#(key)"]"#,
                           #"[{"token":"\#(key)","url":5}]"#, #"[{"token":"\#(key)","source":null}]"#, many]
-            try await world.client(options: try github.options()) { client in
+            try await world.client(shared: try github.dependencies()) { client in
                 let before = try await world.tableFingerprints()
                 for body in bodies {
                     let reply = try await client.send(Self.path, method: .post, headers: try github.headers(body), body: body)
@@ -150,7 +150,7 @@ struct GitHubScanner {
             let ada = try await world.user("ada")
             let key = try await world.key(for: ada)
             let body = GitHubScanner.alert([key])
-            try await world.client(options: try old.options(rereadInterval: .zero)) { client in
+            try await world.client(shared: try old.dependencies(rereadInterval: .zero)) { client in
                 #expect(try await client.send(Self.path, method: .post, headers: try new.headers(body), body: body).status == .unauthorized)
                 try old.publish([old, new])
                 #expect(try await client.send(Self.path, method: .post, headers: try new.headers(body), body: body).status == .ok)

@@ -208,7 +208,7 @@ import Vault
     @Test func sessionsExpireAndLogOut() async throws {
         try await ServerWorld.with { world in
             let w = try await Self.seed(world)
-            try await world.client(options: APIOptions(sessionLifetime: .seconds(90))) { client in
+            try await world.client(settings: APISettings(sessionLifetime: .seconds(90))) { client in
                 let token = try await Self.login(client, w.key).object["token-id"] as? String ?? ""
                 let session: HTTPFields = [HTTPFields.Element.Name("authtoken")!: token]
                 #expect(try await client.send("/api/auth/status/", headers: session).status == .ok)

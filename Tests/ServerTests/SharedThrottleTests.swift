@@ -23,8 +23,8 @@ import Testing
             let flushing = counts.map { counts in Task { try await counts.run() } }
             defer { for task in flushing { task.cancel() } }
             let settings = ThrottleSettings(enabled: true, user: ThrottleRate(limit: limit, seconds: 3600))
-            let count = try await a.client(options: APIOptions(throttle: settings, throttleCounts: counts.first)) { first in
-                try await b.client(options: APIOptions(throttle: settings, throttleCounts: counts.last)) { second in
+            let count = try await a.client(settings: APISettings(throttle: settings), shared: APIDependencies(throttleCounts: counts.first)) { first in
+                try await b.client(settings: APISettings(throttle: settings), shared: APIDependencies(throttleCounts: counts.last)) { second in
                     var allowed = 0, refusedInARow = 0, sent = 0
                     while refusedInARow < 3, sent < 3 * limit {
                         let reply = try await (sent % 2 == 0 ? first : second).send("/api/surveys/", key: key)

@@ -11,8 +11,8 @@ import Vault
 /// key), the legacy token endpoint per IP; `RateLimit-*` on every throttled answer; 429 with
 /// `Retry-After`; `X-Forwarded-For` believed only from trusted proxies.
 @Suite struct ThrottleTests {
-    static func options(anonymous: String = "3/min", user: String = "4/min", token: String = "2/min", proxies: [String] = []) -> APIOptions {
-        APIOptions(
+    static func settings(anonymous: String = "3/min", user: String = "4/min", token: String = "2/min", proxies: [String] = []) -> APISettings {
+        APISettings(
             throttle: ThrottleSettings(
                 enabled: true, anonymous: ThrottleRate(parsing: anonymous)!, user: ThrottleRate(parsing: user)!,
                 legacyToken: ThrottleRate(parsing: token)!),
@@ -32,7 +32,7 @@ import Vault
 
     @Test func anonymousCallersAreCountedAndRefusedWithHeaders() async throws {
         try await ServerWorld.with { world in
-            try await world.client(options: Self.options()) { client in
+            try await world.client(settings: Self.settings()) { client in
                 for remaining in [2, 1, 0] {
                     let reply = try await client.send("/api/datasets/")
                     #expect(reply.status == .ok)
@@ -67,7 +67,7 @@ import Vault
         try await ServerWorld.with { world in
             let alice = try await world.user("alice"), bob = try await world.user("bob")
             let aliceKey = try await world.key(for: alice), bobKey = try await world.key(for: bob)
-            try await world.client(options: Self.options(anonymous: "100/min")) { client in
+            try await world.client(settings: Self.settings(anonymous: "100/min")) { client in
                 let token = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(aliceKey)"}"#)
                     .object["token-id"] as? String ?? ""
                 let session: HTTPFields = [HTTPFields.Element.Name("authtoken")!: token]
@@ -88,7 +88,7 @@ import Vault
         try await ServerWorld.with { world in
             let alice = try await world.user("alice")
             let key = try await world.key(for: alice)
-            try await world.client(options: Self.options(anonymous: "100/min", token: "2/min")) { client in
+            try await world.client(settings: Self.settings(anonymous: "100/min", token: "2/min")) { client in
                 for _ in 0..<2 {
                     #expect(try await client.send("/api/token", method: .post, body: #"{"apikey":"\#(key)"}"#).status == .ok)
                 }
@@ -123,7 +123,7 @@ import Vault
             let forwarded = HTTPFields.Element.Name("X-Forwarded-For")!
             // The test client connects from 127.0.0.1: as a trusted proxy, each forwarded client
             // gets its own allowance; the rightmost untrusted hop is the client.
-            try await world.client(options: Self.options(anonymous: "1/min", proxies: ["127.0.0.1", "10.0.0.9"]), over: .live) { client async throws in
+            try await world.client(settings: Self.settings(anonymous: "1/min", proxies: ["127.0.0.1", "10.0.0.9"]), over: .live) { client async throws in
                 #expect(try await client.send("/api/datasets/", headers: [forwarded: "203.0.113.5"]).status == .ok)
                 #expect(try await client.send("/api/datasets/", headers: [forwarded: "203.0.113.5"]).status == .tooManyRequests)
                 #expect(try await client.send("/api/datasets/", headers: [forwarded: "198.51.100.1, 203.0.113.6, 10.0.0.9"]).status == .ok)
@@ -134,7 +134,7 @@ import Vault
                 #expect(try await client.send("/api/datasets/", headers: [forwarded: "not an address"]).status == .tooManyRequests)
             }
             // Not a trusted proxy: the header is ignored, so every request is 127.0.0.1's.
-            try await world.client(options: Self.options(anonymous: "1/min", proxies: ["10.0.0.9"]), over: .live) { client async throws in
+            try await world.client(settings: Self.settings(anonymous: "1/min", proxies: ["10.0.0.9"]), over: .live) { client async throws in
                 #expect(try await client.send("/api/datasets/", headers: [forwarded: "203.0.113.5"]).status == .ok)
                 #expect(try await client.send("/api/datasets/", headers: [forwarded: "203.0.113.8"]).status == .tooManyRequests)
             }
@@ -160,9 +160,9 @@ import Vault
             let valid = try await world.key(for: alice)
             let pool = PGPool(configuration: world.pool.configuration)
             let server = ServerWorld(pool: pool)  // no service credential: nothing replayed
-            var options = Self.options(anonymous: "1000/min", user: "1000/min")
-            options.throttle.failedAuthentication = ThrottleRate(parsing: "3/min")
-            try await server.client(options: options) { client async throws in
+            var settings = Self.settings(anonymous: "1000/min", user: "1000/min")
+            settings.throttle.failedAuthentication = ThrottleRate(parsing: "3/min")
+            try await server.client(settings: settings) { client async throws in
                 #expect(try await client.send("/api/surveys/", key: valid).status == .ok)
                 for _ in 0..<3 {
                     let unknown = try KeyFormat.generate(.live).secret
@@ -192,9 +192,9 @@ import Vault
         try await ServerWorld.with { world in
             let alice = try await world.user("alice")
             let valid = try await world.key(for: alice)
-            var options = Self.options(anonymous: "1000/min", user: "1000/min")
-            options.throttle.failedAuthentication = ThrottleRate(parsing: "2/min")
-            try await world.client(options: options) { client async throws in
+            var settings = Self.settings(anonymous: "1000/min", user: "1000/min")
+            settings.throttle.failedAuthentication = ThrottleRate(parsing: "2/min")
+            try await world.client(settings: settings) { client async throws in
                 for _ in 0..<5 { #expect(try await client.send("/api/surveys/", key: valid).status == .ok) }
                 #expect(try await client.send("/api/surveys/", key: "ct_live_nope").status == .unauthorized)
                 #expect(try await client.send("/api/surveys/", key: valid).status == .ok)

@@ -12,8 +12,8 @@ import Vault
 /// all see that client. A peer outside every range is the client itself, whatever it forwards.
 @Suite struct TrustedProxyTests {
     /// The live test client connects from 127.0.0.1.
-    static func options(proxies: [String]) -> APIOptions {
-        ThrottleTests.options(anonymous: "1/min", user: "1000/min", proxies: proxies)
+    static func settings(proxies: [String]) -> APISettings {
+        ThrottleTests.settings(anonymous: "1/min", user: "1000/min", proxies: proxies)
     }
 
     static func forwarding(_ chain: String) -> HTTPFields { [HeaderName.forwardedFor: chain] }
@@ -23,7 +23,7 @@ import Vault
             let ada = try await world.user("ada")
             let office = try await world.key(for: ada, allowedCIDRs: ["203.0.113.0/24"])
             try await DecisionAgreement.$exempt.withValue(true) {
-                try await world.client(options: Self.options(proxies: ["127.0.0.0/8", "10.0.0.0/8"]), over: .live) { (client: any TestClientProtocol) async throws in
+                try await world.client(settings: Self.settings(proxies: ["127.0.0.0/8", "10.0.0.0/8"]), over: .live) { (client: any TestClientProtocol) async throws in
                     // The allowlist judges the forwarded client.
                     #expect(try await client.send("/api/surveys/", key: office, headers: Self.forwarding("203.0.113.9")).status == .ok)
                     let outside = try await client.send("/api/surveys/", key: office, headers: Self.forwarding("198.51.100.1"))
@@ -54,7 +54,7 @@ import Vault
             let office = try await world.key(for: ada, allowedCIDRs: ["203.0.113.0/24"])
             let local = try await world.key(for: ada, allowedCIDRs: ["127.0.0.0/8"])
             try await DecisionAgreement.$exempt.withValue(true) {
-                try await world.client(options: Self.options(proxies: ["10.0.0.0/8", "2001:db8::/32"]), over: .live) { (client: any TestClientProtocol) async throws in
+                try await world.client(settings: Self.settings(proxies: ["10.0.0.0/8", "2001:db8::/32"]), over: .live) { (client: any TestClientProtocol) async throws in
                     #expect(try await client.send("/api/surveys/", key: office, headers: Self.forwarding("203.0.113.9")).status == .forbidden)
                     #expect(try await client.send("/api/surveys/", key: local, headers: Self.forwarding("198.51.100.1")).status == .ok)
                     // Every forwarded address is the peer's own: one allowance.

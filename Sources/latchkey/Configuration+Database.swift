@@ -1,16 +1,18 @@
 import Accounts
-import ArgumentParser
+import Foundation
+import Logging
 import Postgres
+import Server
 import Tenancy
 import Vault
 
-extension DatabaseOptions {
+extension Configuration {
     /// Opens a pool and a vault, runs `body`, and closes the pool. A refusal of the vault (or of
     /// Tenancy and Accounts, which answer in its terms) or of PostgreSQL is printed as
     /// `error: <message>` with a non-zero exit.
     func withVault<Result>(_ label: String, _ body: (Vault) async throws -> Result) async throws -> Result {
-        let logger = makeLogger(label)
-        let pool = PGPool(configuration: try configuration(), logger: logger)
+        let logger = Logger(label: label)
+        let pool = PGPool(configuration: try database(), logger: logger)
         let vault = Vault(pool: pool, logger: logger)
         do {
             let result = try await body(vault)
@@ -36,5 +38,23 @@ extension DatabaseOptions {
     /// ``withVault(_:_:)`` for users, organisations and memberships.
     func withTenancy<Result>(_ label: String, _ body: (Tenancy) async throws -> Result) async throws -> Result {
         try await withVault(label) { try await body(Tenancy(pool: $0.pool, vault: $0)) }
+    }
+
+    /// The migrations to apply: those built into the executable, unless `--migrations` or
+    /// `LATCHKEY_MIGRATIONS` names a folder (a missing one is a one-line error naming it); of
+    /// either, `core/` and the folders of the registered plugins.
+    func pendingMigrations() throws -> [PGMigrator.Migration] {
+        let folders = Set(["core"] + registeredPlugins.map(\.migrationsFolder))
+        guard let migrations else { return embeddedMigrations.filter { folders.contains(String($0.folder)) } }
+        do {
+            return try PGMigrator.migrations(in: URL(fileURLWithPath: migrations.path)).filter { folders.contains(String($0.folder)) }
+        } catch let missing as PGMigrator.MissingFolder {
+            throw CommandFailure(message: "\(migrations.name): \(missing)")
+        }
+    }
+
+    /// A migrator over `pool` for ``pendingMigrations()``.
+    func migrator(pool: PGPool, logger: Logger) throws -> PGMigrator {
+        PGMigrator(pool: pool, migrations: try pendingMigrations(), logger: logger)
     }
 }
