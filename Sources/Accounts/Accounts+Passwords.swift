@@ -9,7 +9,7 @@ extension Accounts {
     /// sessions (``Vault/revokeKeysForPasswordChange(userID:ip:on:)``) and ends their browser
     /// sessions (but `keepingWebSession`, the console's own).
     ///
-    /// Returns how many keys were revoked. ``PasswordHashingBusy`` when the bound stays full.
+    /// Returns how many keys were revoked. `VaultError.passwordHashingBusy` when the bound stays full.
     @discardableResult
     public func setPassword(username: String, password: String, keepingWebSession: Int64? = nil, ip: String? = nil) async throws -> Int {
         guard password.count >= 8, password.utf8.count <= 1024 else {
@@ -44,7 +44,7 @@ extension Accounts {
     /// Checks a password against the stored scrypt hash of active user `username`.
     ///
     /// An unknown (or inactive) user costs a hash too, so timing does not reveal which usernames
-    /// exist. ``PasswordHashingBusy`` when no hashing slot frees within the bound's wait.
+    /// exist. `VaultError.passwordHashingBusy` when no hashing slot frees within the bound's wait.
     public func checkPassword(username: String, password: String) async throws -> Bool {
         let rows = try await pool.query("SELECT password FROM users WHERE username = \(username) AND is_active")
         let encoded = try rows.first?.decode(String?.self, at: 0) ?? nil

@@ -155,6 +155,7 @@ extension Console {
         case .keyNotFound: return "There is no such key."
         case .replayed: return "That token was already used."
         case .alreadyRolled: return "That key was already rolled."
+        case .passwordHashingBusy: return "Too many passwords are being checked right now. Nothing was changed: try again in a moment."
         }
     }
 
@@ -163,6 +164,7 @@ extension Console {
         case .denied: return .forbidden
         case .invalidInput, .replayed: return .badRequest
         case .alreadyRolled: return .conflict
+        case .passwordHashingBusy: return .serviceUnavailable
         case .userNotFound, .organisationNotFound, .keyNotFound: return .notFound
         }
     }

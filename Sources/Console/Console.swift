@@ -51,7 +51,7 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
         }
         do {
             return try await page(accounts.webSessions(box: box))
-        } catch is PasswordHashingBusy {
+        } catch VaultError.passwordHashingBusy {
             var response = pages.message(
                 "Busy", "Too many passwords are being checked right now. Nothing was changed: try again in a moment.",
                 status: .serviceUnavailable)

@@ -8,7 +8,7 @@ import Vault
 ///
 /// ``APIError`` answers as itself, a `VaultError` as `APIError.init(_:)` maps it; Hummingbird's
 /// `HTTPError` (e.g. the router's 404) keeps its status with a JSON body; a database that cannot
-/// be reached, or password hashing at its bound (``PasswordHashingBusy``), → 503. Anything else is a server
+/// be reached → 503. Anything else is a server
 /// fault: logged, and answered 500 without detail.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -32,8 +32,6 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return apiError.response()
         case let error as any HTTPResponseError:
             return APIError(error.status, detail: error.status.reasonPhrase).response()
-        case is PasswordHashingBusy:
-            return APIError(.serviceUnavailable, detail: "Too many password checks at once; try again shortly.", headers: [.retryAfter: "2"]).response()
         case let error as PGError where error.isUnavailable:
             logger.warning("database unavailable", metadata: ["error": "\(error)"])
             return APIError.unavailable.response()

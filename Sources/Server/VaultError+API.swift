@@ -16,6 +16,8 @@ extension APIError {
             self.init(.badRequest, detail: "This token was already used.")
         case .alreadyRolled:
             self.init(.conflict, detail: "This key was already rolled.", code: "ALREADY_ROLLED")
+        case .passwordHashingBusy:
+            self.init(.serviceUnavailable, detail: "Too many password checks at once; try again shortly.", headers: [.retryAfter: "2"])
         }
     }
 }

@@ -4,7 +4,7 @@ import NIOCore
 
 /// Bounds the password hashing of one instance (SPEC §10): at most `slots` scrypt computations
 /// at once (by default one per core); a caller finding none free waits at most `maxWait`, then
-/// is refused with ``PasswordHashingBusy`` (503), so a flood of sign-ins for random names
+/// is refused with `VaultError.passwordHashingBusy` (503), so a flood of sign-ins for random names
 /// queues briefly and is turned away instead of starving the service.
 ///
 /// Waiters are served in arrival order. At most `maxWaiting` wait at once; more are refused at
@@ -37,9 +37,9 @@ public final class PasswordHashingLimiter: Sendable {
 
     /// Runs `body` (scrypt: it blocks) on the blocking thread pool once a slot is free.
     ///
-    /// - Throws: ``PasswordHashingBusy`` when no slot freed within `maxWait`; what `body` throws.
+    /// - Throws: `VaultError.passwordHashingBusy` when no slot freed within `maxWait`; what `body` throws.
     public func run<Result: Sendable>(_ body: @escaping @Sendable () throws -> Result) async throws -> Result {
-        guard await acquire() else { throw PasswordHashingBusy() }
+        guard await acquire() else { throw VaultError.passwordHashingBusy }
         defer { release() }
         return try await NIOThreadPoolHashing.run(body)
     }
@@ -107,10 +107,4 @@ public final class PasswordHashingLimiter: Sendable {
 
     /// How many slots are free now (for tests and metrics).
     public var freeSlots: Int { state.withLockedValue { $0.free } }
-}
-
-/// Password hashing is at its bound in this instance: answered 503, try again shortly.
-public struct PasswordHashingBusy: Error, Sendable, CustomStringConvertible {
-    public init() {}
-    public var description: String { "too many password checks at once; try again shortly" }
 }

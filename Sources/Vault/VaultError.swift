@@ -16,6 +16,9 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
     case replayed
     /// The key was rolled before (a key is rolled once).
     case alreadyRolled
+    /// Password hashing is at its bound in this instance (``PasswordHashingLimiter``): try
+    /// again shortly.
+    case passwordHashingBusy
 
     public var description: String {
         switch self {
@@ -26,6 +29,7 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
         case .denied(let decision): "refused (\(decision.code.rawValue)): " + decision.reasons.joined(separator: " ")
         case .replayed: "this ID token was already exchanged"
         case .alreadyRolled: "this key was already rolled"
+        case .passwordHashingBusy: "too many password checks at once; try again shortly"
         }
     }
 }
