@@ -6,13 +6,13 @@ import UsersDirectoryPolicy
 /// organisation; with a `superuser` key, add, edit and remove them.
 ///
 /// Tables: the core `users`, `organisations` and `organisation_memberships` (no migrations of
-/// its own). Rules: ``UserDirectoryRules``.
+/// its own). Rules: ``UsersDirectoryRules``.
 public struct UsersDirectoryPlugin: ResourcePlugin {
     public init() {}
 
     public var name: String { "users" }
 
-    public var policyRules: any PolicyRules { UserDirectoryRules() }
+    public var policyRules: any PolicyRules { UsersDirectoryRules() }
 
     /// This plugin's part of the OpenAPI document (`openapi.json` in this folder).
     static let openAPI = OpenAPIPart(json: embeddedOpenAPI)
@@ -22,13 +22,13 @@ public struct UsersDirectoryPlugin: ResourcePlugin {
     public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
     public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
-        DirectoryUserController<Context>(
-            repository: DirectoryUserRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine,
+        UsersDirectoryController<Context>(
+            repository: UsersDirectoryRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine,
             vault: dependencies.vault)
             .register(on: routes)
     }
 
     public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
-        [DirectoryUserResolver(repository: DirectoryUserRepository(pool: dependencies.pool))]
+        [UsersDirectoryResolver(repository: UsersDirectoryRepository(pool: dependencies.pool))]
     }
 }

@@ -10,8 +10,8 @@ import Vault
 /// issued in an organisation the caller still belongs to), else 403; the list is then filtered
 /// in SQL by the engine's visibility predicate, and one user is shown only if `user.retrieve`
 /// allows it — a user outside the key's organisation answers 404, like one that does not exist.
-struct DirectoryUserController<Context: PluginRequestContext>: Sendable {
-    let repository: DirectoryUserRepository
+struct UsersDirectoryController<Context: PluginRequestContext>: Sendable {
+    let repository: UsersDirectoryRepository
     let engine: PolicyEngine
     let vault: Vault
 
@@ -32,7 +32,7 @@ struct DirectoryUserController<Context: PluginRequestContext>: Sendable {
             base: repository.visibleQuery(predicate, organisationID: organisation, isActive: isActive),
             orderBy: "id",
             pool: repository.pool,
-            decode: DirectoryUserRecord.init(row:from:)
+            decode: UsersDirectoryRecord.init(row:from:)
         )
     }
 
