@@ -35,7 +35,7 @@ extension UsersDirectoryController {
     func update(_ request: Request, _ context: Context, partial: Bool) async throws -> Response {
         let (actor, organisation) = try writer(context, .userUpdate)
         let id = try ObjectID.int64("id", in: context)
-        let (stored, facts) = try await member(id, of: organisation, actor, .userUpdate)
+        let (stored, facts) = try await requireMember(id, of: organisation, .userUpdate, actor.user)
         let body = try await JSONObjectBody.read(from: request, allowed: UsersDirectoryDraft.fields)
         if !partial { try body.require("email") }
         var draft = UsersDirectoryDraft(stored)
@@ -51,7 +51,7 @@ extension UsersDirectoryController {
     func remove(_ context: Context) async throws -> Response {
         let (actor, organisation) = try writer(context, .userDelete)
         let id = try ObjectID.int64("id", in: context)
-        try await member(id, of: organisation, actor, .userDelete)
+        try await requireMember(id, of: organisation, .userDelete, actor.user)
         try await repository.remove(id: id, organisationID: organisation, by: actor, vault: vault)
         return Response(status: .noContent)
     }
@@ -66,16 +66,5 @@ extension UsersDirectoryController {
             throw APIError(.forbidden, detail: "The user directory needs a key issued in an organisation.")
         }
         return (actor, organisation)
-    }
-
-    /// User `id` of the organisation and its facts, if `action` on them is allowed (judged on the
-    /// role alone: no changes yet); 404 when not in it.
-    @discardableResult
-    private func member(_ id: Int64, of organisation: Int64, _ actor: WriteActor, _ action: Action) async throws -> (UsersDirectoryRecord, UsersDirectoryFacts) {
-        guard let found = try await repository.find(id: id, organisationID: organisation),
-              engine.decide(.user(actor.user), .userRetrieve, .user(found.facts)).isAllowed
-        else { throw APIError.notFound }
-        try engine.require(.user(actor.user), action, .user(found.facts))
-        return found
     }
 }

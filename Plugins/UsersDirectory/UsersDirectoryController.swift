@@ -40,10 +40,16 @@ struct UsersDirectoryController<Context: PluginRequestContext>: Sendable {
     func retrieve(_ context: Context) async throws -> Response {
         let (user, organisation) = try requireDirectory(context)
         let id = try ObjectID.int64("id", in: context)
-        guard let found = try await repository.find(id: id, organisationID: organisation),
-              engine.decide(.user(user), .userRetrieve, .user(found.facts)).isAllowed
-        else { throw APIError.notFound }
-        return .json(found.record)
+        return .json(try await requireMember(id, of: organisation, .userRetrieve, user).record)
+    }
+
+    /// User `id` of the organisation and its facts, once `action` on them is allowed (judged on
+    /// the role alone: no changes yet): 404 when the user is not in it, 403 when the caller
+    /// sees the user but may not act on them.
+    @discardableResult
+    func requireMember(_ id: Int64, of organisation: Int64, _ action: Action, _ user: UserPrincipal) async throws -> (record: UsersDirectoryRecord, facts: UsersDirectoryFacts) {
+        let found = try await repository.find(id: id, organisationID: organisation)
+        return try engine.requireObject(found, .user(user), action) { $0.facts }
     }
 
     /// The caller and the key's organisation, once `user.list` allows reading the directory:
