@@ -37,8 +37,7 @@ extension DatasetController {
     func update(_ request: Request, _ context: Context, partial: Bool) async throws -> Response {
         let actor = try WriteActor(context)
         try engine.requireCapability(.user(actor.user), for: .datasetUpdate)
-        let stored = try await visibleDataset(context)
-        try engine.require(.user(actor.user), .datasetUpdate, .dataset(stored.facts))
+        let stored = try await requireDataset(try key(context), .datasetUpdate, .user(actor.user))
         let body = try await JSONObjectBody.read(from: request, allowed: DatasetDraft.fields)
         if !partial { try body.require("name") }
         var draft = DatasetDraft(stored)
@@ -54,18 +53,8 @@ extension DatasetController {
     func delete(_ context: Context) async throws -> Response {
         let actor = try WriteActor(context)
         try engine.requireCapability(.user(actor.user), for: .datasetDelete)
-        let stored = try await visibleDataset(context)
-        try engine.require(.user(actor.user), .datasetDelete, .dataset(stored.facts))
+        let stored = try await requireDataset(try key(context), .datasetDelete, .user(actor.user))
         try await repository.delete(stored, by: actor)
         return Response(status: .noContent)
-    }
-
-    /// The dataset of the path, if the caller may see it; else 404.
-    private func visibleDataset(_ context: Context) async throws -> DatasetRecord {
-        guard let key = context.parameters.get("key"), DatasetRecord.isWellFormedKey(key),
-              let record = try await repository.find(key: key),
-              engine.decide(context.caller.principal, .datasetRetrieve, .dataset(record.facts)).isAllowed
-        else { throw APIError.notFound }
-        return record
     }
 }

@@ -37,13 +37,23 @@ struct DatasetController<Context: PluginRequestContext>: Sendable {
 
     /// One dataset by key: 200 when visible, otherwise 404 (whether or not it exists).
     func retrieve(_ context: Context) async throws -> Response {
-        guard let key = context.parameters.get("key"), DatasetRecord.isWellFormedKey(key) else { throw APIError.notFound }
+        let key = try key(context)
         let principal = context.caller.principal
         try engine.require(principal, .datasetList, .collection)
-        guard let record = try await repository.find(key: key),
-              engine.decide(principal, .datasetRetrieve, .dataset(record.facts)).isAllowed
-        else { throw APIError.notFound }
+        let record = try await requireDataset(key, .datasetRetrieve, principal)
         return .json(DatasetPermissions(engine: engine, caller: context.caller).annotate(record))
+    }
+
+    /// The dataset key of the path; 404 when it cannot name one.
+    func key(_ context: Context) throws -> String {
+        guard let key = context.parameters.get("key"), DatasetRecord.isWellFormedKey(key) else { throw APIError.notFound }
+        return key
+    }
+
+    /// Dataset `key`, once `principal` may perform `action` on it: 404 when there is no such
+    /// dataset or the caller may not see it, 403 when the caller sees it but may not act on it.
+    func requireDataset(_ key: String, _ action: Action, _ principal: Principal) async throws -> DatasetRecord {
+        try engine.requireObject(try await repository.find(key: key), principal, action, facts: \.facts)
     }
 
     /// `{"tags":[{"tag","count"}]}` over the datasets the caller may see, most used first.

@@ -23,12 +23,19 @@ public struct DatasetsPlugin: ResourcePlugin {
 
     public var fixtureSection: (any FixtureSection)? { FixtureSectionOf<DatasetFixtureRows>() }
 
-    public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
-        DatasetController<Context>(repository: DatasetRepository(pool: dependencies.pool), engine: dependencies.engine)
-            .register(on: routes)
+    public func mount(dependencies: PluginDependencies) -> any MountedPlugin {
+        MountedDatasets(repository: DatasetRepository(pool: dependencies.pool), engine: dependencies.engine)
+    }
+}
+
+/// The datasets plugin as mounted: one repository behind its routes and its resolver.
+struct MountedDatasets: MountedPlugin {
+    let repository: DatasetRepository
+    let engine: PolicyEngine
+
+    func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
+        DatasetController<Context>(repository: repository, engine: engine).register(on: routes)
     }
 
-    public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
-        [DatasetResolver(repository: DatasetRepository(pool: dependencies.pool))]
-    }
+    var resourceResolvers: [any ResourceResolver] { [DatasetResolver(repository: repository)] }
 }

@@ -37,8 +37,7 @@ extension SurveyController {
         let actor = try WriteActor(context)
         try engine.requireCapability(.user(actor.user), for: .surveyUpdate)
         let id = try ObjectID.int64("id", in: context)
-        guard let found = try await repository.find(id: id, callerID: actor.user.userID) else { throw APIError.notFound }
-        try authorize(.surveyUpdate, found.survey, role: found.role, actor.user)
+        let found = try await requireSurvey(id, .surveyUpdate, actor.user)
         let body = try await JSONObjectBody.read(from: request, allowed: SurveyDraft.fields)
         if !partial { try body.require("name", "slug") }
         var draft = SurveyDraft(found.survey)
@@ -57,8 +56,7 @@ extension SurveyController {
         let actor = try WriteActor(context)
         try engine.requireCapability(.user(actor.user), for: .surveyDelete)
         let id = try ObjectID.int64("id", in: context)
-        guard let found = try await repository.find(id: id, callerID: actor.user.userID) else { throw APIError.notFound }
-        try authorize(.surveyDelete, found.survey, role: found.role, actor.user)
+        let found = try await requireSurvey(id, .surveyDelete, actor.user)
         try await repository.delete(found.survey, by: actor)
         return Response(status: .noContent)
     }

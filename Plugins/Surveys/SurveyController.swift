@@ -22,6 +22,9 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
         var uri: String
     }
 
+    /// A survey that exists but that the caller may not see answers 403 (SPEC §4).
+    static var hidden: HiddenObject { .forbidden }
+
     init(repository: SurveyRepository, engine: PolicyEngine) {
         self.repository = repository
         self.engine = engine
@@ -59,23 +62,21 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
     func retrieve(_ context: Context) async throws -> Response {
         let id = try ObjectID.int64("id", in: context)
         let user = try context.caller.requireAuthenticated()
-        guard let found = try await repository.find(id: id, callerID: user.userID) else { throw APIError.notFound }
-        try authorize(.surveyRetrieve, found.survey, role: found.role, user)
-        return .json(found.survey)
+        return .json(try await requireSurvey(id, .surveyRetrieve, user).survey)
     }
 
     /// Response counts of one survey, under the same rule as retrieve.
     func metrics(_ context: Context) async throws -> Response {
         let id = try ObjectID.int64("id", in: context)
         let user = try context.caller.requireAuthenticated()
-        guard let found = try await repository.findWithMetrics(id: id, callerID: user.userID) else {
-            throw APIError.notFound
-        }
-        try authorize(.surveyMetrics, found.survey, role: found.role, user)
-        return .json(found.metrics)
+        let found = try await repository.findWithMetrics(id: id, callerID: user.userID)
+        return .json(try engine.requireObject(found, .user(user), .surveyMetrics, hidden: Self.hidden) { $0.survey.facts(for: user.userID, role: $0.role) }.metrics)
     }
 
-    func authorize(_ action: Action, _ survey: SurveyRecord, role: SurveyRole?, _ user: UserPrincipal) throws {
-        try engine.require(.user(user), action, .survey(survey.facts(for: user.userID, role: role)))
+    /// Survey `id` and the caller's role in it, once `action` on it is allowed: 404 when there
+    /// is no such survey, 403 when the caller may not see it or act on it.
+    func requireSurvey(_ id: Int64, _ action: Action, _ user: UserPrincipal) async throws -> (survey: SurveyRecord, role: SurveyRole?) {
+        let found = try await repository.find(id: id, callerID: user.userID)
+        return try engine.requireObject(found, .user(user), action, hidden: Self.hidden) { $0.survey.facts(for: user.userID, role: $0.role) }
     }
 }

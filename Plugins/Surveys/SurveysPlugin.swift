@@ -24,12 +24,19 @@ public struct SurveysPlugin: ResourcePlugin {
 
     public var fixtureSection: (any FixtureSection)? { FixtureSectionOf<SurveyFixtureRows>() }
 
-    public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
-        SurveyController<Context>(repository: SurveyRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine)
-            .register(on: routes)
+    public func mount(dependencies: PluginDependencies) -> any MountedPlugin {
+        MountedSurveys(repository: SurveyRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine)
+    }
+}
+
+/// The surveys plugin as mounted: one repository (one read cache) behind its routes and its resolver.
+struct MountedSurveys: MountedPlugin {
+    let repository: SurveyRepository
+    let engine: PolicyEngine
+
+    func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
+        SurveyController<Context>(repository: repository, engine: engine).register(on: routes)
     }
 
-    public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
-        [SurveyResolver(repository: SurveyRepository(pool: dependencies.pool, changes: dependencies.tableChanges))]
-    }
+    var resourceResolvers: [any ResourceResolver] { [SurveyResolver(repository: repository)] }
 }

@@ -39,9 +39,7 @@ struct TemplateController<Context: PluginRequestContext>: Sendable {
         // Denials that do not depend on the object (capability, tier) answer 403 as on the list.
         try engine.require(.user(user), .templateList, .collection)
         let id = try ObjectID.int64("id", in: context)
-        guard let template = try await repository.find(id: id, callerID: user.userID),
-              engine.decide(.user(user), .templateRetrieve, .template(template.facts)).isAllowed
-        else { throw APIError.notFound }
-        return .json(template)
+        let found = try await repository.find(id: id, callerID: user.userID)
+        return .json(try engine.requireObject(found, .user(user), .templateRetrieve, facts: \.facts))
     }
 }

@@ -23,12 +23,19 @@ public struct TemplatesPlugin: ResourcePlugin {
 
     public var fixtureSection: (any FixtureSection)? { FixtureSectionOf<TemplateFixtureRows>() }
 
-    public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
-        TemplateController<Context>(repository: TemplateRepository(pool: dependencies.pool), engine: dependencies.engine)
-            .register(on: routes)
+    public func mount(dependencies: PluginDependencies) -> any MountedPlugin {
+        MountedTemplates(repository: TemplateRepository(pool: dependencies.pool), engine: dependencies.engine)
+    }
+}
+
+/// The templates plugin as mounted: one repository behind its routes and its resolver.
+struct MountedTemplates: MountedPlugin {
+    let repository: TemplateRepository
+    let engine: PolicyEngine
+
+    func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
+        TemplateController<Context>(repository: repository, engine: engine).register(on: routes)
     }
 
-    public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] {
-        [TemplateResolver(repository: TemplateRepository(pool: dependencies.pool))]
-    }
+    var resourceResolvers: [any ResourceResolver] { [TemplateResolver(repository: repository)] }
 }

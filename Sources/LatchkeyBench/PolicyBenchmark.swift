@@ -88,7 +88,7 @@ func runPolicyBenchmark(iterations: Int) -> String {
 /// The world the policy benchmark decides in: the standard rule sets and a principal with 16
 /// memberships (6 organisations, 1 owned organisation, 5 teams, 4 surveys).
 struct PolicyBenchmarkFixture {
-    let engine = PolicyEngine(rules: [SurveyRules(), DatasetRules(), TemplateRules(), UserDirectoryRules(), KeyRules()])
+    let engine = PolicyEngine(rules: [SurveyRules(), DatasetRules(), TemplateRules(), UsersDirectoryRules(), KeyRules()])
     let principal: Principal
     let surveys: [SurveyFacts]
     let memberSurveyIndex = 7

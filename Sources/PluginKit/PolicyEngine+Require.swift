@@ -35,3 +35,30 @@ extension PolicyEngine {
         if let denial = capabilityDenial(principal, for: action) { throw APIError.denied(denial) }
     }
 }
+
+extension PolicyEngine {
+    /// The object `found` once `principal` may perform `action` on it, judged on `facts(found)`;
+    /// otherwise throws what the resource API answers (SPEC §4):
+    /// - no object (`nil`): 404;
+    /// - an object the caller may not see: as `hidden` says — 404 as if it did not exist (the
+    ///   default), where seeing it is `<type>.retrieve`, or the 403 of the denial (401 for an
+    ///   anonymous caller);
+    /// - an object the caller sees but may not act on: the 403 of the `action` denial.
+    ///
+    /// Checks that do not depend on the object (authentication, the key's capability) come
+    /// before the lookup, in the route. Allocates nothing: the facts are judged as they are.
+    @inlinable
+    public func requireObject<Found, Facts: ResourceFacts>(
+        _ found: Found?, _ principal: Principal, _ action: Action, hidden: HiddenObject = .notFound, facts: (Found) -> Facts
+    ) throws -> Found {
+        guard let found else { throw APIError.notFound }
+        let object = facts(found)
+        let isRetrieve = action.verb == .retrieve
+        if hidden == .notFound, !isRetrieve, !decide(principal, Action(action.resource, .retrieve), object: object).isAllowed {
+            throw APIError.notFound
+        }
+        let decision = decide(principal, action, object: object)
+        guard decision.isAllowed else { throw hidden == .notFound && isRetrieve ? APIError.notFound : APIError.denied(decision) }
+        return found
+    }
+}

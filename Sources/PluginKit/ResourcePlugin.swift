@@ -7,7 +7,8 @@ import Policy
 /// A plugin is one folder under `Plugins/` (its rules in `Policy/`, a target depending on `Policy`
 /// alone), its SQL migrations under `db/<migrationsFolder>`, and one line where the executable
 /// lists its plugins. The server builds the ``PolicyEngine`` from every plugin's ``policyRules``
-/// and mounts every plugin's routes; nothing in `Server/` or `Policy/` names a plugin.
+/// and mounts every plugin once (``mount(dependencies:)``): its routes and its decision-API
+/// resolvers share what that builds. Nothing in `Server/` or `Policy/` names a plugin.
 public protocol ResourcePlugin: Sendable {
     /// A short lower-case name, e.g. `surveys`.
     var name: String { get }
@@ -19,16 +20,12 @@ public protocol ResourcePlugin: Sendable {
     /// The authorization rules for this plugin's actions; registered with the shared engine.
     var policyRules: any PolicyRules { get }
 
-    /// Registers this plugin's routes.
+    /// Builds this plugin's live parts once: its repository (and with it its one read cache),
+    /// which serves both its routes and its decision-API resolvers.
     ///
-    /// Called once while the router is built, after authentication middleware has been added:
-    /// every handler sees the caller in `context.caller`. Must not start tasks or do I/O. A
-    /// route parameter named `{id}` is an integer object id: a path whose `id` is anything else
-    /// answers 404 before credentials are checked (name other parameters otherwise, e.g. `{key}`).
-    func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies)
-
-    /// The resolvers through which the decision API learns this plugin's objects (default: none).
-    func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver]
+    /// Called once per router the server builds, before any route is registered. Must not start
+    /// tasks or do I/O; caches it makes evict through ``PluginDependencies/tableChanges``.
+    func mount(dependencies: PluginDependencies) -> any MountedPlugin
 
     /// The OpenAPI tag of this plugin's operations (`{"name","description"}`); each operation
     /// travels with its route (`PluginRoutes.get(_:documented:use:)`).
@@ -43,8 +40,6 @@ public protocol ResourcePlugin: Sendable {
 
 extension ResourcePlugin {
     public var migrationsFolder: String { name }
-
-    public func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] { [] }
 
     public var fixtureSection: (any FixtureSection)? { nil }
 }

@@ -184,7 +184,9 @@ private func mountRoutes(
     let failures = FailedAuthentications(limiter: throttle?.failedAuthentication)
 
     // The decision API: `/v1`, `/access/v1` (service credentials), and its public metadata.
-    let resolvers = plugins.flatMap { $0.resourceResolvers(dependencies: dependencies) } + [KeyResolver(pool: dependencies.pool, vault: dependencies.vault)]
+    // Each plugin mounted once: its routes and its resolvers share one repository and cache.
+    let mounted = plugins.map { $0.mount(dependencies: dependencies) }
+    let resolvers = mounted.flatMap(\.resourceResolvers) + [KeyResolver(pool: dependencies.pool, vault: dependencies.vault)]
     let decisions = DecisionService(
         vault: dependencies.vault, engine: dependencies.engine, resolvers: resolvers, log: shared.decisionLog, metrics: settings.metrics)
     DecisionController(
@@ -218,7 +220,7 @@ private func mountRoutes(
     routes.area(resourceMiddleware, documented: CoreOpenAPI.resourceRoute) { resources in
         CurrentKeyController(vault: dependencies.vault).register(on: resources)
         AuditController(pool: dependencies.pool).register(on: resources)
-        for plugin in plugins { plugin.registerRoutes(on: resources, dependencies: dependencies) }
+        for plugin in mounted { plugin.registerRoutes(on: resources) }
     }
 
     schema.publish(OpenAPIAssembler.document(operations: routes.operations, plugins: plugins))

@@ -6,7 +6,7 @@ import UsersDirectoryPolicy
 
 /// The engine with every built-in rule set registered, as the server will assemble it.
 let standardEngine = PolicyEngine(rules: [
-    SurveyRules(), DatasetRules(), TemplateRules(), UserDirectoryRules(), KeyRules(),
+    SurveyRules(), DatasetRules(), TemplateRules(), UsersDirectoryRules(), KeyRules(),
 ])
 
 /// Every action listed in SPEC §6, in SPEC order.
@@ -24,7 +24,7 @@ let builtinActions: [Action] = specActions + [.userCreate, .userUpdate, .userDel
 /// The resources the standard engine knows, as one enum, so a reference model can match them.
 enum KnownResource {
     case collection, other
-    case survey(SurveyFacts), dataset(DatasetFacts), template(TemplateFacts), user(DirectoryUserFacts)
+    case survey(SurveyFacts), dataset(DatasetFacts), template(TemplateFacts), user(UsersDirectoryFacts)
     case key(KeyFacts), keyIssuance(KeyIssuanceFacts)
 }
 
@@ -38,7 +38,7 @@ extension Resource {
             if let facts = facts as? SurveyFacts { return .survey(facts) }
             if let facts = facts as? DatasetFacts { return .dataset(facts) }
             if let facts = facts as? TemplateFacts { return .template(facts) }
-            if let facts = facts as? DirectoryUserFacts { return .user(facts) }
+            if let facts = facts as? UsersDirectoryFacts { return .user(facts) }
             return .other
         }
     }

@@ -112,11 +112,11 @@ struct World {
 
     /// The user-directory facts of `user`, with an edit that varies with the id (every
     /// combination of role, activity and profile changes occurs across a world's users).
-    func directoryFacts(_ user: User) -> DirectoryUserFacts {
-        DirectoryUserFacts(
+    func directoryFacts(_ user: User) -> UsersDirectoryFacts {
+        UsersDirectoryFacts(
             userID: user.id, organisationIDs: organisationIDs(of: user.id), isActive: user.isActive,
             ownedOrganisationIDs: IDSet(organisations.filter { $0.ownerID == user.id }.map(\.id)),
-            isStaff: user.isStaff, changes: DirectoryChanges(rawValue: UInt8(user.id % 8)))
+            isStaff: user.isStaff, changes: UsersDirectoryChanges(rawValue: UInt8(user.id % 8)))
     }
 
     /// A random principal: anonymous sometimes, else a user with a random key.

@@ -70,4 +70,30 @@ import Vault
             }
         }
     }
+
+    /// A plugin is mounted once: the decision API's resolver and the resource routes read
+    /// through one repository, so an entry the decision API warms is the one a route then serves.
+    @Test func theDecisionAPIAndTheRoutesShareOneCache() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let changes = TableChanges()  // nobody listens: only a bump makes an entry stale
+            var world = ServerWorld(pool: pool, tableChanges: changes)
+            world.service = try await world.dependencies.vault.issueServiceCredential(name: "agreement").secret
+            let alice = try await world.user("alice")
+            let acme = try await world.organisation("acme", members: [(alice, "admin")])
+            let survey = try await world.survey("s1", owner: alice, organisation: acme)
+            let key = try await world.key(for: alice, organisation: acme)
+            let frozen = world
+            try await frozen.client { client in
+                let body = #"{"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"survey.retrieve"},"resource":{"type":"survey","id":"\#(survey)"}}"#
+                let decision = try await client.send("/access/v1/evaluation", method: .post,
+                                                     headers: [.authorization: "Bearer \(frozen.service ?? "")"], body: body)
+                #expect(decision.object["decision"] as? Bool == true)
+                try await pool.execute("UPDATE surveys SET name = 'Renamed' WHERE id = \(survey)")
+                // The route's first read is a hit on the entry the decision API stored.
+                #expect(try await client.send("/api/surveys/\(survey)/", key: key).object["name"] as? String == "S1")
+                changes.bump()
+                #expect(try await client.send("/api/surveys/\(survey)/", key: key).object["name"] as? String == "Renamed")
+            }
+        }
+    }
 }

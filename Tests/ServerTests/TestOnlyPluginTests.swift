@@ -73,9 +73,15 @@ import Testing
         var openAPITag: OpenAPIFragment { Self.openAPI["tag"] }
         var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
-        func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
+        func mount(dependencies: PluginDependencies) -> any MountedPlugin { MountedNotes(dependencies: dependencies) }
+    }
+
+    struct MountedNotes: MountedPlugin {
+        let dependencies: PluginDependencies
+
+        func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
             let engine = dependencies.engine, pool = dependencies.pool
-            routes.on("/api/notes/", method: .get, documented: Self.openAPI.operation("listNotes")) { _, context in
+            routes.on("/api/notes/", method: .get, documented: NotesPlugin.openAPI.operation("listNotes")) { _, context in
                 let user = try context.caller.requireAuthenticated()
                 let predicate = engine.visibility(.user(user), for: NoteRules.list)
                 let sql = VisibilitySQL(owner: "n.author_id", organisation: "n.organisation_id")
@@ -83,7 +89,7 @@ import Testing
                 return Response.json(body: ByteBuffer(string: "[" + (try rows.map { #"{"id":\#(try $0.decode(Int64.self, at: 0)),"text":"…"}"# })
                     .joined(separator: ",") + "]"))
             }
-            routes.on("/api/notes/{id}/", method: .get, documented: Self.openAPI.operation("retrieveNote")) { _, context in
+            routes.on("/api/notes/{id}/", method: .get, documented: NotesPlugin.openAPI.operation("retrieveNote")) { _, context in
                 let user = try context.caller.requireAuthenticated()
                 let id = try ObjectID.int64("id", in: context)
                 guard let facts = try await NotesResolver(pool: pool).facts([id])[id],
@@ -93,7 +99,7 @@ import Testing
             }
         }
 
-        func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver] { [NotesResolver(pool: dependencies.pool)] }
+        var resourceResolvers: [any ResourceResolver] { [NotesResolver(pool: dependencies.pool)] }
     }
 
     struct NotesResolver: ResourceResolver {

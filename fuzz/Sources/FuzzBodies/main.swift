@@ -27,8 +27,8 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
             var draft = DatasetDraft()
             try draft.apply(JSONObjectBody(JSONBody.parse(body), allowed: DatasetDraft.fields))
         case UInt8(ascii: "u"):
-            var draft = DirectoryUserDraft()
-            try draft.apply(JSONObjectBody(JSONBody.parse(body), allowed: DirectoryUserDraft.fields))
+            var draft = UsersDirectoryDraft()
+            try draft.apply(JSONObjectBody(JSONBody.parse(body), allowed: UsersDirectoryDraft.fields))
         case UInt8(ascii: "e"):
             _ = try DecisionBatch(JSONBody.read(body) { reader in try AuthZEN.Evaluation(&reader, at: .root) })
         case UInt8(ascii: "E"):

@@ -5,7 +5,7 @@ import Testing
 import Vault
 
 /// SPEC §4 Users (organisation directory), end to end.
-@Suite struct UserDirectoryTests {
+@Suite struct UsersDirectoryAPITests {
     static let path = "/api/user/"
 
     /// acme: owner (no membership), admin, creator, viewer, an inactive viewer, and a user also in

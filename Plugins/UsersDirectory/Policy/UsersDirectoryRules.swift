@@ -11,7 +11,7 @@ import Policy
 /// themselves. `email`, names and `is_active` belong to the account, so they change only for an
 /// account whose only organisation is this one (`DENY_SHARED_ACCOUNT`); `role` and removal act
 /// on the membership alone.
-public struct UserDirectoryRules: PolicyRules {
+public struct UsersDirectoryRules: PolicyRules {
     public init() {}
 
     public var actions: [Action] {
@@ -34,7 +34,7 @@ public struct UserDirectoryRules: PolicyRules {
                 guard user.administersOrganisation(organisation) else { return Self.notAdmin }
                 return .allow(.allowSuperuser, "A superuser key of an organisation admin may add users to it.")
             }
-            guard let target = object.exactly(DirectoryUserFacts.self) else { return .resourceMismatch }
+            guard let target = object.exactly(UsersDirectoryFacts.self) else { return .resourceMismatch }
             guard target.organisationIDs.contains(organisation) else {
                 return .deny(.denyNotMember, "The user does not belong to the key's organisation.")
             }
@@ -67,7 +67,7 @@ public struct UserDirectoryRules: PolicyRules {
     static let notAdmin = Decision.deny(.denyRole, "Only an admin or the owner of the organisation may change its directory.")
 
     /// `user.update` and `user.delete` of a member, once the caller may write the directory.
-    static func write(_ user: UserPrincipal, _ verb: Verb, _ target: DirectoryUserFacts, in organisation: Int64) -> Decision {
+    static func write(_ user: UserPrincipal, _ verb: Verb, _ target: UsersDirectoryFacts, in organisation: Int64) -> Decision {
         if target.isStaff {
             return .deny(.denyRole, "Platform staff are not managed through an organisation's directory.")
         }

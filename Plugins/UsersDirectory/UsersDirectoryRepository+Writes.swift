@@ -4,9 +4,9 @@ import Vault
 
 /// The directory's writes, each in one transaction with its audit event. The `users` and
 /// membership triggers announce the change, so every instance re-reads the user's keys.
-extension DirectoryUserRepository {
+extension UsersDirectoryRepository {
     /// Creates a user (free tier, no password) who joins `organisationID` with the draft's role.
-    func insert(_ draft: DirectoryUserDraft, organisationID: Int64, by actor: WriteActor) async throws -> DirectoryUserRecord {
+    func insert(_ draft: UsersDirectoryDraft, organisationID: Int64, by actor: WriteActor) async throws -> UsersDirectoryRecord {
         let role = (draft.role ?? .viewer).rawValue
         return try await pool.write(announcing: changes, duplicate: Self.duplicate) { connection in
             let rows = try await connection.query("""
@@ -25,7 +25,7 @@ extension DirectoryUserRepository {
     }
 
     /// Replaces the user's writable fields and their role in `organisationID`.
-    func update(id: Int64, to draft: DirectoryUserDraft, organisationID: Int64, by actor: WriteActor, vault: Vault) async throws -> DirectoryUserRecord {
+    func update(id: Int64, to draft: UsersDirectoryDraft, organisationID: Int64, by actor: WriteActor, vault: Vault) async throws -> UsersDirectoryRecord {
         let record = try await pool.write(announcing: changes, duplicate: Self.duplicate) { connection in
             try await connection.execute("""
                 UPDATE users SET email = \(draft.email), first_name = \(draft.firstName), last_name = \(draft.lastName),
@@ -55,12 +55,12 @@ extension DirectoryUserRepository {
         vault.forget(userID: id)
     }
 
-    private static func load(id: Int64, organisationID: Int64, on connection: PGConnection) async throws -> DirectoryUserRecord {
+    private static func load(id: Int64, organisationID: Int64, on connection: PGConnection) async throws -> UsersDirectoryRecord {
         let rows = try await connection.query("""
-            SELECT \(DirectoryUserRecord.columns) FROM \(DirectoryUserRecord.tables(organisationID: organisationID)) WHERE u.id = \(id)
+            SELECT \(UsersDirectoryRecord.columns) FROM \(UsersDirectoryRecord.tables(organisationID: organisationID)) WHERE u.id = \(id)
             """)
         guard let row = rows.first else { throw APIError.notFound }
-        return try DirectoryUserRecord(row: row, from: 0)
+        return try UsersDirectoryRecord(row: row, from: 0)
     }
 
     /// A taken username or email is a 400 naming which.

@@ -7,7 +7,7 @@ import Postgres
 /// One user as the directory shows it: `id`, `username`, `email`, `first_name`, `last_name`,
 /// `is_active`, and `role` — the user's role in the key's organisation (`admin`, `creator`,
 /// `viewer`), or `owner` for the organisation's owner without a membership.
-struct DirectoryUserRecord: Sendable, JSONWritable {
+struct UsersDirectoryRecord: Sendable, JSONWritable {
     var id: Int64
     var username: String
     var email: String

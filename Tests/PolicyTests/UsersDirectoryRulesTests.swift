@@ -6,10 +6,10 @@ import UsersDirectoryPolicy
 import Testing
 
 /// The organisation user-directory rules (SPEC §4).
-@Suite("User directory")
-struct UserDirectoryTests {
-    static let member = DirectoryUserFacts(userID: 50, organisationIDs: [CheckTick.organisation])
-    static let stranger = DirectoryUserFacts(userID: 51, organisationIDs: [CheckTick.otherOrganisation])
+@Suite("Users directory rules")
+struct UsersDirectoryRulesTests {
+    static let member = UsersDirectoryFacts(userID: 50, organisationIDs: [CheckTick.organisation])
+    static let stranger = UsersDirectoryFacts(userID: 51, organisationIDs: [CheckTick.otherOrganisation])
 
     static func admin(_ capabilities: Capabilities, keyOrganisation: Int64? = CheckTick.organisation) -> Principal {
         .user(UserPrincipal(userID: CheckTick.orgAdmin, tier: .organisation, capabilities: capabilities,
@@ -68,17 +68,17 @@ struct UserDirectoryTests {
     @Test("nobody changes their own role or activity, nor leaves; staff and the owner are not edited")
     func protectedTargets() {
         let superuser = Self.admin([.view, .superuser])
-        func me(_ changes: DirectoryChanges) -> Resource {
-            .user(DirectoryUserFacts(userID: CheckTick.orgAdmin, organisationIDs: [CheckTick.organisation], changes: changes))
+        func me(_ changes: UsersDirectoryChanges) -> Resource {
+            .user(UsersDirectoryFacts(userID: CheckTick.orgAdmin, organisationIDs: [CheckTick.organisation], changes: changes))
         }
         #expect(standardEngine.decide(superuser, .userUpdate, me(.role)).code == .denyRole)
         #expect(standardEngine.decide(superuser, .userUpdate, me(.activity)).code == .denyRole)
         #expect(standardEngine.decide(superuser, .userUpdate, me(.profile)).code == .allowSuperuser)
         #expect(standardEngine.decide(superuser, .userDelete, me([])).code == .denyRole)
-        let staff = DirectoryUserFacts(userID: 60, organisationIDs: [CheckTick.organisation], isStaff: true, changes: .profile)
+        let staff = UsersDirectoryFacts(userID: 60, organisationIDs: [CheckTick.organisation], isStaff: true, changes: .profile)
         #expect(standardEngine.decide(superuser, .userUpdate, .user(staff)).code == .denyRole)
         #expect(standardEngine.decide(superuser, .userDelete, .user(staff)).code == .denyRole)
-        let owner = DirectoryUserFacts(userID: CheckTick.orgOwner, organisationIDs: [CheckTick.organisation],
+        let owner = UsersDirectoryFacts(userID: CheckTick.orgOwner, organisationIDs: [CheckTick.organisation],
                                        ownedOrganisationIDs: [CheckTick.organisation], changes: .role)
         #expect(standardEngine.decide(superuser, .userUpdate, .user(owner)).code == .denyRole)
         #expect(standardEngine.decide(superuser, .userDelete, .user(owner)).code == .denyRole)
@@ -87,8 +87,8 @@ struct UserDirectoryTests {
     @Test("account-wide fields change only for accounts of this organisation alone")
     func sharedAccounts() {
         let superuser = Self.admin([.view, .superuser])
-        func shared(_ changes: DirectoryChanges) -> Resource {
-            .user(DirectoryUserFacts(userID: 70, organisationIDs: [CheckTick.organisation, CheckTick.otherOrganisation], changes: changes))
+        func shared(_ changes: UsersDirectoryChanges) -> Resource {
+            .user(UsersDirectoryFacts(userID: 70, organisationIDs: [CheckTick.organisation, CheckTick.otherOrganisation], changes: changes))
         }
         #expect(standardEngine.decide(superuser, .userUpdate, shared(.profile)).code == .denySharedAccount)
         #expect(standardEngine.decide(superuser, .userUpdate, shared(.activity)).code == .denySharedAccount)

@@ -15,5 +15,5 @@ extension Action {
 extension Resource {
     /// A user in the organisation directory.
     @inlinable
-    public static func user(_ facts: DirectoryUserFacts) -> Resource { .object(facts) }
+    public static func user(_ facts: UsersDirectoryFacts) -> Resource { .object(facts) }
 }

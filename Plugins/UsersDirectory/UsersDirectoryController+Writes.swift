@@ -7,9 +7,9 @@ import Vault
 /// The directory writes (SPEC §4 Users: adding or editing users needs `superuser`):
 /// `POST /api/user/` adds a new user to the key's organisation; `PUT`/`PATCH /api/user/{id}/`
 /// edits a user of it (names, email, activity, role there); `DELETE /api/user/{id}/` removes
-/// the user from it. Who may do what is `UserDirectoryRules` (owner, staff, oneself, shared
+/// the user from it. Who may do what is `UsersDirectoryRules` (owner, staff, oneself, shared
 /// accounts). A user outside the key's organisation is 404, as on reads.
-extension DirectoryUserController {
+extension UsersDirectoryController {
     func registerWrites(on routes: PluginRoutes<Context>) {
         routes.on("/api/user/", method: .post, documented: UsersDirectoryPlugin.openAPI.operation("createUser")) { request, context in try await create(request, context) }
         routes.on("/api/user/{id}/", method: .put, documented: UsersDirectoryPlugin.openAPI.operation("replaceUser")) { request, context in try await update(request, context, partial: false) }
@@ -21,9 +21,9 @@ extension DirectoryUserController {
     func create(_ request: Request, _ context: Context) async throws -> Response {
         let (actor, organisation) = try writer(context, .userCreate)
         try engine.require(.user(actor.user), .userCreate, .collection)
-        let body = try await JSONObjectBody.read(from: request, allowed: DirectoryUserDraft.fields)
+        let body = try await JSONObjectBody.read(from: request, allowed: UsersDirectoryDraft.fields)
         try body.require("username", "email")
-        var draft = DirectoryUserDraft()
+        var draft = UsersDirectoryDraft()
         try draft.apply(body)
         let user = try await repository.insert(draft, organisationID: organisation, by: actor)
         var response = Response.json(user, status: .created)
@@ -35,14 +35,14 @@ extension DirectoryUserController {
     func update(_ request: Request, _ context: Context, partial: Bool) async throws -> Response {
         let (actor, organisation) = try writer(context, .userUpdate)
         let id = try ObjectID.int64("id", in: context)
-        let (stored, facts) = try await member(id, of: organisation, actor, .userUpdate)
-        let body = try await JSONObjectBody.read(from: request, allowed: DirectoryUserDraft.fields)
+        let (stored, facts) = try await requireMember(id, of: organisation, .userUpdate, actor.user)
+        let body = try await JSONObjectBody.read(from: request, allowed: UsersDirectoryDraft.fields)
         if !partial { try body.require("email") }
-        var draft = DirectoryUserDraft(stored)
+        var draft = UsersDirectoryDraft(stored)
         try draft.apply(body)
         guard draft.username == stored.username else { throw JSONBody.invalid("'username' cannot be changed") }
         var change = facts
-        change.changes = draft.changes(from: DirectoryUserDraft(stored))
+        change.changes = draft.changes(from: UsersDirectoryDraft(stored))
         try engine.require(.user(actor.user), .userUpdate, .user(change))
         return .json(try await repository.update(id: id, to: draft, organisationID: organisation, by: actor, vault: vault))
     }
@@ -51,7 +51,7 @@ extension DirectoryUserController {
     func remove(_ context: Context) async throws -> Response {
         let (actor, organisation) = try writer(context, .userDelete)
         let id = try ObjectID.int64("id", in: context)
-        try await member(id, of: organisation, actor, .userDelete)
+        try await requireMember(id, of: organisation, .userDelete, actor.user)
         try await repository.remove(id: id, organisationID: organisation, by: actor, vault: vault)
         return Response(status: .noContent)
     }
@@ -66,16 +66,5 @@ extension DirectoryUserController {
             throw APIError(.forbidden, detail: "The user directory needs a key issued in an organisation.")
         }
         return (actor, organisation)
-    }
-
-    /// User `id` of the organisation and its facts, if `action` on them is allowed (judged on the
-    /// role alone: no changes yet); 404 when not in it.
-    @discardableResult
-    private func member(_ id: Int64, of organisation: Int64, _ actor: WriteActor, _ action: Action) async throws -> (DirectoryUserRecord, DirectoryUserFacts) {
-        guard let found = try await repository.find(id: id, organisationID: organisation),
-              engine.decide(.user(actor.user), .userRetrieve, .user(found.facts)).isAllowed
-        else { throw APIError.notFound }
-        try engine.require(.user(actor.user), action, .user(found.facts))
-        return found
     }
 }

@@ -1,7 +1,7 @@
 import Policy
 
 /// What the user-directory rules need to know about one user (the target of `user.*`).
-public struct DirectoryUserFacts: Sendable, Hashable {
+public struct UsersDirectoryFacts: Sendable, Hashable {
     /// The user's id.
     public var userID: Int64
     /// Organisations the user belongs to: memberships, plus organisations the user owns.
@@ -13,11 +13,11 @@ public struct DirectoryUserFacts: Sendable, Hashable {
     /// Whether the user is platform staff (`is_staff`): never edited through a directory.
     public var isStaff: Bool
     /// What a `user.update` changes; empty when judging the role alone (and for other actions).
-    public var changes: DirectoryChanges
+    public var changes: UsersDirectoryChanges
 
     public init(
         userID: Int64, organisationIDs: IDSet, isActive: Bool = true, ownedOrganisationIDs: IDSet = IDSet(),
-        isStaff: Bool = false, changes: DirectoryChanges = []
+        isStaff: Bool = false, changes: UsersDirectoryChanges = []
     ) {
         self.userID = userID
         self.organisationIDs = organisationIDs
@@ -29,22 +29,22 @@ public struct DirectoryUserFacts: Sendable, Hashable {
 }
 
 /// The parts of a user a directory edit touches (SPEC §4 Users).
-public struct DirectoryChanges: OptionSet, Sendable, Hashable {
+public struct UsersDirectoryChanges: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// The user's role in the key's organisation (the membership).
-    public static let role = DirectoryChanges(rawValue: 1 << 0)
+    public static let role = UsersDirectoryChanges(rawValue: 1 << 0)
     /// The account's `is_active`.
-    public static let activity = DirectoryChanges(rawValue: 1 << 1)
+    public static let activity = UsersDirectoryChanges(rawValue: 1 << 1)
     /// The account's `email`, `first_name` or `last_name`.
-    public static let profile = DirectoryChanges(rawValue: 1 << 2)
+    public static let profile = UsersDirectoryChanges(rawValue: 1 << 2)
 
     /// What belongs to the account rather than to one organisation.
-    public static let accountWide: DirectoryChanges = [.activity, .profile]
+    public static let accountWide: UsersDirectoryChanges = [.activity, .profile]
 }
 
-extension DirectoryUserFacts: ResourceFacts {
+extension UsersDirectoryFacts: ResourceFacts {
     public var resourceType: ResourceType { .user }
 
     /// `organisationIn(ids)` means "belongs to one of `ids`"; `ownerIs(id)` means "is user `id`".

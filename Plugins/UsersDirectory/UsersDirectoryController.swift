@@ -10,8 +10,8 @@ import Vault
 /// issued in an organisation the caller still belongs to), else 403; the list is then filtered
 /// in SQL by the engine's visibility predicate, and one user is shown only if `user.retrieve`
 /// allows it — a user outside the key's organisation answers 404, like one that does not exist.
-struct DirectoryUserController<Context: PluginRequestContext>: Sendable {
-    let repository: DirectoryUserRepository
+struct UsersDirectoryController<Context: PluginRequestContext>: Sendable {
+    let repository: UsersDirectoryRepository
     let engine: PolicyEngine
     let vault: Vault
 
@@ -32,7 +32,7 @@ struct DirectoryUserController<Context: PluginRequestContext>: Sendable {
             base: repository.visibleQuery(predicate, organisationID: organisation, isActive: isActive),
             orderBy: "id",
             pool: repository.pool,
-            decode: DirectoryUserRecord.init(row:from:)
+            decode: UsersDirectoryRecord.init(row:from:)
         )
     }
 
@@ -40,10 +40,16 @@ struct DirectoryUserController<Context: PluginRequestContext>: Sendable {
     func retrieve(_ context: Context) async throws -> Response {
         let (user, organisation) = try requireDirectory(context)
         let id = try ObjectID.int64("id", in: context)
-        guard let found = try await repository.find(id: id, organisationID: organisation),
-              engine.decide(.user(user), .userRetrieve, .user(found.facts)).isAllowed
-        else { throw APIError.notFound }
-        return .json(found.record)
+        return .json(try await requireMember(id, of: organisation, .userRetrieve, user).record)
+    }
+
+    /// User `id` of the organisation and its facts, once `action` on them is allowed (judged on
+    /// the role alone: no changes yet): 404 when the user is not in it, 403 when the caller
+    /// sees the user but may not act on them.
+    @discardableResult
+    func requireMember(_ id: Int64, of organisation: Int64, _ action: Action, _ user: UserPrincipal) async throws -> (record: UsersDirectoryRecord, facts: UsersDirectoryFacts) {
+        let found = try await repository.find(id: id, organisationID: organisation)
+        return try engine.requireObject(found, .user(user), action) { $0.facts }
     }
 
     /// The caller and the key's organisation, once `user.list` allows reading the directory:

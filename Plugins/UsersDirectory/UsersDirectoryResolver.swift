@@ -5,8 +5,8 @@ import UsersDirectoryPolicy
 import Postgres
 
 /// Users of the directory for the decision API, by id.
-struct DirectoryUserResolver: ResourceResolver {
-    let repository: DirectoryUserRepository
+struct UsersDirectoryResolver: ResourceResolver {
+    let repository: UsersDirectoryRepository
 
     var resourceType: ResourceType { .user }
 
@@ -18,7 +18,7 @@ struct DirectoryUserResolver: ResourceResolver {
 
     func search(_ scope: VisibilityPredicate, after: String?, limit: Int) async throws -> [String]? {
         try await integerIDs(repository.pool, id: "u.id", from: "users u",
-                             where: DirectoryUserRepository.visibility.condition(for: scope), after: after, limit: limit)
+                             where: UsersDirectoryRepository.visibility.condition(for: scope), after: after, limit: limit)
     }
 
     /// Nobody: the directory needs a key issued in an organisation, which a user subject is not.

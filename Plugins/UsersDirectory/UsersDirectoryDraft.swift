@@ -3,34 +3,34 @@ import Policy
 import UsersDirectoryPolicy
 
 /// A user's organisation role in the directory's writes.
-enum DirectoryRole: String, CaseIterable, Sendable {
+enum UsersDirectoryRole: String, CaseIterable, Sendable {
     case admin, creator, viewer
 }
 
 /// The writable fields of a directory user (SPEC §4 Users), read from a request body onto
 /// defaults (create) or onto the stored user (`PUT`, `PATCH`). `role` is the user's role in the
 /// key's organisation; `username` is fixed once created.
-struct DirectoryUserDraft: Sendable {
+struct UsersDirectoryDraft: Sendable {
     var username = ""
     var email = ""
     var firstName = ""
     var lastName = ""
     var isActive = true
     /// `nil` for the organisation's owner without a membership.
-    var role: DirectoryRole? = .viewer
+    var role: UsersDirectoryRole? = .viewer
 
     /// Every field a body may carry (`username` only on create).
     static let fields: Set<String> = ["username", "email", "first_name", "last_name", "is_active", "role"]
 
     init() {}
 
-    init(_ user: DirectoryUserRecord) {
+    init(_ user: UsersDirectoryRecord) {
         username = user.username
         email = user.email
         firstName = user.firstName
         lastName = user.lastName
         isActive = user.isActive
-        role = user.role.flatMap(DirectoryRole.init(rawValue:))
+        role = user.role.flatMap(UsersDirectoryRole.init(rawValue:))
     }
 
     /// Applies the fields `body` carries; 400 naming the first bad one.
@@ -48,9 +48,9 @@ struct DirectoryUserDraft: Sendable {
         }
     }
 
-    /// What this draft changes compared with `stored` (for `UserDirectoryRules`).
-    func changes(from stored: DirectoryUserDraft) -> DirectoryChanges {
-        var changes: DirectoryChanges = []
+    /// What this draft changes compared with `stored` (for `UsersDirectoryRules`).
+    func changes(from stored: UsersDirectoryDraft) -> UsersDirectoryChanges {
+        var changes: UsersDirectoryChanges = []
         if role != stored.role { changes.insert(.role) }
         if isActive != stored.isActive { changes.insert(.activity) }
         if email != stored.email || firstName != stored.firstName || lastName != stored.lastName { changes.insert(.profile) }
