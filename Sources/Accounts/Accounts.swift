@@ -8,15 +8,12 @@ import Vault
 /// What a change to an account means for keys is the vault's: a password change revokes every
 /// key of the user in the change's own transaction (``setPassword(username:password:keepingWebSession:ip:)``).
 public struct Accounts: Sendable {
-    let pool: PGPool
     /// Revokes keys for password changes, hashes passwords (its hasher, within its bound), and
-    /// forgets changed users.
+    /// forgets changed users; its pool is the accounts' too.
     let vault: Vault
+    var pool: PGPool { vault.pool }
 
-    public init(pool: PGPool, vault: Vault) {
-        self.pool = pool
-        self.vault = vault
-    }
+    public init(vault: Vault) { self.vault = vault }
 
     /// The browser sessions of these accounts, with the deployment's secrets (MACs, sealing).
     public func webSessions(box: SecretBox) -> WebSessions {

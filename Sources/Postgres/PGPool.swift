@@ -40,6 +40,23 @@ public final class PGPool: Sendable {
         threadPool.start()
     }
 
+    /// Runs `body` with a new pool on `configuration` and closes the pool when `body` returns or
+    /// throws (a command, a test: whatever owns a pool for a while).
+    public static func with<Result>(
+        _ configuration: PGConfiguration, logger: Logger = Logger(label: "latchkey.postgres"),
+        _ body: (PGPool) async throws -> Result
+    ) async throws -> Result {
+        let pool = PGPool(configuration: configuration, logger: logger)
+        do {
+            let result = try await body(pool)
+            await pool.close()
+            return result
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
     /// Lends a connection to `body` and takes it back when `body` returns or throws.
     public func withConnection<Result>(_ body: (PGConnection) async throws -> Result) async throws -> Result {
         let raw = try await acquire()

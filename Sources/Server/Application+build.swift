@@ -229,8 +229,8 @@ private func mountRoutes(
     // The web console: HTML pages with their own sessions, not part of the API's document.
     let console = PluginRoutes(router: router)
     Console<LatchkeyRequestContext>(dependencies: ConsoleDependencies(
-        vault: dependencies.vault, accounts: Accounts(pool: dependencies.pool, vault: dependencies.vault),
-        tenancy: Tenancy(pool: dependencies.pool, vault: dependencies.vault), secretBox: settings.secretBox,
+        vault: dependencies.vault, accounts: Accounts(vault: dependencies.vault),
+        tenancy: Tenancy(vault: dependencies.vault), secretBox: settings.secretBox,
         throttle: settings.throttle.enabled ? .signIn(settings: settings.throttle, shared: shared.throttleCounts) : nil
     )).register(on: console)
     console.registerMethodFallbacks()

@@ -10,14 +10,12 @@ import Vault
 /// Membership ends here, and offboarding follows from it: the triggers of `db/core` revoke the
 /// keys confined where a membership ended (SPEC §2).
 public struct Tenancy: Sendable {
-    let pool: PGPool
-    /// Told of every change to a user, so that its cached keys go (``Vault/forget(userID:)``).
+    /// Told of every change to a user, so that its cached keys go (``Vault/forget(userID:)``);
+    /// its pool is the directory's too.
     let vault: Vault
+    var pool: PGPool { vault.pool }
 
-    public init(pool: PGPool, vault: Vault) {
-        self.pool = pool
-        self.vault = vault
-    }
+    public init(vault: Vault) { self.vault = vault }
 
     /// The id of `username`, or ``VaultError/userNotFound(_:)``.
     static func userID(_ username: String, on connection: PGConnection) async throws -> Int64 {

@@ -12,32 +12,23 @@ extension Configuration {
     /// `error: <message>` with a non-zero exit.
     func withVault<Result>(_ label: String, _ body: (Vault) async throws -> Result) async throws -> Result {
         let logger = Logger(label: label)
-        let pool = PGPool(configuration: try database(), logger: logger)
-        let vault = Vault(pool: pool, logger: logger)
         do {
-            let result = try await body(vault)
-            await pool.close()
-            return result
+            return try await PGPool.with(try database(), logger: logger) { try await body(Vault(pool: $0, logger: logger)) }
         } catch let error as VaultError {
-            await pool.close()
             throw CommandFailure(message: error.description)
         } catch let error as PGError {
-            await pool.close()
             throw CommandFailure(message: error.description)
-        } catch {
-            await pool.close()
-            throw error
         }
     }
 
     /// ``withVault(_:_:)`` for passwords.
     func withAccounts<Result>(_ label: String, _ body: (Accounts) async throws -> Result) async throws -> Result {
-        try await withVault(label) { try await body(Accounts(pool: $0.pool, vault: $0)) }
+        try await withVault(label) { try await body(Accounts(vault: $0)) }
     }
 
     /// ``withVault(_:_:)`` for users, organisations and memberships.
     func withTenancy<Result>(_ label: String, _ body: (Tenancy) async throws -> Result) async throws -> Result {
-        try await withVault(label) { try await body(Tenancy(pool: $0.pool, vault: $0)) }
+        try await withVault(label) { try await body(Tenancy(vault: $0)) }
     }
 
     /// The migrations to apply: those built into the executable, unless `--migrations` or

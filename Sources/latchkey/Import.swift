@@ -36,17 +36,13 @@ struct Import: ConfiguredCommand {
             throw Self.refused(error)
         }
         let logger = Logger(label: "latchkey.import")
-        let pool = PGPool(configuration: try configuration.database(), logger: logger)
         let result: FixtureImportResult
         do {
-            result = try await FixtureImporter(pool: pool, passwordHasher: PasswordHasher(), secretBox: configuration.secretBox).importFixture(fixture)
-            await pool.close()
+            result = try await PGPool.with(try configuration.database(), logger: logger) { pool in
+                try await FixtureImporter(pool: pool, passwordHasher: PasswordHasher(), secretBox: configuration.secretBox).importFixture(fixture)
+            }
         } catch let error as FixtureError {
-            await pool.close()
             throw Self.refused(error)
-        } catch {
-            await pool.close()
-            throw error
         }
         logger.info("fixture imported", metadata: ["ids": "\(result.ids.count)", "keys": "\(result.keys.count)", "services": "\(result.services.count)"])
         print(String(decoding: try result.jsonData(), as: UTF8.self))

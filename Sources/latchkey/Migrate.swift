@@ -11,14 +11,9 @@ struct Migrate: ConfiguredCommand {
 
     func run(_ configuration: Configuration) async throws {
         let logger = Logger(label: "latchkey.migrate")
-        let pool = PGPool(configuration: try configuration.database(), logger: logger)
-        do {
+        try await PGPool.with(try configuration.database(), logger: logger) { pool in
             let applied = try await configuration.migrator(pool: pool, logger: logger).migrate()
             print(applied.isEmpty ? "migrations: nothing to apply" : "migrations: applied \(applied.joined(separator: ", "))")
-            await pool.close()
-        } catch {
-            await pool.close()
-            throw error
         }
     }
 }

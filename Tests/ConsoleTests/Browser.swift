@@ -151,7 +151,7 @@ extension ServerWorld {
     @discardableResult
     func person(_ username: String, tier: Tier = .pro, password: String = "correct horse battery") async throws -> Int64 {
         let id = try await user(username, tier: tier)
-        try await Accounts(pool: pool, vault: dependencies.vault).setPassword(username: username, password: password)
+        try await Accounts(vault: dependencies.vault).setPassword(username: username, password: password)
         return id
     }
 }

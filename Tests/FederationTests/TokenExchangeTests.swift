@@ -91,7 +91,7 @@ import Vault
                 #expect(try await Self.exchange(client, Self.form(plain)).status == .ok)
                 #expect(try await Self.exchange(client, Self.form(plain)).object["error"] as? String == "invalid_grant")
                 // A password change revokes SSO keys like any other.
-                try await Accounts(pool: world.pool, vault: world.dependencies.vault).setPassword(username: "ada", password: "a brand new password")
+                try await Accounts(vault: world.dependencies.vault).setPassword(username: "ada", password: "a brand new password")
                 #expect(try await client.send("/api/surveys/", key: key).status == .unauthorized)
             }
         }

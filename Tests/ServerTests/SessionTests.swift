@@ -176,7 +176,7 @@ import Vault
         try await ServerWorld.with { world in
             let w = try await Self.seed(world)
             let vault = world.dependencies.vault
-            let tenancy = Tenancy(pool: world.pool, vault: vault)
+            let tenancy = Tenancy(vault: vault)
             let carol = try await world.user("carol")
             let expiring = try await world.key(for: carol, expiresAt: Date().addingTimeInterval(3600))
             try await world.client { client in
@@ -193,7 +193,7 @@ import Vault
                 #expect(free.detail == "API access requires a paid account tier.")
                 try await tenancy.setTier(username: "carol", tier: .pro)
 
-                try await Accounts(pool: world.pool, vault: vault).setPassword(username: "alice", password: "a new password")
+                try await Accounts(vault: vault).setPassword(username: "alice", password: "a new password")
                 #expect(try await client.send("/api/surveys/", headers: session).status == .unauthorized)
 
                 try await world.pool.execute("UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE user_id = \(carol)")

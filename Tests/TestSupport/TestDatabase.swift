@@ -82,17 +82,7 @@ public enum TestDatabase {
         maxConnections: Int = 8,
         _ body: (PGPool) async throws -> Result
     ) async throws -> Result {
-        try await withFresh(maxConnections: maxConnections) { configuration in
-            let pool = PGPool(configuration: configuration)
-            do {
-                let result = try await body(pool)
-                await pool.close()
-                return result
-            } catch {
-                await pool.close()
-                throw error
-            }
-        }
+        try await withFresh(maxConnections: maxConnections) { try await PGPool.with($0, body) }
     }
 
     /// A pool on a fresh database with every migration of `db/` applied.

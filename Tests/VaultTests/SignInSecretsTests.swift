@@ -139,7 +139,7 @@ import Testing
         try await VaultWorld.withWorld { world in
             let limiter = PasswordHashingLimiter(slots: 1, maxWait: .milliseconds(50))
             let vault = Vault(pool: world.pool, passwordHasher: VaultWorld.fastHasher, passwordHashing: limiter)
-            let accounts = Accounts(pool: world.pool, vault: vault)
+            let accounts = Accounts(vault: vault)
             #expect(await limiter.acquire())
             let checked = await #expect(throws: VaultError.self) { try await accounts.checkPassword(username: "nobody", password: "pw") }
             #expect(checked.map(Self.isBusy) == true)

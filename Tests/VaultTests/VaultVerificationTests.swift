@@ -77,7 +77,7 @@ struct VaultVerificationTests {
             try await world.user("pro", tier: .pro)
             let key = try await vault.issue(.init(username: "pro", name: "k"))
             #expect(try await vault.verify(key.secret).status == .valid)
-            let tenancy = Tenancy(pool: world.pool, vault: vault)
+            let tenancy = Tenancy(vault: vault)
             try await tenancy.setTier(username: "pro", tier: .free)
             #expect(try await vault.verify(key.secret).status == .tierNoAPIAccess)
             try await tenancy.setTier(username: "pro", tier: .pro)
@@ -249,7 +249,7 @@ struct VaultVerificationTests {
     @Test func passwordChangeRevokesThatUsersKeysAndSessionsOnly() async throws {
         try await VaultWorld.withWorld { world in
             let vault = world.vault()
-            let accounts = Accounts(pool: world.pool, vault: vault)
+            let accounts = Accounts(vault: vault)
             try await world.user("alice", tier: .pro)
             try await world.user("bob", tier: .pro)
             let alice1 = try await vault.issue(.init(username: "alice", name: "a1"))
@@ -345,7 +345,7 @@ struct VaultVerificationTests {
                 _ = try await vault.verify(issued.secret)
             }
             let password = "a very secret passphrase"
-            try await Accounts(pool: world.pool, vault: vault).setPassword(username: "pro", password: password)
+            try await Accounts(vault: vault).setPassword(username: "pro", password: password)
             secrets.append(password)
 
             let tables = try await world.pool.query("""
