@@ -23,7 +23,7 @@ public struct DatasetsPlugin: ResourcePlugin {
 
     public var fixtureSection: (any FixtureSection)? { FixtureSectionOf<DatasetFixtureRows>() }
 
-    public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
+    public func registerRoutes<Context: PluginRequestContext>(on routes: RouteTable<Context>, dependencies: PluginDependencies) {
         DatasetController<Context>(repository: DatasetRepository(pool: dependencies.pool), engine: dependencies.engine)
             .register(on: routes)
     }

@@ -24,7 +24,7 @@ public struct SurveysPlugin: ResourcePlugin {
 
     public var fixtureSection: (any FixtureSection)? { FixtureSectionOf<SurveyFixtureRows>() }
 
-    public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
+    public func registerRoutes<Context: PluginRequestContext>(on routes: RouteTable<Context>, dependencies: PluginDependencies) {
         SurveyController<Context>(repository: SurveyRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine)
             .register(on: routes)
     }

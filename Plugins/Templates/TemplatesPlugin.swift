@@ -23,7 +23,7 @@ public struct TemplatesPlugin: ResourcePlugin {
 
     public var fixtureSection: (any FixtureSection)? { FixtureSectionOf<TemplateFixtureRows>() }
 
-    public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
+    public func registerRoutes<Context: PluginRequestContext>(on routes: RouteTable<Context>, dependencies: PluginDependencies) {
         TemplateController<Context>(repository: TemplateRepository(pool: dependencies.pool), engine: dependencies.engine)
             .register(on: routes)
     }

@@ -21,7 +21,7 @@ public struct UsersDirectoryPlugin: ResourcePlugin {
 
     public var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
-    public func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
+    public func registerRoutes<Context: PluginRequestContext>(on routes: RouteTable<Context>, dependencies: PluginDependencies) {
         DirectoryUserController<Context>(
             repository: DirectoryUserRepository(pool: dependencies.pool, changes: dependencies.tableChanges), engine: dependencies.engine,
             vault: dependencies.vault)

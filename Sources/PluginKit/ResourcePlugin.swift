@@ -19,19 +19,20 @@ public protocol ResourcePlugin: Sendable {
     /// The authorization rules for this plugin's actions; registered with the shared engine.
     var policyRules: any PolicyRules { get }
 
-    /// Registers this plugin's routes.
+    /// Registers this plugin's routes, each stating the action it performs and its OpenAPI
+    /// operation (``RouteTable/on(_:method:_:documented:through:use:)``).
     ///
-    /// Called once while the router is built, after authentication middleware has been added:
-    /// every handler sees the caller in `context.caller`. Must not start tasks or do I/O. A
-    /// route parameter named `{id}` is an integer object id: a path whose `id` is anything else
-    /// answers 404 before credentials are checked (name other parameters otherwise, e.g. `{key}`).
-    func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies)
+    /// Called once while the router is built, behind the authentication middleware: every
+    /// handler sees the caller in `context.caller`. Must not start tasks or do I/O. A route
+    /// parameter named `{id}` is an integer object id: a path whose `id` is anything else answers
+    /// 404 before credentials are checked (name other parameters otherwise, e.g. `{key}`).
+    func registerRoutes<Context: PluginRequestContext>(on routes: RouteTable<Context>, dependencies: PluginDependencies)
 
     /// The resolvers through which the decision API learns this plugin's objects (default: none).
     func resourceResolvers(dependencies: PluginDependencies) -> [any ResourceResolver]
 
     /// The OpenAPI tag of this plugin's operations (`{"name","description"}`); each operation
-    /// travels with its route (`PluginRoutes.get(_:documented:use:)`).
+    /// travels with its route (``RouteTable/on(_:method:_:documented:through:use:)``).
     var openAPITag: OpenAPIFragment { get }
 
     /// The OpenAPI components (`schemas`, `parameters`, …) this plugin's operations refer to.

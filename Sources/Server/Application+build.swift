@@ -146,15 +146,19 @@ public func buildApplication(
 public func buildRouter(
     dependencies: PluginDependencies, plugins: [any ResourcePlugin], options: APIOptions = APIOptions()
 ) -> Router<LatchkeyRequestContext> {
-    mountRoutes(dependencies: dependencies, plugins: plugins, options: options).router
+    buildRoutes(dependencies: dependencies, plugins: plugins, options: options).router
 }
 
-/// Every path the router of ``buildRouter(dependencies:plugins:)`` serves, with the methods
-/// registered on it (not the `HEAD`, `OPTIONS` and 405 answers derived from them).
+/// The router of ``buildRouter(dependencies:plugins:options:)`` with the record of every API
+/// route it serves (not the console's pages, nor the `HEAD`, `OPTIONS` and 405 answers derived
+/// from the records).
 ///
-/// `SchemaTests` compares this with the OpenAPI document.
-public func registeredRoutes(dependencies: PluginDependencies, plugins: [any ResourcePlugin]) -> [PluginRoutes<LatchkeyRequestContext>.Entry] {
-    mountRoutes(dependencies: dependencies, plugins: plugins, options: APIOptions()).entries
+/// `SchemaTests` compares the records with the OpenAPI document; the decision-agreement test and
+/// the tenant-isolation property read the action each route states.
+public func buildRoutes(
+    dependencies: PluginDependencies, plugins: [any ResourcePlugin], options: APIOptions = APIOptions()
+) -> RouteTable<LatchkeyRequestContext> {
+    mountRoutes(dependencies: dependencies, plugins: plugins, options: options)
 }
 
 /// A new router with every route mounted, and the record of what was mounted.
@@ -167,7 +171,7 @@ public func registeredRoutes(dependencies: PluginDependencies, plugins: [any Res
 /// none of this runs for an unknown path or method (SPEC §3).
 private func mountRoutes(
     dependencies: PluginDependencies, plugins: [any ResourcePlugin], options: APIOptions
-) -> PluginRoutes<LatchkeyRequestContext> {
+) -> RouteTable<LatchkeyRequestContext> {
     let router = Router(context: LatchkeyRequestContext.self, options: [.autoGenerateHeadEndpoints])
     router.add(middleware: RequestIDMiddleware())
     // Counts and times every request by route template (never the raw path) and status.
@@ -178,11 +182,11 @@ private func mountRoutes(
     }
     router.add(middleware: JSONErrorMiddleware())
     let known = KnownPaths()
-    router.add(middleware: UnknownMethodMiddleware(known: known))
+    router.add(middleware: UnknownMethodMiddleware<LatchkeyRequestContext>(known: known))
     if !options.trustedProxies.isEmpty {
         router.add(middleware: ClientAddressMiddleware(trustedProxies: options.trustedProxies))
     }
-    let routes = PluginRoutes(router: router)
+    let routes = RouteTable(router: router)
     routes.documentEveryRoute(with: CoreOpenAPI.everyRoute)
 
     // Public.
@@ -234,7 +238,7 @@ private func mountRoutes(
     routes.registerMethodFallbacks()
 
     // The web console: HTML pages with their own sessions, not part of the API's document.
-    let console = PluginRoutes(router: router)
+    let console = RouteTable(router: router)
     Console<LatchkeyRequestContext>(dependencies: ConsoleDependencies(
         vault: dependencies.vault, accounts: Accounts(pool: dependencies.pool, vault: dependencies.vault),
         tenancy: Tenancy(pool: dependencies.pool, vault: dependencies.vault), secretBox: options.secretBox,
@@ -242,6 +246,6 @@ private func mountRoutes(
     )).register(on: console)
     console.registerMethodFallbacks()
 
-    known.record(routes.entries + console.entries)
+    known.record(routes, console)
     return routes
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LatchkeyPlugins
 import Logging
 import Postgres
 

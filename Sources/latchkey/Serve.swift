@@ -1,6 +1,7 @@
 import ArgumentParser
 import Federation
 import Foundation
+import LatchkeyPlugins
 import Hummingbird
 import Postgres
 import Server

@@ -73,9 +73,9 @@ import Testing
         var openAPITag: OpenAPIFragment { Self.openAPI["tag"] }
         var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
-        func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>, dependencies: PluginDependencies) {
+        func registerRoutes<Context: PluginRequestContext>(on routes: RouteTable<Context>, dependencies: PluginDependencies) {
             let engine = dependencies.engine, pool = dependencies.pool
-            routes.on("/api/notes/", method: .get, documented: Self.openAPI.operation("listNotes")) { _, context in
+            routes.on("/api/notes/", method: .get, .action(NoteRules.list), documented: Self.openAPI.operation("listNotes")) { _, context in
                 let user = try context.caller.requireAuthenticated()
                 let predicate = engine.visibility(.user(user), for: NoteRules.list)
                 let sql = VisibilitySQL(owner: "n.author_id", organisation: "n.organisation_id")
@@ -83,7 +83,7 @@ import Testing
                 return Response.json(body: ByteBuffer(string: "[" + (try rows.map { #"{"id":\#(try $0.decode(Int64.self, at: 0)),"text":"…"}"# })
                     .joined(separator: ",") + "]"))
             }
-            routes.on("/api/notes/{id}/", method: .get, documented: Self.openAPI.operation("retrieveNote")) { _, context in
+            routes.on("/api/notes/{id}/", method: .get, .action(NoteRules.retrieve, object: "id"), documented: Self.openAPI.operation("retrieveNote")) { _, context in
                 let user = try context.caller.requireAuthenticated()
                 let id = try ObjectID.int64("id", in: context)
                 guard let facts = try await NotesResolver(pool: pool).facts([id])[id],
@@ -122,7 +122,7 @@ import Testing
                                     organisation_id bigint REFERENCES organisations (id))
                 """)
             // The one registration line.
-            var world = ServerWorld(pool: base.pool, plugins: ServerWorld.plugins + [NotesPlugin()])
+            var world = ServerWorld(pool: base.pool, plugins: base.mounted + [NotesPlugin()])
             world.service = base.service
             let ann = try await world.user("ann"), ben = try await world.user("ben")
             let acme = try await world.organisation("acme", members: [(ann, "viewer"), (ben, "viewer")])
