@@ -408,7 +408,7 @@ import Vault
             for verb in verbs {
                 let search = #"{"subject":{"type":"api_key","id":"\#(key)"},"action":{"name":"\#(type).\#(verb)"},"resource":{"type":"\#(type)"}}"#
                 let found = try await client.send("/access/v1/search/resource", method: .post, headers: [.authorization: "Bearer \(service)"], body: search)
-                #expect(found.status == .ok)
+                #expect(found.status == .ok, "\(type).\(verb): \(found.text)")
                 let ids = Set(found.items.compactMap { $0["id"] as? String })
                 #expect(ids.isDisjoint(with: foreign), "\(type).\(verb) found \(ids.intersection(foreign))")
                 searches += 1
