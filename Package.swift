@@ -48,17 +48,24 @@ func resourcePlugin(_ name: String, extra: [Target.Dependency] = []) -> [Target]
     ]
 }
 
+/// The resource plugins, by folder of `Plugins/`, with what each needs beyond what every plugin
+/// gets: the one place the package names them (`LatchkeyPlugins` lists the plugin values).
+let plugins: [(name: String, extra: [Target.Dependency])] = [
+    ("Surveys", []), ("Datasets", []), ("Templates", []), ("UsersDirectory", ["Vault"]),
+]
+/// Every resource plugin's module.
+let pluginModules: [Target.Dependency] = plugins.map { .byName(name: $0.name) }
 /// The rules targets of every resource plugin, for tests and benchmarks that judge without a server.
-let pluginPolicies: [Target.Dependency] = ["SurveysPolicy", "DatasetsPolicy", "TemplatesPolicy", "UsersDirectoryPolicy"]
+let pluginPolicies: [Target.Dependency] = plugins.map { .byName(name: "\($0.name)Policy") }
 
 /// A test target that drives the real router against PostgreSQL (`ServerTestSupport`'s world).
 func serverTests(_ name: String) -> Target {
     .testTarget(
         name: name,
         dependencies: [
-            "ServerTestSupport", "Server", "Console", "Federation", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Accounts", "Tenancy", "Policy",
+            "ServerTestSupport", "Server", "Console", "Federation", "PluginKit", "Vault", "Accounts", "Tenancy", "Policy",
             "Postgres", "JSON", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ] + pluginPolicies,
+        ] + pluginModules + pluginPolicies,
         swiftSettings: swiftSettings
     )
 }
@@ -69,7 +76,7 @@ let package = Package(
     products: [
         .executable(name: "latchkey", targets: ["latchkey"]),
         // The request readers, for the libFuzzer targets in `fuzz/` (a package of their own).
-        .library(name: "LatchkeyReaders", targets: ["JSON", "Vault", "Federation", "PluginKit", "Surveys", "Datasets", "Templates", "UsersDirectory", "Console", "Server"]),
+        .library(name: "LatchkeyReaders", targets: ["JSON", "Vault", "Federation", "PluginKit", "Console", "Server"] + plugins.map(\.name)),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -104,8 +111,8 @@ let package = Package(
         library("Fixtures", ["JSON", "Postgres", "Vault", "Policy", nioCore]),
         library("Federation", ["COpenSSL", "JSON", "Postgres", "Vault", "Policy", nioLocks]),
         library("PluginKit", ["Fixtures", "JSON", "Postgres", "Vault", "Policy", hummingbird, nioLocks, logging]),
-    ] + resourcePlugin("Surveys") + resourcePlugin("Datasets") + resourcePlugin("Templates")
-        + resourcePlugin("UsersDirectory", extra: ["Vault"]) + [
+    ] + plugins.flatMap { resourcePlugin($0.name, extra: $0.extra) } + [
+        library("LatchkeyPlugins", ["PluginKit"] + pluginModules),
         .target(
             name: "Console",
             dependencies: ["PluginKit", "Accounts", "Tenancy", "Vault", "Policy", "JSON", hummingbird],
@@ -145,10 +152,7 @@ let package = Package(
                 "Tenancy",
                 "Server",
                 "PluginKit",
-                "Surveys",
-                "Datasets",
-                "Templates",
-                "UsersDirectory",
+                "LatchkeyPlugins",
                 "Fixtures",
                 "Federation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -194,7 +198,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FixturesTests",
-            dependencies: ["Fixtures", "Postgres", "Vault", "TestSupport", "PluginKit", "Surveys", "Datasets", "Templates"],
+            dependencies: ["Fixtures", "Postgres", "Vault", "TestSupport", "PluginKit"] + pluginModules,
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -205,17 +209,14 @@ let package = Package(
         .target(
             name: "ServerTestSupport",
             dependencies: [
-                "Server", "Surveys", "Datasets", "Templates", "UsersDirectory", "PluginKit", "Vault", "Policy", "Postgres", "TestSupport",
+                "Server", "LatchkeyPlugins", "PluginKit", "Vault", "Policy", "Postgres", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ] + pluginPolicies,
+            ] + pluginModules + pluginPolicies,
             path: "Tests/ServerTestSupport",
             swiftSettings: swiftSettings
         ),
         serverTests("ServerTests"),
-        serverTests("SurveysTests"),
-        serverTests("DatasetsTests"),
-        serverTests("TemplatesTests"),
-        serverTests("UsersDirectoryTests"),
+    ] + plugins.map { serverTests("\($0.name)Tests") } + [
         serverTests("ConsoleTests"),
         serverTests("FederationTests"),
         .testTarget(

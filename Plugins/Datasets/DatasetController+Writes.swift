@@ -9,11 +9,11 @@ import DatasetsPolicy
 /// owner) whose key holds `add`/`edit`/`delete`; `nhs_dd` and global datasets are read-only
 /// (403), also as the target of an update. A dataset the caller cannot see is 404, as on reads.
 extension DatasetController {
-    func registerWrites(on routes: PluginRoutes<Context>) {
-        routes.on("/api/datasets/", method: .post, documented: DatasetsPlugin.openAPI.operation("createDataset")) { request, context in try await create(request, context) }
-        routes.on("/api/datasets/{key}/", method: .put, documented: DatasetsPlugin.openAPI.operation("replaceDataset")) { request, context in try await update(request, context, partial: false) }
-        routes.on("/api/datasets/{key}/", method: .patch, documented: DatasetsPlugin.openAPI.operation("updateDataset")) { request, context in try await update(request, context, partial: true) }
-        routes.on("/api/datasets/{key}/", method: .delete, documented: DatasetsPlugin.openAPI.operation("deleteDataset")) { _, context in try await delete(context) }
+    func registerWrites(on routes: RouteTable<Context>) {
+        routes.on("/api/datasets/", method: .post, .action(.datasetCreate), documented: DatasetsPlugin.openAPI.operation("createDataset")) { request, context in try await create(request, context) }
+        routes.on("/api/datasets/{key}/", method: .put, .action(.datasetUpdate, object: "key"), documented: DatasetsPlugin.openAPI.operation("replaceDataset")) { request, context in try await update(request, context, partial: false) }
+        routes.on("/api/datasets/{key}/", method: .patch, .action(.datasetUpdate, object: "key"), documented: DatasetsPlugin.openAPI.operation("updateDataset")) { request, context in try await update(request, context, partial: true) }
+        routes.on("/api/datasets/{key}/", method: .delete, .action(.datasetDelete, object: "key"), documented: DatasetsPlugin.openAPI.operation("deleteDataset")) { _, context in try await delete(context) }
     }
 
     /// 201 with the new dataset.

@@ -13,10 +13,10 @@ struct DatasetController<Context: PluginRequestContext>: Sendable {
     let repository: DatasetRepository
     let engine: PolicyEngine
 
-    func register(on routes: PluginRoutes<Context>) {
-        routes.on("/api/datasets/", method: .get, documented: DatasetsPlugin.openAPI.operation("listDatasets")) { request, context in try await list(request, context) }
-        routes.on("/api/datasets/available-tags/", method: .get, documented: DatasetsPlugin.openAPI.operation("datasetTags")) { _, context in try await availableTags(context) }
-        routes.on("/api/datasets/{key}/", method: .get, documented: DatasetsPlugin.openAPI.operation("retrieveDataset")) { _, context in try await retrieve(context) }
+    func register(on routes: RouteTable<Context>) {
+        routes.on("/api/datasets/", method: .get, .action(.datasetList), documented: DatasetsPlugin.openAPI.operation("listDatasets")) { request, context in try await list(request, context) }
+        routes.on("/api/datasets/available-tags/", method: .get, .action(.datasetList), documented: DatasetsPlugin.openAPI.operation("datasetTags")) { _, context in try await availableTags(context) }
+        routes.on("/api/datasets/{key}/", method: .get, .action(.datasetRetrieve, object: "key"), documented: DatasetsPlugin.openAPI.operation("retrieveDataset")) { _, context in try await retrieve(context) }
         registerWrites(on: routes)
     }
 

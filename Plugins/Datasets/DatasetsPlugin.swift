@@ -33,7 +33,7 @@ struct MountedDatasets: MountedPlugin {
     let repository: DatasetRepository
     let engine: PolicyEngine
 
-    func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
+    func registerRoutes<Context: PluginRequestContext>(on routes: RouteTable<Context>) {
         DatasetController<Context>(repository: repository, engine: engine).register(on: routes)
     }
 

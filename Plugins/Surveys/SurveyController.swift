@@ -31,10 +31,10 @@ struct SurveyController<Context: PluginRequestContext>: Sendable {
         lists = repository.changes.map { ReadCache(changes: $0, capacity: 1_000) }
     }
 
-    func register(on routes: PluginRoutes<Context>) {
-        routes.on("/api/surveys/", method: .get, documented: SurveysPlugin.openAPI.operation("listSurveys")) { request, context in try await list(request, context) }
-        routes.on("/api/surveys/{id}/", method: .get, documented: SurveysPlugin.openAPI.operation("retrieveSurvey")) { _, context in try await retrieve(context) }
-        routes.on("/api/surveys/{id}/metrics/responses/", method: .get, documented: SurveysPlugin.openAPI.operation("surveyResponseMetrics")) { _, context in try await metrics(context) }
+    func register(on routes: RouteTable<Context>) {
+        routes.on("/api/surveys/", method: .get, .action(.surveyList), documented: SurveysPlugin.openAPI.operation("listSurveys")) { request, context in try await list(request, context) }
+        routes.on("/api/surveys/{id}/", method: .get, .action(.surveyRetrieve, object: "id"), documented: SurveysPlugin.openAPI.operation("retrieveSurvey")) { _, context in try await retrieve(context) }
+        routes.on("/api/surveys/{id}/metrics/responses/", method: .get, .action(.surveyMetrics, object: "id"), documented: SurveysPlugin.openAPI.operation("surveyResponseMetrics")) { _, context in try await metrics(context) }
         registerWrites(on: routes)
     }
 

@@ -34,7 +34,7 @@ struct MountedSurveys: MountedPlugin {
     let repository: SurveyRepository
     let engine: PolicyEngine
 
-    func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
+    func registerRoutes<Context: PluginRequestContext>(on routes: RouteTable<Context>) {
         SurveyController<Context>(repository: repository, engine: engine).register(on: routes)
     }
 

@@ -13,9 +13,9 @@ struct TemplateController<Context: PluginRequestContext>: Sendable {
     let repository: TemplateRepository
     let engine: PolicyEngine
 
-    func register(on routes: PluginRoutes<Context>) {
-        routes.on("/api/question-group-templates/", method: .get, documented: TemplatesPlugin.openAPI.operation("listTemplates")) { request, context in try await list(request, context) }
-        routes.on("/api/question-group-templates/{id}/", method: .get, documented: TemplatesPlugin.openAPI.operation("retrieveTemplate")) { _, context in try await retrieve(context) }
+    func register(on routes: RouteTable<Context>) {
+        routes.on("/api/question-group-templates/", method: .get, .action(.templateList), documented: TemplatesPlugin.openAPI.operation("listTemplates")) { request, context in try await list(request, context) }
+        routes.on("/api/question-group-templates/{id}/", method: .get, .action(.templateRetrieve, object: "id"), documented: TemplatesPlugin.openAPI.operation("retrieveTemplate")) { _, context in try await retrieve(context) }
     }
 
     /// The visible templates, filtered and ordered as the query asks; paged with `?limit=`/`?offset=`.

@@ -33,7 +33,7 @@ struct MountedTemplates: MountedPlugin {
     let repository: TemplateRepository
     let engine: PolicyEngine
 
-    func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
+    func registerRoutes<Context: PluginRequestContext>(on routes: RouteTable<Context>) {
         TemplateController<Context>(repository: repository, engine: engine).register(on: routes)
     }
 

@@ -10,11 +10,11 @@ import Vault
 /// the user from it. Who may do what is `UsersDirectoryRules` (owner, staff, oneself, shared
 /// accounts). A user outside the key's organisation is 404, as on reads.
 extension UsersDirectoryController {
-    func registerWrites(on routes: PluginRoutes<Context>) {
-        routes.on("/api/user/", method: .post, documented: UsersDirectoryPlugin.openAPI.operation("createUser")) { request, context in try await create(request, context) }
-        routes.on("/api/user/{id}/", method: .put, documented: UsersDirectoryPlugin.openAPI.operation("replaceUser")) { request, context in try await update(request, context, partial: false) }
-        routes.on("/api/user/{id}/", method: .patch, documented: UsersDirectoryPlugin.openAPI.operation("updateUser")) { request, context in try await update(request, context, partial: true) }
-        routes.on("/api/user/{id}/", method: .delete, documented: UsersDirectoryPlugin.openAPI.operation("removeUser")) { _, context in try await remove(context) }
+    func registerWrites(on routes: RouteTable<Context>) {
+        routes.on("/api/user/", method: .post, .action(.userCreate), documented: UsersDirectoryPlugin.openAPI.operation("createUser")) { request, context in try await create(request, context) }
+        routes.on("/api/user/{id}/", method: .put, .action(.userUpdate, object: "id"), documented: UsersDirectoryPlugin.openAPI.operation("replaceUser")) { request, context in try await update(request, context, partial: false) }
+        routes.on("/api/user/{id}/", method: .patch, .action(.userUpdate, object: "id"), documented: UsersDirectoryPlugin.openAPI.operation("updateUser")) { request, context in try await update(request, context, partial: true) }
+        routes.on("/api/user/{id}/", method: .delete, .action(.userDelete, object: "id"), documented: UsersDirectoryPlugin.openAPI.operation("removeUser")) { _, context in try await remove(context) }
     }
 
     /// 201 with the new user.

@@ -15,9 +15,9 @@ struct UsersDirectoryController<Context: PluginRequestContext>: Sendable {
     let engine: PolicyEngine
     let vault: Vault
 
-    func register(on routes: PluginRoutes<Context>) {
-        routes.on("/api/user/", method: .get, documented: UsersDirectoryPlugin.openAPI.operation("listUsers")) { request, context in try await list(request, context) }
-        routes.on("/api/user/{id}/", method: .get, documented: UsersDirectoryPlugin.openAPI.operation("retrieveUser")) { _, context in try await retrieve(context) }
+    func register(on routes: RouteTable<Context>) {
+        routes.on("/api/user/", method: .get, .action(.userList), documented: UsersDirectoryPlugin.openAPI.operation("listUsers")) { request, context in try await list(request, context) }
+        routes.on("/api/user/{id}/", method: .get, .action(.userRetrieve, object: "id"), documented: UsersDirectoryPlugin.openAPI.operation("retrieveUser")) { _, context in try await retrieve(context) }
         registerWrites(on: routes)
     }
 

@@ -35,7 +35,7 @@ struct MountedUsersDirectory: MountedPlugin {
     let engine: PolicyEngine
     let vault: Vault
 
-    func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
+    func registerRoutes<Context: PluginRequestContext>(on routes: RouteTable<Context>) {
         UsersDirectoryController<Context>(repository: repository, engine: engine, vault: vault).register(on: routes)
     }
 

@@ -9,14 +9,14 @@ import Vault
 /// `<code id="new-key">`), and **Revoke** with a confirmation form. Issuance goes through the
 /// vault and the `key.issue` policy like every other way in; a refusal is shown in words.
 extension Console {
-    func registerKeys(on routes: PluginRoutes<Context>) {
-        routes.get("/account/keys") { request, context in
+    func registerKeys(on routes: RouteTable<Context>) {
+        routes.on("/account/keys", method: .get, .page) { request, context in
             try await signedIn(request, context) { session, _ in
                 let notice = request.uri.queryParameters["revoked"].map { _ in "The key is revoked." }
                 return try await accountKeysPage(session, form: KeyForm(), outcome: KeysOutcome(notice: notice))
             }
         }
-        routes.post("/account/keys") { request, context in
+        routes.on("/account/keys", method: .post, .page) { request, context in
             try await submitted(request, context) { session, submitted, _ in
                 let choices = keyChoices(session)
                 let form = KeyForm(submitted, offered: choices.capabilities, organisations: choices.organisations.map(\.slug))
@@ -34,13 +34,13 @@ extension Console {
                 }
             }
         }
-        routes.get("/account/keys/{id}/roll") { request, context in
+        routes.on("/account/keys/{keyID}/roll", method: .get, .page) { request, context in
             try await signedIn(request, context) { session, _ in
                 guard let key = try await ownKey(context, session) else { return notFound(session) }
                 return rollPage(session, key: key, grace: String(Vault.defaultGraceHours), problem: nil)
             }
         }
-        routes.post("/account/keys/{id}/roll") { request, context in
+        routes.on("/account/keys/{keyID}/roll", method: .post, .page) { request, context in
             try await submitted(request, context) { session, form, _ in
                 guard let key = try await ownKey(context, session) else { return notFound(session) }
                 guard let grace = Int(form["grace_hours"]), (0...Vault.longestGraceHours).contains(grace) else {
@@ -57,13 +57,13 @@ extension Console {
                 }
             }
         }
-        routes.get("/account/keys/{id}/revoke") { request, context in
+        routes.on("/account/keys/{keyID}/revoke", method: .get, .page) { request, context in
             try await signedIn(request, context) { session, _ in
                 guard let key = try await ownKey(context, session) else { return notFound(session) }
                 return revokePage(session, key: key, owner: nil, action: "/account/keys/\(key.id.uuidString.lowercased())/revoke", back: "/account/keys")
             }
         }
-        routes.post("/account/keys/{id}/revoke") { request, context in
+        routes.on("/account/keys/{keyID}/revoke", method: .post, .page) { request, context in
             try await submitted(request, context) { session, _, _ in
                 guard let key = try await ownKey(context, session) else { return notFound(session) }
                 do {
@@ -114,7 +114,7 @@ extension Console {
 
     /// The user's own key named by the `{id}` of the path, if any.
     func ownKey(_ context: Context, _ session: SignedIn) async throws -> KeyRecord? {
-        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { return nil }
+        guard let text = context.parameters.get("keyID"), let id = UUID(uuidString: text) else { return nil }
         return try await ownKeys(session).first { $0.id == id }
     }
 

@@ -28,27 +28,27 @@ extension Console {
         var grantable: [Capability] { KeyRules.grantable(by: viewer, in: place.area) }
     }
 
-    func registerAdminPages(on routes: PluginRoutes<Context>) {
+    func registerAdminPages(on routes: RouteTable<Context>) {
         for kind in [Place.Kind.organisation, .team] {
             let base = "/\(kind.rawValue)/{slug}/keys"
-            routes.get(RouterPath(base)) { request, context in
+            routes.on(base, method: .get, .page) { request, context in
                 try await administered(kind, request, context) { session, area in
                     try await adminKeysPage(session, area, form: KeyForm(),
                                             outcome: KeysOutcome(notice: request.uri.queryParameters["revoked"].map { _ in "The key is revoked." }))
                 }
             }
-            routes.post(RouterPath(base)) { request, context in
+            routes.on(base, method: .post, .page) { request, context in
                 try await administeredForm(kind, request, context) { session, area, submitted in
                     try await issueForMember(session, area, submitted, context)
                 }
             }
-            routes.get(RouterPath(base + "/{id}/revoke")) { request, context in
+            routes.on(base + "/{keyID}/revoke", method: .get, .page) { request, context in
                 try await administered(kind, request, context) { session, area in
                     guard let (key, owner) = try await areaKey(context, area) else { return notFound(session) }
                     return revokePage(session, key: key, owner: owner, action: "\(area.path)/keys/\(key.id.uuidString.lowercased())/revoke", back: "\(area.path)/keys")
                 }
             }
-            routes.post(RouterPath(base + "/{id}/revoke")) { request, context in
+            routes.on(base + "/{keyID}/revoke", method: .post, .page) { request, context in
                 try await administeredForm(kind, request, context) { session, area, _ in
                     guard let (key, _) = try await areaKey(context, area) else { return notFound(session) }
                     do {
@@ -60,7 +60,7 @@ extension Console {
                 }
             }
         }
-        routes.get("/org/{slug}/audit") { request, context in
+        routes.on("/org/{slug}/audit", method: .get, .page) { request, context in
             try await administered(.organisation, request, context) { session, area in
                 try await auditPage(session, area, action: request.uri.queryParameters["action"].map(String.init) ?? "")
             }
@@ -124,7 +124,7 @@ extension Console {
 
     /// The key of the path, when it is one of the area's, with its owner's username.
     func areaKey(_ context: Context, _ area: AdminArea) async throws -> (KeyRecord, String)? {
-        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { return nil }
+        guard let text = context.parameters.get("keyID"), let id = UUID(uuidString: text) else { return nil }
         return try await areaKeys(area).first { $0.key.id == id }.map { ($0.key, $0.username) }
     }
 

@@ -24,15 +24,15 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
     var tenancy: Tenancy { dependencies.tenancy }
 
     /// Registers every console route.
-    public func register(on routes: PluginRoutes<Context>) {
-        routes.get("/") { _, _ in Pages.redirect("/account/") }
-        routes.get("/console.css") { _, _ in
+    public func register(on routes: RouteTable<Context>) {
+        routes.on("/", method: .get, .page) { _, _ in Pages.redirect("/account/") }
+        routes.on("/console.css", method: .get, .page) { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                 body: .init(byteBuffer: ByteBuffer(string: Pages.shared.stylesheet)))
         }
-        routes.get("/account/") { request, context in try await signedIn(request, context) { _, _ in Pages.redirect("/account/keys") } }
+        routes.on("/account/", method: .get, .page) { request, context in try await signedIn(request, context) { _, _ in Pages.redirect("/account/keys") } }
         registerSignIn(on: routes)
         registerMFA(on: routes)
         registerKeys(on: routes)

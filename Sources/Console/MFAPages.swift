@@ -10,8 +10,8 @@ import Vault
 /// (``Accounts/beginAttempt(_:)``); a right one completes the sign-in and clears the account's
 /// failures.
 extension Console {
-    func registerMFA(on routes: PluginRoutes<Context>) {
-        routes.get("/account/mfa") { request, context in
+    func registerMFA(on routes: RouteTable<Context>) {
+        routes.on("/account/mfa", method: .get, .page) { request, context in
             try await signedIn(request, context, verified: false) { session, sessions in
                 if session.mfaVerified { return Pages.redirect("/account/keys") }
                 if session.enrolled { return mfaPage(session, enrolment: nil, problem: nil, status: .ok) }
@@ -20,7 +20,7 @@ extension Console {
                 return mfaPage(session, enrolment: enrolment, problem: nil, status: .ok)
             }
         }
-        routes.post("/account/mfa") { request, context in
+        routes.on("/account/mfa", method: .post, .page) { request, context in
             try await throttled(context) {
                 try await submitted(request, context, verified: false) { session, form, sessions in
                     if session.mfaVerified { return Pages.redirect("/account/keys") }

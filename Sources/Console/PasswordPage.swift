@@ -5,11 +5,11 @@ import PluginKit
 /// **Change password** (SPEC §10, §2): a warning first; then every key of the user, their API
 /// sessions and their other browser sessions are gone.
 extension Console {
-    func registerPassword(on routes: PluginRoutes<Context>) {
-        routes.get("/account/password") { request, context in
+    func registerPassword(on routes: RouteTable<Context>) {
+        routes.on("/account/password", method: .get, .page) { request, context in
             try await signedIn(request, context) { session, _ in try await passwordPage(session, problems: [:], status: .ok) }
         }
-        routes.post("/account/password") { request, context in
+        routes.on("/account/password", method: .post, .page) { request, context in
             try await submitted(request, context) { session, form, _ in
                 let current = form.raw("current"), new = form.raw("new"), confirm = form.raw("confirm")
                 var problems: [String: String] = [:]

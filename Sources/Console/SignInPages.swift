@@ -10,8 +10,8 @@ import Vault
 extension Console {
     static var lockedMessage: String { "Too many failed attempts: this account is locked for 15 minutes. Try again later." }
 
-    func registerSignIn(on routes: PluginRoutes<Context>) {
-        routes.get("/account/login") { request, context in
+    func registerSignIn(on routes: RouteTable<Context>) {
+        routes.on("/account/login", method: .get, .page) { request, context in
             try await gated(request, context) { sessions in
                 if let token = request.cookies[ConsoleCookie.session]?.value, let session = try await find(token: token, sessions) {
                     return Pages.redirect(session.mfaVerified ? "/account/keys" : "/account/mfa")
@@ -19,12 +19,12 @@ extension Console {
                 return try signInPage(request, context, username: "", problem: nil, status: .ok)
             }
         }
-        routes.post("/account/login") { request, context in
+        routes.on("/account/login", method: .post, .page) { request, context in
             try await throttled(context) {
                 try await gated(request, context) { sessions in try await signIn(request, context, sessions) }
             }
         }
-        routes.post("/account/logout") { request, context in
+        routes.on("/account/logout", method: .post, .page) { request, context in
             try await submitted(request, context, verified: false) { session, _, sessions in
                 try await sessions.end(session.session, ip: context.clientIP)
                 forget(session)

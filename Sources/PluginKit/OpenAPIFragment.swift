@@ -3,7 +3,7 @@ import JSON
 /// A piece of the OpenAPI document — an operation, a tag, components — written as JSON beside
 /// the code it describes and parsed once, when first used at start-up.
 ///
-/// Routes carry their operation (`PluginRoutes.get(_:documented:use:)`), plugins their tag and
+/// Routes carry their operation (`RouteTable.on(_:method:_:documented:through:use:)`), plugins their tag and
 /// components (``ResourcePlugin``); the server assembles the document from what is mounted.
 public struct OpenAPIFragment: Sendable, ExpressibleByStringLiteral {
     /// The fragment as a JSON value.

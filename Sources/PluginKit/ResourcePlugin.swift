@@ -28,7 +28,7 @@ public protocol ResourcePlugin: Sendable {
     func mount(dependencies: PluginDependencies) -> any MountedPlugin
 
     /// The OpenAPI tag of this plugin's operations (`{"name","description"}`); each operation
-    /// travels with its route (`PluginRoutes.get(_:documented:use:)`).
+    /// travels with its route (``RouteTable/on(_:method:_:documented:through:use:)``).
     var openAPITag: OpenAPIFragment { get }
 
     /// The OpenAPI components (`schemas`, `parameters`, …) this plugin's operations refer to.

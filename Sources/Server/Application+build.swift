@@ -137,15 +137,20 @@ public func buildRouter(
     dependencies: PluginDependencies, plugins: [any ResourcePlugin], settings: APISettings = APISettings(),
     shared: APIDependencies = APIDependencies()
 ) -> Router<LatchkeyRequestContext> {
-    mountRoutes(dependencies: dependencies, plugins: plugins, settings: settings, shared: shared).router
+    buildRoutes(dependencies: dependencies, plugins: plugins, settings: settings, shared: shared).router
 }
 
-/// Every path the router of ``buildRouter(dependencies:plugins:settings:shared:)`` serves, with the methods
-/// registered on it (not the `HEAD`, `OPTIONS` and 405 answers derived from them).
+/// The router of ``buildRouter(dependencies:plugins:settings:shared:)`` with the record of every
+/// API route it serves (not the console's pages, nor the `HEAD`, `OPTIONS` and 405 answers derived
+/// from the records).
 ///
-/// `SchemaTests` compares this with the OpenAPI document.
-public func registeredRoutes(dependencies: PluginDependencies, plugins: [any ResourcePlugin]) -> [PluginRoutes<LatchkeyRequestContext>.Entry] {
-    mountRoutes(dependencies: dependencies, plugins: plugins, settings: APISettings(), shared: APIDependencies()).entries
+/// `SchemaTests` compares the records with the OpenAPI document; the decision-agreement test and
+/// the tenant-isolation property read the action each route states.
+public func buildRoutes(
+    dependencies: PluginDependencies, plugins: [any ResourcePlugin], settings: APISettings = APISettings(),
+    shared: APIDependencies = APIDependencies()
+) -> RouteTable<LatchkeyRequestContext> {
+    mountRoutes(dependencies: dependencies, plugins: plugins, settings: settings, shared: shared)
 }
 
 /// A new router with every route mounted, and the record of what was mounted.
@@ -158,7 +163,7 @@ public func registeredRoutes(dependencies: PluginDependencies, plugins: [any Res
 /// none of this runs for an unknown path or method (SPEC §3).
 private func mountRoutes(
     dependencies: PluginDependencies, plugins: [any ResourcePlugin], settings: APISettings, shared: APIDependencies
-) -> PluginRoutes<LatchkeyRequestContext> {
+) -> RouteTable<LatchkeyRequestContext> {
     let router = Router(context: LatchkeyRequestContext.self, options: [.autoGenerateHeadEndpoints])
     router.add(middleware: RequestIDMiddleware())
     // Counts and times every request by route template (never the raw path) and status.
@@ -169,11 +174,11 @@ private func mountRoutes(
     }
     router.add(middleware: JSONErrorMiddleware())
     let known = KnownPaths()
-    router.add(middleware: UnknownMethodMiddleware(known: known))
+    router.add(middleware: UnknownMethodMiddleware<LatchkeyRequestContext>(known: known))
     if !settings.trustedProxies.isEmpty {
         router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedProxies))
     }
-    let routes = PluginRoutes(router: router)
+    let routes = RouteTable(router: router)
     routes.documentEveryRoute(with: CoreOpenAPI.everyRoute)
 
     // Public.
@@ -227,7 +232,7 @@ private func mountRoutes(
     routes.registerMethodFallbacks()
 
     // The web console: HTML pages with their own sessions, not part of the API's document.
-    let console = PluginRoutes(router: router)
+    let console = RouteTable(router: router)
     Console<LatchkeyRequestContext>(dependencies: ConsoleDependencies(
         vault: dependencies.vault, accounts: Accounts(vault: dependencies.vault),
         tenancy: Tenancy(vault: dependencies.vault), secretBox: settings.secretBox,
@@ -235,6 +240,6 @@ private func mountRoutes(
     )).register(on: console)
     console.registerMethodFallbacks()
 
-    known.record(routes.entries + console.entries)
+    known.record(routes, console)
     return routes
 }

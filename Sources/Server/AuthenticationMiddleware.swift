@@ -19,9 +19,6 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
     let failures: FailedAuthentications
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // A resource route's `{id}` is an object id: a path whose id is not one is unknown, 404
-        // whatever the credentials (SPEC §3), as Django's `<int:pk>` routes never match it.
-        if let id = context.parameters.get("id"), ObjectID.int64(id) == nil { throw APIError.notFound }
         var context = context
         if Self.carriesCredentials(request) {
             let caller = try await failures.guarding(clientIP: context.clientIP, credential: Self.presentedCredential(request)) {

@@ -8,9 +8,9 @@ struct HealthController: Sendable {
     let pool: PGPool
     let readiness: Readiness
 
-    func register<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
-        routes.on("/api/health", method: .get, documented: CoreOpenAPI.operation("health")) { _, _ in try await check() }
-        routes.on("/api/ready", method: .get, documented: CoreOpenAPI.operation("ready")) { _, _ in
+    func register<Context: PluginRequestContext>(on routes: RouteTable<Context>) {
+        routes.on("/api/health", method: .get, .public, documented: CoreOpenAPI.operation("health")) { _, _ in try await check() }
+        routes.on("/api/ready", method: .get, .public, documented: CoreOpenAPI.operation("ready")) { _, _ in
             guard let problem = readiness.problem else { return try await check() }
             return Response(
                 status: .serviceUnavailable, headers: [.contentType: "application/json"],

@@ -24,11 +24,11 @@ struct SchemaController: Sendable {
 
     let pages = NIOLockedValueBox<Pages?>(nil)
 
-    func register<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
-        routes.on("/api/schema", method: .get, documented: CoreOpenAPI.operation("schema")) { request, _ in try schema(request) }
-        routes.on("/api/docs", method: .get, documented: CoreOpenAPI.operation("docs")) { _, _ in Self.html(try published().docs) }
-        routes.on("/api/redoc", method: .get, documented: CoreOpenAPI.operation("redoc")) { _, _ in Self.html(try published().redoc) }
-        routes.on(APIReferencePage.stylesheetPath, method: .get, documented: CoreOpenAPI.operation("docsStylesheet")) { _, _ in
+    func register<Context: PluginRequestContext>(on routes: RouteTable<Context>) {
+        routes.on("/api/schema", method: .get, .public, documented: CoreOpenAPI.operation("schema")) { request, _ in try schema(request) }
+        routes.on("/api/docs", method: .get, .public, documented: CoreOpenAPI.operation("docs")) { _, _ in Self.html(try published().docs) }
+        routes.on("/api/redoc", method: .get, .public, documented: CoreOpenAPI.operation("redoc")) { _, _ in Self.html(try published().redoc) }
+        routes.on(APIReferencePage.stylesheetPath, method: .get, .public, documented: CoreOpenAPI.operation("docsStylesheet")) { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/css; charset=utf-8"],

@@ -1,5 +1,6 @@
 import Accounts
 import Foundation
+import LatchkeyPlugins
 import Logging
 import Postgres
 import Server

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fixtures
 import Foundation
+import LatchkeyPlugins
 import Logging
 import Postgres
 import Server

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LatchkeyPlugins
 import Hummingbird
 import Logging
 import Postgres

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PluginKit
 import Testing
 
 /// The resource API and the decision API must never disagree (SPEC §6).
@@ -18,30 +19,18 @@ public enum DecisionAgreement {
     /// see (a write that also moves the object: may the caller create it where the body puts it?).
     @TaskLocal public static var exempt = false
 
-    /// The AuthZEN action and resource a resource-API request amounts to, or `nil` when it is
-    /// not a policy question (public endpoints, sessions).
+    /// The routes of the router under test (set by `ServerWorld.client`): each states the action
+    /// it performs, so every plugin's routes are compared, a plugin of a test's included.
+    @TaskLocal public static var routes: [RouteRecord] = []
+
+    /// The AuthZEN action and resource a resource-API request amounts to — the action its route
+    /// states, on the object its path names — or `nil` when it is not a policy question (public
+    /// endpoints, sessions, the caller's own key, an unknown route or method).
     public static func question(method: HTTPRequest.Method, uri: String) -> (action: String, type: String, id: String?)? {
         let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
-        let segments = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
-        guard segments.first == "api", segments.count >= 2 else { return nil }
-        let types = ["surveys": "survey", "datasets": "dataset", "question-group-templates": "template", "user": "user"]
-        guard let type = types[segments[1]] else { return nil }
-        if method == .post {
-            guard segments.count == 2, type != "template" else { return nil }
-            return ("\(type).create", type, nil)
-        }
-        if method == .put || method == .patch || method == .delete {
-            guard segments.count == 3, type != "template", !(type == "dataset" && segments[2] == "available-tags") else { return nil }
-            return ("\(type).\(method == .delete ? "delete" : "update")", type, segments[2])
-        }
-        guard method == .get || method == .head else { return nil }
-        switch segments.count {
-        case 2: return ("\(type).list", type, nil)
-        case 3 where type == "dataset" && segments[2] == "available-tags": return ("dataset.list", type, nil)
-        case 3: return ("\(type).retrieve", type, segments[2])
-        case 5 where type == "survey" && segments[3] == "metrics" && segments[4] == "responses": return ("survey.metrics", type, segments[2])
-        default: return nil
-        }
+        guard let (route, parameters) = routes.route(method, path), let action = route.access.action else { return nil }
+        let id = route.access.objectParameter.flatMap { parameters[$0] }.map { $0.removingPercentEncoding ?? $0 }
+        return (action.description, action.resource.rawValue, id)
     }
 
     /// Whether `method` changes the object, so it is judged before the request.

@@ -1,16 +1,13 @@
-import Datasets
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LatchkeyPlugins
 import Logging
 import PluginKit
 import Policy
 import Postgres
 import Server
-import Surveys
-import Templates
 import TestSupport
-import UsersDirectory
 import Vault
 
 /// A migrated database with every registered plugin mounted, and seeding helpers for server tests.
@@ -22,10 +19,10 @@ public struct ServerWorld: Sendable {
 
     /// - Parameter tableChanges: given, plugins cache reads (see `ReadCacheTests`); the default
     ///   world reads everything from PostgreSQL, so tests may change rows between requests.
-    /// The plugins mounted (``plugins`` unless a test brings its own).
+    /// The plugins mounted: the executable's (`LatchkeyPlugins`) unless a test brings its own.
     public let mounted: [any ResourcePlugin]
 
-    public init(pool: PGPool, tableChanges: TableChanges? = nil, plugins: [any ResourcePlugin] = Self.plugins) {
+    public init(pool: PGPool, tableChanges: TableChanges? = nil, plugins: [any ResourcePlugin] = registeredPlugins) {
         self.pool = pool
         self.mounted = plugins
         let engine = PolicyEngine(plugins: plugins)
@@ -37,8 +34,6 @@ public struct ServerWorld: Sendable {
 
     /// Cheap scrypt for tests: OWASP's cost takes a few hundred milliseconds per password.
     public static let passwordHasher = PasswordHasher(parameters: ScryptParameters(log2N: 10))
-
-    public static let plugins: [any ResourcePlugin] = [SurveysPlugin(), DatasetsPlugin(), TemplatesPlugin(), UsersDirectoryPlugin()]
 
     /// Runs `body` with a world on a fresh migrated database.
     public static func with<Result: Sendable>(_ body: @Sendable (ServerWorld) async throws -> Result) async throws -> Result {
@@ -78,9 +73,15 @@ public struct ServerWorld: Sendable {
         over setup: TestingSetup = .router,
         _ body: @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
-        let app = Application(router: buildRouter(dependencies: dependencies, plugins: mounted, settings: settings, shared: shared))
-        return try await DecisionAgreement.$service.withValue(service) { try await app.test(setup, body) }
+        let routes = buildRoutes(dependencies: dependencies, plugins: mounted, settings: settings, shared: shared)
+        let app = Application(router: routes.router)
+        return try await DecisionAgreement.$routes.withValue(routes.records) {
+            try await DecisionAgreement.$service.withValue(service) { try await app.test(setup, body) }
+        }
     }
+
+    /// Every API route of the mounted plugins and the core, as registered: path, method, action, operation.
+    public var routes: [RouteRecord] { buildRoutes(dependencies: dependencies, plugins: mounted).records }
 
     // MARK: Seeding
 
@@ -106,23 +107,6 @@ public struct ServerWorld: Sendable {
         let id = try await pool.query("INSERT INTO teams (slug, name, organisation_id) VALUES (\(slug), \(slug), \(organisation)) RETURNING id")[0].decode(Int64.self, at: 0)
         for (user, role) in members {
             try await pool.execute("INSERT INTO team_memberships (team_id, user_id, role) VALUES (\(id), \(user), \(role))")
-        }
-        return id
-    }
-
-    @discardableResult
-    public func survey(
-        _ slug: String, owner: Int64, organisation: Int64? = nil, team: Int64? = nil,
-        status: String = "published", members: [(Int64, String)] = []
-    ) async throws -> Int64 {
-        let id = try await pool.query("""
-            INSERT INTO surveys (name, slug, description, owner_id, organisation_id, team_id, status, start_at)
-            VALUES (\(slug.uppercased()), \(slug), \("About " + slug), \(owner), \(organisation), \(team), \(status),
-                    '2026-11-20 10:00:00+00')
-            RETURNING id
-            """)[0].decode(Int64.self, at: 0)
-        for (user, role) in members {
-            try await pool.execute("INSERT INTO survey_memberships (survey_id, user_id, role) VALUES (\(id), \(user), \(role))")
         }
         return id
     }

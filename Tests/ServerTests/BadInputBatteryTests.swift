@@ -30,7 +30,15 @@ import Testing
 
             let document = SchemaTests.object(try await world.client { client in try await client.send("/api/schema").text })
             let paths = try #require(document["paths"] as? [String: [String: Any]])
-            let entries = registeredRoutes(dependencies: world.dependencies, plugins: ServerWorld.plugins)
+            var entries: [(template: String, methods: [HTTPRequest.Method])] = []
+            for route in world.routes {
+                let template = route.routerPath.description
+                if let index = entries.firstIndex(where: { $0.template == template }) {
+                    entries[index].methods.append(route.method)
+                } else {
+                    entries.append((template, [route.method]))
+                }
+            }
             #expect(entries.count >= 10)
 
             // Warm the key (so nothing it does on first use counts as a change), then fingerprint.
@@ -40,7 +48,7 @@ import Testing
 
             var cases: [(HTTPRequest.Method, String)] = []
             for entry in entries {
-                let template = entry.path.description
+                let template = entry.template
                 let documented = paths.first { RouterPath($0.key).description == template }?.value
                 let parameters = Self.queryParameters(documented, in: document) + ["unknown"]
                 let wellFormed = template.replacingOccurrences(of: #"\{[^}]*\}"#, with: "1", options: .regularExpression)

@@ -26,9 +26,9 @@ import TestSupport
             let service = try #require(world.service)
             let everyUser = try await world.pool.query("SELECT id FROM users ORDER BY id").map { String(try $0.decode(Int64.self, at: 0)) }
             let objects: [String: [String]] = [
-                "survey": place.surveys.keys.map(String.init),
-                "dataset": Array(place.datasets.keys),
-                "template": place.templates.keys.map(String.init),
+                "survey": place.objects("survey").map(\.id),
+                "dataset": place.objects("dataset").map(\.id),
+                "template": place.objects("template").map(\.id),
                 "user": everyUser,
             ]
             // Keys confined where their user belongs, and keys of former members (which may do

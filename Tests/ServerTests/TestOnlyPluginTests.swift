@@ -7,11 +7,14 @@ import Policy
 import Postgres
 import ServerTestSupport
 import Testing
+import TestSupport
 
 /// "A new resource plugin is one folder and one registration line": a plugin that exists only in
-/// this file — its facts, rules, routes, OpenAPI part and resolver — is mounted beside the real
-/// ones without a line of Policy, Server or PluginKit changing, and the engine, the router, the
-/// assembled document, the decision API and organisation confinement all take it in.
+/// this file — its facts, rules, routes, OpenAPI part, resolver and random-world seeding — is
+/// mounted beside the real ones without a line of Policy, Server or PluginKit changing, and the
+/// engine, the router, the assembled document, the decision API and organisation confinement all
+/// take it in; the decision-agreement test and the tenant-isolation property ask its routes from
+/// their records, with no edit of theirs, and catch a plugin that ignores its rules.
 @Suite struct TestOnlyPluginTests {
     /// A note: private to its author, or shared with an organisation.
     struct NoteFacts: ResourceFacts {
@@ -52,9 +55,14 @@ import Testing
             guard let user = principal.user else { return VisibilityPredicate.none }
             return .or([.ownerIs(user.userID), .organisationIn(user.organisationIDs)])
         }
+
+        func searchScope(_ principal: Principal, for action: Action) -> VisibilityPredicate? { visibility(principal, for: action) }
     }
 
     struct NotesPlugin: ResourcePlugin {
+        /// A plugin gone wrong: it serves any note to any caller, never asking its rules.
+        var ignoresItsRules = false
+
         static let openAPI = OpenAPIPart(json: #"""
             {"tag": {"name": "notes", "description": "Notes (a plugin of the tests)."},
              "components": {"schemas": {"Note": {"type": "object", "required": ["id", "text"],
@@ -73,15 +81,18 @@ import Testing
         var openAPITag: OpenAPIFragment { Self.openAPI["tag"] }
         var openAPIComponents: OpenAPIFragment { Self.openAPI["components"] }
 
-        func mount(dependencies: PluginDependencies) -> any MountedPlugin { MountedNotes(dependencies: dependencies) }
+        func mount(dependencies: PluginDependencies) -> any MountedPlugin {
+            MountedNotes(dependencies: dependencies, ignoresItsRules: ignoresItsRules)
+        }
     }
 
     struct MountedNotes: MountedPlugin {
         let dependencies: PluginDependencies
+        let ignoresItsRules: Bool
 
-        func registerRoutes<Context: PluginRequestContext>(on routes: PluginRoutes<Context>) {
-            let engine = dependencies.engine, pool = dependencies.pool
-            routes.on("/api/notes/", method: .get, documented: NotesPlugin.openAPI.operation("listNotes")) { _, context in
+        func registerRoutes<Context: PluginRequestContext>(on routes: RouteTable<Context>) {
+            let engine = dependencies.engine, pool = dependencies.pool, ignoresItsRules = ignoresItsRules
+            routes.on("/api/notes/", method: .get, .action(NoteRules.list), documented: NotesPlugin.openAPI.operation("listNotes")) { _, context in
                 let user = try context.caller.requireAuthenticated()
                 let predicate = engine.visibility(.user(user), for: NoteRules.list)
                 let sql = VisibilitySQL(owner: "n.author_id", organisation: "n.organisation_id")
@@ -89,11 +100,11 @@ import Testing
                 return Response.json(body: ByteBuffer(string: "[" + (try rows.map { #"{"id":\#(try $0.decode(Int64.self, at: 0)),"text":"…"}"# })
                     .joined(separator: ",") + "]"))
             }
-            routes.on("/api/notes/{id}/", method: .get, documented: NotesPlugin.openAPI.operation("retrieveNote")) { _, context in
+            routes.on("/api/notes/{id}/", method: .get, .action(NoteRules.retrieve, object: "id"), documented: NotesPlugin.openAPI.operation("retrieveNote")) { _, context in
                 let user = try context.caller.requireAuthenticated()
                 let id = try ObjectID.int64("id", in: context)
                 guard let facts = try await NotesResolver(pool: pool).facts([id])[id],
-                      engine.decide(.user(user), NoteRules.retrieve, .object(facts)).isAllowed
+                      ignoresItsRules || engine.decide(.user(user), NoteRules.retrieve, .object(facts)).isAllowed
                 else { throw APIError.notFound }
                 return Response.json(body: ByteBuffer(string: #"{"id":\#(id),"text":"…"}"#))
             }
@@ -118,18 +129,18 @@ import Testing
         func resolve(ids: [String], for user: UserPrincipal) async throws -> [Resource?] {
             try await resolve(ids, parse: ObjectID.int64) { ids in try await facts(ids).mapValues { .object($0) } }
         }
+
+        func search(_ scope: VisibilityPredicate, after: String?, limit: Int) async throws -> [String]? {
+            let visibility = VisibilitySQL(owner: "n.author_id", organisation: "n.organisation_id")
+            return try await integerIDs(pool, id: "n.id", from: "notes n", where: visibility.condition(for: scope), after: after, limit: limit)
+        }
     }
 
     @Test func aPluginOfOneFileIsMountedWhole() async throws {
         try await ServerWorld.with { base in
-            // The plugin's migration.
-            try await base.pool.execute("""
-                CREATE TABLE notes (id bigserial PRIMARY KEY, author_id bigint NOT NULL REFERENCES users (id),
-                                    organisation_id bigint REFERENCES organisations (id))
-                """)
+            try await Self.createNotes(base.pool)
             // The one registration line.
-            var world = ServerWorld(pool: base.pool, plugins: ServerWorld.plugins + [NotesPlugin()])
-            world.service = base.service
+            let world = Self.world(base, NotesPlugin())
             let ann = try await world.user("ann"), ben = try await world.user("ben")
             let acme = try await world.organisation("acme", members: [(ann, "viewer"), (ben, "viewer")])
             let other = try await world.organisation("other", members: [(ann, "admin")])
@@ -165,4 +176,76 @@ import Testing
             }
         }
     }
+
+    /// The plugin's migration.
+    static func createNotes(_ pool: PGPool) async throws {
+        try await pool.execute("""
+            CREATE TABLE notes (id bigserial PRIMARY KEY, author_id bigint NOT NULL REFERENCES users (id),
+                                organisation_id bigint REFERENCES organisations (id))
+            """)
+    }
+
+    /// A world mounting the real plugins and `notes`, on `base`'s database.
+    static func world(_ base: ServerWorld, _ notes: NotesPlugin) -> ServerWorld {
+        var world = ServerWorld(pool: base.pool, plugins: base.mounted + [notes])
+        world.service = base.service
+        return world
+    }
+
+    /// The routes' records carry the plugin's actions: the decision-agreement test asks the
+    /// decision API about its requests, and the isolation property walks its routes.
+    @Test func theAgreementAndTheIsolationPropertyAskItsRoutes() async throws {
+        try await ServerWorld.with { base in
+            try await Self.createNotes(base.pool)
+            let world = Self.world(base, NotesPlugin())
+            let question = DecisionAgreement.$routes.withValue(world.routes) {
+                (DecisionAgreement.question(method: .get, uri: "/api/notes/7/?x=1"), DecisionAgreement.question(method: .head, uri: "/api/notes/"))
+            }
+            #expect(question.0?.action == "note.retrieve" && question.0?.type == "note" && question.0?.id == "7")
+            #expect(question.1?.action == "note.list" && question.1?.id == nil)
+            let asked = try await TenantIsolationTests.property(world, seed: 11)
+            #expect(asked.isSuperset(of: ["GET /api/notes/", "GET /api/notes/{id}/", "GET /api/surveys/{id}/", "DELETE /api/user/{id}/"]), "\(asked.sorted())")
+        }
+    }
+
+    /// A notes plugin that shows any note to anyone is caught by both, with no edit of theirs.
+    @Test func aPluginIgnoringItsRulesIsCaught() async throws {
+        try await ServerWorld.with { base in
+            try await Self.createNotes(base.pool)
+            let world = Self.world(base, NotesPlugin(ignoresItsRules: true))
+            let ann = try await world.user("ann"), ben = try await world.user("ben")
+            let acme = try await world.organisation("acme", members: [(ann, "viewer")])
+            let bens = try await world.pool.query("INSERT INTO notes (author_id) VALUES (\(ben)) RETURNING id")[0].decode(Int64.self, at: 0)
+            let key = try await world.key(for: ann, organisation: acme)
+            // The decision-agreement test: the resource API serves what the decision API denies.
+            await withKnownIssue {
+                _ = try await world.client { try await $0.send("/api/notes/\(bens)/", key: key) }
+            }
+        }
+        try await ServerWorld.with { base in
+            try await Self.createNotes(base.pool)
+            // The isolation property: a note of elsewhere is shown.
+            await withKnownIssue {
+                _ = try await TenantIsolationTests.property(Self.world(base, NotesPlugin(ignoresItsRules: true)), seed: 12)
+            }
+        }
+    }
+}
+
+/// Notes in random worlds: most shared with an organisation, the rest private to their author
+/// (which no key confined to an organisation reaches).
+extension TestOnlyPluginTests.NotesPlugin: RandomWorldPlugin {
+    func seedRandomWorld(_ world: ServerWorld, _ tenants: RandomTenants, _ random: inout SplitMix64) async throws -> [PlacedObject] {
+        var placed: [PlacedObject] = []
+        for _ in 0..<8 {
+            let organisation = random.chance(0.7) ? tenants.organisations.randomElement(using: &random) : nil
+            let author = tenants.users.randomElement(using: &random)!
+            let id = try await world.pool.query("INSERT INTO notes (author_id, organisation_id) VALUES (\(author), \(organisation)) RETURNING id")[0]
+                .decode(Int64.self, at: 0)
+            placed.append(PlacedObject("note", id: String(id), organisations: Set([organisation].compactMap { $0 })))
+        }
+        return placed
+    }
+
+    var hiddenObjectStatuses: Set<HTTPResponse.Status> { [.notFound] }
 }

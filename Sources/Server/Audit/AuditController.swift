@@ -9,9 +9,8 @@ import Postgres
 struct AuditController: Sendable {
     let pool: PGPool
 
-    func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
-        routes.document(.get, "/api/audit/", CoreOpenAPI.operation("auditEvents"))
-        routes.get("/api/audit/") { request, context -> Response in
+    func register(on routes: RouteTable<LatchkeyRequestContext>) {
+        routes.on("/api/audit/", method: .get, .caller, documented: CoreOpenAPI.operation("auditEvents")) { request, context -> Response in
             guard let key = context.caller.verifiedKey else { throw APIError.notAuthenticated }
             let organisations = key.principal.auditableOrganisationIDs
             guard !organisations.isEmpty else {

@@ -22,30 +22,33 @@ struct DecisionController: Sendable {
     /// Which organisation slugs exist, kept a short while.
     let slugs: OrganisationSlugCache
 
-    func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
-        routes.on("/.well-known/authzen-configuration", method: .get, documented: CoreOpenAPI.operation("authzenConfiguration")) { _, _ in configuration() }
+    func register(on routes: RouteTable<LatchkeyRequestContext>) {
+        routes.on("/.well-known/authzen-configuration", method: .get, .public, documented: CoreOpenAPI.operation("authzenConfiguration")) { _, _ in
+            configuration()
+        }
         // Public, and a slug oracle unless bounded: the anonymous rate per address, answers cached.
-        routes.document(.get, "/.well-known/authzen-configuration/{slug}", CoreOpenAPI.operation("authzenTenantConfiguration"))
-        let tenants = routes.group("/.well-known/authzen-configuration")
-        if let throttle { tenants.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .caller)) }
-        tenants.get("{slug}") { _, context in
+        routes.on("/.well-known/authzen-configuration/{slug}", method: .get, .public, documented: CoreOpenAPI.operation("authzenTenantConfiguration"),
+                  through: ThrottleMiddleware.perCaller(throttle)) { _, context in
             try await configuration(tenant: context.parameters.get("slug") ?? "")
         }
-        let services = ServiceAuthenticationMiddleware(vault: vault, failures: failures)
-        routes.document(.post, "/v1/keys/verify", CoreOpenAPI.operation("verifyKey"))
-            .document(.post, "/access/v1/evaluation", CoreOpenAPI.operation("evaluation"))
-            .document(.post, "/access/v1/evaluations", CoreOpenAPI.operation("evaluations"))
-            .document(.post, "/access/v1/search/subject", CoreOpenAPI.operation("searchSubject"))
-            .document(.post, "/access/v1/search/resource", CoreOpenAPI.operation("searchResource"))
-            .document(.post, "/access/v1/search/action", CoreOpenAPI.operation("searchAction"))
-        routes.group("/v1").add(middleware: ServerTimingMiddleware()).add(middleware: services)
-            .post("keys/verify") { request, _ in try await verify(request) }
-        routes.group("/access/v1").add(middleware: ServerTimingMiddleware()).add(middleware: services)
-            .post("evaluation") { request, context in try await evaluation(request, context) }
-            .post("evaluations") { request, context in try await evaluations(request, context) }
-            .post("search/subject") { request, _ in try await search(request, .subject) }
-            .post("search/resource") { request, _ in try await search(request, .resource) }
-            .post("search/action") { request, _ in try await search(request, .action) }
+        routes.area([ServerTimingMiddleware(), ServiceAuthenticationMiddleware(vault: vault, failures: failures)]) { services in
+            services.on("/v1/keys/verify", method: .post, .service, documented: CoreOpenAPI.operation("verifyKey")) { request, _ in try await verify(request) }
+            services.on("/access/v1/evaluation", method: .post, .service, documented: CoreOpenAPI.operation("evaluation")) { request, context in
+                try await evaluation(request, context)
+            }
+            services.on("/access/v1/evaluations", method: .post, .service, documented: CoreOpenAPI.operation("evaluations")) { request, context in
+                try await evaluations(request, context)
+            }
+            services.on("/access/v1/search/subject", method: .post, .service, documented: CoreOpenAPI.operation("searchSubject")) { request, _ in
+                try await search(request, .subject)
+            }
+            services.on("/access/v1/search/resource", method: .post, .service, documented: CoreOpenAPI.operation("searchResource")) { request, _ in
+                try await search(request, .resource)
+            }
+            services.on("/access/v1/search/action", method: .post, .service, documented: CoreOpenAPI.operation("searchAction")) { request, _ in
+                try await search(request, .action)
+            }
+        }
     }
 
     // MARK: Key verification

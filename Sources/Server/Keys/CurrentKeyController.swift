@@ -11,19 +11,16 @@ import Vault
 struct CurrentKeyController: Sendable {
     let vault: Vault
 
-    func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
-        routes.document(.get, "/api/keys/current/", CoreOpenAPI.operation("currentKey"))
-            .document(.delete, "/api/keys/current/", CoreOpenAPI.operation("revokeCurrentKey"))
-            .document(.post, "/api/keys/current/roll/", CoreOpenAPI.operation("rollCurrentKey"))
-        routes.get("/api/keys/current/") { _, context -> Response in
+    func register(on routes: RouteTable<LatchkeyRequestContext>) {
+        routes.on("/api/keys/current/", method: .get, .caller, documented: CoreOpenAPI.operation("currentKey")) { _, context -> Response in
             Response.json(KeyMetadataJSON(key: try Self.presenting(context).key))
         }
-        routes.delete("/api/keys/current/") { _, context -> Response in
+        routes.on("/api/keys/current/", method: .delete, .caller, documented: CoreOpenAPI.operation("revokeCurrentKey")) { _, context -> Response in
             let key = try Self.presenting(context)
             try await vault.revoke(keyID: key.key.id, by: .user(key.owner.username), reason: "revoked by its holder", ip: context.clientIP)
             return Response(status: .noContent)
         }
-        routes.post("/api/keys/current/roll/") { request, context -> Response in
+        routes.on("/api/keys/current/roll/", method: .post, .caller, documented: CoreOpenAPI.operation("rollCurrentKey")) { request, context -> Response in
             let key = try Self.presenting(context)
             let grace = try await Self.graceHours(request)
             let rolled = try await vault.roll(keyID: key.key.id, graceHours: grace, ip: context.clientIP)

@@ -12,11 +12,9 @@ struct LeakController: Sendable {
 
     static let limit = 1_000
 
-    func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
-        routes.document(.post, "/v1/keys/revoke-leaked", CoreOpenAPI.operation("revokeLeaked"))
-        let leaks = routes.group("/v1/keys/revoke-leaked")
-        if let throttle { leaks.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .caller)) }
-        leaks.post { request, context -> Response in
+    func register(on routes: RouteTable<LatchkeyRequestContext>) {
+        routes.on("/v1/keys/revoke-leaked", method: .post, .public, documented: CoreOpenAPI.operation("revokeLeaked"),
+                  through: ThrottleMiddleware.perCaller(throttle)) { request, context -> Response in
             let body = try await JSONObjectBody.read(from: request, allowed: ["credentials"], limit: 256 << 10)
             try body.require("credentials")
             var credentials: [String] = []

@@ -16,9 +16,10 @@ struct SecretScanningController: Sendable {
     static let bodyLimit = 1 << 20
     static let tokenLimit = 1_000
 
-    func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
-        routes.document(.post, "/v1/keys/github-secret-scanning", CoreOpenAPI.operation("githubSecretScanning"))
-        routes.post("/v1/keys/github-secret-scanning") { request, context in try await alert(request, context) }
+    func register(on routes: RouteTable<LatchkeyRequestContext>) {
+        routes.on("/v1/keys/github-secret-scanning", method: .post, .public, documented: CoreOpenAPI.operation("githubSecretScanning")) { request, context in
+            try await alert(request, context)
+        }
     }
 
     func alert(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {

@@ -34,6 +34,11 @@ struct ThrottleMiddleware<Context: PluginRequestContext>: RouterMiddleware {
     let throttle: Throttle
     let scope: Scope
 
+    /// The middleware a route throttled per caller goes through: none when throttling is off.
+    static func perCaller(_ throttle: Throttle?) -> [any MiddlewareProtocol<Request, Response, Context>] {
+        throttle.map { [ThrottleMiddleware(throttle: $0, scope: .caller)] } ?? []
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var address: ThrottleIdentity { .client(context.clientIP) }
         let limiter: RateLimiter

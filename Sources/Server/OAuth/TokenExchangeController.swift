@@ -15,11 +15,9 @@ struct TokenExchangeController: Sendable {
     /// The largest form read (an ID token is a few kB).
     static let bodyLimit = 64 << 10
 
-    func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
-        routes.document(.post, "/oauth/token", CoreOpenAPI.operation("tokenExchange"))
-        let oauth = routes.group("/oauth")
-        if let throttle { oauth.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .caller)) }
-        oauth.post("token") { request, context in try await token(request, context) }
+    func register(on routes: RouteTable<LatchkeyRequestContext>) {
+        routes.on("/oauth/token", method: .post, .public, documented: CoreOpenAPI.operation("tokenExchange"),
+                  through: ThrottleMiddleware.perCaller(throttle)) { request, context in try await token(request, context) }
     }
 
     func token(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {

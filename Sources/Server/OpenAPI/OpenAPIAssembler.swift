@@ -5,7 +5,7 @@ import PluginKit
 /// Assembles the OpenAPI 3.1 document of what is mounted (SPEC §4 Public: `GET /api/schema`),
 /// once, when the router is built: the server's frame and shared components
 /// (``CoreOpenAPI``), each plugin's tag and components, and the operation every route carries
-/// (`PluginRoutes.operations`). Nothing is hand-kept beside the routes: a route without an
+/// (`RouteTable.operations`). Nothing is hand-kept beside the routes: a route without an
 /// operation is missing from the document, which the schema tests catch.
 enum OpenAPIAssembler {
     /// The document as JSON text (keys sorted, so the same routes give the same bytes).

@@ -17,21 +17,21 @@ struct SessionController: Sendable {
     let throttle: Throttle?
     let failures: FailedAuthentications
 
-    func register(on routes: PluginRoutes<LatchkeyRequestContext>) {
-        routes.document(.post, "/api/auth/login/", CoreOpenAPI.operation("login"))
-            .document(.get, "/api/auth/status/", CoreOpenAPI.operation("sessionStatus"))
-            .document(.post, "/api/auth/logout/", CoreOpenAPI.operation("logout"))
-            .document(.post, "/api/token", CoreOpenAPI.operation("legacyLogin"))
-        let auth = routes.group("/api/auth")
-        let token = routes.group("/api")
-        if let throttle {
-            auth.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .caller))
-            token.add(middleware: ThrottleMiddleware(throttle: throttle, scope: .legacyToken))
+    func register(on routes: RouteTable<LatchkeyRequestContext>) {
+        let perCaller = ThrottleMiddleware<LatchkeyRequestContext>.perCaller(throttle)
+        let legacy: [any MiddlewareProtocol<Request, Response, LatchkeyRequestContext>] = throttle.map { [ThrottleMiddleware(throttle: $0, scope: .legacyToken)] } ?? []
+        routes.on("/api/auth/login/", method: .post, .public, documented: CoreOpenAPI.operation("login"), through: perCaller) { request, context in
+            try await loggedOutOnError { try await login(request, context) }
         }
-        auth.post("login/") { request, context in try await loggedOutOnError { try await login(request, context) } }
-        auth.get("status/") { request, context in try await loggedOutOnError { try await status(request, context) } }
-        auth.post("logout/") { request, context in try await loggedOutOnError { try await logout(request, context) } }
-        token.post("token") { request, context in try await loggedOutOnError { try await login(request, context) } }
+        routes.on("/api/auth/status/", method: .get, .caller, documented: CoreOpenAPI.operation("sessionStatus"), through: perCaller) { request, context in
+            try await loggedOutOnError { try await status(request, context) }
+        }
+        routes.on("/api/auth/logout/", method: .post, .caller, documented: CoreOpenAPI.operation("logout"), through: perCaller) { request, context in
+            try await loggedOutOnError { try await logout(request, context) }
+        }
+        routes.on("/api/token", method: .post, .public, documented: CoreOpenAPI.operation("legacyLogin"), through: legacy) { request, context in
+            try await loggedOutOnError { try await login(request, context) }
+        }
     }
 
     /// Exchanges `{"apikey": …}` for a session: 200 with the profile and `token-id`; a key the

@@ -1,34 +1,43 @@
 import Hummingbird
 import NIOConcurrencyHelpers
-import PluginKit
 
-extension PluginRoutes {
+extension RouteTable {
     /// The methods a path may be asked with; those not registered answer 405.
     static var standardMethods: [HTTPRequest.Method] { [.get, .head, .post, .put, .patch, .delete, .options, .trace] }
 
-    /// The methods `entry`'s path answers: those registered, `HEAD` wherever `GET` is, and
-    /// `OPTIONS` — in the order of ``standardMethods``.
-    static func allowedMethods(_ entry: Entry) -> [HTTPRequest.Method] {
-        var allowed = entry.methods
-        if allowed.contains(.get), !allowed.contains(.head) { allowed.append(.head) }
-        if !allowed.contains(.options) { allowed.append(.options) }
-        return standardMethods.filter(allowed.contains)
+    /// Every recorded path, in registration order, with the methods it answers: those
+    /// registered, `HEAD` wherever `GET` is, and `OPTIONS` — in the order of ``standardMethods``.
+    var allowedMethods: [(path: RouterPath, registered: [HTTPRequest.Method], allowed: [HTTPRequest.Method])] {
+        var paths: [(path: RouterPath, registered: [HTTPRequest.Method])] = []
+        for record in records {
+            let path = record.routerPath
+            if let index = paths.firstIndex(where: { $0.path.description == path.description }) {
+                paths[index].registered.append(record.method)
+            } else {
+                paths.append((path, [record.method]))
+            }
+        }
+        return paths.map { path, registered in
+            var allowed = registered
+            if allowed.contains(.get), !allowed.contains(.head) { allowed.append(.head) }
+            if !allowed.contains(.options) { allowed.append(.options) }
+            return (path, registered, Self.standardMethods.filter(allowed.contains))
+        }
     }
 
     /// Registers, for every recorded path, 405 with `Allow` for each standard method it lacks,
     /// and `OPTIONS` → 204 with `Allow`. Call once, after every route is registered.
     ///
     /// `HEAD` counts as registered wherever `GET` is: the router answers it from `GET`.
-    func registerMethodFallbacks() {
-        for entry in entries {
-            let allow = Self.allowedMethods(entry)
+    public func registerMethodFallbacks() {
+        for (path, registered, allow) in allowedMethods {
             for method in Self.standardMethods where !allow.contains(method) {
-                router.on(entry.path, method: method) { request, _ -> Response in
+                router.on(path, method: method) { request, _ -> Response in
                     throw APIError.methodNotAllowed(request.method, allowed: allow)
                 }
             }
-            if !entry.methods.contains(.options) {
-                router.on(entry.path, method: .options) { _, _ -> Response in
+            if !registered.contains(.options) {
+                router.on(path, method: .options) { _, _ -> Response in
                     Response(status: .noContent, headers: [.allow: allow.map(\.rawValue).joined(separator: ", ")])
                 }
             }
@@ -39,13 +48,15 @@ extension PluginRoutes {
 /// The paths the router serves and the methods each allows, for requests whose method no route
 /// knows (`QUERY`, `PROPFIND`, …): the router can only say 404 for those, but on a known path
 /// SPEC §3 wants 405 with `Allow`. Filled once the router is complete.
-final class KnownPaths: Sendable {
+public final class KnownPaths: Sendable {
     private let table = NIOLockedValueBox<[(segments: [Substring], allowed: [HTTPRequest.Method])]>([])
 
-    /// Records every path of `entries` with its allowed methods (as the 405 fallbacks list them).
-    func record(_ entries: [PluginRoutes<LatchkeyRequestContext>.Entry]) {
-        let rows = entries.map { entry in
-            (segments: entry.path.description.split(separator: "/"), allowed: PluginRoutes<LatchkeyRequestContext>.allowedMethods(entry))
+    public init() {}
+
+    /// Records every path of `tables` with its allowed methods (as the 405 fallbacks list them).
+    public func record<Context>(_ tables: RouteTable<Context>...) {
+        let rows = tables.flatMap(\.allowedMethods).map { entry in
+            (segments: entry.path.description.split(separator: "/"), allowed: entry.allowed)
         }
         table.withLockedValue { $0 = rows }
     }
@@ -57,7 +68,7 @@ final class KnownPaths: Sendable {
             rows.first { row in
                 row.segments.count == segments.count
                     && zip(row.segments, segments).allSatisfy { pattern, segment in
-                        (pattern.first == "{" && pattern.last == "}") || pattern == segment
+                        RouteRecord.isCapture(pattern) || pattern == segment
                     }
             }?.allowed
         }
@@ -66,11 +77,14 @@ final class KnownPaths: Sendable {
 
 /// Answers a method no route knows on a known path with 405 and `Allow` (SPEC §3), where the
 /// router says 404. Router-level, so it sees the router's not-found answer.
-struct UnknownMethodMiddleware: RouterMiddleware {
-    typealias Context = LatchkeyRequestContext
+public struct UnknownMethodMiddleware<Context: RequestContext>: RouterMiddleware {
     let known: KnownPaths
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public init(known: KnownPaths) {
+        self.known = known
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
