@@ -13,18 +13,7 @@ source deploy/common.sh
 baseline_bin="$(realpath "${1:?usage: deploy/bench.sh compare BASELINE_LATCHKEY [seconds]}")"
 seconds="${2:-5}"
 
-deploy/setup.sh wrk curl
-scratch=latchkey_bench_compare
-use_scratch_database "$scratch"
-
-swift build -c release --product latchkey >&2
-bin=.build/release/latchkey
-"$bin" migrate >/dev/null 2>&1
-fixture="$(mktemp)"
-bench_fixture >"$fixture"
-imported="$("$bin" import "$fixture" 2>/dev/null)"
-rm -f "$fixture"
-key="$(imported_key k "$imported")"
+bench_world latchkey_bench_compare
 service="$("$bin" services issue --name bench 2>/dev/null | tail -1)"
 
 a="$(free_port 18680)"; b="$(free_port $((a + 1)))"

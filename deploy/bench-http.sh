@@ -13,18 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source deploy/common.sh
 seconds="${1:-10}"
 
-deploy/setup.sh wrk curl
-scratch=latchkey_bench_http
-use_scratch_database "$scratch"
-
-swift build -c release --product latchkey >&2
-bin=.build/release/latchkey
-"$bin" migrate >/dev/null
-
-fixture="$(mktemp)"
-bench_fixture >"$fixture"
-imported="$("$bin" import "$fixture")"
-key="$(imported_key k "$imported")"
+bench_world latchkey_bench_http
 cidr_key="$(imported_key kc "$imported")"
 survey="$(psql "$DATABASE_URL" -tAc "SELECT id FROM surveys WHERE slug = 'survey-1'")"
 # 10,000 surveys of one user, for the resource search (SPEC §6).
@@ -32,7 +21,6 @@ many="$(psql "$DATABASE_URL" -tAc "SELECT id FROM users WHERE username = 'many'"
 psql "$DATABASE_URL" -q -c "INSERT INTO surveys (name, slug, description, owner_id, status, start_at)
     SELECT 'Many ' || i, 'many-' || i, '', $many, 'published', now() FROM generate_series(1, 10000) i" -c "ANALYZE surveys"
 service="$("$bin" services issue --name bench | tail -1)"
-rm -f "$fixture"
 
 port="$(free_port 18080)"
 LATCHKEY_SECRET_KEY="$(head -c 32 /dev/urandom | base64 -w0)" \

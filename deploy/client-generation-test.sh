@@ -9,11 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source deploy/common.sh
 
 venv="$(python_venv client-venv openapi_python_client openapi-python-client)"
-bin=.build/debug/latchkey
-[ -x "$bin" ] || swift build --product latchkey >&2
-use_scratch_database latchkey_clients
-"$bin" migrate >/dev/null
-"$bin" import deploy/demo.json >/dev/null
+demo_world latchkey_clients
 key="$("$bin" keys issue --user adam --org acme --name client --capabilities view,superuser 2>/dev/null)"
 
 port="$(free_port 18480)"

@@ -22,6 +22,31 @@ use_scratch_database() {
     DATABASE_URL="$(database_url "$1")"
 }
 
+
+# The demo world for the latchkey the tests built (debug, built if missing): a new scratch database
+# $1, migrated, with deploy/demo.json loaded. Sets bin.
+demo_world() {
+    bin=.build/debug/latchkey
+    [ -x "$bin" ] || swift build --product latchkey >&2
+    use_scratch_database "$1"
+    "$bin" migrate >/dev/null
+    "$bin" import deploy/demo.json >/dev/null
+}
+
+# The benchmark world (bench_fixture) for a release latchkey built now: a new scratch database $1,
+# migrated, the fixture loaded. Sets bin, imported (what the import printed) and key (key `k`).
+bench_world() {
+    deploy/setup.sh wrk curl
+    use_scratch_database "$1"
+    swift build -c release --product latchkey >&2
+    bin=.build/release/latchkey
+    "$bin" migrate >/dev/null 2>&1
+    local fixture; fixture="$(mktemp)"
+    bench_fixture >"$fixture"
+    imported="$("$bin" import "$fixture" 2>/dev/null)"
+    rm -f "$fixture"
+    key="$(imported_key k "$imported")"
+}
 # The folder of a Python virtual environment, .build/$1, holding PACKAGEs (installed once;
 # MODULE is imported to tell they are there).   python_venv NAME MODULE PACKAGE...
 python_venv() {

@@ -12,11 +12,7 @@ source deploy/common.sh
 budget="${1:-30}"
 
 venv="$(python_venv schemathesis-venv schemathesis schemathesis)"
-bin=.build/debug/latchkey
-[ -x "$bin" ] || swift build --product latchkey >&2
-use_scratch_database latchkey_schemathesis
-"$bin" migrate >/dev/null
-"$bin" import deploy/demo.json >/dev/null
+demo_world latchkey_schemathesis
 view="$("$bin" keys issue --user erin --org globex --name view --capabilities view 2>/dev/null)"
 write="$("$bin" keys issue --user erin --org globex --name write --capabilities view,add,edit,delete 2>/dev/null)"
 super="$("$bin" keys issue --user erin --org globex --name super --capabilities view,add,edit,delete,superuser 2>/dev/null)"
