@@ -7,52 +7,38 @@ import Testing
 struct PGListenerTests {
     @Test func deliversAThousandNotificationsInOrder() async throws {
         try await TestDatabase.withFresh { configuration in
-            let listener = PGListener(configuration: configuration, channels: ["latchkey_test"])
-            let running = Task { try await listener.run() }
-            var events = listener.events.makeAsyncIterator()
-            #expect(await events.next() == .connected)
-
-            let pool = PGPool(configuration: configuration)
-            for index in 0..<1000 {
-                try await pool.query("SELECT pg_notify('latchkey_test', \(String(index)))")
-            }
-            var payloads: [String] = []
-            while payloads.count < 1000, let event = await events.next() {
-                if case .notification(let notification) = event {
-                    #expect(notification.channel == "latchkey_test")
-                    payloads.append(notification.payload)
+            try await Self.listening(configuration) { events, pool in
+                for index in 0..<1000 {
+                    try await pool.query("SELECT pg_notify('latchkey_test', \(String(index)))")
                 }
+                var payloads: [String] = []
+                while payloads.count < 1000, let event = await events.next() {
+                    if case .notification(let notification) = event {
+                        #expect(notification.channel == "latchkey_test")
+                        payloads.append(notification.payload)
+                    }
+                }
+                #expect(payloads == (0..<1000).map(String.init))
             }
-            #expect(payloads == (0..<1000).map(String.init))
-            listener.stop()
-            try await running.value
-            await pool.close()
         }
     }
 
     @Test func reconnectsAfterItsBackendIsTerminated() async throws {
         try await TestDatabase.withFresh { configuration in
-            let listener = PGListener(configuration: configuration, channels: ["latchkey_test"])
-            let running = Task { try await listener.run() }
-            var events = listener.events.makeAsyncIterator()
-            #expect(await events.next() == .connected)
-
-            let pool = PGPool(configuration: configuration)
-            try await pool.query("""
-                SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
-                WHERE datname = current_database() AND pid <> pg_backend_pid()
-                """)
-            #expect(await events.next() == .connected)
-            try await pool.query("SELECT pg_notify('latchkey_test', 'after')")
-            let next = await events.next()
-            guard case .notification(let notification) = next else {
-                Issue.record("expected a notification, got \(String(describing: next))")
-                return
+            try await Self.listening(configuration) { events, pool in
+                try await pool.query("""
+                    SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid()
+                    """)
+                #expect(await events.next() == .connected)
+                try await pool.query("SELECT pg_notify('latchkey_test', 'after')")
+                let next = await events.next()
+                guard case .notification(let notification) = next else {
+                    Issue.record("expected a notification, got \(String(describing: next))")
+                    return
+                }
+                #expect(notification.payload == "after")
             }
-            #expect(notification.payload == "after")
-            running.cancel()
-            try await running.value
-            await pool.close()
         }
     }
 
@@ -64,44 +50,52 @@ struct PGListenerTests {
     @Test func noticesAHalfOpenConnectionAndReconnects() async throws {
         try await TestDatabase.withPrivateCluster("halfopen") { url, _ in
             let configuration = PGConfiguration(connectionString: url)
-            let listener = PGListener(configuration: configuration, channels: ["latchkey_test"], heartbeat: .milliseconds(200))
-            let running = Task { try await listener.run() }
-            var events = listener.events.makeAsyncIterator()
-            #expect(await events.next() == .connected)
-
-            // Several heartbeats on a healthy connection change nothing.
-            let pool = PGPool(configuration: configuration)
-            try await Task.sleep(for: .milliseconds(900))
-            try await pool.query("SELECT pg_notify('latchkey_test', 'healthy')")
-            guard case .notification(let healthy) = await events.next() else {
-                Issue.record("expected the notification sent between heartbeats")
-                return
+            try await Self.listening(configuration, heartbeat: .milliseconds(200)) { events, pool in
+                // Several heartbeats on a healthy connection change nothing.
+                try await Task.sleep(for: .milliseconds(900))
+                try await pool.query("SELECT pg_notify('latchkey_test', 'healthy')")
+                guard case .notification(let healthy) = await events.next() else {
+                    Issue.record("expected the notification sent between heartbeats")
+                    return
+                }
+                #expect(healthy.payload == "healthy")
+                // The listener's backend: its last statement was LISTEN or a heartbeat.
+                let rows = try await pool.query("""
+                    SELECT pid FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid() AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')
+                    """)
+                let pid = try #require(rows.first).decode(Int32.self, at: 0)
+                #expect(kill(pid, SIGSTOP) == 0)
+                let frozenAt = ContinuousClock.now
+                let next = await events.next()
+                #expect(next == .connected, "\(String(describing: next))")
+                // Noticed by the heartbeat, not by TCP (whose keepalive would take hours); the bound
+                // is loose because reconnecting under a loaded CI machine once took 5.9 s.
+                #expect(ContinuousClock.now - frozenAt < .seconds(15))
+                kill(pid, SIGCONT)
+                try await pool.query("SELECT pg_terminate_backend(\(pid))")
+                try await pool.query("SELECT pg_notify('latchkey_test', 'after')")
+                guard case .notification(let notification) = await events.next() else {
+                    Issue.record("expected a notification after reconnecting")
+                    return
+                }
+                #expect(notification.payload == "after")
             }
-            #expect(healthy.payload == "healthy")
-            // The listener's backend: its last statement was LISTEN or a heartbeat.
-            let rows = try await pool.query("""
-                SELECT pid FROM pg_stat_activity
-                WHERE datname = current_database() AND pid <> pg_backend_pid() AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')
-                """)
-            let pid = try #require(rows.first).decode(Int32.self, at: 0)
-            #expect(kill(pid, SIGSTOP) == 0)
-            let frozenAt = ContinuousClock.now
-            let next = await events.next()
-            #expect(next == .connected, "\(String(describing: next))")
-            // Noticed by the heartbeat, not by TCP (whose keepalive would take hours); the bound
-            // is loose because reconnecting under a loaded CI machine once took 5.9 s.
-            #expect(ContinuousClock.now - frozenAt < .seconds(15))
-            kill(pid, SIGCONT)
-            try await pool.query("SELECT pg_terminate_backend(\(pid))")
-            try await pool.query("SELECT pg_notify('latchkey_test', 'after')")
-            guard case .notification(let notification) = await events.next() else {
-                Issue.record("expected a notification after reconnecting")
-                return
-            }
-            #expect(notification.payload == "after")
-            listener.stop()
-            try await running.value
-            await pool.close()
         }
+    }
+
+    /// Runs `body` with the events of a listener on `latchkey_test` (its first `.connected`
+    /// taken) and a pool beside it; the listener stops and the pool closes afterwards.
+    static func listening(
+        _ configuration: PGConfiguration, heartbeat: Duration = .seconds(10),
+        _ body: (inout AsyncStream<PGListener.Event>.Iterator, PGPool) async throws -> Void
+    ) async throws {
+        let listener = PGListener(configuration: configuration, channels: ["latchkey_test"], heartbeat: heartbeat)
+        let running = Task { try await listener.run() }
+        var events = listener.events.makeAsyncIterator()
+        #expect(await events.next() == .connected)
+        try await PGPool.with(configuration) { pool in try await body(&events, pool) }
+        listener.stop()
+        try await running.value
     }
 }

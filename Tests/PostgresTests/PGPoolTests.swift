@@ -9,10 +9,7 @@ struct PGPoolTests {
     /// Every statement has a deadline: a hung query is cancelled by the server (SQLSTATE 57014)
     /// instead of holding a request, and the connection serves again after it.
     @Test func statementsHaveADeadline() async throws {
-        try await TestDatabase.withFresh { configuration in
-            var configuration = configuration
-            configuration.statementTimeout = .milliseconds(300)
-            let pool = PGPool(configuration: configuration)
+        try await TestDatabase.withPool(adjusting: { $0.statementTimeout = .milliseconds(300) }) { pool in
             let started = ContinuousClock.now
             let error = await #expect(throws: PGError.self) { try await pool.query("SELECT pg_sleep(30)") }
             #expect(error?.sqlState == "57014")
@@ -21,17 +18,13 @@ struct PGPoolTests {
             let shown = try await pool.query("SHOW statement_timeout")[0].decode(String.self, at: 0)
             #expect(shown == "300ms")
             #expect(try await pool.query("SELECT 1")[0].decode(Int.self, at: 0) == 1)
-            await pool.close()
         }
     }
 
     @Test func twoHundredTasksShareEightConnectionsWithoutOverlap() async throws {
         // The last of 200 waiters waits 25 rounds: on a machine busy with the whole suite, longer
         // than the default 10 s. Waiting is not what this test is about; sharing is.
-        try await TestDatabase.withFresh(maxConnections: 8) { configuration in
-            var configuration = configuration
-            configuration.acquireTimeout = .seconds(120)
-            let pool = PGPool(configuration: configuration)
+        try await TestDatabase.withPool(maxConnections: 8, adjusting: { $0.acquireTimeout = .seconds(120) }) { pool in
             let inUse = NIOLockedValueBox(Set<Int32>())
             let seen = NIOLockedValueBox(Set<Int32>())
             let overlaps = NIOLockedValueBox(0)
@@ -55,16 +48,11 @@ struct PGPoolTests {
             #expect(overlaps.withLockedValue { $0 } == 0)
             #expect(seen.withLockedValue { $0.count } <= 8)
             #expect(seen.withLockedValue { $0.count } > 1)
-            await pool.close()
         }
     }
 
     @Test func waitingLongerThanTheTimeoutFails() async throws {
-        try await TestDatabase.withFresh(maxConnections: 1) { base in
-            var configuration = base
-            configuration.acquireTimeout = .milliseconds(200)
-            let pool = PGPool(configuration: configuration)
-            defer { Task { await pool.close() } }
+        try await TestDatabase.withPool(maxConnections: 1, adjusting: { $0.acquireTimeout = .milliseconds(200) }) { pool in
             try await pool.withConnection { _ in
                 let started = ContinuousClock.now
                 let error = await #expect(throws: PGError.self) { try await pool.query("SELECT 1") }

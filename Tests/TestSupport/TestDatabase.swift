@@ -77,12 +77,17 @@ public enum TestDatabase {
         }
     }
 
-    /// A pool on a fresh database, closed afterwards.
+    /// A pool on a fresh database, its configuration first changed by `adjust`, closed afterwards.
     public static func withPool<Result>(
         maxConnections: Int = 8,
+        adjusting adjust: (inout PGConfiguration) -> Void = { _ in },
         _ body: (PGPool) async throws -> Result
     ) async throws -> Result {
-        try await withFresh(maxConnections: maxConnections) { try await PGPool.with($0, body) }
+        try await withFresh(maxConnections: maxConnections) { base in
+            var configuration = base
+            adjust(&configuration)
+            return try await PGPool.with(configuration, body)
+        }
     }
 
     /// A pool on a fresh database with every migration of `db/` applied.
