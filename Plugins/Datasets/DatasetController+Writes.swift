@@ -20,10 +20,7 @@ extension DatasetController {
     func create(_ request: Request, _ context: Context) async throws -> Response {
         let actor = try WriteActor(context)
         try engine.requireCapability(.user(actor.user), for: .datasetCreate)
-        let body = try await JSONObjectBody.read(from: request, allowed: DatasetDraft.fields)
-        try body.require("key", "name")
-        var draft = DatasetDraft()
-        try draft.apply(body)
+        let draft = try await DatasetDraft().applying(request, required: "key", "name")
         try engine.require(.user(actor.user), .datasetCreate, .dataset(draft.facts(createdBy: actor.user.userID)))
         _ = try await WriteTargets.require(organisation: draft.organisationID, team: draft.teamID, pool: repository.pool)
         let dataset = try await repository.insert(draft, by: actor)
@@ -38,10 +35,7 @@ extension DatasetController {
         let actor = try WriteActor(context)
         try engine.requireCapability(.user(actor.user), for: .datasetUpdate)
         let stored = try await requireDataset(try key(context), .datasetUpdate, .user(actor.user))
-        let body = try await JSONObjectBody.read(from: request, allowed: DatasetDraft.fields)
-        if !partial { try body.require("name") }
-        var draft = DatasetDraft(stored)
-        try draft.apply(body)
+        let draft = try await DatasetDraft(stored).applying(request, required: "name", partial: partial)
         guard draft.key == stored.key else { throw JSONBody.invalid("'key' cannot be changed") }
         try engine.require(.user(actor.user), .datasetUpdate, .dataset(draft.facts(createdBy: stored.createdBy)))
         _ = try await WriteTargets.require(organisation: draft.organisationID, team: draft.teamID, pool: repository.pool)

@@ -5,7 +5,7 @@ import DatasetsPolicy
 /// The writable fields of a dataset (SPEC §4 writes), read from a request body onto defaults
 /// (create) or onto the stored dataset (`PUT`, `PATCH`). `version` is the server's: it starts at
 /// 1 and grows by one with every update.
-struct DatasetDraft: Sendable {
+struct DatasetDraft: Sendable, WriteDraft {
     var key = ""
     var name = ""
     var description = ""

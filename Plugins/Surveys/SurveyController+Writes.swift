@@ -21,10 +21,7 @@ extension SurveyController {
     func create(_ request: Request, _ context: Context) async throws -> Response {
         let actor = try WriteActor(context)
         try engine.requireCapability(.user(actor.user), for: .surveyCreate)
-        let body = try await JSONObjectBody.read(from: request, allowed: SurveyDraft.fields)
-        try body.require("name", "slug")
-        var draft = SurveyDraft()
-        try draft.apply(body)
+        let draft = try await SurveyDraft().applying(request, required: "name", "slug")
         try await requireCreate(draft, actor.user)
         let survey = try await repository.insert(draft, by: actor)
         var response = Response.json(survey, status: .created)
@@ -38,10 +35,7 @@ extension SurveyController {
         try engine.requireCapability(.user(actor.user), for: .surveyUpdate)
         let id = try ObjectID.int64("id", in: context)
         let found = try await requireSurvey(id, .surveyUpdate, actor.user)
-        let body = try await JSONObjectBody.read(from: request, allowed: SurveyDraft.fields)
-        if !partial { try body.require("name", "slug") }
-        var draft = SurveyDraft(found.survey)
-        try draft.apply(body)
+        let draft = try await SurveyDraft(found.survey).applying(request, required: "name", "slug", partial: partial)
         if draft.organisationID != found.survey.organisationID || draft.teamID != found.survey.teamID {
             // A move (SPEC §4): the roles to delete the survey where it is and to create it where it goes.
             try engine.requireRole(actor.user, .surveyDelete, .survey(found.survey.facts(for: actor.user.userID, role: found.role)))

@@ -5,7 +5,7 @@ import SurveysPolicy
 
 /// The writable fields of a survey (SPEC §4 writes), read from a request body onto defaults
 /// (create) or onto the stored survey (`PUT`, `PATCH`).
-struct SurveyDraft: Sendable, Equatable {
+struct SurveyDraft: Sendable, Equatable, WriteDraft {
     var name = ""
     var slug = ""
     var description = ""

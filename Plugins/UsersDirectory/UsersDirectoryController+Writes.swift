@@ -21,10 +21,7 @@ extension UsersDirectoryController {
     func create(_ request: Request, _ context: Context) async throws -> Response {
         let (actor, organisation) = try writer(context, .userCreate)
         try engine.require(.user(actor.user), .userCreate, .collection)
-        let body = try await JSONObjectBody.read(from: request, allowed: UsersDirectoryDraft.fields)
-        try body.require("username", "email")
-        var draft = UsersDirectoryDraft()
-        try draft.apply(body)
+        let draft = try await UsersDirectoryDraft().applying(request, required: "username", "email")
         let user = try await repository.insert(draft, organisationID: organisation, by: actor)
         var response = Response.json(user, status: .created)
         response.headers[.location] = "/api/user/\(user.id)/"
@@ -36,10 +33,7 @@ extension UsersDirectoryController {
         let (actor, organisation) = try writer(context, .userUpdate)
         let id = try ObjectID.int64("id", in: context)
         let (stored, facts) = try await requireMember(id, of: organisation, .userUpdate, actor.user)
-        let body = try await JSONObjectBody.read(from: request, allowed: UsersDirectoryDraft.fields)
-        if !partial { try body.require("email") }
-        var draft = UsersDirectoryDraft(stored)
-        try draft.apply(body)
+        let draft = try await UsersDirectoryDraft(stored).applying(request, required: "email", partial: partial)
         guard draft.username == stored.username else { throw JSONBody.invalid("'username' cannot be changed") }
         var change = facts
         change.changes = draft.changes(from: UsersDirectoryDraft(stored))

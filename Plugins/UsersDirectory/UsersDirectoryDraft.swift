@@ -10,7 +10,7 @@ enum UsersDirectoryRole: String, CaseIterable, Sendable {
 /// The writable fields of a directory user (SPEC §4 Users), read from a request body onto
 /// defaults (create) or onto the stored user (`PUT`, `PATCH`). `role` is the user's role in the
 /// key's organisation; `username` is fixed once created.
-struct UsersDirectoryDraft: Sendable {
+struct UsersDirectoryDraft: Sendable, WriteDraft {
     var username = ""
     var email = ""
     var firstName = ""

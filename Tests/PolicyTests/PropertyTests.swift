@@ -11,6 +11,22 @@ import Testing
 struct PropertyTests {
     static let seeds = UInt64(1_000)...1_299
 
+    /// Calls `body` with every case of every seed's world whose caller is authenticated (the
+    /// random numbers seeded with the seed plus `salt`); returns how many there were.
+    static func userCases(salt: UInt64, _ body: (RandomCase, UInt64, inout SplitMix64) -> Void) -> Int {
+        var cases = 0
+        for seed in seeds {
+            let world = World(seed: seed)
+            var rng = SplitMix64(seed: seed &+ salt)
+            world.forEachCase(principals: 2, &rng) { c, rng in
+                guard c.user != nil else { return }
+                cases += 1
+                body(c, seed, &rng)
+            }
+        }
+        return cases
+    }
+
     @Test("deny by default: unknown actions, an empty engine, mismatched resources")
     func denyByDefault() {
         let empty = PolicyEngine()
@@ -87,28 +103,21 @@ struct PropertyTests {
 
     @Test("adding capabilities never allows what the role forbids")
     func capabilitiesAreNotRoles() {
-        var cases = 0
-        for seed in Self.seeds {
-            let world = World(seed: seed)
-            var rng = SplitMix64(seed: seed &+ 1)
-            world.forEachCase(principals: 2, &rng) { c, rng in
-                guard c.user != nil else { return }
-                cases += 1
-                let full = standardEngine.decide(c.principal.with(capabilities: .all), c.action, c.resource)
-                let some = standardEngine.decide(c.principal, c.action, c.resource)
-                let more = standardEngine.decide(c.principal.with(capabilities: c.capabilities.union(rng.capabilities())), c.action, c.resource)
-                if some.isAllowed {
-                    #expect(full.isAllowed, "seed \(seed) \(c.action): allowed with \(c.capabilities) but not with all")
-                    #expect(more.isAllowed, "seed \(seed) \(c.action): more capabilities denied")
-                }
-                if !full.isAllowed {
-                    #expect(!some.isAllowed && !more.isAllowed)
-                }
-                // The capability is checked first: a missing one is reported as such.
-                if let needed = c.action.verb.requiredCapability, c.action.resource != .user,
-                   !c.capabilities.contains(needed), c.user?.tier != .free {
-                    #expect(some.code == .denyCapability)
-                }
+        let cases = Self.userCases(salt: 1) { c, seed, rng in
+            let full = standardEngine.decide(c.principal.with(capabilities: .all), c.action, c.resource)
+            let some = standardEngine.decide(c.principal, c.action, c.resource)
+            let more = standardEngine.decide(c.principal.with(capabilities: c.capabilities.union(rng.capabilities())), c.action, c.resource)
+            if some.isAllowed {
+                #expect(full.isAllowed, "seed \(seed) \(c.action): allowed with \(c.capabilities) but not with all")
+                #expect(more.isAllowed, "seed \(seed) \(c.action): more capabilities denied")
+            }
+            if !full.isAllowed {
+                #expect(!some.isAllowed && !more.isAllowed)
+            }
+            // The capability is checked first: a missing one is reported as such.
+            if let needed = c.action.verb.requiredCapability, c.action.resource != .user,
+               !c.capabilities.contains(needed), c.user?.tier != .free {
+                #expect(some.code == .denyCapability)
             }
         }
         #expect(cases >= 20_000)
@@ -166,24 +175,17 @@ struct PropertyTests {
 
     @Test("the free tier is never allowed anything but revoking the keys one administers")
     func freeTierNeverAllowed() {
-        var cases = 0
-        for seed in Self.seeds {
-            let world = World(seed: seed)
-            var rng = SplitMix64(seed: seed &+ 3)
-            world.forEachCase(principals: 2, &rng) { c, rng in
-                guard c.user != nil else { return }
-                cases += 1
-                let free = c.principal.with(tier: .free).with(capabilities: .all)
-                let decision = standardEngine.decide(free, c.action, c.resource)
-                if c.action == .keyRevoke {
-                    // Revocation does not depend on the revoker's own tier (SPEC §2).
-                    let paid = standardEngine.decide(c.principal.with(capabilities: .all), c.action, c.resource)
-                    #expect(decision.isAllowed == paid.isAllowed && decision.code == paid.code)
-                    return
-                }
-                #expect(!decision.isAllowed && decision.code == .denyTier)
-                if c.action.verb == .list { #expect(standardEngine.visibility(free, for: c.action) == .none) }
+        let cases = Self.userCases(salt: 3) { c, seed, rng in
+            let free = c.principal.with(tier: .free).with(capabilities: .all)
+            let decision = standardEngine.decide(free, c.action, c.resource)
+            if c.action == .keyRevoke {
+                // Revocation does not depend on the revoker's own tier (SPEC §2).
+                let paid = standardEngine.decide(c.principal.with(capabilities: .all), c.action, c.resource)
+                #expect(decision.isAllowed == paid.isAllowed && decision.code == paid.code)
+                return
             }
+            #expect(!decision.isAllowed && decision.code == .denyTier)
+            if c.action.verb == .list { #expect(standardEngine.visibility(free, for: c.action) == .none) }
         }
         #expect(cases >= 20_000)
     }
