@@ -10,10 +10,11 @@ import DatasetsPolicy
 /// (403), also as the target of an update. A dataset the caller cannot see is 404, as on reads.
 extension DatasetController {
     func registerWrites(on routes: RouteTable<Context>) {
-        routes.on("/api/datasets/", method: .post, .action(.datasetCreate), documented: DatasetsPlugin.openAPI.operation("createDataset")) { request, context in try await create(request, context) }
-        routes.on("/api/datasets/{key}/", method: .put, .action(.datasetUpdate, object: "key"), documented: DatasetsPlugin.openAPI.operation("replaceDataset")) { request, context in try await update(request, context, partial: false) }
-        routes.on("/api/datasets/{key}/", method: .patch, .action(.datasetUpdate, object: "key"), documented: DatasetsPlugin.openAPI.operation("updateDataset")) { request, context in try await update(request, context, partial: true) }
-        routes.on("/api/datasets/{key}/", method: .delete, .action(.datasetDelete, object: "key"), documented: DatasetsPlugin.openAPI.operation("deleteDataset")) { _, context in try await delete(context) }
+        routes.writes(
+            "/api/datasets/", object: "key", documented: DatasetsPlugin.openAPI,
+            WriteOperations(create: "createDataset", replace: "replaceDataset", update: "updateDataset", delete: "deleteDataset"),
+            create: .datasetCreate, update: .datasetUpdate, delete: .datasetDelete,
+            creating: create, updating: { try await update($0, $1, partial: $2) }, deleting: delete)
     }
 
     /// 201 with the new dataset.

@@ -11,10 +11,11 @@ import SurveysPolicy
 /// the roles to delete the survey where it is and to create it where it goes.
 extension SurveyController {
     func registerWrites(on routes: RouteTable<Context>) {
-        routes.on("/api/surveys/", method: .post, .action(.surveyCreate), documented: SurveysPlugin.openAPI.operation("createSurvey")) { request, context in try await create(request, context) }
-        routes.on("/api/surveys/{id}/", method: .put, .action(.surveyUpdate, object: "id"), documented: SurveysPlugin.openAPI.operation("replaceSurvey")) { request, context in try await update(request, context, partial: false) }
-        routes.on("/api/surveys/{id}/", method: .patch, .action(.surveyUpdate, object: "id"), documented: SurveysPlugin.openAPI.operation("updateSurvey")) { request, context in try await update(request, context, partial: true) }
-        routes.on("/api/surveys/{id}/", method: .delete, .action(.surveyDelete, object: "id"), documented: SurveysPlugin.openAPI.operation("deleteSurvey")) { _, context in try await delete(context) }
+        routes.writes(
+            "/api/surveys/", object: "id", documented: SurveysPlugin.openAPI,
+            WriteOperations(create: "createSurvey", replace: "replaceSurvey", update: "updateSurvey", delete: "deleteSurvey"),
+            create: .surveyCreate, update: .surveyUpdate, delete: .surveyDelete,
+            creating: create, updating: { try await update($0, $1, partial: $2) }, deleting: delete)
     }
 
     /// 201 with the new survey, owned by the caller.

@@ -11,10 +11,11 @@ import Vault
 /// accounts). A user outside the key's organisation is 404, as on reads.
 extension UsersDirectoryController {
     func registerWrites(on routes: RouteTable<Context>) {
-        routes.on("/api/user/", method: .post, .action(.userCreate), documented: UsersDirectoryPlugin.openAPI.operation("createUser")) { request, context in try await create(request, context) }
-        routes.on("/api/user/{id}/", method: .put, .action(.userUpdate, object: "id"), documented: UsersDirectoryPlugin.openAPI.operation("replaceUser")) { request, context in try await update(request, context, partial: false) }
-        routes.on("/api/user/{id}/", method: .patch, .action(.userUpdate, object: "id"), documented: UsersDirectoryPlugin.openAPI.operation("updateUser")) { request, context in try await update(request, context, partial: true) }
-        routes.on("/api/user/{id}/", method: .delete, .action(.userDelete, object: "id"), documented: UsersDirectoryPlugin.openAPI.operation("removeUser")) { _, context in try await remove(context) }
+        routes.writes(
+            "/api/user/", object: "id", documented: UsersDirectoryPlugin.openAPI,
+            WriteOperations(create: "createUser", replace: "replaceUser", update: "updateUser", delete: "removeUser"),
+            create: .userCreate, update: .userUpdate, delete: .userDelete,
+            creating: create, updating: { try await update($0, $1, partial: $2) }, deleting: remove)
     }
 
     /// 201 with the new user.
