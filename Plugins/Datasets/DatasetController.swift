@@ -26,13 +26,13 @@ struct DatasetController<Context: PluginRequestContext>: Sendable {
         let filters = try DatasetFilters(StrictQuery(request))
         let predicate = try visibility(context.caller)
         let permissions = DatasetPermissions(engine: engine, caller: context.caller)
-        return try await ListResponse.respond(
-            to: request,
+        return Response.json(body: try await ListResponse.body(
+            for: request,
             base: repository.visibleQuery(predicate, filters: filters),
             orderBy: DatasetRepository.ordering,
             pool: repository.pool,
             decode: { row, first in permissions.annotate(try DatasetRecord(row: row, from: first)) }
-        )
+        ))
     }
 
     /// One dataset by key: 200 when visible, otherwise 404 (whether or not it exists).

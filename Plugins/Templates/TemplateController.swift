@@ -24,13 +24,13 @@ struct TemplateController<Context: PluginRequestContext>: Sendable {
         try engine.require(.user(user), .templateList, .collection)
         let query = try TemplateListQuery(StrictQuery(request))
         let predicate = engine.visibility(.user(user), for: .templateList)
-        return try await ListResponse.respond(
-            to: request,
+        return Response.json(body: try await ListResponse.body(
+            for: request,
             base: repository.visibleQuery(predicate, filters: query),
             orderBy: query.ordering.sql,
             pool: repository.pool,
             decode: { row, first in try TemplateRecord(row: row, from: first, callerID: user.userID) }
-        )
+        ))
     }
 
     /// One template: 200 when visible; 404 when it does not exist or the caller may not see it.

@@ -27,13 +27,13 @@ struct UsersDirectoryController<Context: PluginRequestContext>: Sendable {
         let (user, organisation) = try requireDirectory(context)
         let isActive = try StrictQuery(request).boolean("is_active")
         let predicate = engine.visibility(.user(user), for: .userList)
-        return try await ListResponse.respond(
-            to: request,
+        return Response.json(body: try await ListResponse.body(
+            for: request,
             base: repository.visibleQuery(predicate, organisationID: organisation, isActive: isActive),
             orderBy: "id",
             pool: repository.pool,
             decode: UsersDirectoryRecord.init(row:from:)
-        )
+        ))
     }
 
     /// One user of the key's organisation: 200, or 404 when no such user is in it.

@@ -23,18 +23,8 @@ public enum ListResponse {
     }
 
     /// Runs `base` (a `SELECT` without `ORDER BY`) ordered by `orderBy`, paged if asked, and
-    /// encodes each row with `decode`, which reads the row's columns from the given index on.
-    public static func respond<Item: JSONWritable>(
-        to request: Request,
-        base: PGQuery,
-        orderBy: PGQuery,
-        pool: PGPool,
-        decode: (PGRow, Int) throws -> Item
-    ) async throws -> Response {
-        Response.json(body: try await body(for: request, base: base, orderBy: orderBy, pool: pool, decode: decode))
-    }
-
-    /// The JSON body ``respond(to:base:orderBy:pool:decode:)`` answers with.
+    /// encodes each row with `decode`, which reads the row's columns from the given index on: the
+    /// JSON body of the list's answer.
     public static func body<Item: JSONWritable>(
         for request: Request,
         base: PGQuery,

@@ -9,13 +9,7 @@ import Testing
     @Test func sigtermLetsTheRequestInFlightFinish() async throws {
         try await TestDatabase.withFresh { configuration in
             let port = try LoopbackHTTP.freePort()
-            let env = [
-                "DATABASE_URL": TestDatabase.url(for: configuration),
-                "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path,
-                "LATCHKEY_THROTTLE": "off",
-                "LATCHKEY_DRAIN_SECONDS": "0",
-            ]
-            #expect(try CommandRunner.run("latchkey", ["migrate"], environment: env).status == 0)
+            let env = try migratedEnvironment(configuration, ["LATCHKEY_THROTTLE": "off", "LATCHKEY_DRAIN_SECONDS": "0"])
             let pool = PGPool(configuration: configuration)
             try await pool.execute("INSERT INTO users (username, email, tier) VALUES ('alice', 'alice@example.com', 'pro')")
             let key = try CommandRunner.run("latchkey", ["keys", "issue", "--user", "alice", "--name", "t"], environment: env).lines.last ?? ""
@@ -63,14 +57,9 @@ import Testing
     @Test func readyFlipsDuringTheSigtermDrain() async throws {
         try await TestDatabase.withFresh { configuration in
             let port = try LoopbackHTTP.freePort()
-            var env = [
-                "DATABASE_URL": TestDatabase.url(for: configuration),
-                "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path,
-                // Long: on a loaded machine (the whole suite on two cores) each request here
-                // once took over a second.
-                "LATCHKEY_DRAIN_SECONDS": "8",
-            ]
-            #expect(try CommandRunner.run("latchkey", ["migrate"], environment: env).status == 0)
+            // A long drain: on a loaded machine (the whole suite on two cores) each request here
+            // once took over a second.
+            var env = try migratedEnvironment(configuration, ["LATCHKEY_DRAIN_SECONDS": "8"])
             // The server answers with its own public URL: another test's server on a reused port
             // does not pass for this one.
             let marker = LoopbackHTTP.uniquePublicURL("ready")
@@ -103,4 +92,15 @@ import Testing
             #expect(refused.status != 0 && refused.stderr.contains("LATCHKEY_DRAIN_SECONDS"))
         }
     }
+}
+
+/// The environment of a `latchkey` process on the database of `configuration` with `settings`,
+/// the database migrated by one.
+func migratedEnvironment(_ configuration: PGConfiguration, _ settings: [String: String]) throws -> [String: String] {
+    let env = [
+        "DATABASE_URL": TestDatabase.url(for: configuration),
+        "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path,
+    ].merging(settings) { _, given in given }
+    #expect(try CommandRunner.run("latchkey", ["migrate"], environment: env).status == 0)
+    return env
 }

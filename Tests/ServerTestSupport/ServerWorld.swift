@@ -96,19 +96,20 @@ public struct ServerWorld: Sendable {
     @discardableResult
     public func organisation(_ slug: String, owner: Int64? = nil, members: [(Int64, String)] = []) async throws -> Int64 {
         let id = try await pool.query("INSERT INTO organisations (slug, name, owner_id) VALUES (\(slug), \(slug.uppercased()), \(owner)) RETURNING id")[0].decode(Int64.self, at: 0)
-        for (user, role) in members {
-            try await pool.execute("INSERT INTO organisation_memberships (organisation_id, user_id, role) VALUES (\(id), \(user), \(role))")
-        }
+        try await insert(members) { "INSERT INTO organisation_memberships (organisation_id, user_id, role) VALUES (\(id), \($0), \($1))" }
         return id
     }
 
     @discardableResult
     public func team(_ slug: String, organisation: Int64? = nil, members: [(Int64, String)] = []) async throws -> Int64 {
         let id = try await pool.query("INSERT INTO teams (slug, name, organisation_id) VALUES (\(slug), \(slug), \(organisation)) RETURNING id")[0].decode(Int64.self, at: 0)
-        for (user, role) in members {
-            try await pool.execute("INSERT INTO team_memberships (team_id, user_id, role) VALUES (\(id), \(user), \(role))")
-        }
+        try await insert(members) { "INSERT INTO team_memberships (team_id, user_id, role) VALUES (\(id), \($0), \($1))" }
         return id
+    }
+
+    /// Runs the statement `row` makes of each (user, role), a membership each.
+    public func insert(_ members: [(Int64, String)], _ row: (Int64, String) -> PGQuery) async throws {
+        for (user, role) in members { try await pool.execute(row(user, role)) }
     }
 
     /// `users` users `u0…`, three organisations `o0…` (each owned by one of them with

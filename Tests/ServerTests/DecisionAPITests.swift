@@ -13,6 +13,15 @@ import Vault
         try await client.send(uri, method: .post, key: service, body: body)
     }
 
+    /// Each body posted to `uri` is a 400 whose detail names what is wrong.
+    private func expectRefused(_ client: some TestClientProtocol, _ uri: String, _ bodies: [(String, String)], service: String?) async throws {
+        for (body, named) in bodies {
+            let reply = try await post(client, uri, body, service: service)
+            #expect(reply.status == .badRequest, "\(body)")
+            #expect(reply.detail?.contains(named) == true, "\(body): \(reply.text)")
+        }
+    }
+
     @Test func onlyServiceCredentialsMayCall() async throws {
         try await ServerWorld.with { world in
             let alice = try await world.user("alice")
@@ -131,11 +140,7 @@ import Vault
                     (#"{"subject":{"type":"user","id":"1"},"action":"survey.retrieve","resource":{"type":"survey"}}"#, "'action'"),
                     (#"{"subject":{"type":"user","id":"1"},"action":{"name":"x.y"},"resource":{"type":"survey"},"context":[]}"#, "'context'"),
                 ]
-                for (body, field) in malformed {
-                    let reply = try await post(client, "/access/v1/evaluation", body, service: world.service)
-                    #expect(reply.status == .badRequest, "\(body)")
-                    #expect(reply.detail?.contains(field) == true, "\(body): \(reply.text)")
-                }
+                try await expectRefused(client, "/access/v1/evaluation", malformed, service: world.service)
             }
         }
     }
@@ -237,11 +242,7 @@ import Vault
                     (#"{"evaluations":[{"resource":{"type":"survey","properties":[]}}]}"#, "'evaluations[0].resource.properties' must be an object"),
                     ("[]", "the body must be a JSON object"),
                 ]
-                for (body, message) in refused {
-                    let answer = try await post(client, "/access/v1/evaluations", body, service: world.service)
-                    #expect(answer.status == .badRequest, "\(body)")
-                    #expect(answer.detail?.contains(message) == true, "\(body): \(answer.text)")
-                }
+                try await expectRefused(client, "/access/v1/evaluations", refused, service: world.service)
             }
         }
     }

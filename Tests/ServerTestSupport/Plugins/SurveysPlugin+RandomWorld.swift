@@ -17,9 +17,7 @@ extension ServerWorld {
                     '2026-11-20 10:00:00+00')
             RETURNING id
             """)[0].decode(Int64.self, at: 0)
-        for (user, role) in members {
-            try await pool.execute("INSERT INTO survey_memberships (survey_id, user_id, role) VALUES (\(id), \(user), \(role))")
-        }
+        try await insert(members) { "INSERT INTO survey_memberships (survey_id, user_id, role) VALUES (\(id), \($0), \($1))" }
         return id
     }
 }
