@@ -21,12 +21,21 @@ import Vault
         return browser
     }
 
+    /// `username` (of `tier`) signed in on a new browser at their keys page: the client, the
+    /// browser and the page's CSRF token.
+    static func atKeysPage(
+        _ world: ServerWorld, _ username: String, tier: Tier, _ body: @escaping @Sendable (any TestClientProtocol, Browser, String) async throws -> Void
+    ) async throws {
+        try await world.person(username, tier: tier)
+        try await world.client(settings: ServerWorld.consoleSettings) { client in
+            let browser = try await signedIn(client, username)
+            try await body(client, browser, try await browser.get("/account/keys").csrf)
+        }
+    }
+
     @Test func everyKeyFieldIsValidatedAndNothingChanges() async throws {
         try await ServerWorld.with { world in
-            try await world.person("ada", tier: .pro)
-            try await world.client(settings: ServerWorld.consoleSettings) { client in
-                let browser = try await Self.signedIn(client, "ada")
-                let csrf = try await browser.get("/account/keys").csrf
+            try await Self.atKeysPage(world, "ada", tier: .pro) { client, browser, csrf in
                 let before = try await world.pool.query("SELECT count(*) FROM api_keys")[0].decode(Int64.self, at: 0)
                 let cases: [([(String, String)], String)] = [
                     ([("name", ""), ("capabilities", "view")], "Give the key a name."),
@@ -71,10 +80,7 @@ import Vault
     /// A refusal of the policy is shown in words: a free-tier user has no API access.
     @Test func refusalsAreExplained() async throws {
         try await ServerWorld.with { world in
-            try await world.person("fred", tier: .free)
-            try await world.client(settings: ServerWorld.consoleSettings) { client in
-                let browser = try await Self.signedIn(client, "fred")
-                let csrf = try await browser.get("/account/keys").csrf
+            try await Self.atKeysPage(world, "fred", tier: .free) { client, browser, csrf in
                 let page = try await browser.post("/account/keys", [("csrf", csrf), ("name", "k"), ("capabilities", "view")])
                 #expect(page.status == .forbidden)
                 #expect(page.html.contains("Not allowed"), "\(page.html)")
