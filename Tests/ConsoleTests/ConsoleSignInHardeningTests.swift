@@ -17,6 +17,14 @@ import Testing
 @Suite struct ConsoleSignInHardeningTests {
     static let password = "correct horse battery"
 
+    /// A world with `ada` (enrolled in nothing yet) and a client of its console.
+    static func withAda(_ body: @escaping @Sendable (ServerWorld, Int64, any TestClientProtocol) async throws -> Void) async throws {
+        try await ServerWorld.with { world in
+            let ada = try await world.person("ada")
+            try await world.client(settings: ServerWorld.consoleSettings) { client in try await body(world, ada, client) }
+        }
+    }
+
     /// A six-digit code that is not the user's in the accepted window (nor near it).
     static func wrongCode(_ secret: [UInt8]) throws -> String {
         let totp = TOTP(secret: secret)
@@ -49,63 +57,57 @@ import Testing
     /// codes, the password again, one more bad code → locked, and then even the right code and
     /// the right password are refused with the same message. Only a completed sign-in clears.
     @Test func knowingThePasswordBuysAtMostFiveCodeGuessesPerLock() async throws {
-        try await ServerWorld.with { world in
-            let ada = try await world.person("ada")
-            try await world.client(settings: ServerWorld.consoleSettings) { client in
-                let secret = try await Browser(client).signInWithMFA("ada", Self.password, step: -1)
-                let wrong = try Self.wrongCode(secret)
+        try await Self.withAda { world, ada, client in
+            let secret = try await Browser(client).signInWithMFA("ada", Self.password, step: -1)
+            let wrong = try Self.wrongCode(secret)
 
-                let attacker = Browser(client)
-                #expect(try await attacker.signIn("ada", Self.password).location == "/account/mfa")
-                var mfa = try await attacker.get("/account/mfa")
-                for guess in 1...4 {
-                    let page = try await attacker.post("/account/mfa", [("csrf", mfa.csrf), ("code", wrong)])
-                    #expect(page.status == .unauthorized, "guess \(guess)")
-                    #expect(!page.html.contains("locked"), "guess \(guess)")
-                }
-                #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 4)
-                // The right password again: not locked yet, and it clears nothing.
-                attacker.forget("lk_session")
-                #expect(try await attacker.signIn("ada", Self.password).location == "/account/mfa")
-                #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 4,
-                        "a correct password does not clear earlier failures")
-                mfa = try await attacker.get("/account/mfa")
-                let fifth = try await attacker.post("/account/mfa", [("csrf", mfa.csrf), ("code", wrong)])
-                #expect(fifth.status == .tooManyRequests)
-                #expect(fifth.html.contains(Self.lockedText))
-                // Locked: the right code is not even judged, and the password is refused too,
-                // with the same words (nothing tells which part was wrong).
-                let right = try TOTP(secret: secret).code(step: TOTP.step(at: Date()) + 1)
-                let afterLock = try await attacker.post("/account/mfa", [("csrf", mfa.csrf), ("code", right)])
-                #expect(afterLock.status == .tooManyRequests && afterLock.html.contains(Self.lockedText))
-                #expect(try await attacker.get("/account/keys").location == "/account/mfa")
-                let password = try await Browser(client).signIn("ada", Self.password)
-                #expect(password.status == .tooManyRequests && password.html.contains(Self.lockedText) && password.location == nil)
-                #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 5,
-                        "attempts on a locked account are not counted")
-
-                // After the lock, a completed sign-in (password and code) clears the failures.
-                try await world.pool.execute("UPDATE sign_in_failures SET at = at - interval '16 minutes'")
-                try await world.pool.execute("INSERT INTO sign_in_failures (user_id) VALUES (\(ada))")
-                _ = try await Browser(client).signInWithMFA("ada", Self.password, secret: secret, step: 1)
-                #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 0)
+            let attacker = Browser(client)
+            #expect(try await attacker.signIn("ada", Self.password).location == "/account/mfa")
+            var mfa = try await attacker.get("/account/mfa")
+            for guess in 1...4 {
+                let page = try await attacker.post("/account/mfa", [("csrf", mfa.csrf), ("code", wrong)])
+                #expect(page.status == .unauthorized, "guess \(guess)")
+                #expect(!page.html.contains("locked"), "guess \(guess)")
             }
+            #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 4)
+            // The right password again: not locked yet, and it clears nothing.
+            attacker.forget("lk_session")
+            #expect(try await attacker.signIn("ada", Self.password).location == "/account/mfa")
+            #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 4,
+                    "a correct password does not clear earlier failures")
+            mfa = try await attacker.get("/account/mfa")
+            let fifth = try await attacker.post("/account/mfa", [("csrf", mfa.csrf), ("code", wrong)])
+            #expect(fifth.status == .tooManyRequests)
+            #expect(fifth.html.contains(Self.lockedText))
+            // Locked: the right code is not even judged, and the password is refused too,
+            // with the same words (nothing tells which part was wrong).
+            let right = try TOTP(secret: secret).code(step: TOTP.step(at: Date()) + 1)
+            let afterLock = try await attacker.post("/account/mfa", [("csrf", mfa.csrf), ("code", right)])
+            #expect(afterLock.status == .tooManyRequests && afterLock.html.contains(Self.lockedText))
+            #expect(try await attacker.get("/account/keys").location == "/account/mfa")
+            let password = try await Browser(client).signIn("ada", Self.password)
+            #expect(password.status == .tooManyRequests && password.html.contains(Self.lockedText) && password.location == nil)
+            #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 5,
+                    "attempts on a locked account are not counted")
+
+            // After the lock, a completed sign-in (password and code) clears the failures.
+            try await world.pool.execute("UPDATE sign_in_failures SET at = at - interval '16 minutes'")
+            try await world.pool.execute("INSERT INTO sign_in_failures (user_id) VALUES (\(ada))")
+            _ = try await Browser(client).signInWithMFA("ada", Self.password, secret: secret, step: 1)
+            #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 0)
         }
     }
 
     /// A wrong recovery code counts like a wrong TOTP code.
     @Test func aWrongRecoveryCodeIsAFailedSignIn() async throws {
-        try await ServerWorld.with { world in
-            let ada = try await world.person("ada")
-            try await world.client(settings: ServerWorld.consoleSettings) { client in
-                _ = try await Browser(client).signInWithMFA("ada", Self.password)
-                let browser = Browser(client)
-                try await browser.signIn("ada", Self.password)
-                let mfa = try await browser.get("/account/mfa")
-                for _ in 0..<5 { _ = try await browser.post("/account/mfa", [("csrf", mfa.csrf), ("code", "zzzzz-zzzzz")]) }
-                #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 5)
-                #expect(try await Browser(client).signIn("ada", Self.password).status == .tooManyRequests)
-            }
+        try await Self.withAda { world, ada, client in
+            _ = try await Browser(client).signInWithMFA("ada", Self.password)
+            let browser = Browser(client)
+            try await browser.signIn("ada", Self.password)
+            let mfa = try await browser.get("/account/mfa")
+            for _ in 0..<5 { _ = try await browser.post("/account/mfa", [("csrf", mfa.csrf), ("code", "zzzzz-zzzzz")]) }
+            #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 5)
+            #expect(try await Browser(client).signIn("ada", Self.password).status == .tooManyRequests)
         }
     }
 
@@ -117,52 +119,46 @@ import Testing
     /// Twelve wrong codes at once for one signed-in session (the attacker knows the password):
     /// at most five are judged; every other is answered "locked" without being judged.
     @Test func concurrentCodeGuessesCannotPassTheLock() async throws {
-        try await ServerWorld.with { world in
-            let ada = try await world.person("ada")
-            try await world.client(settings: ServerWorld.consoleSettings) { client in
-                let secret = try await Browser(client).signInWithMFA("ada", Self.password)
-                let wrong = try Self.wrongCode(secret)
-                let attacker = Browser(client)
-                #expect(try await attacker.signIn("ada", Self.password).location == "/account/mfa")
-                let csrf = try await attacker.get("/account/mfa").csrf
-                let cookies = attacker.cookies
-                let pages = try await withThrowingTaskGroup(of: Page.self) { group in
-                    for _ in 0..<12 {
-                        group.addTask { try await Self.send(client, "/account/mfa", cookies: cookies, fields: [("csrf", csrf), ("code", wrong)]) }
-                    }
-                    return try await group.reduce(into: [Page]()) { $0.append($1) }
+        try await Self.withAda { world, ada, client in
+            let secret = try await Browser(client).signInWithMFA("ada", Self.password)
+            let wrong = try Self.wrongCode(secret)
+            let attacker = Browser(client)
+            #expect(try await attacker.signIn("ada", Self.password).location == "/account/mfa")
+            let csrf = try await attacker.get("/account/mfa").csrf
+            let cookies = attacker.cookies
+            let pages = try await withThrowingTaskGroup(of: Page.self) { group in
+                for _ in 0..<12 {
+                    group.addTask { try await Self.send(client, "/account/mfa", cookies: cookies, fields: [("csrf", csrf), ("code", wrong)]) }
                 }
-                #expect(pages.allSatisfy { [.unauthorized, .tooManyRequests].contains($0.status) }, "\(pages.map(\.status))")
-                let judgedNotLocked = pages.filter { $0.status == .unauthorized }.count
-                #expect(judgedNotLocked <= 4, "\(judgedNotLocked) guesses were judged without the lock")
-                #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 5)
-                #expect(try await Self.count(world, "SELECT count(*) FROM audit_events WHERE action = 'login.failed' AND actor_id = \(ada)") <= 5)
+                return try await group.reduce(into: [Page]()) { $0.append($1) }
             }
+            #expect(pages.allSatisfy { [.unauthorized, .tooManyRequests].contains($0.status) }, "\(pages.map(\.status))")
+            let judgedNotLocked = pages.filter { $0.status == .unauthorized }.count
+            #expect(judgedNotLocked <= 4, "\(judgedNotLocked) guesses were judged without the lock")
+            #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 5)
+            #expect(try await Self.count(world, "SELECT count(*) FROM audit_events WHERE action = 'login.failed' AND actor_id = \(ada)") <= 5)
         }
     }
 
     /// Twelve wrong passwords at once for one account, and twelve for a name that is nobody's:
     /// five failures each, never more.
     @Test func concurrentPasswordGuessesCannotPassTheLock() async throws {
-        try await ServerWorld.with { world in
-            let ada = try await world.person("ada")
-            try await world.client(settings: ServerWorld.consoleSettings) { client in
-                for name in ["ada", "nobody-at-all"] {
-                    let pages = try await withThrowingTaskGroup(of: Page.self) { group in
-                        for _ in 0..<12 {
-                            group.addTask {
-                                try await Self.send(client, "/account/login", cookies: ["lk_signin": "token"],
-                                                    fields: [("csrf", "token"), ("username", name), ("password", "not the password")])
-                            }
+        try await Self.withAda { world, ada, client in
+            for name in ["ada", "nobody-at-all"] {
+                let pages = try await withThrowingTaskGroup(of: Page.self) { group in
+                    for _ in 0..<12 {
+                        group.addTask {
+                            try await Self.send(client, "/account/login", cookies: ["lk_signin": "token"],
+                                                fields: [("csrf", "token"), ("username", name), ("password", "not the password")])
                         }
-                        return try await group.reduce(into: [Page]()) { $0.append($1) }
                     }
-                    #expect(pages.filter { $0.status == .unauthorized }.count <= 4, "\(name): \(pages.map(\.status))")
-                    #expect(pages.filter { $0.status == .tooManyRequests }.count >= 8, "\(name): \(pages.map(\.status))")
+                    return try await group.reduce(into: [Page]()) { $0.append($1) }
                 }
-                #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 5)
-                #expect(try await Self.count(world, "SELECT count(*) FROM unknown_sign_in_failures") == 5)
+                #expect(pages.filter { $0.status == .unauthorized }.count <= 4, "\(name): \(pages.map(\.status))")
+                #expect(pages.filter { $0.status == .tooManyRequests }.count >= 8, "\(name): \(pages.map(\.status))")
             }
+            #expect(try await Self.count(world, "SELECT count(*) FROM sign_in_failures WHERE user_id = \(ada)") == 5)
+            #expect(try await Self.count(world, "SELECT count(*) FROM unknown_sign_in_failures") == 5)
         }
     }
 
@@ -286,54 +282,48 @@ import Testing
     /// Enrolment stores each recovery code as an HMAC under a key derived from the deployment's
     /// secret: neither the code nor its plain SHA-256 is in the database.
     @Test func recoveryCodesAreStoredAsHMACs() async throws {
-        try await ServerWorld.with { world in
-            let ada = try await world.person("ada")
-            try await world.client(settings: ServerWorld.consoleSettings) { client in
-                let browser = Browser(client)
-                try await browser.signIn("ada", Self.password)
-                let enrol = try await browser.get("/account/mfa")
-                let codes = enrol.recoveryCodes
-                #expect(codes.count == 10)
-                let pending = try await world.pool.query("SELECT array_to_string(pending_recovery, ',') FROM web_sessions WHERE user_id = \(ada)")[0]
-                    .decode(String.self, at: 0)
-                let secret = try #require(Base32.decode(enrol.code(id: "mfa-secret") ?? ""))
-                let code = try TOTP(secret: secret).code(step: TOTP.step(at: Date()))
-                #expect(try await browser.post("/account/mfa", [("csrf", enrol.csrf), ("code", code)]).location == "/account/keys")
-                let stored = try await world.pool.query("SELECT encode(code_hash, 'hex') FROM mfa_recovery_codes WHERE user_id = \(ada)")
-                    .map { try $0.decode(String.self, at: 0) }
-                #expect(stored.count == 10)
-                for code in codes {
-                    let plain = SHA256Digest(hashing: "recovery:" + code.replacingOccurrences(of: "-", with: "")).hex
-                    #expect(!stored.contains(plain) && !pending.contains(plain), "a plain SHA-256 of a recovery code is stored")
-                    #expect(!stored.contains { $0.contains(code.replacingOccurrences(of: "-", with: "")) })
-                }
-                // And a code still works, once.
-                let again = Browser(client)
-                try await again.signIn("ada", Self.password)
-                let page = try await again.get("/account/mfa")
-                #expect(try await again.post("/account/mfa", [("csrf", page.csrf), ("code", codes[5])]).location == "/account/keys")
-                #expect(try await Self.count(world, "SELECT count(*) FROM mfa_recovery_codes WHERE user_id = \(ada) AND used_at IS NOT NULL") == 1)
+        try await Self.withAda { world, ada, client in
+            let browser = Browser(client)
+            try await browser.signIn("ada", Self.password)
+            let enrol = try await browser.get("/account/mfa")
+            let codes = enrol.recoveryCodes
+            #expect(codes.count == 10)
+            let pending = try await world.pool.query("SELECT array_to_string(pending_recovery, ',') FROM web_sessions WHERE user_id = \(ada)")[0]
+                .decode(String.self, at: 0)
+            let secret = try #require(Base32.decode(enrol.code(id: "mfa-secret") ?? ""))
+            let code = try TOTP(secret: secret).code(step: TOTP.step(at: Date()))
+            #expect(try await browser.post("/account/mfa", [("csrf", enrol.csrf), ("code", code)]).location == "/account/keys")
+            let stored = try await world.pool.query("SELECT encode(code_hash, 'hex') FROM mfa_recovery_codes WHERE user_id = \(ada)")
+                .map { try $0.decode(String.self, at: 0) }
+            #expect(stored.count == 10)
+            for code in codes {
+                let plain = SHA256Digest(hashing: "recovery:" + code.replacingOccurrences(of: "-", with: "")).hex
+                #expect(!stored.contains(plain) && !pending.contains(plain), "a plain SHA-256 of a recovery code is stored")
+                #expect(!stored.contains { $0.contains(code.replacingOccurrences(of: "-", with: "")) })
             }
+            // And a code still works, once.
+            let again = Browser(client)
+            try await again.signIn("ada", Self.password)
+            let page = try await again.get("/account/mfa")
+            #expect(try await again.post("/account/mfa", [("csrf", page.csrf), ("code", codes[5])]).location == "/account/keys")
+            #expect(try await Self.count(world, "SELECT count(*) FROM mfa_recovery_codes WHERE user_id = \(ada) AND used_at IS NOT NULL") == 1)
         }
     }
 
     /// Codes stored before (unsalted SHA-256) are still accepted, once.
     @Test func legacySHA256RecoveryCodesWorkUntilUsed() async throws {
-        try await ServerWorld.with { world in
-            let ada = try await world.person("ada")
-            try await world.client(settings: ServerWorld.consoleSettings) { client in
-                _ = try await Browser(client).signInWithMFA("ada", Self.password)
-                let legacy = Data(SHA256Digest(hashing: "recovery:abcde23456").bytes)
-                try await world.pool.execute("INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES (\(ada), \(legacy))")
-                let browser = Browser(client)
-                try await browser.signIn("ada", Self.password)
-                let page = try await browser.get("/account/mfa")
-                #expect(try await browser.post("/account/mfa", [("csrf", page.csrf), ("code", "ABCDE-23456")]).location == "/account/keys")
-                let reuse = Browser(client)
-                try await reuse.signIn("ada", Self.password)
-                let second = try await reuse.get("/account/mfa")
-                #expect(try await reuse.post("/account/mfa", [("csrf", second.csrf), ("code", "abcde-23456")]).status == .unauthorized)
-            }
+        try await Self.withAda { world, ada, client in
+            _ = try await Browser(client).signInWithMFA("ada", Self.password)
+            let legacy = Data(SHA256Digest(hashing: "recovery:abcde23456").bytes)
+            try await world.pool.execute("INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES (\(ada), \(legacy))")
+            let browser = Browser(client)
+            try await browser.signIn("ada", Self.password)
+            let page = try await browser.get("/account/mfa")
+            #expect(try await browser.post("/account/mfa", [("csrf", page.csrf), ("code", "ABCDE-23456")]).location == "/account/keys")
+            let reuse = Browser(client)
+            try await reuse.signIn("ada", Self.password)
+            let second = try await reuse.get("/account/mfa")
+            #expect(try await reuse.post("/account/mfa", [("csrf", second.csrf), ("code", "abcde-23456")]).status == .unauthorized)
         }
     }
 }
