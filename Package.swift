@@ -105,7 +105,7 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
         library("Policy"),
-        library("Vault", ["COpenSSL", "Postgres", "Policy", logging, metrics, nioCore, nioLocks, nioPosix, lifecycle]),
+        library("Vault", ["COpenSSL", "JSON", "Postgres", "Policy", logging, metrics, nioCore, nioLocks, nioPosix, lifecycle]),
         library("Accounts", ["Postgres", "Policy", "JSON", "Vault"]),
         library("Tenancy", ["Postgres", "Policy", "JSON", "Vault"]),
         library("Fixtures", ["JSON", "Postgres", "Vault", "Policy", nioCore]),

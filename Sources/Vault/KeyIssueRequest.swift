@@ -27,6 +27,8 @@ public struct KeyIssueRequest: Sendable {
     public var ip: String?
     /// Set when an SSO token exchange asks (SPEC §11): the issuer is then the target themselves.
     public var exchange: SSOExchange?
+    /// What the issuer attaches to the key (SPEC §15), if anything.
+    public var meta: KeyMeta?
     /// The name, expiry and allowed addresses: as given (checked at issuance), or checked.
     let terms: Terms
 

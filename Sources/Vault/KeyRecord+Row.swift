@@ -6,10 +6,10 @@ extension KeyRecord {
     /// The columns `init(row:)` reads, in order, from `api_keys k`.
     static let columns: PGQuery = """
         k.id, k.user_id, k.organisation_id, k.name, k.prefix, k.last4, k.capabilities, k.created_by, \
-        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at, k.allowed_cidrs, k.rolled_to, k.team_id
+        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at, k.allowed_cidrs, k.rolled_to, k.team_id, k.meta
         """
 
-    /// Decodes the first sixteen columns, in the order of `columns`.
+    /// Decodes the first seventeen columns, in the order of `columns`.
     init(row: PGRow) throws {
         let names = try row.decode([String].self, at: 6)
         guard let capabilities = Capabilities(names: names) else {
@@ -34,7 +34,8 @@ extension KeyRecord {
                 guard let range = AddressRange(text) else { throw PGError(.decoding, message: "not a CIDR range: \(text)") }
                 return range
             },
-            rolledTo: try row.decode(UUID?.self, at: 14)
+            rolledTo: try row.decode(UUID?.self, at: 14),
+            meta: try row.decode(String?.self, at: 16).map(KeyMeta.init(stored:))
         )
     }
 }

@@ -23,6 +23,8 @@ public struct KeyRecord: Sendable, Hashable {
     public var allowedCIDRs: [AddressRange] = []
     /// The key that replaced this one when it was rolled.
     public var rolledTo: UUID? = nil
+    /// What the issuer attached (SPEC §15), returned as given.
+    public var meta: KeyMeta? = nil
 
     /// The capabilities the key acts with (SPEC §2: beyond `view` only in an organisation).
     public var effectiveCapabilities: Capabilities { capabilities.effective(organisationID: organisationID) }

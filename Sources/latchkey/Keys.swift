@@ -25,6 +25,8 @@ struct Keys: AsyncParsableCommand {
         var by: String?
         @Option(name: .customLong("allow-cidr"), help: "An IPv4 or IPv6 range (CIDR) the key may be used from; repeatable. None: anywhere.")
         var allowCIDR: [String] = []
+        @Option(help: "A JSON object (at most 4 KiB) attached to the key, returned as given by verify and the presenting key.")
+        var meta: String?
         @OptionGroup var database: DatabaseOptions
 
         /// The `--allow-cidr` ranges, or why they are refused.
@@ -36,15 +38,17 @@ struct Keys: AsyncParsableCommand {
             if Capabilities(parsing: capabilities) == nil {
                 throw ValidationError("--capabilities takes a comma-separated subset of view,add,edit,delete,superuser")
             }
+            if let meta { do { _ = try KeyMeta(meta) } catch { throw ValidationError("--meta: \(error)") } }
         }
 
         func run(_ configuration: Configuration) async throws {
-            let request = KeyIssueRequest(
+            var request = KeyIssueRequest(
                 username: user, name: name, organisationSlug: org, teamSlug: team,
                 capabilities: Capabilities(parsing: capabilities) ?? .default,
                 expiresAt: expiresDays.map { Date().addingTimeInterval(Double($0) * 86_400) },
                 issuer: by.map(KeyIssuer.user) ?? .platformOperator,
                 allowedCIDRs: (try? allowedCIDRs.get()) ?? [])
+            request.meta = try meta.map(KeyMeta.init)
             let issued = try await configuration.withVault("latchkey.keys") { try await $0.issue(request) }
             FileHandle.standardError.write(Data("issued key \(issued.record.id) (\(issued.record.prefix)…) for \(user)\n".utf8))
             print(issued.secret)

@@ -134,6 +134,17 @@ struct CommandLineTests {
             #expect(carolKeys.lines.contains { $0.contains("\tok\t") && $0.contains("allowed_cidrs=any") })
             #expect(!carolKeys.stdout.contains("\tbad\t"))
 
+            // --meta: a JSON object kept as given; anything else refused, nothing stored.
+            let keysBefore = try await PGPool.with(configuration) { try await $0.query("SELECT count(*) FROM api_keys")[0].decode(Int.self, at: 0) }
+            let badMeta = try latchkey("keys", "issue", "--user", "carol", "--name", "meta", "--meta", "[1]")
+            #expect(badMeta.status != 0 && badMeta.stderr.contains("meta") && badMeta.stdout.isEmpty, "\(badMeta.stderr)")
+            let withMeta = try latchkey("keys", "issue", "--user", "carol", "--name", "meta", "--meta", #"{"team":"billing"}"#)
+            #expect(withMeta.status == 0)
+            let stored = try await PGPool.with(configuration) { try await $0.query("SELECT meta::text FROM api_keys WHERE name = 'meta'") }
+            #expect(stored.count == 1)
+            #expect(try stored.first?.decode(String.self, at: 0) == #"{"team":"billing"}"#)
+            #expect(try await PGPool.with(configuration) { try await $0.query("SELECT count(*) FROM api_keys")[0].decode(Int.self, at: 0) } == keysBefore + 1)
+
             // keys list: one line per key with id, name, prefix, status and dates; never the secret.
             let listed = try latchkey("keys", "list", "--user", "alice")
             #expect(listed.lines.count == 5)

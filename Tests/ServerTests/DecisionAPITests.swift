@@ -64,7 +64,7 @@ import Vault
                     #expect(reply.status == .ok)
                     #expect(reply.object["code"] as? String == code)
                     #expect(reply.object["valid"] as? Bool == (code == "VALID"))
-                    #expect(Set(reply.object.keys) == ["valid", "code", "key", "user", "organisation"])
+                    #expect(Set(reply.object.keys) == ["valid", "code", "key", "user", "organisation", "meta"])
                     #expect(!reply.text.contains(key) || key.isEmpty || code == "MALFORMED" && key.count < 20, "the raw key is never echoed")
                     if code == "MALFORMED" || code == "NOT_FOUND" {
                         #expect(reply.object["key"] is NSNull && reply.object["user"] is NSNull && reply.object["organisation"] is NSNull)
@@ -72,7 +72,7 @@ import Vault
                 }
                 let reply = try await post(client, "/v1/keys/verify", #"{"key":"\#(valid)"}"#, service: world.service)
                 let key = try #require(reply.object["key"] as? [String: Any])
-                #expect(Set(key.keys) == ["id", "name", "prefix", "capabilities", "expires_at"])
+                #expect(Set(key.keys) == ["id", "name", "prefix", "capabilities", "expires_at", "meta"])
                 #expect(key["name"] as? String == "ci")
                 #expect(key["prefix"] as? String == String(valid.prefix(12)))
                 #expect(key["capabilities"] as? [String] == ["view", "edit"])

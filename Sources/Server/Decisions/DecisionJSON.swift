@@ -4,9 +4,10 @@ import PluginKit
 import Policy
 import Vault
 
-/// `POST /v1/keys/verify`: `{"valid","code","key","user","organisation"}` (SPEC §6). The key,
-/// user and organisation are shown whenever the key exists, so a service can tell whose key
-/// was revoked or expired; `null` for MALFORMED and NOT_FOUND.
+/// `POST /v1/keys/verify`: `{"valid","code","key","user","organisation","meta"}` (SPEC §6, §15).
+/// The key, user and organisation are shown whenever the key exists, so a service can tell whose
+/// key was revoked or expired; `null` for MALFORMED and NOT_FOUND. `meta` is what the issuer
+/// attached, as given (also in `key`), `null` when nothing was.
 struct KeyVerificationJSON: JSONWritable {
     var verification: KeyVerification
 
@@ -26,6 +27,8 @@ struct KeyVerificationJSON: JSONWritable {
                 json.field("prefix", key.prefix)
                 json.field("capabilities", key.effectiveCapabilities.names)
                 json.field("expires_at", key.expiresAt)
+                json.key("meta")
+                json.raw(key.meta?.json ?? "null")
             }
             json.key("user")
             json.object(found?.owner) { json, owner in
@@ -39,6 +42,8 @@ struct KeyVerificationJSON: JSONWritable {
                 json.field("slug", organisation.slug)
                 json.field("name", organisation.name)
             }
+            json.key("meta")
+            json.raw(found?.key.meta?.json ?? "null")
         }
     }
 }
