@@ -29,6 +29,8 @@ public struct KeyIssueRequest: Sendable {
     public var exchange: SSOExchange?
     /// What the issuer attaches to the key (SPEC §15), if anything.
     public var meta: KeyMeta?
+    /// The key's own rate limit (SPEC §15), if the issuer sets one.
+    public var rateLimit: KeyRateLimit?
     /// The name, expiry and allowed addresses: as given (checked at issuance), or checked.
     let terms: Terms
 

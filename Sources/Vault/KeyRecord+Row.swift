@@ -6,10 +6,10 @@ extension KeyRecord {
     /// The columns `init(row:)` reads, in order, from `api_keys k`.
     static let columns: PGQuery = """
         k.id, k.user_id, k.organisation_id, k.name, k.prefix, k.last4, k.capabilities, k.created_by, \
-        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at, k.allowed_cidrs, k.rolled_to, k.team_id, k.meta
+        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at, k.allowed_cidrs, k.rolled_to, k.team_id, k.meta, k.rate_limit
         """
 
-    /// Decodes the first seventeen columns, in the order of `columns`.
+    /// Decodes the first eighteen columns, in the order of `columns`.
     init(row: PGRow) throws {
         let names = try row.decode([String].self, at: 6)
         guard let capabilities = Capabilities(names: names) else {
@@ -35,7 +35,11 @@ extension KeyRecord {
                 return range
             },
             rolledTo: try row.decode(UUID?.self, at: 14),
-            meta: try row.decode(String?.self, at: 16).map(KeyMeta.init(stored:))
+            meta: try row.decode(String?.self, at: 16).map(KeyMeta.init(stored:)),
+            rateLimit: try row.decode(String?.self, at: 17).map { text in
+                guard let rate = try? KeyRateLimit(text) else { throw PGError(.decoding, message: "not a key rate limit: \(text)") }
+                return rate
+            }
         )
     }
 }

@@ -25,6 +25,8 @@ public struct KeyRecord: Sendable, Hashable {
     public var rolledTo: UUID? = nil
     /// What the issuer attached (SPEC §15), returned as given.
     public var meta: KeyMeta? = nil
+    /// The key's own rate limit (SPEC §15), replacing the authenticated rate.
+    public var rateLimit: KeyRateLimit? = nil
 
     /// The capabilities the key acts with (SPEC §2: beyond `view` only in an organisation).
     public var effectiveCapabilities: Capabilities { capabilities.effective(organisationID: organisationID) }

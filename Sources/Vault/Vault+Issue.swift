@@ -122,10 +122,10 @@ extension Vault {
         let rows = try await connection.query("""
             WITH \(request.exchange.map(Self.claim) ?? "claimed AS (SELECT 1)"),
             inserted AS (
-                INSERT INTO api_keys AS k (id, user_id, organisation_id, team_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs, meta)
+                INSERT INTO api_keys AS k (id, user_id, organisation_id, team_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs, meta, rate_limit)
                 SELECT \(keyID), \(issuance.targetUserID), \(organisationID), \(teamID), \(terms.name), \(generated.prefix), \(generated.last4),
                        \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(terms.expiresAt),
-                       \(terms.allowedCIDRs.map(\.description)), \(request.meta?.json)::json
+                       \(terms.allowedCIDRs.map(\.description)), \(request.meta?.json)::json, \(request.rateLimit?.description)
                 WHERE EXISTS (SELECT 1 FROM claimed)
                 RETURNING \(KeyRecord.columns)),
             audited AS (\(AuditLog.insert(

@@ -38,9 +38,9 @@ extension Vault {
                 throw VaultError.denied(.deny(.denyLimit, "The key's user already holds the active-key limit of their tier besides this key; revoke one first."))
             }
             let inserted = try await connection.query("""
-                INSERT INTO api_keys AS k (id, user_id, organisation_id, team_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs, meta)
+                INSERT INTO api_keys AS k (id, user_id, organisation_id, team_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs, meta, rate_limit)
                 SELECT \(newID), user_id, organisation_id, team_id, name, \(generated.prefix), \(generated.last4), \(Data(generated.digest.bytes)),
-                       capabilities, user_id, expires_at, allowed_cidrs, meta
+                       capabilities, user_id, expires_at, allowed_cidrs, meta, rate_limit
                 FROM api_keys WHERE id = \(keyID)
                 RETURNING \(KeyRecord.columns)
                 """)

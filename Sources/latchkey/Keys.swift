@@ -27,6 +27,8 @@ struct Keys: AsyncParsableCommand {
         var allowCIDR: [String] = []
         @Option(help: "A JSON object (at most 4 KiB) attached to the key, returned as given by verify and the presenting key.")
         var meta: String?
+        @Option(help: "The key's own rate limit, replacing the authenticated rate: N/sec, N/min or N/hour, e.g. 100/min.")
+        var rateLimit: String?
         @OptionGroup var database: DatabaseOptions
 
         /// The `--allow-cidr` ranges, or why they are refused.
@@ -39,6 +41,7 @@ struct Keys: AsyncParsableCommand {
                 throw ValidationError("--capabilities takes a comma-separated subset of view,add,edit,delete,superuser")
             }
             if let meta { do { _ = try KeyMeta(meta) } catch { throw ValidationError("--meta: \(error)") } }
+            if let rateLimit { do { _ = try KeyRateLimit(rateLimit) } catch { throw ValidationError("--rate-limit: \(error)") } }
         }
 
         func run(_ configuration: Configuration) async throws {
@@ -49,6 +52,7 @@ struct Keys: AsyncParsableCommand {
                 issuer: by.map(KeyIssuer.user) ?? .platformOperator,
                 allowedCIDRs: (try? allowedCIDRs.get()) ?? [])
             request.meta = try meta.map(KeyMeta.init)
+            request.rateLimit = try rateLimit.map(KeyRateLimit.init)
             let issued = try await configuration.withVault("latchkey.keys") { try await $0.issue(request) }
             FileHandle.standardError.write(Data("issued key \(issued.record.id) (\(issued.record.prefix)…) for \(user)\n".utf8))
             print(issued.secret)

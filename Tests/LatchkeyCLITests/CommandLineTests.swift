@@ -138,11 +138,14 @@ struct CommandLineTests {
             let keysBefore = try await PGPool.with(configuration) { try await $0.query("SELECT count(*) FROM api_keys")[0].decode(Int.self, at: 0) }
             let badMeta = try latchkey("keys", "issue", "--user", "carol", "--name", "meta", "--meta", "[1]")
             #expect(badMeta.status != 0 && badMeta.stderr.contains("meta") && badMeta.stdout.isEmpty, "\(badMeta.stderr)")
-            let withMeta = try latchkey("keys", "issue", "--user", "carol", "--name", "meta", "--meta", #"{"team":"billing"}"#)
+            let badRate = try latchkey("keys", "issue", "--user", "carol", "--name", "meta", "--rate-limit", "5/day")
+            #expect(badRate.status != 0 && badRate.stderr.contains("rate") && badRate.stdout.isEmpty, "\(badRate.stderr)")
+            let withMeta = try latchkey("keys", "issue", "--user", "carol", "--name", "meta", "--meta", #"{"team":"billing"}"#, "--rate-limit", "100/min")
             #expect(withMeta.status == 0)
             let stored = try await PGPool.with(configuration) { try await $0.query("SELECT meta::text FROM api_keys WHERE name = 'meta'") }
             #expect(stored.count == 1)
             #expect(try stored.first?.decode(String.self, at: 0) == #"{"team":"billing"}"#)
+            #expect(try await PGPool.with(configuration) { try await $0.query("SELECT rate_limit FROM api_keys WHERE name = 'meta'")[0].decode(String.self, at: 0) } == "100/min")
             #expect(try await PGPool.with(configuration) { try await $0.query("SELECT count(*) FROM api_keys")[0].decode(Int.self, at: 0) } == keysBefore + 1)
 
             // keys list: one line per key with id, name, prefix, status and dates; never the secret.

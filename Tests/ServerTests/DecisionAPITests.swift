@@ -64,7 +64,7 @@ import Vault
                     #expect(reply.status == .ok)
                     #expect(reply.object["code"] as? String == code)
                     #expect(reply.object["valid"] as? Bool == (code == "VALID"))
-                    #expect(Set(reply.object.keys) == ["valid", "code", "key", "user", "organisation", "meta"])
+                    #expect(Set(reply.object.keys) == ["valid", "code", "key", "user", "organisation", "meta", "ratelimit"])
                     #expect(!reply.text.contains(key) || key.isEmpty || code == "MALFORMED" && key.count < 20, "the raw key is never echoed")
                     if code == "MALFORMED" || code == "NOT_FOUND" {
                         #expect(reply.object["key"] is NSNull && reply.object["user"] is NSNull && reply.object["organisation"] is NSNull)

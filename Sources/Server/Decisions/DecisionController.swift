@@ -69,7 +69,11 @@ struct DecisionController: Sendable {
         default: throw JSONBody.invalid("'ip' must be an IPv4 or IPv6 address")
         }
         let verification = try await vault.verify(key)
-        return .json(KeyVerificationJSON(ip.map { verification.from($0) } ?? verification))
+        // The key's limit as it stands, without counting this look (SPEC §15).
+        let rate = verification.found.flatMap { found in
+            throttle.map { $0.limiter(for: found.key).peek(.key(found.key.id)) }
+        }
+        return .json(KeyVerificationJSON(ip.map { verification.from($0) } ?? verification, rateLimit: rate))
     }
 
     // MARK: AuthZEN

@@ -10,9 +10,13 @@ import Vault
 /// attached, as given (also in `key`), `null` when nothing was.
 struct KeyVerificationJSON: JSONWritable {
     var verification: KeyVerification
+    /// Where the key stands against its rate limit (its own or the authenticated rate), when the
+    /// key exists and throttling is on: `ratelimit` (SPEC §15).
+    var rateLimit: RateLimiter.Outcome?
 
-    init(_ verification: KeyVerification) {
+    init(_ verification: KeyVerification, rateLimit: RateLimiter.Outcome? = nil) {
         self.verification = verification
+        self.rateLimit = rateLimit
     }
 
     func write(to json: inout JSONWriter) {
@@ -44,6 +48,13 @@ struct KeyVerificationJSON: JSONWritable {
             }
             json.key("meta")
             json.raw(found?.key.meta?.json ?? "null")
+            json.key("ratelimit")
+            json.object(rateLimit) { json, outcome in
+                json.field("limit", outcome.limit)
+                // The limiter's outcome says what would remain after one more request.
+                json.field("remaining", outcome.allowed ? outcome.remaining + 1 : 0)
+                json.field("reset", outcome.resetSeconds)
+            }
         }
     }
 }

@@ -68,6 +68,7 @@ struct KeyMetadataJSON: JSONWritable {
             json.field("last_used_at", key.lastUsedAt)
             json.field("allowed_cidrs", key.allowedCIDRs.map(\.description))
             json.field("rolled_to", key.rolledTo?.uuidString.lowercased())
+            json.field("rate_limit", key.rateLimit?.description)
             json.key("meta")
             json.raw(key.meta?.json ?? "null")
         }

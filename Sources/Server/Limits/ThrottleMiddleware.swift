@@ -1,5 +1,7 @@
 import Hummingbird
+import NIOConcurrencyHelpers
 import PluginKit
+import Vault
 
 /// The rate limiters of one server: anonymous callers per IP (IPv6 per /64), authenticated
 /// callers per key (a session counts against its key), the legacy token endpoint per IP, and
@@ -10,12 +12,28 @@ final class Throttle: Sendable {
     let legacyToken: RateLimiter
     /// Failed authentications per address (``FailedAuthentications``).
     let failedAuthentication: RateLimiter
+    /// One limiter per rate keys set for themselves (SPEC §15), made when first needed.
+    private let keyLimiters = NIOLockedValueBox<[KeyRateLimit: RateLimiter]>([:])
+    private let shared: SharedThrottleCounts?
 
     init(settings: ThrottleSettings, shared: SharedThrottleCounts? = nil) {
+        self.shared = shared
         anonymous = RateLimiter(rate: settings.anonymous, name: "anonymous", shared: shared)
         user = RateLimiter(rate: settings.user, name: "user", shared: shared)
         legacyToken = RateLimiter(rate: settings.legacyToken, name: "token", shared: shared)
         failedAuthentication = RateLimiter(rate: settings.failedAuthentication ?? settings.anonymous, name: "failed-auth", shared: shared)
+    }
+
+    /// The limiter a key counts against: its own rate (policy `key`, counted per key like the
+    /// authenticated one), else the authenticated rate.
+    func limiter(for key: KeyRecord) -> RateLimiter {
+        guard let own = key.rateLimit else { return user }
+        return keyLimiters.withLockedValue { limiters in
+            if let limiter = limiters[own] { return limiter }
+            let limiter = RateLimiter(rate: ThrottleRate(limit: own.limit, seconds: own.seconds), name: "key", shared: shared)
+            limiters[own] = limiter
+            return limiter
+        }
     }
 }
 
@@ -48,7 +66,7 @@ struct ThrottleMiddleware<Context: PluginRequestContext>: RouterMiddleware {
             (limiter, identity) = (throttle.legacyToken, address)
         case .caller:
             if let key = context.caller.verifiedKey {
-                (limiter, identity) = (throttle.user, .key(key.key.id))
+                (limiter, identity) = (throttle.limiter(for: key.key), .key(key.key.id))
             } else {
                 (limiter, identity) = (throttle.anonymous, address)
             }
