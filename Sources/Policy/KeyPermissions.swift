@@ -12,7 +12,9 @@ public struct KeyPermissions: Sendable, Hashable {
     /// One permission type's grant.
     public struct Grant: Sendable, Hashable {
         /// The permission type, e.g. `surveys`.
-        public var type: String
+        public let type: String
+        /// ``type`` packed for comparison on the decision path.
+        @usableFromInline let key: PermissionTypeKey
         /// The verbs the key holds on that type.
         public var capabilities: Capabilities
         /// The objects of that type the key is limited to; `nil` for every object.
@@ -20,6 +22,7 @@ public struct KeyPermissions: Sendable, Hashable {
 
         public init(type: String, capabilities: Capabilities, selection: IDSet? = nil) {
             self.type = type
+            self.key = PermissionTypeKey(type)
             self.capabilities = capabilities
             self.selection = selection
         }
@@ -39,11 +42,35 @@ public struct KeyPermissions: Sendable, Hashable {
     public init() { grants = [] }
 
     /// The grant for permission type `type`, or `nil` when the key does not name it.
-    @inlinable
     public func grant(for type: String) -> Grant? {
-        grants.withUnsafeBufferPointer { buffer -> Grant? in
-            for index in buffer.indices where buffer[index].type == type { return buffer[index] }
+        index(of: type).map { grants[$0] }
+    }
+
+    /// The index in ``grants`` of `type`'s grant, or `nil` when the key does not name it.
+    public func index(of type: String) -> Int? {
+        index(of: PermissionTypeKey(type), type)
+    }
+
+    /// The index in ``grants`` of the grant of `type`, packed as `key`: two integer comparisons
+    /// per grant (comparing unequal strings costs more than the rest of a decision).
+    @inlinable
+    func index(of key: PermissionTypeKey, _ type: String) -> Int? {
+        grants.withUnsafeBufferPointer { buffer -> Int? in
+            for index in buffer.indices where buffer[index].key == key {
+                if key.isExact || buffer[index].type == type { return index }
+            }
             return nil
+        }
+    }
+
+    /// Whether grant `index` selects objects, and if so whether `id` is among them; never
+    /// copies the selection.
+    @inlinable
+    public func admits(_ id: Int64?, grant index: Int) -> Bool {
+        grants.withUnsafeBufferPointer { buffer -> Bool in
+            guard let selection = buffer[index].selection else { return true }
+            guard let id else { return false }
+            return selection.contains(id)
         }
     }
 
@@ -136,4 +163,34 @@ extension Decision {
     /// among them).
     public static let createOutsideSelection = Decision.deny(
         .denyCapability, "The key is limited to selected resources of this type and cannot create one.")
+}
+
+/// A permission type's name packed into two words: its first 15 UTF-8 bytes and its length.
+/// Equal names have equal keys; a name of at most 15 bytes is equal exactly when its key is.
+@usableFromInline
+struct PermissionTypeKey: Sendable, Hashable {
+    @usableFromInline let low: UInt64
+    @usableFromInline let high: UInt64
+
+    @usableFromInline
+    init(_ name: String) {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var count = 0
+        for byte in name.utf8 {
+            if count < 15 { bytes[count] = byte }
+            count += 1
+        }
+        bytes[15] = UInt8(min(count, 255))
+        var low: UInt64 = 0, high: UInt64 = 0
+        for index in 0..<8 {
+            low |= UInt64(bytes[index]) << (8 * index)
+            high |= UInt64(bytes[8 + index]) << (8 * index)
+        }
+        self.low = low
+        self.high = high
+    }
+
+    /// Whether the key holds the whole name (at most 15 bytes).
+    @inlinable
+    var isExact: Bool { high >> 56 <= 15 }
 }

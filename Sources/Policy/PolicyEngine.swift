@@ -15,6 +15,8 @@ public struct PolicyEngine: Sendable {
         @usableFromInline let rules: any PolicyRules
         /// The rules' name in a key's permissions (SPEC §15), `nil` when they do not apply.
         @usableFromInline let permissionType: String?
+        /// ``permissionType`` packed for comparison.
+        @usableFromInline let permissionKey: PermissionTypeKey?
         /// The refusal of a key whose permissions do not name ``permissionType``, made once.
         @usableFromInline let noPermission: Decision
     }
@@ -43,7 +45,7 @@ public struct PolicyEngine: Sendable {
         }
         entries.append(Entry(
             resource: resource, verbs: ContiguousArray(actions.map(\.verb)), rules: rules,
-            permissionType: permissionType,
+            permissionType: permissionType, permissionKey: permissionType.map(PermissionTypeKey.init),
             noPermission: Decision.noPermission.adding(reason: "Its permissions do not name \(permissionType ?? resource.rawValue).")))
     }
 
@@ -94,8 +96,8 @@ public struct PolicyEngine: Sendable {
         let rules = entries[index].rules
         guard case .user(let user) = principal else { return rules.decide(principal, action, object) }
         if !user.tier.hasAPIAccess, !rules.admitsFreeTier(action) { return .freeTier }
-        if let permissions = user.permissions, let type = entries[index].permissionType {
-            return decide(user, permissions, type, index, action, object)
+        if user.permissions != nil, let key = entries[index].permissionKey {
+            return decide(fineGrained: principal, key, index, action, object)
         }
         let decision = rules.decide(principal, action, object)
         if let confinement = user.confinement, !decision.isCredentialDenial, !object.isWithin(confinement) {
@@ -112,17 +114,25 @@ public struct PolicyEngine: Sendable {
     /// about no object (``NoObject``) leave the selection to the list's predicate.
     @inlinable @usableFromInline
     func decide<Object: ResourceFacts>(
-        _ user: UserPrincipal, _ permissions: KeyPermissions, _ type: String, _ index: Int, _ action: Action, _ object: Object
+        fineGrained principal: Principal, _ key: PermissionTypeKey, _ index: Int, _ action: Action, _ object: Object
     ) -> Decision {
-        guard let grant = permissions.grant(for: type) else { return entries[index].noPermission }
-        if grant.selection != nil, action.verb == .create { return .createOutsideSelection }
-        var narrowed = user
-        narrowed.capabilities.formIntersection(grant.capabilities)
-        let decision = entries[index].rules.decide(.user(narrowed), action, object)
+        guard case .user(let user) = principal, let permissions = user.permissions else { return .denyByDefault }
+        guard let grant = permissions.index(of: key, entries[index].permissionType ?? "") else { return entries[index].noPermission }
+        let (mask, selects) = permissions.grants.withUnsafeBufferPointer { ($0[grant].capabilities, $0[grant].selection != nil) }
+        if selects, action.verb == .create { return .createOutsideSelection }
+        let decision: Decision
+        if user.capabilities.isSubset(of: mask) {
+            // The common shape (a key's capabilities are the union of its masks, so a key of one
+            // type, or of one mask, never narrows): no copy of the principal.
+            decision = entries[index].rules.decide(principal, action, object)
+        } else {
+            var narrowed = user
+            narrowed.capabilities.formIntersection(mask)
+            decision = entries[index].rules.decide(.user(narrowed), action, object)
+        }
         if decision.isCredentialDenial { return decision }
         if let confinement = user.confinement, !object.isWithin(confinement) { return .outside(confinement) }
-        if let selection = grant.selection, Object.self != NoObject.self,
-           !(object.objectID.map(selection.contains) ?? false) {
+        if selects, Object.self != NoObject.self, !permissions.admits(object.objectID, grant: grant) {
             return .notSelected
         }
         return decision
