@@ -48,6 +48,7 @@ struct SurveyRepository: Sendable {
         owner: "s.owner_id",
         organisation: "s.organisation_id",
         team: "s.team_id",
+        id: "s.id",
         membership: { user in
             "EXISTS (SELECT 1 FROM survey_memberships m WHERE m.survey_id = s.id AND m.user_id = \(user))"
         }

@@ -13,6 +13,7 @@ struct TemplateRepository: Sendable {
         owner: "t.publisher_id",
         isGlobal: "t.publication_level = 'global'",
         isActive: "t.status = 'active'",
+        id: "t.id",
         custom: { leaf in
             guard case .organisationIn(let ids) = leaf else { return nil }
             return "(t.publication_level = 'organisation' AND t.organisation_id = ANY(\(ids)))"

@@ -14,6 +14,7 @@ struct UsersDirectoryRepository: Sendable {
     static let visibility = VisibilitySQL(
         owner: "u.id",
         isActive: "u.is_active",
+        id: "u.id",
         custom: { leaf in
             guard case .organisationIn(let ids) = leaf else { return nil }
             return """

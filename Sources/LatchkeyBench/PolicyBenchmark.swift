@@ -14,12 +14,26 @@ import UsersDirectoryPolicy
 /// decision when a malloc counter is preloaded (a shared object exporting
 /// `latchkey_malloc_count() -> UInt64`), next to the Cedar and Casbin anchor figures.
 ///
+/// Two cases are measured: the plain key, and the same key carrying fine-grained permissions
+/// (SPEC §15: `surveys:[view]`, `datasets:[view]`, `templates:[view]`, and a selection of 16
+/// surveys containing the member survey).
+///
 /// Run it from a release build; `iterations` is the number of timed decisions (≥ 100,000 is a
 /// good figure).
 func runPolicyBenchmark(iterations: Int) -> String {
     let fixture = PolicyBenchmarkFixture()
+    return [
+        measurePolicy(fixture, fixture.principal, title: "plain key", iterations: iterations),
+        measurePolicy(fixture, fixture.fineGrainedPrincipal,
+                      title: "fine-grained key (surveys, datasets, templates: [view]; 16 selected surveys)", iterations: iterations),
+        measurePolicy(fixture, fixture.narrowingPrincipal,
+                      title: "fine-grained key, narrowed (surveys:[view], datasets:[view,edit]; 16 selected surveys)", iterations: iterations),
+    ].joined(separator: "\n")
+}
+
+/// The report of one measured case: `principal` deciding `survey.retrieve` on the fixture's surveys.
+private func measurePolicy(_ fixture: PolicyBenchmarkFixture, _ principal: Principal, title: String, iterations: Int) -> String {
     let engine = fixture.engine
-    let principal = fixture.principal
     let surveys = fixture.surveys
     let batch = 32
     let batches = max(1, iterations / batch)
@@ -74,7 +88,7 @@ func runPolicyBenchmark(iterations: Int) -> String {
     let p50 = percentile(perDecision, 0.50)
     let p99 = percentile(perDecision, 0.99)
     return """
-    policy: survey.retrieve, principal with \(principal.user?.totalMemberships ?? 0) memberships, \(decisions) decisions
+    policy: survey.retrieve, \(title), principal with \(principal.user?.totalMemberships ?? 0) memberships, \(decisions) decisions
       decisions/s            \(String(format1: perSecond / 1e6)) M/s
       p50 / p99 (batched)    \(String(format1: p50)) ns / \(String(format1: p99)) ns per decision
       p50 / p99 (single)     \(String(format1: percentile(single, 0.50))) ns / \(String(format1: percentile(single, 0.99))) ns (survey-member path, incl. clock read)
@@ -90,6 +104,12 @@ func runPolicyBenchmark(iterations: Int) -> String {
 struct PolicyBenchmarkFixture {
     let engine = PolicyEngine(rules: [SurveyRules(), DatasetRules(), TemplateRules(), UsersDirectoryRules(), KeyRules()])
     let principal: Principal
+    /// The same user with a key carrying permissions per type (capabilities: their union, as
+    /// issued) and a selection of 16 surveys.
+    let fineGrainedPrincipal: Principal
+    /// The same, with a wider mask on another type, so the survey decisions narrow the key's
+    /// capabilities (a copy of the principal).
+    let narrowingPrincipal: Principal
     let surveys: [SurveyFacts]
     let memberSurveyIndex = 7
 
@@ -106,6 +126,21 @@ struct PolicyBenchmarkFixture {
         // The user's four survey memberships are facts of those surveys, as the plugin loads them.
         let surveyRoles: [Int64: SurveyRole] = [301: .viewer, 302: .editor, 303: .creator, 307: .viewer]
         principal = .user(user)
+        var fineGrained = user
+        fineGrained.permissions = KeyPermissions([
+            .init(type: "surveys", capabilities: .view, selection: IDSet(300..<316)),
+            .init(type: "datasets", capabilities: .view),
+            .init(type: "templates", capabilities: .view),
+        ])
+        fineGrained.capabilities = fineGrained.permissions?.union ?? .none
+        fineGrainedPrincipal = .user(fineGrained)
+        var narrowing = user
+        narrowing.permissions = KeyPermissions([
+            .init(type: "surveys", capabilities: .view, selection: IDSet(300..<316)),
+            .init(type: "datasets", capabilities: [.view, .edit]),
+        ])
+        narrowing.capabilities = narrowing.permissions?.union ?? .none
+        narrowingPrincipal = .user(narrowing)
         var surveys: [SurveyFacts] = []
         for index in 0..<64 {
             let id = Int64(300 + index)

@@ -14,6 +14,9 @@ extension PolicyEngine {
     /// the object where it is, and create it where it goes?) once its own capability has passed.
     public func requireRole(_ user: UserPrincipal, _ action: Action, _ resource: Resource) throws {
         var user = user
+        // The role alone: neither the key's capability nor its per-type permissions (SPEC §15)
+        // — the write itself has passed them.
+        user.permissions = nil
         if let capability = action.verb.requiredCapability { user.capabilities.insert(Capabilities(capability)) }
         try require(.user(user), action, resource)
     }

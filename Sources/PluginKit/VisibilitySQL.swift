@@ -25,6 +25,9 @@ public struct VisibilitySQL: Sendable {
     public var isActive: PGQuery?
     /// The creator column (`personalTo`), e.g. `d.created_by`.
     public var createdBy: PGQuery?
+    /// The integer id column (`idIn`, a fine-grained key's selection), e.g. `s.id`; without one
+    /// no object is selected (`FALSE`, as ``ResourceFacts/objectID`` `nil` in memory).
+    public var id: PGQuery?
     /// The SQL for `memberIs(user)`: the user holds a role on the object itself, e.g. an
     /// `EXISTS` over the plugin's membership table. Given the user's id.
     public var membership: (@Sendable (Int64) -> PGQuery)?
@@ -39,6 +42,7 @@ public struct VisibilitySQL: Sendable {
         isGlobal: PGQuery? = nil,
         isActive: PGQuery? = nil,
         createdBy: PGQuery? = nil,
+        id: PGQuery? = nil,
         membership: (@Sendable (Int64) -> PGQuery)? = nil,
         custom: (@Sendable (VisibilityPredicate) -> PGQuery?)? = nil
     ) {
@@ -48,6 +52,7 @@ public struct VisibilitySQL: Sendable {
         self.isGlobal = isGlobal
         self.isActive = isActive
         self.createdBy = createdBy
+        self.id = id
         self.membership = membership
         self.custom = custom
     }
@@ -87,6 +92,8 @@ public struct VisibilitySQL: Sendable {
         case .personalTo(let user):
             guard let createdBy, let organisation, let team else { return nil }
             return "(\(createdBy) = \(user) AND \(organisation) IS NULL AND \(team) IS NULL)"
+        case .idIn(let ids):
+            return id.map { "(\($0) = ANY(\(Array(ids.ids))))" }
         case .all, .none, .and, .or:
             return nil
         }

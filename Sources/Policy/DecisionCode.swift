@@ -40,6 +40,8 @@ public struct DecisionCode: Name {
     public static let denyAnonymous: DecisionCode = "DENY_ANONYMOUS"
     /// The caller has no relation to the object that grants the action.
     public static let denyNotMember: DecisionCode = "DENY_NOT_MEMBER"
+    /// The object is not among the resources a fine-grained key selects (SPEC §15): as not visible.
+    public static let denyNotSelected: DecisionCode = "DENY_NOT_SELECTED"
     /// The caller is related to the object, but their role does not grant the action.
     public static let denyRole: DecisionCode = "DENY_ROLE"
     /// The key lacks the capability the action needs.

@@ -22,6 +22,9 @@ public struct KeyFacts: Sendable, Hashable {
 extension KeyFacts: ResourceFacts {
     public var resourceType: ResourceType { .key }
 
+    /// Keys are no permission type, so no selection names them.
+    public var objectID: Int64? { nil }
+
     public func matches(leaf: VisibilityPredicate) -> Bool {
         switch leaf {
         case .ownerIs(let user): return ownerID == user

@@ -50,6 +50,9 @@ public struct KeyIssuanceFacts: Sendable, Hashable {
 
 extension KeyIssuanceFacts: ResourceFacts {
     public var resourceType: ResourceType { .key }
+
+    /// A key to be issued has no id yet.
+    public var objectID: Int64? { nil }
     public func matches(leaf: VisibilityPredicate) -> Bool { false }
 
     /// A key to be issued in `id` (never a personal key, nor one of another organisation).

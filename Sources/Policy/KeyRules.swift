@@ -27,6 +27,10 @@ public struct KeyRules: PolicyRules {
 
     public var actions: [Action] { [.keyIssue, .keyRevoke] }
 
+    /// Keys are no permission type: issuance is judged on the issuer's account, and any key,
+    /// fine-grained or not, may revoke itself (SPEC §2).
+    public var permissionType: String? { nil }
+
     public func admitsFreeTier(_ action: Action) -> Bool { action == .keyRevoke }
 
     public func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, _ object: Object) -> Decision {

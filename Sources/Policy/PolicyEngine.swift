@@ -4,13 +4,21 @@
 /// The engine knows no resource: plugins register their rules. Its own guarantees hold for every
 /// rule set: an action no rule handles is denied (`DENY_UNKNOWN_ACTION`), a free-tier user is
 /// denied everything (`DENY_TIER`), and a confined key reaches nothing outside its organisation
-/// or team (`DENY_OUTSIDE_ORGANISATION`, `DENY_OUTSIDE_TEAM`, see `Confinement.swift`). Built once at start-up, then read concurrently.
+/// or team (`DENY_OUTSIDE_ORGANISATION`, `DENY_OUTSIDE_TEAM`, see `Confinement.swift`), and a
+/// fine-grained key nothing outside its permissions and selections (SPEC §15, see
+/// ``KeyPermissions``). Built once at start-up, then read concurrently.
 public struct PolicyEngine: Sendable {
     @usableFromInline
     struct Entry: Sendable {
         @usableFromInline let resource: ResourceType
         @usableFromInline let verbs: ContiguousArray<Verb>
         @usableFromInline let rules: any PolicyRules
+        /// The rules' name in a key's permissions (SPEC §15), `nil` when they do not apply.
+        @usableFromInline let permissionType: String?
+        /// ``permissionType`` packed for comparison.
+        @usableFromInline let permissionKey: PermissionTypeKey?
+        /// The refusal of a key whose permissions do not name ``permissionType``, made once.
+        @usableFromInline let noPermission: Decision
     }
 
     @usableFromInline
@@ -31,7 +39,27 @@ public struct PolicyEngine: Sendable {
         for action in actions {
             precondition(self.rules(for: action) == nil, "two rule sets registered for \(action)")
         }
-        entries.append(Entry(resource: resource, verbs: ContiguousArray(actions.map(\.verb)), rules: rules))
+        let permissionType = rules.permissionType
+        if let permissionType {
+            precondition(!permissionTypes.contains(permissionType), "two rule sets registered for permission type \(permissionType)")
+        }
+        entries.append(Entry(
+            resource: resource, verbs: ContiguousArray(actions.map(\.verb)), rules: rules,
+            permissionType: permissionType, permissionKey: permissionType.map(PermissionTypeKey.init),
+            noPermission: Decision.noPermission.adding(reason: "Its permissions do not name \(permissionType ?? resource.rawValue).")))
+    }
+
+    /// The permission types of the registered rule sets (SPEC §15: `surveys`, `datasets`, …), in
+    /// registration order: the names a key's `permissions` and `resources` may use.
+    public var permissionTypes: [String] {
+        entries.compactMap(\.permissionType)
+    }
+
+    /// Throws unless every type `permissions` names is one of ``permissionTypes``.
+    public func validate(_ permissions: KeyPermissions) throws(KeyPermissionsError) {
+        let known = permissionTypes
+        let unknown = permissions.types.filter { !known.contains($0) }
+        if !unknown.isEmpty { throw .unknownTypes(unknown) }
     }
 
     /// Every action some registered rule set handles, in registration order.
@@ -42,13 +70,19 @@ public struct PolicyEngine: Sendable {
     /// The rule set handling `action`, if any.
     @inlinable
     public func rules(for action: Action) -> (any PolicyRules)? {
+        entryIndex(for: action).map { entries[$0].rules }
+    }
+
+    /// The index of the entry handling `action`, if any.
+    @inlinable @usableFromInline
+    func entryIndex(for action: Action) -> Int? {
         // Compare in place: copying an entry would retain its rules and verbs.
-        entries.withUnsafeBufferPointer { buffer -> (any PolicyRules)? in
+        entries.withUnsafeBufferPointer { buffer -> Int? in
             for index in buffer.indices where buffer[index].resource == action.resource {
                 let found = buffer[index].verbs.withUnsafeBufferPointer { verbs in
                     verbs.contains { $0 == action.verb }
                 }
-                if found { return buffer[index].rules }
+                if found { return index }
             }
             return nil
         }
@@ -58,14 +92,62 @@ public struct PolicyEngine: Sendable {
     /// blocks, allocates nothing for the built-in rules.
     @inlinable
     public func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, object: Object) -> Decision {
-        guard let rules = rules(for: action) else { return .unknownAction }
+        guard let index = entryIndex(for: action) else { return .unknownAction }
+        let rules = entries[index].rules
         guard case .user(let user) = principal else { return rules.decide(principal, action, object) }
         if !user.tier.hasAPIAccess, !rules.admitsFreeTier(action) { return .freeTier }
+        if user.permissions != nil, let key = entries[index].permissionKey {
+            return decide(fineGrained: principal, key, index, action, object)
+        }
         let decision = rules.decide(principal, action, object)
         if let confinement = user.confinement, !decision.isCredentialDenial, !object.isWithin(confinement) {
             return .outside(confinement)
         }
         return decision
+    }
+
+    /// The fine-grained half of ``decide(_:_:object:)`` (SPEC §15), for a key with permissions
+    /// and rules of permission type `type`: a type the key does not name is refused
+    /// (`DENY_CAPABILITY`); otherwise the rules judge the principal with its capabilities
+    /// narrowed to the type's mask. With a selection, a create is refused (`DENY_CAPABILITY`)
+    /// and an object whose id is not selected is not visible (`DENY_NOT_SELECTED`); questions
+    /// about no object (``NoObject``) leave the selection to the list's predicate.
+    @inlinable @usableFromInline
+    func decide<Object: ResourceFacts>(
+        fineGrained principal: Principal, _ key: PermissionTypeKey, _ index: Int, _ action: Action, _ object: Object
+    ) -> Decision {
+        guard case .user(let user) = principal, let permissions = user.permissions else { return .denyByDefault }
+        guard let grant = permissions.index(of: key, entries[index].permissionType ?? "") else { return entries[index].noPermission }
+        let (mask, selects) = permissions.grants.withUnsafeBufferPointer { ($0[grant].capabilities, $0[grant].selection != nil) }
+        if selects, action.verb == .create { return .createOutsideSelection }
+        let decision: Decision
+        if user.capabilities.isSubset(of: mask) {
+            // The common shape (a key's capabilities are the union of its masks, so a key of one
+            // type, or of one mask, never narrows): no copy of the principal.
+            decision = entries[index].rules.decide(principal, action, object)
+        } else {
+            var narrowed = user
+            narrowed.capabilities.formIntersection(mask)
+            decision = entries[index].rules.decide(.user(narrowed), action, object)
+        }
+        if decision.isCredentialDenial { return decision }
+        if let confinement = user.confinement, !object.isWithin(confinement) { return .outside(confinement) }
+        if selects, Object.self != NoObject.self, !permissions.admits(object.objectID, grant: grant) {
+            return .notSelected
+        }
+        return decision
+    }
+
+    /// `principal` as the rules of entry `index` see it — capabilities narrowed to the type's
+    /// mask for a key with permissions — and the type's selection; `nil` when the key's
+    /// permissions do not name the type.
+    func narrowed(_ principal: Principal, forEntry index: Int) -> (principal: Principal, selection: IDSet?)? {
+        guard case .user(var user) = principal, let permissions = user.permissions,
+              let type = entries[index].permissionType
+        else { return (principal, nil) }
+        guard let grant = permissions.grant(for: type) else { return nil }
+        user.capabilities.formIntersection(grant.capabilities)
+        return (.user(user), grant.selection)
     }
 
     /// Decides whether `principal` may perform `action` on `resource`.
@@ -88,12 +170,12 @@ public struct PolicyEngine: Sendable {
     /// unknown, is not a list action, or the caller may not list at all. Evaluated against each
     /// object it gives exactly the objects whose per-object read decision allows.
     public func visibility(_ principal: Principal, for action: Action) -> VisibilityPredicate {
-        guard let rules = rules(for: action) else { return .none }
-        guard let visible = rules.visibility(principal, for: action) else { return .none }
+        guard let index = entryIndex(for: action) else { return .none }
+        guard let (narrowed, selection) = narrowed(principal, forEntry: index) else { return .none }
+        guard let visible = entries[index].rules.visibility(narrowed, for: action) else { return .none }
         guard case .user(let user) = principal else { return visible.simplified() }
         if !user.tier.hasAPIAccess { return .none }
-        guard let confinement = user.confinement else { return visible.simplified() }
-        return VisibilityPredicate.and([visible, .within(confinement)]).simplified()
+        return Self.restricted(visible, confinement: user.confinement, selection: selection)
     }
 
     /// Decides a list action about one object (SPEC §6): whether the object is among the rows
@@ -117,12 +199,23 @@ public struct PolicyEngine: Sendable {
     /// what evaluations would. `nil` when the action cannot be searched (unknown, a create, or
     /// its rules do not say).
     public func searchScope(_ principal: Principal, for action: Action) -> VisibilityPredicate? {
-        guard let rules = rules(for: action) else { return nil }
+        guard let index = entryIndex(for: action) else { return nil }
+        let rules = entries[index].rules
         if action.verb == .list { return visibility(principal, for: action) }
-        guard let scope = rules.searchScope(principal, for: action) else { return nil }
+        guard let (narrowed, selection) = narrowed(principal, forEntry: index) else {
+            return rules.searchScope(principal, for: action) == nil ? nil : VisibilityPredicate.none
+        }
+        guard let scope = rules.searchScope(narrowed, for: action) else { return nil }
         guard case .user(let user) = principal else { return scope.simplified() }
         if !user.tier.hasAPIAccess, !rules.admitsFreeTier(action) { return VisibilityPredicate.none }
-        guard let confinement = user.confinement else { return scope.simplified() }
-        return VisibilityPredicate.and([scope, .within(confinement)]).simplified()
+        return Self.restricted(scope, confinement: user.confinement, selection: selection)
+    }
+
+    /// `predicate` within `confinement` and `selection`, when there are, simplified.
+    static func restricted(_ predicate: VisibilityPredicate, confinement: Confinement?, selection: IDSet?) -> VisibilityPredicate {
+        var terms = [predicate]
+        if let confinement { terms.append(.within(confinement)) }
+        if let selection { terms.append(.idIn(selection)) }
+        return terms.count == 1 ? predicate.simplified() : VisibilityPredicate.and(terms).simplified()
     }
 }

@@ -8,6 +8,11 @@ public protocol PolicyRules: Sendable {
     /// The actions these rules answer; every action must be of the same resource type.
     var actions: [Action] { get }
 
+    /// The name of these rules' resource type in a key's `permissions` and `resources` (SPEC §15),
+    /// e.g. `surveys`; `nil` when a fine-grained key's permissions do not apply to it (the
+    /// engine's own key rules). By default the resource type's name plus `s`.
+    var permissionType: String? { get }
+
     /// Decides one action on one object for one principal. `object` is ``NoObject`` for list
     /// actions and for questions asked before the object is known; rules read their own facts
     /// type with ``ResourceFacts/exactly(_:)`` and deny `DENY_RESOURCE_MISMATCH` on any other.
@@ -29,6 +34,11 @@ public protocol PolicyRules: Sendable {
 }
 
 extension PolicyRules {
+    /// The resource type's name plus `s` (`survey` → `surveys`).
+    public var permissionType: String? {
+        actions.first.map { $0.resource.rawValue + "s" }
+    }
+
     /// The free tier has no API access (SPEC §2).
     public func admitsFreeTier(_ action: Action) -> Bool { false }
 

@@ -33,6 +33,9 @@ public struct NoObject: ResourceFacts {
 
     public var resourceType: ResourceType { "" }
 
+    @inlinable
+    public var objectID: Int64? { nil }
+
     public func matches(leaf: VisibilityPredicate) -> Bool { false }
 
     /// A collection's rows are confined by the list's predicate, so the collection is within.

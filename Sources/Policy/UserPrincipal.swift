@@ -10,8 +10,12 @@ public struct UserPrincipal: Sendable, Hashable {
     public var tier: Tier
     /// Whether the user is platform staff (`is_staff`).
     public var isStaff: Bool
-    /// The capabilities of the key in use.
+    /// The capabilities of the key in use: for a key with ``permissions``, at most the verbs
+    /// granted on some type (the engine narrows them to each type's mask).
     public var capabilities: Capabilities
+    /// The key's permissions per resource type and selected objects (SPEC §15), or `nil` for a
+    /// plain key, whose ``capabilities`` apply to every type.
+    public var permissions: KeyPermissions?
     /// The organisation the key was issued in, if any.
     public var keyOrganisationID: Int64?
     /// The team the key was issued in (by a team admin, SPEC §2), if any.
@@ -33,7 +37,8 @@ public struct UserPrincipal: Sendable, Hashable {
         keyTeamID: Int64? = nil,
         organisationRoles: MembershipTable<OrganisationRole> = [:],
         ownedOrganisations: IDSet = [],
-        teamRoles: MembershipTable<TeamRole> = [:]
+        teamRoles: MembershipTable<TeamRole> = [:],
+        permissions: KeyPermissions? = nil
     ) {
         self.userID = userID
         self.tier = tier
@@ -44,5 +49,6 @@ public struct UserPrincipal: Sendable, Hashable {
         self.organisationRoles = organisationRoles
         self.ownedOrganisations = ownedOrganisations
         self.teamRoles = teamRoles
+        self.permissions = permissions
     }
 }

@@ -14,6 +14,7 @@ extension VisibilityPredicate: CustomStringConvertible {
         case .isGlobal: return "global"
         case .isActive: return "active"
         case .personalTo(let id): return "personal(\(id))"
+        case .idIn(let ids): return "id∈\(Array(ids.ids))"
         }
     }
 }

@@ -6,6 +6,7 @@ extension VisibilityPredicate {
         case .none: return false
         case .and(let terms): return terms.allSatisfy { $0.evaluate(on: facts) }
         case .or(let terms): return terms.contains { $0.evaluate(on: facts) }
+        case .idIn(let ids): return facts.objectID.map(ids.contains) ?? false
         default: return facts.matches(leaf: self)
         }
     }

@@ -7,6 +7,7 @@ extension VisibilityPredicate {
         switch self {
         case .organisationIn(let ids): return ids.isEmpty ? .none : .organisationIn(Self.canonical(ids))
         case .teamIn(let ids): return ids.isEmpty ? .none : .teamIn(Self.canonical(ids))
+        case .idIn(let ids): return ids.isEmpty ? .none : self
         case .and(let terms):
             var flat: [VisibilityPredicate] = []
             for term in terms {

@@ -28,6 +28,9 @@ public indirect enum VisibilityPredicate: Sendable, Hashable {
     case isGlobal
     /// The object is active (not deactivated or deleted).
     case isActive
+    /// The object's integer id is one of these: a fine-grained key's selection (SPEC §15).
+    /// Read through ``ResourceFacts/objectID`` by every type, never by `matches(leaf:)`.
+    case idIn(IDSet)
     /// The object is this user's personal one: created by them, with neither organisation nor team.
     case personalTo(Int64)
 }

@@ -9,6 +9,7 @@ import Testing
 private struct ReportFacts: ResourceFacts {
     var ownerID: Int64
     var resourceType: ResourceType { "report" }
+    var objectID: Int64? { nil }
     func matches(leaf: VisibilityPredicate) -> Bool {
         if case .ownerIs(let id) = leaf { return id == ownerID }
         return false

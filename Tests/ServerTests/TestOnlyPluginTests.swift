@@ -22,6 +22,7 @@ import TestSupport
         var authorID: Int64
         var organisationID: Int64?
         var resourceType: ResourceType { "note" }
+        var objectID: Int64? { id }
 
         func matches(leaf: VisibilityPredicate) -> Bool {
             switch leaf {

@@ -52,6 +52,11 @@ public struct DatasetFacts: Sendable, Hashable {
 extension DatasetFacts: ResourceFacts {
     public var resourceType: ResourceType { .dataset }
 
+    /// Datasets are keyed by their slug and have no integer id column (db/datasets), so a
+    /// selection of `datasets` admits none, here as in SQL (fail closed).
+    @inlinable
+    public var objectID: Int64? { nil }
+
     public func matches(leaf: VisibilityPredicate) -> Bool {
         switch leaf {
         case .isActive: return isActive

@@ -45,6 +45,9 @@ public struct SurveyFacts: Sendable, Hashable {
 extension SurveyFacts: ResourceFacts {
     public var resourceType: ResourceType { .survey }
 
+    @inlinable
+    public var objectID: Int64? { id }
+
     public func matches(leaf: VisibilityPredicate) -> Bool {
         switch leaf {
         case .ownerIs(let user): return ownerID == user

@@ -41,6 +41,9 @@ public struct TemplateFacts: Sendable, Hashable {
 extension TemplateFacts: ResourceFacts {
     public var resourceType: ResourceType { .template }
 
+    @inlinable
+    public var objectID: Int64? { id }
+
     public func matches(leaf: VisibilityPredicate) -> Bool {
         switch leaf {
         case .isActive: return status == .active

@@ -47,6 +47,10 @@ public struct UsersDirectoryChanges: OptionSet, Sendable, Hashable {
 extension UsersDirectoryFacts: ResourceFacts {
     public var resourceType: ResourceType { .user }
 
+    /// The user's id (a selection of `users` names users).
+    @inlinable
+    public var objectID: Int64? { userID }
+
     /// `organisationIn(ids)` means "belongs to one of `ids`"; `ownerIs(id)` means "is user `id`".
     public func matches(leaf: VisibilityPredicate) -> Bool {
         switch leaf {
