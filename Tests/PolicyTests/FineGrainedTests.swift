@@ -199,8 +199,6 @@ extension PropertyTests {
     @Test("with permissions and selections, visibility in memory == filter(decide retrieve), and searches admit every allowed object")
     func fineGrainedVisibilityMatchesDecisions() {
         var cases = 0
-        let pairs: [(Action, Action)] = [(.surveyList, .surveyRetrieve), (.datasetList, .datasetRetrieve),
-                                         (.templateList, .templateRetrieve), (.userList, .userRetrieve)]
         let searched: [Action] = [.surveyUpdate, .surveyDelete, .surveyMetrics, .datasetUpdate, .datasetDelete, .userUpdate]
         for seed in Self.seeds {
             let world = World(seed: seed)
@@ -208,15 +206,9 @@ extension PropertyTests {
             for _ in 0..<12 {
                 let (plain, _) = world.randomPrincipal(&rng)
                 let principal = plain.with(permissions: world.randomPermissions(&rng))
-                for (list, retrieve) in pairs {
-                    let predicate = standardEngine.visibility(principal, for: list)
-                    for resource in world.resources(for: retrieve, proposer: nil, &rng) {
-                        cases += 1
-                        let decided = standardEngine.decide(principal, retrieve, resource).isAllowed
-                        #expect(predicate.evaluate(on: resource) == decided,
-                                "seed \(seed): \(retrieve) \(resource) predicate \(predicate)")
-                        #expect(standardEngine.decide(principal, listing: list, row: resource).isAllowed == decided)
-                    }
+                cases += PropertyTests.judgeRows(principal, world, &rng) { list, retrieve, predicate, resource, decided in
+                    #expect(predicate.evaluate(on: resource) == decided, "seed \(seed): \(retrieve) \(resource) predicate \(predicate)")
+                    #expect(standardEngine.decide(principal, listing: list, row: resource).isAllowed == decided)
                 }
                 for action in searched {
                     guard let scope = standardEngine.searchScope(principal, for: action) else { continue }

@@ -15,9 +15,7 @@ struct PropertyTests {
     /// random numbers seeded with the seed plus `salt`); returns how many there were.
     static func userCases(salt: UInt64, _ body: (RandomCase, UInt64, inout SplitMix64) -> Void) -> Int {
         var cases = 0
-        for seed in seeds {
-            let world = World(seed: seed)
-            var rng = SplitMix64(seed: seed &+ salt)
+        forEachWorld(salt: salt) { world, seed, rng in
             world.forEachCase(principals: 2, &rng) { c, rng in
                 guard c.user != nil else { return }
                 cases += 1
@@ -25,6 +23,15 @@ struct PropertyTests {
             }
         }
         return cases
+    }
+
+    /// Calls `body` with every seed's world, the seed, and random numbers seeded with the seed
+    /// plus `salt`.
+    static func forEachWorld(salt: UInt64, _ body: (World, UInt64, inout SplitMix64) -> Void) {
+        for seed in seeds {
+            var rng = SplitMix64(seed: seed &+ salt)
+            body(World(seed: seed), seed, &rng)
+        }
     }
 
     @Test("deny by default: unknown actions, an empty engine, mismatched resources")
@@ -193,31 +200,43 @@ struct PropertyTests {
     @Test("visibility predicate in memory == filter(decide retrieve)")
     func visibilityMatchesDecisions() {
         var cases = 0
-        let pairs: [(Action, Action)] = [(.surveyList, .surveyRetrieve), (.datasetList, .datasetRetrieve),
-                                         (.templateList, .templateRetrieve), (.userList, .userRetrieve)]
-        for seed in Self.seeds {
-            let world = World(seed: seed)
-            var rng = SplitMix64(seed: seed &+ 4)
+        Self.forEachWorld(salt: 4) { world, seed, rng in
             for _ in 0..<12 {
                 let (principal, _) = world.randomPrincipal(&rng)
-                for (list, retrieve) in pairs {
-                    let predicate = standardEngine.visibility(principal, for: list)
-                    for resource in world.resources(for: retrieve, proposer: nil, &rng) {
-                        cases += 1
-                        let decided = standardEngine.decide(principal, retrieve, resource).isAllowed
-                        #expect(predicate.evaluate(on: resource) == decided,
-                                "seed \(seed): \(retrieve) \(resource) predicate \(predicate)")
-                    }
+                cases += Self.judgeRows(principal, world, &rng, { _, retrieve, predicate, resource, decided in
+                    #expect(predicate.evaluate(on: resource) == decided, "seed \(seed): \(retrieve) \(resource) predicate \(predicate)")
+                }, afterList: { list, predicate in
                     // Metrics follow the same rule as retrieve.
-                    if list == .surveyList {
-                        for survey in world.surveys {
-                            #expect(standardEngine.decide(principal, .surveyMetrics, .survey(survey)).isAllowed == predicate.evaluate(on: survey))
-                        }
+                    guard list == .surveyList else { return }
+                    for survey in world.surveys {
+                        #expect(standardEngine.decide(principal, .surveyMetrics, .survey(survey)).isAllowed == predicate.evaluate(on: survey))
                     }
-                }
+                })
             }
         }
         #expect(cases >= 40_000)
+    }
+
+    /// For each list action: its predicate for `principal`, then each object `world` offers the
+    /// list's retrieve, with that retrieve's decision, handed to `check`; `afterList` once the
+    /// list's objects are done. Returns how many objects were judged.
+    static func judgeRows(
+        _ principal: Principal, _ world: World, _ rng: inout SplitMix64,
+        _ check: (_ list: Action, _ retrieve: Action, _ predicate: VisibilityPredicate, _ resource: Resource, _ decided: Bool) -> Void,
+        afterList: (_ list: Action, _ predicate: VisibilityPredicate) -> Void = { _, _ in }
+    ) -> Int {
+        let pairs: [(Action, Action)] = [(.surveyList, .surveyRetrieve), (.datasetList, .datasetRetrieve),
+                                         (.templateList, .templateRetrieve), (.userList, .userRetrieve)]
+        var judged = 0
+        for (list, retrieve) in pairs {
+            let predicate = standardEngine.visibility(principal, for: list)
+            for resource in world.resources(for: retrieve, proposer: nil, &rng) {
+                judged += 1
+                check(list, retrieve, predicate, resource, standardEngine.decide(principal, retrieve, resource).isAllowed)
+            }
+            afterList(list, predicate)
+        }
+        return judged
     }
 }
 

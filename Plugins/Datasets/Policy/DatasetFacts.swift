@@ -13,6 +13,9 @@ public enum DatasetCategory: String, Sendable, Hashable, CaseIterable, Codable {
 public struct DatasetFacts: Sendable, Hashable {
     /// The dataset's key (its slug).
     public var key: String
+    /// Datasets are keyed by their slug and have no integer id column (db/datasets), so a
+    /// selection of `datasets` admits none, here as in SQL (fail closed).
+    @inlinable public var objectID: Int64? { nil }
     /// The dataset's category; `nhs_dd` datasets are read-only.
     public var category: DatasetCategory
     /// Whether the dataset is global (read-only, visible to everyone while active).
@@ -51,11 +54,6 @@ public struct DatasetFacts: Sendable, Hashable {
 
 extension DatasetFacts: ResourceFacts {
     public var resourceType: ResourceType { .dataset }
-
-    /// Datasets are keyed by their slug and have no integer id column (db/datasets), so a
-    /// selection of `datasets` admits none, here as in SQL (fail closed).
-    @inlinable
-    public var objectID: Int64? { nil }
 
     public func matches(leaf: VisibilityPredicate) -> Bool {
         switch leaf {

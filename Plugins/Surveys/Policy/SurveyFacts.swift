@@ -9,6 +9,8 @@ public enum SurveyStatus: String, Sendable, Hashable, CaseIterable, Codable {
 public struct SurveyFacts: Sendable, Hashable {
     /// The survey id (ignored for `survey.create`).
     public var id: Int64
+    /// What a key's selection of `surveys` names (SPEC §15): the id.
+    @inlinable public var objectID: Int64? { id }
     /// The survey's owner.
     public var ownerID: Int64
     /// The survey's organisation, if any.
@@ -44,9 +46,6 @@ public struct SurveyFacts: Sendable, Hashable {
 
 extension SurveyFacts: ResourceFacts {
     public var resourceType: ResourceType { .survey }
-
-    @inlinable
-    public var objectID: Int64? { id }
 
     public func matches(leaf: VisibilityPredicate) -> Bool {
         switch leaf {

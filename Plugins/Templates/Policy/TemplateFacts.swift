@@ -14,6 +14,8 @@ public enum TemplateStatus: String, Sendable, Hashable, CaseIterable, Codable {
 public struct TemplateFacts: Sendable, Hashable {
     /// The template id.
     public var id: Int64
+    /// What a key's selection of `templates` names (SPEC §15): the id.
+    @inlinable public var objectID: Int64? { id }
     /// Whether the template is published globally or to one organisation.
     public var level: PublicationLevel
     /// The organisation (required when the level is `organisation`).
@@ -40,9 +42,6 @@ public struct TemplateFacts: Sendable, Hashable {
 
 extension TemplateFacts: ResourceFacts {
     public var resourceType: ResourceType { .template }
-
-    @inlinable
-    public var objectID: Int64? { id }
 
     public func matches(leaf: VisibilityPredicate) -> Bool {
         switch leaf {

@@ -4,6 +4,8 @@ import Policy
 public struct UsersDirectoryFacts: Sendable, Hashable {
     /// The user's id.
     public var userID: Int64
+    /// What a key's selection of `users` names (SPEC §15): the user's id.
+    @inlinable public var objectID: Int64? { userID }
     /// Organisations the user belongs to: memberships, plus organisations the user owns.
     public var organisationIDs: IDSet
     /// Whether the account is active.
@@ -46,10 +48,6 @@ public struct UsersDirectoryChanges: OptionSet, Sendable, Hashable {
 
 extension UsersDirectoryFacts: ResourceFacts {
     public var resourceType: ResourceType { .user }
-
-    /// The user's id (a selection of `users` names users).
-    @inlinable
-    public var objectID: Int64? { userID }
 
     /// `organisationIn(ids)` means "belongs to one of `ids`"; `ownerIs(id)` means "is user `id`".
     public func matches(leaf: VisibilityPredicate) -> Bool {
