@@ -159,13 +159,6 @@ extension Console {
         }
     }
 
-    static func status(_ error: VaultError) -> HTTPResponse.Status {
-        switch error {
-        case .denied: return .forbidden
-        case .invalidInput, .replayed: return .badRequest
-        case .alreadyRolled: return .conflict
-        case .passwordHashingBusy: return .serviceUnavailable
-        case .userNotFound, .organisationNotFound, .keyNotFound: return .notFound
-        }
-    }
+    /// The status the API answers the same refusal with (one mapping: `APIError(_:)`).
+    static func status(_ error: VaultError) -> HTTPResponse.Status { APIError(error).status }
 }

@@ -1,10 +1,9 @@
-import PluginKit
 import Vault
 
 extension APIError {
     /// The answer to a refused vault operation (one mapping for every route): a race a user
     /// can cause — a roll after a revocation, a key that vanished — is a 4xx, never a 500.
-    init(_ error: VaultError) {
+    public init(_ error: VaultError) {
         switch error {
         case .userNotFound, .organisationNotFound, .keyNotFound:
             self.init(.notFound, detail: "Not found.")
