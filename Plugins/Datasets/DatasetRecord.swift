@@ -9,6 +9,9 @@ import Postgres
 ///
 /// `is_editable` and `can_publish` depend on the caller; ``DatasetPermissions`` sets them.
 struct DatasetRecord: Sendable, JSONWritable {
+    /// The integer id a fine-grained key's selection stores (SPEC §15; the issuer names datasets
+    /// by key). Not shown: the API addresses datasets by ``key`` alone (SPEC §4's fields).
+    var id: Int64
     var key: String
     var name: String
     var description: String
@@ -36,7 +39,7 @@ struct DatasetRecord: Sendable, JSONWritable {
     static let columns: PGQuery = """
         d.key, d.name, d.description, d.category, d.is_global, d.organisation_id, o.name AS organisation_name, \
         d.team_id, t.name AS team_name, d.options, d.tags, d.version, d.is_active, d.created_by, \
-        d.created_at, d.updated_at
+        d.created_at, d.updated_at, d.id
         """
 
     /// The tables ``columns`` reads from.
@@ -68,6 +71,7 @@ struct DatasetRecord: Sendable, JSONWritable {
         createdBy = try row.decode(Int64?.self, at: first + 13)
         createdAt = try row.decode(Date.self, at: first + 14)
         updatedAt = try row.decode(Date.self, at: first + 15)
+        id = try row.decode(Int64.self, at: first + 16)
     }
 
     /// Whether `key` could be a dataset key (the table's `^[a-z0-9][a-z0-9_-]*$`); anything
@@ -84,6 +88,7 @@ struct DatasetRecord: Sendable, JSONWritable {
     /// What the dataset rules read.
     var facts: DatasetFacts {
         DatasetFacts(
+            id: id,
             key: key,
             category: category,
             isGlobal: isGlobal,

@@ -13,7 +13,8 @@ struct DatasetRepository: Sendable {
         team: "d.team_id",
         isGlobal: "d.is_global",
         isActive: "d.is_active",
-        createdBy: "d.created_by"
+        createdBy: "d.created_by",
+        id: "d.id"
     )
 
     /// The list order (SPEC: category, name), with the unique key breaking ties; names output

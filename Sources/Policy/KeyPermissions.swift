@@ -96,6 +96,8 @@ public enum KeyPermissionsError: Error, Sendable, Hashable, CustomStringConverti
     case emptySelection(type: String)
     /// Types no registered rule set answers (``PolicyEngine/permissionTypes``).
     case unknownTypes([String])
+    /// More than ``KeyPermissions/selectionLimit`` objects of one type.
+    case tooManySelected(type: String)
 
     public var description: String {
         switch self {
@@ -105,11 +107,16 @@ public enum KeyPermissionsError: Error, Sendable, Hashable, CustomStringConverti
         case .selectionWithoutPermission(let type): return "Resources of \(type) are selected, but the key has no permission for \(type)."
         case .emptySelection(let type): return "The selection of \(type) is empty."
         case .unknownTypes(let types): return "Unknown permission type(s): \(types.joined(separator: ", "))."
+        case .tooManySelected(let type): return "At most \(KeyPermissions.selectionLimit) resources of \(type) may be selected."
         }
     }
 }
 
 extension KeyPermissions {
+    /// The most objects of one type a key may select (a key that needs more should reach the
+    /// objects through a role instead).
+    public static let selectionLimit = 1000
+
     /// Parses SPEC §15's `permissions` (`{"surveys":["view","edit"]}`) and `resources`
     /// (`{"surveys":[12,40]}`). Type names are not checked here: see
     /// ``PolicyEngine/validate(_:)``.
@@ -131,6 +138,7 @@ extension KeyPermissions {
             }
             let selected = ids[type] ?? []
             guard !selected.isEmpty else { throw .emptySelection(type: type) }
+            guard selected.count <= Self.selectionLimit else { throw .tooManySelected(type: type) }
             grants[index].selection = IDSet(selected)
         }
         self.init(grants)

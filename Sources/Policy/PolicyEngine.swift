@@ -55,6 +55,18 @@ public struct PolicyEngine: Sendable {
         entries.compactMap(\.permissionType)
     }
 
+    /// The resource type whose rules go by permission type `type` (`surveys` → `survey`), or
+    /// `nil` when no registered rule set does.
+    public func resourceType(permissionType type: String) -> ResourceType? {
+        entries.first { $0.permissionType == type }?.resource
+    }
+
+    /// The permission type of `resource`'s rules (`survey` → `surveys`), or `nil` when a key's
+    /// permissions do not apply to it.
+    public func permissionType(of resource: ResourceType) -> String? {
+        entries.first { $0.resource == resource }?.permissionType
+    }
+
     /// Throws unless every type `permissions` names is one of ``permissionTypes``.
     public func validate(_ permissions: KeyPermissions) throws(KeyPermissionsError) {
         let known = permissionTypes

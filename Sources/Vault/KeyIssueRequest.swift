@@ -31,6 +31,15 @@ public struct KeyIssueRequest: Sendable {
     public var meta: KeyMeta?
     /// The key's own rate limit (SPEC §15), if the issuer sets one.
     public var rateLimit: KeyRateLimit?
+    /// The key's verbs per resource type (SPEC §15), if it is fine-grained: they replace
+    /// ``capabilities``, which the key then holds as their union. Selections come from
+    /// ``resources`` only.
+    public var permissions: KeyPermissions?
+    /// The objects the key is limited to, per permission type, as the issuer names them (ids;
+    /// keys for datasets): found through ``selections`` and checked visible to the key's user.
+    public var resources: [String: [String]] = [:]
+    /// Where ``resources`` are looked up (the plugins' resolvers).
+    public var selections: (any KeySelectionLookup)?
     /// The name, expiry and allowed addresses: as given (checked at issuance), or checked.
     let terms: Terms
 
@@ -70,6 +79,9 @@ public struct KeyIssueRequest: Sendable {
         self.via = via
         self.ip = ip
     }
+
+    /// The capabilities the key is to hold: its permissions' union, or ``capabilities``.
+    var requestedCapabilities: Capabilities { permissions?.union ?? capabilities }
 
     /// The request's terms, checked now unless they were.
     func checkedTerms() throws -> KeyTerms {

@@ -6,10 +6,11 @@ extension KeyRecord {
     /// The columns `init(row:)` reads, in order, from `api_keys k`.
     static let columns: PGQuery = """
         k.id, k.user_id, k.organisation_id, k.name, k.prefix, k.last4, k.capabilities, k.created_by, \
-        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at, k.allowed_cidrs, k.rolled_to, k.team_id, k.meta, k.rate_limit
+        k.expires_at, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at, k.allowed_cidrs, k.rolled_to, k.team_id, k.meta, k.rate_limit, \
+        k.permissions::text, k.resources::text
         """
 
-    /// Decodes the first eighteen columns, in the order of `columns`.
+    /// Decodes the first twenty columns, in the order of `columns`.
     init(row: PGRow) throws {
         let names = try row.decode([String].self, at: 6)
         guard let capabilities = Capabilities(names: names) else {
@@ -39,6 +40,13 @@ extension KeyRecord {
             rateLimit: try row.decode(String?.self, at: 17).map { text in
                 guard let rate = try? KeyRateLimit(text) else { throw PGError(.decoding, message: "not a key rate limit: \(text)") }
                 return rate
+            },
+            permissions: try row.decode(String?.self, at: 18).map { text in
+                do {
+                    return try KeyPermissions(storedPermissions: text, resources: row.decode(String?.self, at: 19))
+                } catch {
+                    throw PGError(.decoding, message: "not key permissions: \(text)")
+                }
             }
         )
     }

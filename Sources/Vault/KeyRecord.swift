@@ -27,6 +27,9 @@ public struct KeyRecord: Sendable, Hashable {
     public var meta: KeyMeta? = nil
     /// The key's own rate limit (SPEC §15), replacing the authenticated rate.
     public var rateLimit: KeyRateLimit? = nil
+    /// The key's permissions per resource type and selected objects (SPEC §15); `nil` for a
+    /// key whose ``capabilities`` apply to every type.
+    public var permissions: KeyPermissions? = nil
 
     /// The capabilities the key acts with (SPEC §2: beyond `view` only in an organisation).
     public var effectiveCapabilities: Capabilities { capabilities.effective(organisationID: organisationID) }

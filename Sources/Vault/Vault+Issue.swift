@@ -44,6 +44,7 @@ extension Vault {
     /// races. The issuer is read only when they are not the target.
     public func issue(_ request: KeyIssueRequest) async throws -> IssuedKey {
         let terms = try request.checkedTerms()
+        let selected = try await selectedObjects(of: request)
         let generated = try KeyFormat.generate(.live)
         let record: KeyRecord
         if let exchanged = try await issueExchanged(request, terms: terms, generated: generated) {
@@ -58,8 +59,8 @@ extension Vault {
                     ? (try target.activeIssuer(), target.id)
                     : try await issuerPrincipal(request.issuer, on: connection)
                 return try await insert(
-                    request, terms: terms, generated: generated, issuance: target.facts(request.capabilities, activeKeyCount: activeKeys ?? 0),
-                    for: target.username, by: issuer, issuerID: issuerID, on: connection)
+                    request, terms: terms, generated: generated, issuance: target.facts(request.requestedCapabilities, activeKeyCount: activeKeys ?? 0),
+                    for: target, selecting: selected, by: issuer, issuerID: issuerID, on: connection)
             }
         }
         dependents.evict(userID: record.userID)
@@ -72,13 +73,13 @@ extension Vault {
     /// to hold under races, so nothing to lock). `nil` when the request is no such issuance: the
     /// transaction then judges it.
     private func issueExchanged(_ request: KeyIssueRequest, terms: KeyTerms, generated: ParsedKey) async throws -> KeyRecord? {
-        guard request.exchange != nil, request.team == nil, request.issuer.names(request.user) else { return nil }
+        guard request.exchange != nil, request.team == nil, request.permissions == nil, request.issuer.names(request.user) else { return nil }
         return try await pool.withConnection { connection -> KeyRecord? in
             let target = try await Self.target(request.user, organisation: request.organisation, team: request.team, locking: false, on: connection)
             guard target.tier.activeKeyLimit == nil else { return nil }
             return try await insert(
                 request, terms: terms, generated: generated, issuance: target.facts(request.capabilities, activeKeyCount: 0),
-                for: target.username, by: target.activeIssuer(), issuerID: target.id, on: connection)
+                for: target, selecting: nil, by: target.activeIssuer(), issuerID: target.id, on: connection)
         }
     }
 
@@ -86,8 +87,9 @@ extension Vault {
     /// any), inserts the key and audits it. A token already used inserts nothing: `replayed`.
     private func insert(
         _ request: KeyIssueRequest, terms: KeyTerms, generated: ParsedKey, issuance facts: KeyIssuanceFacts,
-        for username: String, by issuer: UserPrincipal, issuerID: Int64?, on connection: PGConnection
+        for target: Target, selecting selected: SelectedObjects?, by issuer: UserPrincipal, issuerID: Int64?, on connection: PGConnection
     ) async throws -> KeyRecord {
+        let username = target.username
         var issuance = facts
         if let exchange = request.exchange {
             issuance.isSSOExchange = true
@@ -104,11 +106,21 @@ extension Vault {
         case .team(let id): teamID = id
         case nil: break
         }
+        let permissions = try selected.map { selected in
+            var key = target.principal
+            key.keyOrganisationID = organisationID
+            key.keyTeamID = teamID
+            return try KeyPermissions.checked(verbs: request.permissions?.verbs ?? [:], ids: selected.ids(visibleTo: key, engine: engine))
+        } ?? request.permissions
 
         let keyID = UUID()
         var detail = ["user": username, "name": terms.name, "prefix": generated.prefix,
-                      "capabilities": request.capabilities.description, "decision": decision.code.rawValue,
+                      "capabilities": request.requestedCapabilities.description, "decision": decision.code.rawValue,
                       "via": request.via]
+        if let permissions {
+            detail["permissions"] = permissions.permissionsJSON
+            if let resources = permissions.resourcesJSON { detail["resources"] = resources }
+        }
         var auditOrganisation = organisationID
         if let teamID {
             detail["team"] = String(teamID)
@@ -122,10 +134,12 @@ extension Vault {
         let rows = try await connection.query("""
             WITH \(request.exchange.map(Self.claim) ?? "claimed AS (SELECT 1)"),
             inserted AS (
-                INSERT INTO api_keys AS k (id, user_id, organisation_id, team_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs, meta, rate_limit)
+                INSERT INTO api_keys AS k (id, user_id, organisation_id, team_id, name, prefix, last4, hash, capabilities, created_by, expires_at,
+                                           allowed_cidrs, meta, rate_limit, permissions, resources)
                 SELECT \(keyID), \(issuance.targetUserID), \(organisationID), \(teamID), \(terms.name), \(generated.prefix), \(generated.last4),
-                       \(Data(generated.digest.bytes)), \(request.capabilities.names), \(issuerID), \(terms.expiresAt),
-                       \(terms.allowedCIDRs.map(\.description)), \(request.meta?.json)::json, \(request.rateLimit?.description)
+                       \(Data(generated.digest.bytes)), \(request.requestedCapabilities.names), \(issuerID), \(terms.expiresAt),
+                       \(terms.allowedCIDRs.map(\.description)), \(request.meta?.json)::json, \(request.rateLimit?.description),
+                       \(permissions?.permissionsJSON)::jsonb, \(permissions?.resourcesJSON)::jsonb
                 WHERE EXISTS (SELECT 1 FROM claimed)
                 RETURNING \(KeyRecord.columns)),
             audited AS (\(AuditLog.insert(
@@ -135,6 +149,28 @@ extension Vault {
             """)
         guard let row = rows.first else { throw VaultError.replayed }
         return try KeyRecord(row: row)
+    }
+
+    /// The objects `request` selects, looked up before its transaction; `nil` when it selects
+    /// none. Also checks the permissions name only known types, and verbs only.
+    private func selectedObjects(of request: KeyIssueRequest) async throws -> SelectedObjects? {
+        if let permissions = request.permissions {
+            guard permissions.ids.isEmpty else { throw VaultError.invalidInput("a key's selected resources are given as resources") }
+            do { try engine.validate(permissions) } catch { throw VaultError.invalidInput(error.description) }
+        }
+        guard !request.resources.isEmpty else { return nil }
+        guard request.permissions != nil else {
+            throw VaultError.invalidInput("resources select objects of types the key's permissions name; give permissions too")
+        }
+        let userID: Int64
+        switch request.user {
+        case .id(let id): userID = id
+        case .name(let name):
+            let rows = try await pool.query("SELECT id FROM users WHERE username = \(name)")
+            guard let id = try rows.first?.decode(Int64.self, at: 0) else { throw VaultError.userNotFound(name) }
+            userID = id
+        }
+        return try await SelectedObjects.lookUp(request.resources, through: request.selections, userID: userID)
     }
 
     /// The target of an issuance, read once: the user with their memberships, and the

@@ -9,7 +9,7 @@ extension Vault {
     public static let defaultGraceHours = 24
 
     /// Replaces the key `keyID` by a new one with the same owner, organisation, name,
-    /// capabilities, allowed ranges and expiry. The old key keeps working until
+    /// capabilities, permissions and selections (SPEC §15), allowed ranges and expiry. The old key keeps working until
     /// `min(now + graceHours, its own expiry)`; its `rolled_to` names the new one. A key is
     /// rolled once (`VaultError.alreadyRolled`); revoked or expired keys are not rolled. The
     /// tier's active-key limit binds the new key as it binds any other, but for the key it
@@ -38,9 +38,10 @@ extension Vault {
                 throw VaultError.denied(.deny(.denyLimit, "The key's user already holds the active-key limit of their tier besides this key; revoke one first."))
             }
             let inserted = try await connection.query("""
-                INSERT INTO api_keys AS k (id, user_id, organisation_id, team_id, name, prefix, last4, hash, capabilities, created_by, expires_at, allowed_cidrs, meta, rate_limit)
+                INSERT INTO api_keys AS k (id, user_id, organisation_id, team_id, name, prefix, last4, hash, capabilities, created_by, expires_at,
+                                           allowed_cidrs, meta, rate_limit, permissions, resources)
                 SELECT \(newID), user_id, organisation_id, team_id, name, \(generated.prefix), \(generated.last4), \(Data(generated.digest.bytes)),
-                       capabilities, user_id, expires_at, allowed_cidrs, meta, rate_limit
+                       capabilities, user_id, expires_at, allowed_cidrs, meta, rate_limit, permissions, resources
                 FROM api_keys WHERE id = \(keyID)
                 RETURNING \(KeyRecord.columns)
                 """)

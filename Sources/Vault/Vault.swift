@@ -104,6 +104,7 @@ public final class Vault: Sendable {
         }
         var principal = try PrincipalLoader.principal(row: row, userID: owner.id, tier: owner.tier, isStaff: owner.isStaff)
         principal.capabilities = key.effectiveCapabilities
+        principal.permissions = key.permissions
         principal.keyOrganisationID = key.organisationID
         principal.keyTeamID = key.teamID
         return VerifiedKey(key: key, owner: owner, organisation: organisation, principal: principal)

@@ -2,6 +2,8 @@ import Accounts
 import Foundation
 import LatchkeyPlugins
 import Logging
+import PluginKit
+import Policy
 import Postgres
 import Server
 import Tenancy
@@ -14,12 +16,21 @@ extension Configuration {
     func withVault<Result>(_ label: String, _ body: (Vault) async throws -> Result) async throws -> Result {
         let logger = Logger(label: label)
         do {
-            return try await PGPool.with(try database(), logger: logger) { try await body(Vault(pool: $0, logger: logger)) }
+            return try await PGPool.with(try database(), logger: logger) {
+                try await body(Vault(pool: $0, engine: PolicyEngine(plugins: registeredPlugins), logger: logger))
+            }
         } catch let error as VaultError {
             throw CommandFailure(message: error.description)
         } catch let error as PGError {
             throw CommandFailure(message: error.description)
         }
+    }
+
+    /// Where a fine-grained key's selected resources are found: the registered plugins, mounted
+    /// over `vault`'s pool and engine.
+    func selections(for vault: Vault) -> ResolverSelectionLookup {
+        let dependencies = PluginDependencies(pool: vault.pool, vault: vault, engine: vault.engine, logger: Logger(label: "latchkey.plugins"))
+        return ResolverSelectionLookup(engine: vault.engine, plugins: registeredPlugins.map { $0.mount(dependencies: dependencies) })
     }
 
     /// ``withVault(_:_:)`` for passwords.

@@ -20,7 +20,7 @@ struct Keys: AsyncParsableCommand {
         @Option(help: "Organisation slug the key acts in.") var org: String?
         @Option(help: "Team slug whose admin issues the key (with --by): the key is confined to that team.") var team: String?
         @Option(help: "Days until the key expires.") var expiresDays: Int?
-        @Option(help: "Comma-separated capabilities: view,add,edit,delete,superuser.") var capabilities = "view"
+        @Option(help: "Comma-separated capabilities: view,add,edit,delete,superuser (default view).") var capabilities: String?
         @Option(help: "Username of the issuer; the issuance rules apply to them. Without it, the operator acts as staff.")
         var by: String?
         @Option(name: .customLong("allow-cidr"), help: "An IPv4 or IPv6 range (CIDR) the key may be used from; repeatable. None: anywhere.")
@@ -29,6 +29,7 @@ struct Keys: AsyncParsableCommand {
         var meta: String?
         @Option(help: "The key's own rate limit, replacing the authenticated rate: N/sec, N/min or N/hour, e.g. 100/min.")
         var rateLimit: String?
+        @OptionGroup var fineGrained: PermissionOptions
         @OptionGroup var database: DatabaseOptions
 
         /// The `--allow-cidr` ranges, or why they are refused.
@@ -37,9 +38,10 @@ struct Keys: AsyncParsableCommand {
         func validate() throws {
             if let expiresDays, expiresDays <= 0 { throw ValidationError("--expires-days must be a positive number of days") }
             if case .failure(let problem) = allowedCIDRs { throw ValidationError("--allow-cidr: \(problem)") }
-            if Capabilities(parsing: capabilities) == nil {
+            if let capabilities, Capabilities(parsing: capabilities) == nil {
                 throw ValidationError("--capabilities takes a comma-separated subset of view,add,edit,delete,superuser")
             }
+            try fineGrained.validate(capabilities: capabilities.flatMap(Capabilities.init(parsing:)))
             if let meta { do { _ = try KeyMeta(meta) } catch { throw ValidationError("--meta: \(error)") } }
             if let rateLimit { do { _ = try KeyRateLimit(rateLimit) } catch { throw ValidationError("--rate-limit: \(error)") } }
         }
@@ -47,13 +49,18 @@ struct Keys: AsyncParsableCommand {
         func run(_ configuration: Configuration) async throws {
             var request = KeyIssueRequest(
                 username: user, name: name, organisationSlug: org, teamSlug: team,
-                capabilities: Capabilities(parsing: capabilities) ?? .default,
+                capabilities: capabilities.flatMap(Capabilities.init(parsing:)) ?? .default,
                 expiresAt: expiresDays.map { Date().addingTimeInterval(Double($0) * 86_400) },
                 issuer: by.map(KeyIssuer.user) ?? .platformOperator,
                 allowedCIDRs: (try? allowedCIDRs.get()) ?? [])
             request.meta = try meta.map(KeyMeta.init)
             request.rateLimit = try rateLimit.map(KeyRateLimit.init)
-            let issued = try await configuration.withVault("latchkey.keys") { try await $0.issue(request) }
+            request.permissions = try fineGrained.permissions()
+            request.resources = try fineGrained.resources()
+            let issued = try await configuration.withVault("latchkey.keys") { vault in
+                request.selections = configuration.selections(for: vault)
+                return try await vault.issue(request)
+            }
             FileHandle.standardError.write(Data("issued key \(issued.record.id) (\(issued.record.prefix)…) for \(user)\n".utf8))
             print(issued.secret)
         }
@@ -75,6 +82,8 @@ struct Keys: AsyncParsableCommand {
                        "created=\(date(key.createdAt))", "expires=\(date(key.expiresAt))",
                        "last_used=\(date(key.lastUsedAt))", "revoked=\(date(key.revokedAt))",
                        "capabilities=\(key.capabilities)",
+                       "permissions=\(key.permissions?.permissionsJSON ?? "-")",
+                       "resources=\(key.permissions?.resourcesJSON ?? "-")",
                        "allowed_cidrs=\(key.allowedCIDRs.isEmpty ? "any" : key.allowedCIDRs.map(\.description).joined(separator: ","))",
                        "rolled_to=\(key.rolledTo?.uuidString.lowercased() ?? "-")",
                       ].joined(separator: "\t"))

@@ -18,9 +18,10 @@ extension IsolatedCaller {
             let objects = objects.filter { $0.type == action.resource }
             let plugin = world.randomWorldPlugin(seeding: action.resource)
             if let parameter = route.access.objectParameter {
-                let hidden = plugin?.hiddenObjectStatuses ?? [.forbidden, .notFound]
+                // A fine-grained key is also refused a type its permissions do not name (403).
+                let hidden = (plugin?.hiddenObjectStatuses ?? [.forbidden, .notFound]).union(permissions == nil ? [] : [.forbidden])
                 let body = route.method == .put || route.method == .patch ? plugin?.updateBody ?? "{}" : nil
-                for object in objects where !object.isVisible(from: home) {
+                for object in objects where !reaches(object) {
                     let uri = route.path.replacingOccurrences(of: "{\(parameter)}", with: object.id)
                     let reply = try await send(uri, route.method, body: body)
                     #expect(hidden.contains(reply.status), "\(route.method) \(uri): \(reply.status) \(reply.text.prefix(160))")
@@ -33,7 +34,7 @@ extension IsolatedCaller {
                     .access.objectParameter ?? "id"
                 let reply = try await send(route.path, .get)
                 #expect(reply.status == .ok || reply.status == .forbidden, "\(route.path): \(reply.status)")
-                let visible = Set(objects.filter { $0.isVisible(from: home) }.map(\.id))
+                let visible = Set(objects.filter(reaches).map(\.id))
                 let shown = reply.items.compactMap { $0[identity].map { "\($0)" } }
                 #expect(shown.allSatisfy(visible.contains), "\(route.path) shows \(Set(shown).subtracting(visible).sorted()) of elsewhere")
                 checks += 1

@@ -14,9 +14,13 @@ public struct PlacedObject: Sendable {
     public var team: Int64?
     /// Whether every organisation sees it (a global dataset or template).
     public var global: Bool
+    /// The integer id a fine-grained key's selection names it by (SPEC §15): ``id`` unless the
+    /// routes name it otherwise (a dataset's key).
+    public var selectionID: Int64?
 
-    public init(_ type: ResourceType, id: String, organisations: Set<Int64>, team: Int64? = nil, global: Bool = false) {
+    public init(_ type: ResourceType, id: String, organisations: Set<Int64>, team: Int64? = nil, global: Bool = false, selectionID: Int64? = nil) {
         (self.type, self.id, self.organisations, self.team, self.global) = (type, id, organisations, team, global)
+        self.selectionID = selectionID ?? Int64(id)
     }
 
     /// Whether a key confined to `organisation` may see it.
@@ -63,12 +67,25 @@ public struct IsolatedCaller: Sendable {
     public var objects: [PlacedObject]
     /// The organisation the caller's key is confined to.
     public var home: Int64
+    /// The fine-grained permissions of the caller's key (SPEC §15), if any.
+    public var permissions: KeyPermissions?
     /// Sends one request as the caller: `(uri, method, body)`.
     public var send: @Sendable (String, HTTPRequest.Method, String?) async throws -> Reply
 
-    public init(world: ServerWorld, tenants: RandomTenants, objects: [PlacedObject], home: Int64,
+    public init(world: ServerWorld, tenants: RandomTenants, objects: [PlacedObject], home: Int64, permissions: KeyPermissions? = nil,
                 send: @escaping @Sendable (String, HTTPRequest.Method, String?) async throws -> Reply) {
         (self.world, self.tenants, self.objects, self.home, self.send) = (world, tenants, objects, home, send)
+        self.permissions = permissions
+    }
+
+    /// Whether the caller's key may reach `object` at all: it lies in the home organisation (or
+    /// is global), and the key's permissions name its type and, if they select objects of it,
+    /// select it.
+    public func reaches(_ object: PlacedObject) -> Bool {
+        guard object.isVisible(from: home) else { return false }
+        guard let permissions, let type = world.dependencies.engine.permissionType(of: object.type) else { return true }
+        guard let grant = permissions.index(of: type) else { return false }
+        return permissions.admits(object.selectionID, grant: grant)
     }
 
     /// Sends `method uri` (with `body`) as the caller.

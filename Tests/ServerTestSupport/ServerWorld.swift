@@ -80,6 +80,11 @@ public struct ServerWorld: Sendable {
         }
     }
 
+    /// Where issuance finds a fine-grained key's selected resources: the mounted plugins.
+    public var selections: ResolverSelectionLookup {
+        ResolverSelectionLookup(engine: dependencies.engine, plugins: mounted.map { $0.mount(dependencies: dependencies) })
+    }
+
     /// Every API route of the mounted plugins and the core, as registered: path, method, action, operation.
     public var routes: [RouteRecord] { buildRoutes(dependencies: dependencies, plugins: mounted).records }
 
@@ -139,13 +144,17 @@ public struct ServerWorld: Sendable {
     /// Inserts a key directly (as an import would), bypassing issuance rules; returns the secret.
     public func key(
         for userID: Int64, organisation: Int64? = nil, team: Int64? = nil, expiresAt: Date? = nil, revoked: Bool = false, capabilities: [String] = ["view"],
-        allowedCIDRs: [String] = []
+        allowedCIDRs: [String] = [], permissions: KeyPermissions? = nil
     ) async throws -> String {
         let key = try KeyFormat.generate(.live)
+        // A fine-grained key holds the union of its permissions' verbs (as issuance stores it).
+        let capabilities = permissions.map { $0.union.names } ?? capabilities
         try await pool.execute("""
-            INSERT INTO api_keys (user_id, organisation_id, team_id, name, prefix, last4, hash, expires_at, capabilities, revoked_at, allowed_cidrs)
+            INSERT INTO api_keys (user_id, organisation_id, team_id, name, prefix, last4, hash, expires_at, capabilities, revoked_at, allowed_cidrs,
+                                  permissions, resources)
             VALUES (\(userID), \(organisation), \(team), 'test', \(key.prefix), \(key.last4), \(Data(key.digest.bytes)), \(expiresAt),
-                    \(capabilities)::text[], CASE WHEN \(revoked) THEN now() END, \(allowedCIDRs)::text[])
+                    \(capabilities)::text[], CASE WHEN \(revoked) THEN now() END, \(allowedCIDRs)::text[],
+                    \(permissions?.permissionsJSON)::jsonb, \(permissions?.resourcesJSON)::jsonb)
             """)
         return key.secret
     }

@@ -72,7 +72,7 @@ import Vault
                 }
                 let reply = try await post(client, "/v1/keys/verify", #"{"key":"\#(valid)"}"#, service: world.service)
                 let key = try #require(reply.object["key"] as? [String: Any])
-                #expect(Set(key.keys) == ["id", "name", "prefix", "capabilities", "expires_at", "meta"])
+                #expect(Set(key.keys) == ["id", "name", "prefix", "capabilities", "expires_at", "meta", "permissions", "resources"])
                 #expect(key["name"] as? String == "ci")
                 #expect(key["prefix"] as? String == String(valid.prefix(12)))
                 #expect(key["capabilities"] as? [String] == ["view", "edit"])

@@ -32,7 +32,9 @@ import Vault
         /// The index of each organisation in `o0…`, for its slug.
         var organisationIndex: [Int64: Int] = [:]
         var users: [Int64] { tenants.users }
-        var keys: [(secret: String, organisation: Int64)] = []
+        /// Keys issued in an organisation; about half are fine-grained (SPEC §15), with random
+        /// permissions and selections (of objects anywhere: confinement still applies).
+        var keys: [(secret: String, organisation: Int64, permissions: KeyPermissions?)] = []
         /// Keys confined to an organisation their user does not belong to (a former member):
         /// refused everywhere (SPEC §2 offboarding).
         var formerMembers: [String] = []
@@ -60,13 +62,32 @@ import Vault
         let capabilities = ["view", "add", "edit", "delete", "superuser"]
         for organisation in organisations {
             for user in place.members[organisation, default: []].sorted() {
-                place.keys.append((try await world.key(for: user, organisation: organisation, capabilities: capabilities), organisation))
+                let permissions = random.chance(0.5) ? Self.randomPermissions(world, objects, &random) : nil
+                place.keys.append((try await world.key(for: user, organisation: organisation, capabilities: capabilities, permissions: permissions),
+                                   organisation, permissions))
             }
             if let stranger = users.first(where: { !place.members[organisation, default: []].contains($0) }) {
                 place.formerMembers.append(try await world.key(for: stranger, organisation: organisation, capabilities: capabilities))
             }
         }
         return place
+    }
+
+    /// Random permissions: each permission type with some chance (at least one), random verbs,
+    /// and half the time a selection of one to three objects of that type from anywhere.
+    static func randomPermissions(_ world: ServerWorld, _ objects: [PlacedObject], _ random: inout SplitMix64) -> KeyPermissions {
+        let engine = world.dependencies.engine
+        var grants: [KeyPermissions.Grant] = []
+        for type in engine.permissionTypes where random.chance(0.6) || type == engine.permissionTypes.last && grants.isEmpty {
+            var verbs = Capabilities.none
+            for capability in Capability.allCases where random.chance(0.5) { verbs.insert(Capabilities(capability)) }
+            if verbs == .none { verbs = .view }
+            let candidates = objects.filter { engine.permissionType(of: $0.type) == type }.compactMap(\.selectionID)
+            let selection = random.chance(0.5) && !candidates.isEmpty
+                ? IDSet((0..<Int.random(in: 1...3, using: &random)).map { _ in candidates.randomElement(using: &random)! }) : nil
+            grants.append(KeyPermissions.Grant(type: type, capabilities: verbs, selection: selection))
+        }
+        return KeyPermissions(grants)
     }
 
     @Test(arguments: [11, 12, 13] as [UInt64])
@@ -83,15 +104,15 @@ import Vault
         let before = try await world.fingerprint()
         let (checks, asked) = try await world.client { client in
             var checks = 0, asked: Set<String> = []
-            for (key, home) in place.keys {
-                checks += try await Self.routes(client, Credentials(key: key), home: home, place, asked: &asked)
+            for (key, home, permissions) in place.keys {
+                checks += try await Self.routes(client, Credentials(key: key), home: home, permissions: permissions, place, asked: &asked)
                 let login = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(key)"}"#)
                 #expect(login.status == .ok)
                 let profile = (login.object["user"] as? [String: Any])?["organisations"] as? [[String: Any]] ?? []
                 #expect(profile.allSatisfy { ($0["id"] as? NSNumber)?.int64Value == home }, "seed \(seed)")
                 let token = login.object["token-id"] as? String ?? ""
-                checks += try await Self.routes(client, Credentials(token: token), home: home, place, asked: &asked)
-                checks += try await Self.decisions(client, key: key, home: home, place, service: world.service ?? "")
+                checks += try await Self.routes(client, Credentials(token: token), home: home, permissions: permissions, place, asked: &asked)
+                checks += try await Self.decisions(client, key: key, home: home, permissions: permissions, place, service: world.service ?? "")
             }
             for key in place.formerMembers {
                 checks += try await Self.refused(client, key: key, service: world.service ?? "")
@@ -104,7 +125,9 @@ import Vault
         #expect(try await world.fingerprint() == before, "seed \(seed)")
         try await Self.leakReports(world, place, &random, seed: seed)
         let ssoChecks = try await Self.ssoExchanges(world, place, &random, seed: seed)
-        print("tenant isolation, seed \(seed): \(place.keys.count) keys, \(checks) checks, \(ssoChecks) through SSO keys")
+        let fineGrained = place.keys.filter { $0.permissions != nil }.count
+        print("tenant isolation, seed \(seed): \(place.keys.count) keys (\(fineGrained) fine-grained), \(checks) checks, \(ssoChecks) through SSO keys")
+        #expect(fineGrained > 0 && fineGrained < place.keys.count, "seed \(seed): draw both plain and fine-grained keys")
         #expect(checks > 500)
         return asked
     }
@@ -349,11 +372,13 @@ import Vault
     }
 
     /// Every route that takes a key, as a key (or its session) confined to `home`: lists hold
-    /// only `home`'s objects and global ones; anything else is never shown, changed or counted.
+    /// only `home`'s objects and global ones — of a fine-grained key, only those its permissions
+    /// and selections reach; anything else is never shown, changed or counted.
     /// Every action route is asked from its record, with `asked` collecting which. Returns the
     /// number of checks made.
     static func routes(
-        _ client: some TestClientProtocol, _ who: Credentials, home: Int64, _ place: Placement, asked: inout Set<String>
+        _ client: some TestClientProtocol, _ who: Credentials, home: Int64, permissions: KeyPermissions? = nil, _ place: Placement,
+        asked: inout Set<String>
     ) async throws -> Int {
         var checks = 0
         func send(_ uri: String, _ method: HTTPRequest.Method = .get, body: String? = nil) async throws -> Reply {
@@ -369,7 +394,7 @@ import Vault
         #expect(audit.status == .forbidden || (audit.status == .ok && events.allSatisfy { ($0["organisation"] as? NSNumber)?.int64Value == home }),
                 "audit \(audit.status) \(audit.text.prefix(200))")
         // Every plugin's routes, as the action each states, about every object of elsewhere.
-        let caller = IsolatedCaller(world: place.world, tenants: place.tenants, objects: place.objects, home: home) { uri, method, body in
+        let caller = IsolatedCaller(world: place.world, tenants: place.tenants, objects: place.objects, home: home, permissions: permissions) { uri, method, body in
             try await client.send(uri, method: method, key: who.key, headers: who.headers, body: body)
         }
         let plugins = try await caller.askEveryActionRoute(place.routes)
@@ -379,9 +404,15 @@ import Vault
     }
 
     /// The decision API about the key: every object of elsewhere is denied, for every action.
-    static func decisions(_ client: some TestClientProtocol, key: String, home: Int64, _ place: Placement, service: String) async throws -> Int {
-        // Every action a route on one object states, about every object of elsewhere of its type.
-        let hidden = place.objects.filter { !$0.isVisible(from: home) }
+    static func decisions(
+        _ client: some TestClientProtocol, key: String, home: Int64, permissions: KeyPermissions? = nil, _ place: Placement, service: String
+    ) async throws -> Int {
+        // Every action a route on one object states, about every object of elsewhere of its type
+        // (and, for a fine-grained key, every object outside its permissions and selections).
+        let caller = IsolatedCaller(world: place.world, tenants: place.tenants, objects: place.objects, home: home, permissions: permissions) { _, _, _ in
+            preconditionFailure("decisions send nothing as the key")
+        }
+        let hidden = place.objects.filter { !caller.reaches($0) }
         var items: [String] = []
         for action in place.routes.objectActions {
             for object in hidden where object.type == action.resource {

@@ -11,11 +11,12 @@ public enum DatasetCategory: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// What the dataset rules need to know about one dataset.
 public struct DatasetFacts: Sendable, Hashable {
-    /// The dataset's key (its slug).
+    /// The dataset's integer id (`nil` for one to be created): what a fine-grained key's
+    /// selection names (SPEC §15).
+    public var id: Int64?
+    /// The dataset's key (its slug), by which the API addresses it.
     public var key: String
-    /// Datasets are keyed by their slug and have no integer id column (db/datasets), so a
-    /// selection of `datasets` admits none, here as in SQL (fail closed).
-    @inlinable public var objectID: Int64? { nil }
+    @inlinable public var objectID: Int64? { id }
     /// The dataset's category; `nhs_dd` datasets are read-only.
     public var category: DatasetCategory
     /// Whether the dataset is global (read-only, visible to everyone while active).
@@ -30,6 +31,7 @@ public struct DatasetFacts: Sendable, Hashable {
     public var isActive: Bool
 
     public init(
+        id: Int64? = nil,
         key: String,
         category: DatasetCategory,
         isGlobal: Bool = false,
@@ -38,6 +40,7 @@ public struct DatasetFacts: Sendable, Hashable {
         createdBy: Int64? = nil,
         isActive: Bool = true
     ) {
+        self.id = id
         self.key = key
         self.category = category
         self.isGlobal = isGlobal

@@ -31,6 +31,7 @@ struct KeyVerificationJSON: JSONWritable {
                 json.field("prefix", key.prefix)
                 json.field("capabilities", key.effectiveCapabilities.names)
                 json.field("expires_at", key.expiresAt)
+                key.writePermissionFields(to: &json)
                 json.key("meta")
                 json.raw(key.meta?.json ?? "null")
             }

@@ -69,6 +69,7 @@ struct KeyMetadataJSON: JSONWritable {
             json.field("allowed_cidrs", key.allowedCIDRs.map(\.description))
             json.field("rolled_to", key.rolledTo?.uuidString.lowercased())
             json.field("rate_limit", key.rateLimit?.description)
+            key.writePermissionFields(to: &json)
             json.key("meta")
             json.raw(key.meta?.json ?? "null")
         }

@@ -5,19 +5,21 @@ import Testing
 import TestSupport
 
 extension ServerWorld {
-    /// Inserts a dataset directly; `name` defaults to the key upper-cased. Created at
+    /// Inserts a dataset directly, returning its integer id; `name` defaults to the key upper-cased. Created at
     /// 2026-11-20T10:00:00Z, updated half a second into the next day.
+    @discardableResult
     public func dataset(
         _ key: String, name: String? = nil, description: String = "", global: Bool = false,
         category: String = "user_created", organisation: Int64? = nil, team: Int64? = nil, createdBy: Int64? = nil,
         active: Bool = true, options: [String] = [], tags: [String] = []
-    ) async throws {
-        try await pool.execute("""
+    ) async throws -> Int64 {
+        try await pool.query("""
             INSERT INTO datasets (key, name, description, category, is_global, organisation_id, team_id, created_by,
                                   options, tags, is_active, created_at, updated_at)
             VALUES (\(key), \(name ?? key.uppercased()), \(description), \(category), \(global), \(organisation), \(team),
                     \(createdBy), \(options), \(tags), \(active), '2026-11-20 10:00:00+00', '2026-11-21 10:00:00.5+00')
-            """)
+            RETURNING id
+            """)[0].decode(Int64.self, at: 0)
     }
 
     /// How many datasets exist.
@@ -48,9 +50,9 @@ extension DatasetsPlugin: RandomWorldPlugin {
             let organisation = random.chance(0.7) ? tenants.organisations.randomElement(using: &random) : nil
             let key = "d\(index)"
             let team = tenants.team(for: organisation, &random)
-            try await world.dataset(key, global: global, organisation: organisation, team: team,
+            let id = try await world.dataset(key, global: global, organisation: organisation, team: team,
                                     createdBy: tenants.users.randomElement(using: &random), tags: ["t\(index % 3)"])
-            placed.append(PlacedObject(.dataset, id: key, organisations: Set([organisation].compactMap { $0 }), team: team, global: global))
+            placed.append(PlacedObject(.dataset, id: key, organisations: Set([organisation].compactMap { $0 }), team: team, global: global, selectionID: id))
         }
         return placed
     }
