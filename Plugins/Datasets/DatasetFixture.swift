@@ -13,17 +13,25 @@ struct DatasetFixtureRows: FixtureRows {
 
     func insert(with writer: inout FixtureWriter) async throws {
         for dataset in datasets {
-            try await writer.run("""
+            let id = try await writer.insertReturningID("""
                 INSERT INTO datasets (key, name, description, category, is_global, organisation_id, team_id, created_by,
                                       options, tags, version, is_active)
                 VALUES (\(dataset.key), \(dataset.name), \(dataset.description), \(dataset.category), \(dataset.isGlobal),
                         \(writer.id(.organisation, dataset.organisation)), \(writer.id(.team, dataset.team)),
                         \(writer.id(.user, dataset.createdBy)), \(dataset.options), \(dataset.tags), \(Int32(dataset.version)),
                         \(dataset.isActive))
+                RETURNING id
                 """, for: dataset.item)
+            // Reported by key (SPEC §8: `dataset:<key>`); the id is for keys selecting it.
             writer.report("dataset", dataset.key, dataset.key)
+            writer.remember(.dataset, dataset.key, id)
         }
     }
+}
+
+extension FixtureCatalog.Kind {
+    /// A dataset, by its key (what a key's `resources` name it by).
+    static let dataset = Self(rawValue: "dataset")
 }
 
 /// An item of the fixture's `datasets` section, identified by its `key`.
@@ -55,7 +63,7 @@ struct FixtureDataset: FixtureItem {
         guard Self.isValidKey(key) else {
             throw fields.failure("field \"key\": \"\(key)\" must be lowercase letters, digits, \"_\" and \"-\", starting with a letter or digit")
         }
-        try catalog.claim("dataset key", key, by: item)
+        try catalog.define(.dataset, ref: key, by: item)
     }
 
     /// Whether `key` matches `^[a-z0-9][a-z0-9_-]*$`, as the `datasets` table requires.

@@ -29,6 +29,7 @@ public struct Fixture: Sendable {
         let names = ["users", "organisations", "teams"] + sections.map(\.name) + ["keys", "services"]
         let fields = try FixtureFieldReader(root, item: "fixture", fields: names)
         var catalog = FixtureCatalog()
+        catalog.permissionTypes.formUnion(sections.map(\.name))
         func read<Item>(_ section: String, _ make: (JSONValue, Int, inout FixtureCatalog) throws(FixtureError) -> Item) throws(FixtureError) -> [Item] {
             try catalog.read(try fields.items(section), make)
         }

@@ -19,6 +19,9 @@ public struct FixtureCatalog: Sendable {
     }
 
     private var refs: [Kind: Set<String>] = [:]
+    /// The resource types a key's `permissions` and `resources` may name (SPEC §15): `users` and
+    /// the plugins' sections.
+    public var permissionTypes: Set<String> = ["users"]
     /// "namespace\0value" → the item that claimed it.
     private var claims: [String: String] = [:]
 

@@ -1,4 +1,5 @@
 import Foundation
+import Policy
 import Postgres
 import Vault
 
@@ -74,13 +75,23 @@ public struct FixtureWriter {
     private mutating func insert(_ key: FixtureKey) async throws {
         let secret = try KeyFormat.generate(.live)
         let revokeReason: String? = key.revoked ? "imported as revoked" : nil
+        let permissions = try key.permissions.map { permissions in
+            var ids: [String: [Int64]] = [:]
+            for selection in key.resources { ids[selection.type] = selection.refs.map { id(selection.kind, $0) } }
+            do {
+                return try KeyPermissions.checked(verbs: permissions.verbs, ids: ids)
+            } catch {
+                throw FixtureError(item: key.item, problem: "field \"resources\": \(error)")
+            }
+        }
         let rows = try await run("""
             INSERT INTO api_keys (user_id, organisation_id, name, prefix, last4, hash, capabilities, created_by,
-                                  expires_at, revoked_at, revoke_reason, allowed_cidrs)
+                                  expires_at, revoked_at, revoke_reason, allowed_cidrs, meta, rate_limit, permissions, resources)
             VALUES (\(self.id(.user, key.user)), \(self.id(.organisation, key.organisation)), \(key.name),
-                    \(secret.prefix), \(secret.last4), \(Data(secret.digest.bytes)), \(key.capabilities),
+                    \(secret.prefix), \(secret.last4), \(Data(secret.digest.bytes)), \(permissions?.union.names ?? key.capabilities),
                     \(self.id(.user, key.createdBy)), \(key.expiresAt), CASE WHEN \(key.revoked) THEN now() END,
-                    \(revokeReason), \(key.allowedCIDRs))
+                    \(revokeReason), \(key.allowedCIDRs), \(key.meta?.json)::json, \(key.rateLimit?.description),
+                    \(permissions?.permissionsJSON)::jsonb, \(permissions?.resourcesJSON)::jsonb)
             RETURNING id
             """, for: key.item)
         result.ids["key:\(key.ref)"] = .text(try rows[0].decode(UUID.self, at: 0).uuidString.lowercased())
@@ -110,8 +121,13 @@ public struct FixtureWriter {
 
     /// Remembers an inserted item's id and reports it as `<label>:<ref>`.
     public mutating func record(_ kind: FixtureCatalog.Kind, _ ref: String, _ id: Int64, as label: String) {
-        ids[kind, default: [:]][ref] = id
+        remember(kind, ref, id)
         result.ids["\(label):\(ref)"] = .number(id)
+    }
+
+    /// Remembers an inserted item's id, for later items that refer to it, without reporting it.
+    public mutating func remember(_ kind: FixtureCatalog.Kind, _ ref: String, _ id: Int64) {
+        ids[kind, default: [:]][ref] = id
     }
 
     /// Reports an inserted item without a numeric id as `<label>:<ref>` (e.g. a dataset's key).

@@ -30,6 +30,26 @@ struct FixtureImporterTests {
         }
     }
 
+    @Test("a key's permissions, selected resources (by ref, datasets by key), metadata and rate limit are stored")
+    func fineGrainedKeys() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let importer = FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher, sections: SampleFixtures.sections)
+            let fixture = SampleFixtures.specExample(
+                replacing: #""capabilities":["view"]"#,
+                with: #""permissions":{"surveys":["view","edit"],"datasets":["view"]},"resources":{"surveys":["s1"],"datasets":["ethnicity"]},"#
+                    + #""meta":{"plan":"gold"},"rate_limit":"100/min""#)
+            let result = try await importer.importFixture(Data(fixture.utf8))
+            let survey = try #require(result.ids["survey:s1"]?.number)
+            let dataset = try await pool.query("SELECT id FROM datasets WHERE key = 'ethnicity'")[0].decode(Int64.self, at: 0)
+            let row = try await pool.query("SELECT capabilities::text, permissions::text, resources::text, meta::text, rate_limit FROM api_keys")[0]
+            #expect(try row.decode(String.self, at: 0) == "{view,edit}")
+            #expect(try row.decode(String.self, at: 1) == #"{"surveys": ["view", "edit"], "datasets": ["view"]}"#)
+            #expect(try row.decode(String.self, at: 2) == #"{"surveys": [\#(survey)], "datasets": [\#(dataset)]}"#)
+            #expect(try row.decode(String.self, at: 3) == #"{"plan":"gold"}"#)
+            #expect(try row.decode(String.self, at: 4) == "100/min")
+        }
+    }
+
     @Test("rows hold the fixture's values; keys only as hash, prefix and last4")
     func rows() async throws {
         try await TestDatabase.withMigratedPool { pool in
