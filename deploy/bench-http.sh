@@ -5,7 +5,8 @@
 # session login + status round trip, and then the list again on servers with throttling on
 # (a limit never reached: the cost of counting; the default limit: the 429 path), a flood
 # of unknown keys from one client against the failed-authentication limit, and the list with a
-# key that carries an IP allowlist against the same key without (BENCH_FILTER=allowlist).
+# key that carries an IP allowlist against the same key without (BENCH_FILTER=allowlist), and a
+# fine-grained key against a plain one (BENCH_FILTER=fine-grained).
 # The list is also compared with a server whose metrics listener is on (BENCH_FILTER=metrics).
 #   deploy/bench.sh http [seconds]      (BENCH_FILTER=oauth: only the lines whose label contains it)
 set -euo pipefail
@@ -15,6 +16,7 @@ seconds="${1:-10}"
 
 bench_world latchkey_bench_http
 cidr_key="$(imported_key kc "$imported")"
+fine_key="$(imported_key kf "$imported")"
 survey="$(psql "$DATABASE_URL" -tAc "SELECT id FROM surveys WHERE slug = 'survey-1'")"
 # 10,000 surveys of one user, for the resource search (SPEC §6).
 many="$(psql "$DATABASE_URL" -tAc "SELECT id FROM users WHERE username = 'many'")"
@@ -52,6 +54,11 @@ measure "GET /api/surveys/ (key, $count)" -H "Authorization: Bearer $key" "http:
 if [[ -z "${BENCH_FILTER:-}" || "allowlist" == *"$BENCH_FILTER"* ]]; then
     wrk_pairs "GET /api/surveys/ (allowlist of 8)" "without an allowlist" "$(( (seconds + 1) / 2 ))" \
         -- -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/" -- -H "Authorization: Bearer $cidr_key" "http://127.0.0.1:$port/api/surveys/"
+fi
+# A fine-grained key (two types, a selection of the same 50 surveys) against the plain key.
+if [[ -z "${BENCH_FILTER:-}" || "fine-grained" == *"$BENCH_FILTER"* ]]; then
+    wrk_pairs "GET /api/surveys/ (fine-grained key)" "a plain key" "$(( (seconds + 1) / 2 ))" \
+        -- -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/" -- -H "Authorization: Bearer $fine_key" "http://127.0.0.1:$port/api/surveys/"
 fi
 measure "GET /api/surveys/{id}/ (key)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/$survey/"
 measure "GET /api/surveys/ (invalid key)" -H "Authorization: Bearer ct_live_invalid" "http://127.0.0.1:$port/api/surveys/"

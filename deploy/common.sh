@@ -66,7 +66,8 @@ free_port() {
 
 # The benchmark world as a fixture on stdout: user `bench` (enterprise, an admin of `bench-org`)
 # owning 50 surveys there, `other` owning 950 more, `many` (filled by the search benchmark);
-# key `k` of bench in bench-org, and `kc`, the same with an IP allowlist of 8 ranges (loopback last).
+# key `k` of bench in bench-org, `kc`, the same with an IP allowlist of 8 ranges (loopback last),
+# and `kf`, the same fine-grained: surveys and datasets, selecting bench's 50 surveys.
 bench_fixture() {
     printf '{"users":[{"ref":"bench","username":"bench","email":"bench@example.com","tier":"enterprise","password":"bench-console-password"},'
     printf '{"ref":"other","username":"other","email":"other@example.com","tier":"pro"},'
@@ -81,7 +82,11 @@ bench_fixture() {
     done
     printf '],"keys":[{"ref":"k","user":"bench","name":"bench","organisation":"org","capabilities":["view"]},'
     printf '{"ref":"kc","user":"bench","name":"bench-cidr","organisation":"org","capabilities":["view"],'
-    printf '"allowed_cidrs":["10.0.0.0/8","172.16.0.0/12","192.168.0.0/16","198.51.100.0/24","203.0.113.0/24","2001:db8::/32","::1/128","127.0.0.0/8"]}]}'
+    printf '"allowed_cidrs":["10.0.0.0/8","172.16.0.0/12","192.168.0.0/16","198.51.100.0/24","203.0.113.0/24","2001:db8::/32","::1/128","127.0.0.0/8"]},'
+    # kf: fine-grained (SPEC §15), two types, selecting bench's 50 surveys: the same list as k.
+    printf '{"ref":"kf","user":"bench","name":"bench-fine","organisation":"org","permissions":{"surveys":["view"],"datasets":["view"]},"resources":{"surveys":['
+    for i in $(seq 1 50); do [ "$i" -gt 1 ] && printf ','; printf '"s%d"' "$i"; done
+    printf ']}}]}'
 }
 
 # The key of fixture ref $1 in the JSON `latchkey import` printed ($2).

@@ -52,8 +52,7 @@ struct KeyVerificationJSON: JSONWritable {
             json.key("ratelimit")
             json.object(rateLimit) { json, outcome in
                 json.field("limit", outcome.limit)
-                // The limiter's outcome says what would remain after one more request.
-                json.field("remaining", outcome.allowed ? outcome.remaining + 1 : 0)
+                json.field("remaining", outcome.unconsumed)
                 json.field("reset", outcome.resetSeconds)
             }
         }

@@ -34,6 +34,10 @@ final class RateLimiter: Sendable {
         /// Whole seconds (at least 1) until the current window ends when allowed; until one
         /// more request would be allowed when refused (`Retry-After`).
         var resetSeconds: Int
+
+        /// Of a ``RateLimiter/peek(_:now:)``, the requests left now: the judged request was not
+        /// made, so it is left too (SPEC §15: verify reports a key's limit without consuming it).
+        var unconsumed: Int { allowed ? remaining + 1 : 0 }
     }
 
     let rate: ThrottleRate
