@@ -60,6 +60,11 @@ import Vault
                 let refused = try await client.send("/api/datasets/acme-ds/", method: .patch, key: key, body: #"{"name":"Renamed"}"#)
                 #expect(refused.status == .forbidden, "\(refused.text)")
                 #expect(try await world.pool.query("SELECT name FROM datasets WHERE key = 'acme-ds'")[0].decode(String.self, at: 0) == "Acme")
+                // The audit log is no resource type: a plain key of the same admin reads it, a fine-grained one may not.
+                let plain = try await world.key(for: w.alice, organisation: w.acme)
+                #expect(try await client.send("/api/audit/", key: plain).status == .ok)
+                let audit = try await client.send("/api/audit/", key: key)
+                #expect(audit.status == .forbidden && audit.object["code"] as? String == "DENY_CAPABILITY", "\(audit.text)")
             }
         }
     }

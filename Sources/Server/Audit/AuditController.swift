@@ -12,6 +12,12 @@ struct AuditController: Sendable {
     func register(on routes: RouteTable<LatchkeyRequestContext>) {
         routes.on("/api/audit/", method: .get, .caller, documented: CoreOpenAPI.operation("auditEvents")) { request, context -> Response in
             guard let key = context.caller.verifiedKey else { throw APIError.notAuthenticated }
+            // SPEC §15: a fine-grained key reaches the types its permissions name, and the audit
+            // log is none of them.
+            guard key.principal.permissions == nil else {
+                throw APIError(.forbidden, detail: "A fine-grained key reaches only the resource types its permissions name; the audit log is not one.",
+                               code: "DENY_CAPABILITY")
+            }
             let organisations = key.principal.auditableOrganisationIDs
             guard !organisations.isEmpty else {
                 throw APIError(.forbidden, detail: "Only an admin or owner of the key's organisation may read its audit log.", code: "DENY_ROLE")
