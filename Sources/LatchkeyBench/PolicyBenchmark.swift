@@ -14,9 +14,11 @@ import UsersDirectoryPolicy
 /// decision when a malloc counter is preloaded (a shared object exporting
 /// `latchkey_malloc_count() -> UInt64`), next to the Cedar and Casbin anchor figures.
 ///
-/// Two cases are measured: the plain key, and the same key carrying fine-grained permissions
-/// (SPEC §15: `surveys:[view]`, `datasets:[view]`, `templates:[view]`, and a selection of 16
-/// surveys containing the member survey).
+/// Four cases are measured: the plain key; the same key carrying fine-grained permissions
+/// (SPEC §15: `surveys:[view]`, `datasets:[view]`, `templates:[view]`, and a selection of 16 of
+/// the 64 surveys decided, containing the member survey); the same selecting all 64 (a larger
+/// selection, binary-searched, admitting every object); and a key whose masks differ per type (a narrowed
+/// copy of the principal per decision).
 ///
 /// Run it from a release build; `iterations` is the number of timed decisions (≥ 100,000 is a
 /// good figure).
@@ -26,6 +28,8 @@ func runPolicyBenchmark(iterations: Int) -> String {
         measurePolicy(fixture, fixture.principal, title: "plain key", iterations: iterations),
         measurePolicy(fixture, fixture.fineGrainedPrincipal,
                       title: "fine-grained key (surveys, datasets, templates: [view]; 16 selected surveys)", iterations: iterations),
+        measurePolicy(fixture, fixture.selectingAllPrincipal,
+                      title: "fine-grained key selecting all 64 surveys", iterations: iterations),
         measurePolicy(fixture, fixture.narrowingPrincipal,
                       title: "fine-grained key, narrowed (surveys:[view], datasets:[view,edit]; 16 selected surveys)", iterations: iterations),
     ].joined(separator: "\n")
@@ -107,6 +111,8 @@ struct PolicyBenchmarkFixture {
     /// The same user with a key carrying permissions per type (capabilities: their union, as
     /// issued) and a selection of 16 surveys.
     let fineGrainedPrincipal: Principal
+    /// The same, selecting every survey decided (the selection admits each one it checks).
+    let selectingAllPrincipal: Principal
     /// The same, with a wider mask on another type, so the survey decisions narrow the key's
     /// capabilities (a copy of the principal).
     let narrowingPrincipal: Principal
@@ -134,6 +140,13 @@ struct PolicyBenchmarkFixture {
         ])
         fineGrained.capabilities = fineGrained.permissions?.union ?? .none
         fineGrainedPrincipal = .user(fineGrained)
+        var selectingAll = fineGrained
+        selectingAll.permissions = KeyPermissions([
+            .init(type: "surveys", capabilities: .view, selection: IDSet(300..<364)),
+            .init(type: "datasets", capabilities: .view),
+            .init(type: "templates", capabilities: .view),
+        ])
+        selectingAllPrincipal = .user(selectingAll)
         var narrowing = user
         narrowing.permissions = KeyPermissions([
             .init(type: "surveys", capabilities: .view, selection: IDSet(300..<316)),

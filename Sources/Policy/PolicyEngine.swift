@@ -121,9 +121,11 @@ public struct PolicyEngine: Sendable {
     /// The fine-grained half of ``decide(_:_:object:)`` (SPEC §15), for a key with permissions
     /// and rules of permission type `type`: a type the key does not name is refused
     /// (`DENY_CAPABILITY`); otherwise the rules judge the principal with its capabilities
-    /// narrowed to the type's mask. With a selection, a create is refused (`DENY_CAPABILITY`)
-    /// and an object whose id is not selected is not visible (`DENY_NOT_SELECTED`); questions
-    /// about no object (``NoObject``) leave the selection to the list's predicate.
+    /// narrowed to the type's mask, within its confinement. With a selection, a create is
+    /// refused (`DENY_CAPABILITY`) and an object whose id is not selected is not visible
+    /// (`DENY_NOT_SELECTED`) — after the rules, so a credential denial keeps its code (the
+    /// resource API judges credentials before the object); questions about no object
+    /// (``NoObject``) leave the selection to the list's predicate.
     @inlinable @usableFromInline
     func decide<Object: ResourceFacts>(
         fineGrained principal: Principal, _ user: UserPrincipal, _ permissions: KeyPermissions, _ key: PermissionTypeKey, _ index: Int,

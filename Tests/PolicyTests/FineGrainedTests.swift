@@ -109,7 +109,7 @@ struct FineGrainedTests {
         #expect(scope?.evaluate(on: Self.survey) == true && scope?.evaluate(on: Self.otherSurvey) == false)
         #expect(standardEngine.decide(key, listing: .surveyList, row: .survey(Self.otherSurvey)).isAllowed == false)
         #expect(standardEngine.decide(key, listing: .surveyList, row: .survey(Self.survey)).isAllowed)
-        // Datasets have no integer id: a selection of them admits none (fail closed).
+        // A dataset without an id (facts of one to be created) is admitted by no selection (fail closed).
         #expect(standardEngine.decide(key, .datasetRetrieve, .dataset(Self.dataset)) == .notSelected)
         #expect(!standardEngine.visibility(key, for: .datasetList).evaluate(on: Self.dataset))
         // Without the selection the same key sees both surveys.
