@@ -37,6 +37,8 @@ import Vault
         /// refused everywhere (SPEC §2 offboarding).
         var formerMembers: [String] = []
         var teams: [Int64] { tenants.teams }
+        /// A service credential scoped to each organisation (SPEC §6), by organisation.
+        var services: [Int64: String] = [:]
 
         /// The objects of `type`.
         func objects(_ type: ResourceType) -> [PlacedObject] { objects.filter { $0.type == type } }
@@ -65,6 +67,8 @@ import Vault
             if let stranger = users.first(where: { !place.members[organisation, default: []].contains($0) }) {
                 place.formerMembers.append(try await world.key(for: stranger, organisation: organisation, capabilities: capabilities))
             }
+            place.services[organisation] = try await world.dependencies.vault.issueServiceCredential(
+                name: "backend", organisationSlug: "o\(place.organisationIndex[organisation]!)").secret
         }
         return place
     }
@@ -84,7 +88,11 @@ import Vault
         let (checks, asked) = try await world.client { client in
             var checks = 0, asked: Set<String> = []
             for (key, home) in place.keys {
-                checks += try await Self.routes(client, Credentials(key: key), home: home, place, asked: &asked)
+                // Every request with the key is also asked of the decision API through the
+                // service scoped to the key's organisation, which must agree (DecisionAgreement).
+                try await DecisionAgreement.$service.withValue(place.services[home]) {
+                    checks += try await Self.routes(client, Credentials(key: key), home: home, place, asked: &asked)
+                }
                 let login = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(key)"}"#)
                 #expect(login.status == .ok)
                 let profile = (login.object["user"] as? [String: Any])?["organisations"] as? [[String: Any]] ?? []
@@ -104,7 +112,9 @@ import Vault
         #expect(try await world.fingerprint() == before, "seed \(seed)")
         try await Self.leakReports(world, place, &random, seed: seed)
         let ssoChecks = try await Self.ssoExchanges(world, place, &random, seed: seed)
-        print("tenant isolation, seed \(seed): \(place.keys.count) keys, \(checks) checks, \(ssoChecks) through SSO keys")
+        let serviceChecks = try await Self.scopedServices(world, place, seed: seed)
+        print("tenant isolation, seed \(seed): \(place.keys.count) keys, \(checks) checks, \(ssoChecks) through SSO keys, "
+              + "\(serviceChecks) through scoped services")
         #expect(checks > 500)
         return asked
     }

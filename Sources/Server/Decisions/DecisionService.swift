@@ -181,7 +181,7 @@ struct DecisionService: Sendable {
             guard let (principal, isActive) = try await vault.principal(userID: id), isActive, scope.admits(principal) else {
                 return .denied(scope.unknown(.deny(.denyUnknownSubject, "No such active user.")), .user(id: id))
             }
-            var user = principal
+            var user = scope.confining(principal)
             user.capabilities = Self.userCapabilities(isStaff: user.isStaff)
             return .user(user, .user(id: id))
         default:

@@ -54,7 +54,7 @@ struct SearchService: Sendable {
             guard let found = try await resolver.facts(of: resource.id ?? "", askedBy: users) else { return users.map { _ in false } }
             return users.map { user in
                 guard scope.admits(user) else { return false }
-                var user = user
+                var user = scope.confining(user)
                 user.capabilities = DecisionService.userCapabilities(isStaff: user.isStaff)
                 return decisions.judge(.user(user), action, found, within: scope).isAllowed
             }

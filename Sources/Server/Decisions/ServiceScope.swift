@@ -8,8 +8,9 @@ import Vault
 /// The one rule verify, evaluations and searches consult. Objects are judged by the engine's own
 /// organisation confinement (``Confinement/organisation(_:)``: ``Resource/isWithin(_:)`` for one
 /// object, ``VisibilityPredicate/within(_:)`` for a search's candidates), so a scoped service
-/// sees of its organisation exactly what a key confined there would. Keys and users outside are
-/// answered as ones that do not exist, so a scoped service learns nothing of other tenants.
+/// sees of its organisation exactly what a key confined there would; a user subject acts as with
+/// such a key (``confining(_:)``). Keys and users outside are answered as ones that do not
+/// exist, so a scoped service learns nothing of other tenants.
 struct ServiceScope: Sendable, Hashable {
     /// The organisation, or `nil`: the whole deployment.
     let organisationID: Int64?
@@ -50,6 +51,16 @@ struct ServiceScope: Sendable, Hashable {
     /// member or the owner of the organisation.
     func admits(_ user: UserPrincipal) -> Bool {
         organisationID.map(user.belongsToOrganisation) ?? true
+    }
+
+    /// `user`, a user subject, as it acts through this service: in the organisation, as with a
+    /// key issued there — so the engine confines it (SPEC §2) and gives it the organisation's
+    /// context, which the user directory needs.
+    func confining(_ user: UserPrincipal) -> UserPrincipal {
+        guard let organisationID else { return user }
+        var user = user
+        user.keyOrganisationID = organisationID
+        return user
     }
 
     /// `decision` about `resource`, unless the object lies outside the organisation (and is not
