@@ -114,10 +114,18 @@ extension TenantIsolationTests {
                 // Subject and action searches about objects: only members, only inside.
                 let member = users.first { $0.1.contains(organisation) }?.0
                 let stranger = users.first { !$0.1.contains(organisation) }?.0
-                for object in place.objects where searched.contains(Action(object.type, .retrieve)) {
+                var noSubjectSearch: Set<ResourceType> = []
+                for object in place.objects where searched.contains(Action(object.type, .retrieve)) && !noSubjectSearch.contains(object.type) {
                     let resource: [String: Any] = ["type": object.type.rawValue, "id": object.id]
                     let visible = object.isVisible(from: organisation)
                     let body: [String: Any] = ["subject": ["type": "user"], "action": ["name": "\(object.type.rawValue).retrieve"], "resource": resource]
+                    // A plugin's type need not offer subject search (a test's notes do not).
+                    let probe = try await client.send("/access/v1/search/subject", method: .post, key: service,
+                                                      body: String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self))
+                    if probe.status == .badRequest, probe.detail?.contains("has no subject search") == true {
+                        noSubjectSearch.insert(object.type)
+                        continue
+                    }
                     let who = try await search("subject", body, service)
                     let expected: Set<String> = visible ? try await search("subject", body, wide).filter { members.contains(Int64($0) ?? 0) } : []
                     #expect(who.isSuperset(of: expected) && who.allSatisfy { members.contains(Int64($0) ?? 0) } && (visible || who.isEmpty), "seed \(seed), service of \(organisation): who may retrieve \(object.type) \(object.id): \(who.sorted())")
