@@ -11,25 +11,17 @@ import Vault
 /// sees of its organisation exactly what a key confined there would; a user subject acts as with
 /// such a key (``confining(_:)``). Keys and users outside are answered as ones that do not
 /// exist, so a scoped service learns nothing of other tenants.
-struct ServiceScope: Sendable, Hashable {
+struct ServiceScope: Sendable {
     /// The organisation, or `nil`: the whole deployment.
     let organisationID: Int64?
 
-    /// A deployment-wide credential's scope: everything, as before tenant scoping.
-    static let deployment = ServiceScope(organisationID: nil)
-
-    init(organisationID: Int64?) {
-        self.organisationID = organisationID
-    }
-
     /// The scope of the calling service's credential (deployment-wide without one).
     init(_ credential: ServiceCredential?) {
-        self.init(organisationID: credential?.organisationID)
+        organisationID = credential?.organisationID
     }
 
     /// The refusal of an object outside the organisation.
     static let outside = Decision.deny(.denyOutsideOrganisation, "This service credential answers only about its own organisation.")
-
 
     private var confinement: Confinement? { organisationID.map(Confinement.organisation) }
 
