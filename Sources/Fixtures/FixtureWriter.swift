@@ -101,8 +101,8 @@ public struct FixtureWriter {
     private mutating func insert(_ service: FixtureService) async throws {
         let secret = try KeyFormat.generate(.service)
         let rows = try await run("""
-            INSERT INTO service_credentials (name, prefix, last4, hash)
-            VALUES (\(service.name), \(secret.prefix), \(secret.last4), \(Data(secret.digest.bytes)))
+            INSERT INTO service_credentials (name, prefix, last4, hash, organisation_id)
+            VALUES (\(service.name), \(secret.prefix), \(secret.last4), \(Data(secret.digest.bytes)), \(self.id(.organisation, service.organisation)))
             RETURNING id
             """, for: service.item)
         result.ids["service:\(service.ref)"] = .text(try rows[0].decode(UUID.self, at: 0).uuidString.lowercased())

@@ -24,13 +24,20 @@ public final class VerifiedKey: Sendable {
     public let organisation: KeyOrganisation?
     /// The owner's memberships with the key's capabilities and organisation context.
     public let principal: UserPrincipal
+    /// The organisation of the team a team-confined key was issued in, if it has one.
+    public let teamOrganisationID: Int64?
 
-    public init(key: KeyRecord, owner: KeyOwner, organisation: KeyOrganisation?, principal: UserPrincipal) {
+    public init(key: KeyRecord, owner: KeyOwner, organisation: KeyOrganisation?, principal: UserPrincipal, teamOrganisationID: Int64? = nil) {
         self.key = key
         self.owner = owner
         self.organisation = organisation
         self.principal = principal
+        self.teamOrganisationID = teamOrganisationID
     }
+
+    /// The organisation the key acts for (SPEC §6 tenant-scoped services): the one it was
+    /// issued in, or its team's; `nil` for an unconfined key or a team of no organisation.
+    public var homeOrganisationID: Int64? { key.organisationID ?? teamOrganisationID }
 
     /// Judges the key at `now`: revoked (or confined where its user no longer belongs, SPEC §2
     /// offboarding, before the revocation lands), then inactive owner, then expiry, then tier.

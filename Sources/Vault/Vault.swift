@@ -83,10 +83,12 @@ public final class Vault: Sendable {
         let rows = try await pool.query("""
             SELECT \(KeyRecord.columns),
                    u.username, u.tier, u.is_active, u.is_staff, o.slug AS organisation_slug, o.name AS organisation_name,
+                   t.organisation_id AS team_organisation_id,
                    \(PrincipalLoader.membershipColumns("u.id", confinedBy: "k"))
             FROM api_keys k
             JOIN users u ON u.id = k.user_id
             LEFT JOIN organisations o ON o.id = k.organisation_id
+            LEFT JOIN teams t ON t.id = k.team_id
             WHERE k.hash = \(Data(digest.bytes))
             """)
         guard let row = rows.first else { return nil }
@@ -107,7 +109,8 @@ public final class Vault: Sendable {
         principal.permissions = key.permissions
         principal.keyOrganisationID = key.organisationID
         principal.keyTeamID = key.teamID
-        return VerifiedKey(key: key, owner: owner, organisation: organisation, principal: principal)
+        return VerifiedKey(key: key, owner: owner, organisation: organisation, principal: principal,
+                           teamOrganisationID: try row.decode(Int64?.self, named: "team_organisation_id"))
     }
 
     /// Lists a user's keys, newest first — never the secret.

@@ -50,6 +50,20 @@ struct FixtureImporterTests {
         }
     }
 
+    @Test("a service may name its organisation (SPEC §6): scoped there; without one, deployment-wide")
+    func scopedService() async throws {
+        try await TestDatabase.withMigratedPool { pool in
+            let fixture = SampleFixtures.specExample(replacing: #"{"ref":"svc","name":"billing"}"#,
+                                                     with: #"{"ref":"svc","name":"billing"},{"ref":"acme-svc","name":"acme backend","organisation":"acme"}"#)
+            let importer = FixtureImporter(pool: pool, passwordHasher: SampleFixtures.hasher, sections: SampleFixtures.sections)
+            let result = try await importer.importFixture(Data(fixture.utf8))
+            let acme = try #require(result.ids["org:acme"]?.number)
+            let vault = Vault(pool: pool)
+            #expect(try await vault.verifyServiceCredential(try #require(result.services["acme-svc"]))?.organisationID == acme)
+            #expect(try await vault.verifyServiceCredential(try #require(result.services["svc"]))?.organisationID == nil)
+        }
+    }
+
     @Test("rows hold the fixture's values; keys only as hash, prefix and last4")
     func rows() async throws {
         try await TestDatabase.withMigratedPool { pool in

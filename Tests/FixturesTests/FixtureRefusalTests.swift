@@ -76,6 +76,8 @@ struct RefusalCase: Sendable, CustomTestStringConvertible {
              item: #"surveys[0] (ref "s1").responses[0]"#, problem: #""yesterday" is not an RFC 3339 timestamp"#),
         edit("bad dataset key", #""key":"ethnicity""#, #""key":"Ethnicity!""#,
              item: #"datasets[0] (key "Ethnicity!")"#, problem: "must be lowercase letters"),
+        edit("unknown service organisation", #"{"ref":"svc","name":"billing"}"#, #"{"ref":"svc","name":"billing","organisation":"acne"}"#,
+             item: #"services[0] (ref "svc")"#, problem: #"unknown organisation ref "acne""#),
         RefusalCase(name: "not JSON", fixture: #"{"users": ["#, item: "fixture", problem: "not valid JSON"),
     ]
 

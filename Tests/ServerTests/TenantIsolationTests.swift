@@ -39,6 +39,8 @@ import Vault
         /// refused everywhere (SPEC §2 offboarding).
         var formerMembers: [String] = []
         var teams: [Int64] { tenants.teams }
+        /// A service credential scoped to each organisation (SPEC §6), by organisation.
+        var services: [Int64: String] = [:]
 
         /// The objects of `type`.
         func objects(_ type: ResourceType) -> [PlacedObject] { objects.filter { $0.type == type } }
@@ -69,6 +71,8 @@ import Vault
             if let stranger = users.first(where: { !place.members[organisation, default: []].contains($0) }) {
                 place.formerMembers.append(try await world.key(for: stranger, organisation: organisation, capabilities: capabilities))
             }
+            place.services[organisation] = try await world.dependencies.vault.issueServiceCredential(
+                name: "backend", organisationSlug: "o\(place.organisationIndex[organisation]!)").secret
         }
         return place
     }
@@ -105,7 +109,11 @@ import Vault
         let (checks, asked) = try await world.client { client in
             var checks = 0, asked: Set<String> = []
             for (key, home, permissions) in place.keys {
-                checks += try await Self.routes(client, Credentials(key: key), home: home, permissions: permissions, place, asked: &asked)
+                // Every request with the key is also asked of the decision API through the
+                // service scoped to the key's organisation, which must agree (DecisionAgreement).
+                try await DecisionAgreement.$service.withValue(place.services[home]) {
+                    checks += try await Self.routes(client, Credentials(key: key), home: home, permissions: permissions, place, asked: &asked)
+                }
                 let login = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(key)"}"#)
                 #expect(login.status == .ok)
                 let profile = (login.object["user"] as? [String: Any])?["organisations"] as? [[String: Any]] ?? []
@@ -125,8 +133,10 @@ import Vault
         #expect(try await world.fingerprint() == before, "seed \(seed)")
         try await Self.leakReports(world, place, &random, seed: seed)
         let ssoChecks = try await Self.ssoExchanges(world, place, &random, seed: seed)
+        let serviceChecks = try await Self.scopedServices(world, place, seed: seed)
         let fineGrained = place.keys.filter { $0.permissions != nil }.count
-        print("tenant isolation, seed \(seed): \(place.keys.count) keys (\(fineGrained) fine-grained), \(checks) checks, \(ssoChecks) through SSO keys")
+        print("tenant isolation, seed \(seed): \(place.keys.count) keys (\(fineGrained) fine-grained), \(checks) checks, \(ssoChecks) through SSO keys, "
+              + "\(serviceChecks) through scoped services")
         #expect(fineGrained > 0 && fineGrained < place.keys.count, "seed \(seed): draw both plain and fine-grained keys")
         #expect(checks > 500)
         return asked

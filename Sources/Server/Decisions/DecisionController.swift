@@ -32,21 +32,23 @@ struct DecisionController: Sendable {
             try await configuration(tenant: context.parameters.get("slug") ?? "")
         }
         routes.area([ServerTimingMiddleware(), ServiceAuthenticationMiddleware(vault: vault, failures: failures)]) { services in
-            services.on("/v1/keys/verify", method: .post, .service, documented: CoreOpenAPI.operation("verifyKey")) { request, _ in try await verify(request) }
+            services.on("/v1/keys/verify", method: .post, .service, documented: CoreOpenAPI.operation("verifyKey")) { request, context in
+                try await verify(request, context)
+            }
             services.on("/access/v1/evaluation", method: .post, .service, documented: CoreOpenAPI.operation("evaluation")) { request, context in
                 try await evaluation(request, context)
             }
             services.on("/access/v1/evaluations", method: .post, .service, documented: CoreOpenAPI.operation("evaluations")) { request, context in
                 try await evaluations(request, context)
             }
-            services.on("/access/v1/search/subject", method: .post, .service, documented: CoreOpenAPI.operation("searchSubject")) { request, _ in
-                try await search(request, .subject)
+            services.on("/access/v1/search/subject", method: .post, .service, documented: CoreOpenAPI.operation("searchSubject")) { request, context in
+                try await search(request, .subject, context)
             }
-            services.on("/access/v1/search/resource", method: .post, .service, documented: CoreOpenAPI.operation("searchResource")) { request, _ in
-                try await search(request, .resource)
+            services.on("/access/v1/search/resource", method: .post, .service, documented: CoreOpenAPI.operation("searchResource")) { request, context in
+                try await search(request, .resource, context)
             }
-            services.on("/access/v1/search/action", method: .post, .service, documented: CoreOpenAPI.operation("searchAction")) { request, _ in
-                try await search(request, .action)
+            services.on("/access/v1/search/action", method: .post, .service, documented: CoreOpenAPI.operation("searchAction")) { request, context in
+                try await search(request, .action, context)
             }
         }
     }
@@ -54,8 +56,9 @@ struct DecisionController: Sendable {
     // MARK: Key verification
 
     /// Always 200 for a well-formed request: the code says what the key is. With `ip` (the end
-    /// client's address), a key whose allowlist excludes it is `IP_NOT_ALLOWED`.
-    func verify(_ request: Request) async throws -> Response {
+    /// client's address), a key whose allowlist excludes it is `IP_NOT_ALLOWED`. A service scoped
+    /// to an organisation is told `NOT_FOUND` of a key that acts for another, or for none.
+    func verify(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
         guard case .object(let body) = try await JSONBody.parse(request, limit: 4096) else {
             throw JSONBody.invalid("the body must be a JSON object")
         }
@@ -68,7 +71,7 @@ struct DecisionController: Sendable {
         case .string(let text)? where AddressRange.isAddress(text): ip = text
         default: throw JSONBody.invalid("'ip' must be an IPv4 or IPv6 address")
         }
-        let verification = try await vault.verify(key)
+        let verification = ServiceScope(context.service).sees(try await vault.verify(key))
         // The key's limit as it stands, without counting this look (SPEC §15).
         let rate = verification.found.flatMap { found in
             throttle.map { $0.limiter(for: found.key).peek(.key(found.key.id)) }
@@ -80,14 +83,14 @@ struct DecisionController: Sendable {
 
     func evaluation(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
         let body = try await JSONBody.read(request, limit: 64 * 1024) { reader in try AuthZEN.Evaluation(&reader, at: .root) }
-        let decision = try await service.decide(DecisionBatch(body), service: context.service?.name ?? "")[0]
+        let decision = try await service.decide(DecisionBatch(body), service: context.service?.name ?? "", scope: ServiceScope(context.service))[0]
         return .json(EvaluationJSON(decision: decision))
     }
 
     func evaluations(_ request: Request, _ context: LatchkeyRequestContext) async throws -> Response {
         let body = try await JSONBody.read(request, limit: 4 << 20) { reader in try AuthZEN.Evaluations(&reader) }
         let batch = try DecisionBatch(body)
-        var decisions = batch.merging(try await service.decide(batch, service: context.service?.name ?? ""))
+        var decisions = batch.merging(try await service.decide(batch, service: context.service?.name ?? "", scope: ServiceScope(context.service)))
         switch body.semantic {
         case .executeAll: break
         case .denyOnFirstDeny:
@@ -99,7 +102,7 @@ struct DecisionController: Sendable {
     }
 
     /// A search (SPEC §6): one page of results, and the token of the next (`""` when done).
-    func search(_ request: Request, _ kind: AuthZEN.Search.Kind) async throws -> Response {
+    func search(_ request: Request, _ kind: AuthZEN.Search.Kind, _ context: LatchkeyRequestContext) async throws -> Response {
         let body = try await JSONBody.read(request, limit: 64 * 1024) { reader in try AuthZEN.Search(&reader, kind: kind) }
         // The token is bound to everything but the page's size.
         let parameters = [kind.rawValue, body.subject.type, kind == .subject ? "" : body.subject.id, body.query.ip ?? "",
@@ -111,18 +114,19 @@ struct DecisionController: Sendable {
             }
             after = position
         }
+        let scope = ServiceScope(context.service)
         let results: [SearchJSON.Result]
         let next: String?
         switch kind {
         case .resource:
-            let page = try await search.resources(body, action: try Self.action(body), after: after)
+            let page = try await search.resources(body, action: try Self.action(body), after: after, scope: scope)
             let type = body.resource.type
             (results, next) = (page.results.map { .entity(type: type, id: $0) }, page.next)
         case .subject:
-            let page = try await search.subjects(body, action: try Self.action(body), after: after)
+            let page = try await search.subjects(body, action: try Self.action(body), after: after, scope: scope)
             (results, next) = (page.results.map { .entity(type: "user", id: String($0)) }, page.next)
         case .action:
-            let page = try await search.actions(body, after: after)
+            let page = try await search.actions(body, after: after, scope: scope)
             (results, next) = (page.results.map { .action($0.description) }, page.next)
         }
         return .json(SearchJSON(results: results, nextToken: next.map { tokens.token(after: $0, parameters: parameters) } ?? ""))

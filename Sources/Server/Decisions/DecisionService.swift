@@ -48,10 +48,10 @@ struct DecisionService: Sendable {
         }
     }
 
-    /// One decision per question, in order.
-    func decide(_ batch: DecisionBatch, service: String) async throws -> [Decision] {
+    /// One decision per question, in order, as `service` (its name, for the log) may see them.
+    func decide(_ batch: DecisionBatch, service: String, scope: ServiceScope) async throws -> [Decision] {
         var states: [SubjectState] = []
-        for subject in batch.subjects { states.append(try await resolve(subject)) }
+        for subject in batch.subjects { states.append(try await resolve(subject, scope)) }
         // Per subject, what every item needs: the refusal, or the user (copied once here).
         let denials = states.map { state -> Decision? in if case .denied(let decision, _) = state { decision } else { nil } }
         let users = states.map { state -> UserPrincipal? in if case .user(let user, _) = state { user } else { nil } }
@@ -116,7 +116,7 @@ struct DecisionService: Sendable {
                             .adding(reason: "No \(group.type.rawValue) has id '\(questions[index].resource.id ?? "")'.")
                     continue
                 }
-                decisions[index] = judge(principal, action, found)
+                decisions[index] = judge(principal, action, found, within: scope)
             }
         }
 
@@ -140,23 +140,25 @@ struct DecisionService: Sendable {
         return resolver
     }
 
-    /// The decision about one object's facts, as the resource API decides; a list action asks
-    /// whether the object is among the list's rows.
-    func judge(_ principal: Principal, _ action: Action, _ found: Resource) -> Decision {
-        action.verb == .list ? engine.decide(principal, listing: action, row: found) : engine.decide(principal, action, found)
+    /// The decision about one object's facts, as the resource API decides, bounded by the
+    /// calling service's `scope`; a list action asks whether the object is among the list's rows.
+    func judge(_ principal: Principal, _ action: Action, _ found: Resource, within scope: ServiceScope) -> Decision {
+        scope.bound(action.verb == .list ? engine.decide(principal, listing: action, row: found) : engine.decide(principal, action, found),
+                    about: found)
     }
 
     /// The user a subject acts as, or `nil` when every question about it is denied.
-    func user(_ subject: AuthZEN.Subject) async throws -> UserPrincipal? {
-        if case .user(let user, _) = try await resolve(subject) { return user }
+    func user(_ subject: AuthZEN.Subject, _ scope: ServiceScope) async throws -> UserPrincipal? {
+        if case .user(let user, _) = try await resolve(subject, scope) { return user }
         return nil
     }
 
-    private func resolve(_ subject: AuthZEN.Subject) async throws -> SubjectState {
+    /// The subject as `scope` sees it: a key or user outside it is as one that does not exist.
+    private func resolve(_ subject: AuthZEN.Subject, _ scope: ServiceScope) async throws -> SubjectState {
         switch subject.type {
         case "api_key":
             // Judged from the end client's address when the service passes one (context.ip).
-            let presented = try await vault.verify(subject.id)
+            let presented = scope.sees(try await vault.verify(subject.id))
             let verification = subject.ip.map { presented.from($0) } ?? presented
             let logged = DecisionLog.Subject.apiKey(id: verification.found?.key.id, prefix: verification.found?.key.prefix)
             switch verification.status {
@@ -169,16 +171,17 @@ struct DecisionService: Sendable {
             case .ipNotAllowed:
                 return .denied(.deny(.ipNotAllowed, "The API key is not allowed from this address (context.ip)."), logged)
             case .malformed, .notFound, .revoked, .userInactive:
-                return .denied(Decision.deny(.denyInvalidKey, "The API key is not valid.").adding(reason: "Key status: \(verification.status.rawValue)."), logged)
+                let invalid = Decision.deny(.denyInvalidKey, "The API key is not valid.").adding(reason: "Key status: \(verification.status.rawValue).")
+                return .denied(verification.status == .notFound ? scope.unknown(invalid) : invalid, logged)
             }
         case "user":
             guard let id = ObjectID.int64(subject.id) else {
                 return .denied(.deny(.denyUnknownSubject, "No such user."), .user(id: nil))
             }
-            guard let (principal, isActive) = try await vault.principal(userID: id), isActive else {
-                return .denied(.deny(.denyUnknownSubject, "No such active user."), .user(id: id))
+            guard let (principal, isActive) = try await vault.principal(userID: id), isActive, scope.admits(principal) else {
+                return .denied(scope.unknown(.deny(.denyUnknownSubject, "No such active user.")), .user(id: id))
             }
-            var user = principal
+            var user = scope.confining(principal)
             user.capabilities = Self.userCapabilities(isStaff: user.isStaff)
             return .user(user, .user(id: id))
         default:

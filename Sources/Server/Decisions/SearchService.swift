@@ -20,26 +20,28 @@ struct SearchService: Sendable {
         var next: String?
     }
 
-    /// Resource search: the ids of the objects of the action's type that the subject may act on.
-    func resources(_ search: AuthZEN.Search, action: Action, after: String?) async throws -> Page<String> {
+    /// Resource search: the ids of the objects of the action's type that the subject may act on,
+    /// within the calling service's `scope`.
+    func resources(_ search: AuthZEN.Search, action: Action, after: String?, scope: ServiceScope) async throws -> Page<String> {
         let resolver = try validated(action, on: search.resource.type)
-        let user = try await decisions.user(search.subject)
+        let user = try await decisions.user(search.subject, scope)
         let principal = user.map(Principal.user) ?? .anonymous
-        guard let scope = decisions.engine.searchScope(principal, for: action) else {
+        guard let candidates = decisions.engine.searchScope(principal, for: action) else {
             throw JSONBody.invalid("'action.name' '\(action)' cannot be searched: resources of type '\(resolver.resourceType.rawValue)' are not searchable")
         }
         guard let user, decisions.engine.capabilityDenial(principal, for: action) == nil else { return Page(results: []) }
         return try await Self.walk(limit: search.limit, after: after, position: { $0 }) { after, count in
-            try await resolver.search(scope, after: after, limit: count) ?? []
+            try await resolver.search(scope.restricted(candidates), after: after, limit: count) ?? []
         } keep: { ids in
             try await resolver.resolve(ids: ids, for: user).map { found in
-                found.map { decisions.judge(principal, action, $0).isAllowed } ?? false
+                found.map { decisions.judge(principal, action, $0, within: scope).isAllowed } ?? false
             }
         }
     }
 
-    /// Subject search: the active users who may perform the action on the object.
-    func subjects(_ search: AuthZEN.Search, action: Action, after: String?) async throws -> Page<Int64> {
+    /// Subject search: the active users who may perform the action on the object, among those
+    /// the calling service's `scope` admits.
+    func subjects(_ search: AuthZEN.Search, action: Action, after: String?, scope: ServiceScope) async throws -> Page<Int64> {
         guard search.subject.type == "user" else { throw JSONBody.invalid("'subject.type' must be 'user': a subject search finds users") }
         let resource = search.resource
         let resolver = try validated(action, on: resource.type)
@@ -51,20 +53,21 @@ struct SearchService: Sendable {
         } keep: { users in
             guard let found = try await resolver.facts(of: resource.id ?? "", askedBy: users) else { return users.map { _ in false } }
             return users.map { user in
-                var user = user
+                guard scope.admits(user) else { return false }
+                var user = scope.confining(user)
                 user.capabilities = DecisionService.userCapabilities(isStaff: user.isStaff)
-                return decisions.judge(.user(user), action, found).isAllowed
+                return decisions.judge(.user(user), action, found, within: scope).isAllowed
             }
         }.map(\.userID)
     }
 
     /// Action search: the actions of the resource's type that evaluations allow on it.
-    func actions(_ search: AuthZEN.Search, after: String?) async throws -> Page<Action> {
+    func actions(_ search: AuthZEN.Search, after: String?, scope: ServiceScope) async throws -> Page<Action> {
         let resource = search.resource
         let resolver = try decisions.resolver(resource.type)
         let catalogue = decisions.engine.actions.filter { $0.resource == resolver.resourceType }
         let allowed = try await decisions.decide(DecisionBatch(subject: search.subject,
-                                                               actions: catalogue, resource: resource), service: "")
+                                                               actions: catalogue, resource: resource), service: "", scope: scope)
         let results = zip(catalogue, allowed).filter { $0.1.isAllowed }.map(\.0)
         let start = after.flatMap { Int($0) } ?? 0
         let page = Array(results.dropFirst(start).prefix(search.limit))
