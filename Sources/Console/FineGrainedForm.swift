@@ -55,7 +55,7 @@ struct FineGrainedForm {
                 continue
             }
             guard let list = Self.references(text) else {
-                problems["resources-\(type)"] = "Give ids (keys for datasets) separated by commas or spaces, e.g. 12, 40."
+                problems["resources-\(type)"] = "Give ids or keys separated by commas or spaces, e.g. 12, 40."
                 continue
             }
             guard list.count <= KeyPermissions.selectionLimit else {
