@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The console in a real headless Chromium (SPEC §10): signs in, enrols MFA, generates a key with
-# an expiry, reads it once, uses it, revokes it, changes the password; screenshots of every page
+# an expiry, reads it once, uses it, revokes it, generates a fine-grained key limited to one of
+# ada's surveys and checks its reach, changes the password; screenshots of every page
 # at 1280×800 and 390×844 go to .build/screenshots/. Installs Chromium, chromedriver and
 # Selenium (in a virtual environment under .build/) when missing. Run by deploy/test.sh.
 #   deploy/browser-test.sh [latchkey binary]
@@ -21,7 +22,9 @@ fixture="$(mktemp)"
 cat > "$fixture" <<'JSON'
 {"users": [{"ref": "ada", "username": "ada", "email": "ada@example.com", "password": "browser-test-password", "tier": "pro"},
            {"ref": "erin", "username": "erin", "email": "erin@example.com", "tier": "enterprise"}],
- "organisations": [{"ref": "example", "slug": "example", "name": "Example", "members": [{"user": "erin", "role": "viewer"}]}]}
+ "organisations": [{"ref": "example", "slug": "example", "name": "Example", "members": [{"user": "erin", "role": "viewer"}, {"user": "ada", "role": "admin"}]}],
+ "surveys": [{"ref": "ada-one", "name": "Ada's first", "slug": "ada-one", "owner": "ada"},
+             {"ref": "ada-two", "name": "Ada's second", "slug": "ada-two", "owner": "ada"}]}
 JSON
 "$bin" import "$fixture" >/dev/null
 rm -f "$fixture"

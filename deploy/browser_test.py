@@ -1,6 +1,6 @@
 """The console in headless Chromium (SPEC §10), driven as a person would: labels and buttons as
 the SPEC names them. Usage: browser_test.py BASE_URL OTHER_KEY SCREENSHOT_DIR"""
-import base64, hashlib, hmac, shutil, struct, sys, time, urllib.error, urllib.request
+import base64, hashlib, hmac, json, shutil, struct, sys, time, urllib.error, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -22,13 +22,18 @@ def totp(secret_b32, step_offset=0):
     return "%06d" % (value % 1_000_000)
 
 
-def api_status(key):
-    request = urllib.request.Request(base + "/api/surveys/", headers={"Authorization": "Bearer " + key})
+def api(key, path="/api/surveys/"):
+    """(status, JSON body or None) of GET `path` with `key`."""
+    request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + key})
     try:
         with urllib.request.urlopen(request) as response:
-            return response.status
+            return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
-        return error.code
+        return error.code, None
+
+
+def api_status(key, path="/api/surveys/"):
+    return api(key, path)[0]
 
 
 options = webdriver.ChromeOptions()
@@ -43,6 +48,16 @@ def shoot(name):
     for width, height, label in ((1280, 800, "desktop"), (390, 844, "phone")):
         driver.set_window_size(width, height)
         driver.save_screenshot(f"{shots}/{name}-{label}.png")
+    driver.set_window_size(1280, 800)
+
+
+def shoot_element(name, element):
+    """Screenshots of `element` alone at both widths (the page laid out again at each), in a
+    window tall enough to hold all of it."""
+    for width, height, label in ((1280, 2000, "desktop"), (390, 2000, "phone")):
+        driver.set_window_size(width, height)
+        driver.execute_script("arguments[0].scrollIntoView()", element)
+        element.screenshot(f"{shots}/{name}-{label}.png")
     driver.set_window_size(1280, 800)
 
 
@@ -119,6 +134,35 @@ try:
     shoot("revoke")
     submit("Revoke")
     check(api_status(key) == 401, "a revoked key answers 401")
+
+    # A fine-grained key (SPEC §15): surveys:view only, limited to one of ada's two surveys.
+    status, listed = api(other_key)
+    surveys = sorted(item["id"] for item in listed or [])
+    check(status == 200 and len(surveys) == 2, f"ada sees her two surveys ({status} {listed})")
+    chosen = surveys[0]
+    driver.get(base + "/account/keys")
+    fine = driver.find_element(By.CSS_SELECTOR, "details.fine")
+    check(fine.get_attribute("open") is None, "the fine-grained section starts closed")
+    fine.find_element(By.TAG_NAME, "summary").click()
+    field("Name").send_keys("Fine-grained key")
+    check(field("surveys: view").get_attribute("type") == "checkbox", "each box of the grid has a label")
+    field("surveys: view").click()
+    field("surveys").send_keys(str(chosen))
+    field("Rate limit").send_keys("100/min")
+    field("Metadata").send_keys('{"purpose": "browser test"}')
+    shoot_element("fine-grained-form", fine)
+    submit("Generate new key")
+    fine_key = driver.find_element(By.ID, "new-key").text.strip()
+    check(fine_key.startswith("ct_live_"), "the fine-grained key is shown once")
+    shape = driver.find_element(By.CSS_SELECTOR, ".reveal .shape").text
+    check("surveys: view" in shape and f"limited to surveys {chosen}" in shape and "rate limit 100/min" in shape
+          and "has metadata" in shape, f"the new key's shape is shown: {shape!r}")
+    shoot("new-fine-grained-key")
+    status, listed = api(fine_key)
+    check(status == 200 and [item["id"] for item in listed] == [chosen],
+          f"the fine-grained key sees only survey {chosen} ({status} {listed})")
+    check(api_status(fine_key, "/api/datasets/") == 403, "the fine-grained key reaches no dataset")
+    check(f"limited to surveys {chosen}" in driver.find_element(By.CSS_SELECTOR, "table").text, "the key list shows the limit")
 
     driver.get(base + "/account/password")
     shoot("change-password")

@@ -19,16 +19,16 @@ extension Console {
         routes.on("/account/keys", method: .post, .page) { request, context in
             try await submitted(request, context) { session, submitted, _ in
                 let choices = keyChoices(session)
-                let form = KeyForm(submitted, offered: choices.capabilities, organisations: choices.organisations.map(\.slug))
+                let form = KeyForm(submitted, offered: choices.capabilities, types: permissionTypes, organisations: choices.organisations.map(\.slug))
                 guard let terms = form.terms, form.problems.isEmpty else {
                     return try await accountKeysPage(session, form: form, outcome: KeysOutcome(problem: "The key was not generated: see below.", status: .badRequest))
                 }
                 do {
-                    let issued = try await vault.issue(KeyIssueRequest(
+                    let issued = try await vault.issue(form.request(
                         userID: session.userID, terms: terms, organisationID: choices.organisations.first { $0.slug == form.organisation }?.id,
-                        capabilities: form.granted, issuer: .userID(session.userID), via: "console", ip: context.clientIP))
+                        issuer: session.userID, ip: context.clientIP, selections: dependencies.selections))
                     return try await accountKeysPage(session, form: KeyForm(), outcome: KeysOutcome(
-                        newKey: issued.secret, notice: "Key “\(issued.record.name)” generated. Copy it now: it is shown only once.", status: .created))
+                        newKey: issued.secret, record: issued.record, notice: "Key “\(issued.record.name)” generated. Copy it now: it is shown only once.", status: .created))
                 } catch let error as VaultError {
                     return try await accountKeysPage(session, form: form, outcome: KeysOutcome(problem: Self.refusal(error), status: Self.status(error)))
                 }
@@ -50,7 +50,7 @@ extension Console {
                     let rolled = try await vault.roll(keyID: key.id, graceHours: grace, via: "console", ip: context.clientIP)
                     let ends = grace == 0 ? "stopped working now" : "works for \(grace) more hour\(grace == 1 ? "" : "s") at most"
                     return try await accountKeysPage(session, form: KeyForm(), outcome: KeysOutcome(
-                        newKey: rolled.secret, notice: "Key “\(rolled.record.name)” rolled: copy the new key now, it is shown only once. The old one \(ends).",
+                        newKey: rolled.secret, record: rolled.record, notice: "Key “\(rolled.record.name)” rolled: copy the new key now, it is shown only once. The old one \(ends).",
                         status: .created))
                 } catch let error as VaultError {
                     return pages.message("Not rolled", Self.refusal(error), status: Self.status(error), frame: frame(session, title: ""))
@@ -92,7 +92,7 @@ extension Console {
         organisations += choices.organisations.map { ["slug": .text($0.slug), "name": .text($0.name), "selected": .flag($0.slug == form.organisation)] }
         data["organisations"] = .list(organisations)
         data["hasOrganisations"] = .flag(!choices.organisations.isEmpty)
-        form.fill(&data, offered: choices.capabilities, outcome: outcome)
+        form.fill(&data, offered: choices.capabilities, types: permissionTypes, outcome: outcome)
         return pages.render("keys", data, status: outcome.status)
     }
 
@@ -102,6 +102,9 @@ extension Console {
         let organisations = session.organisations
         return (KeyRules.grantable(by: session.principal, inAnyOf: organisations.map(\.id)), organisations)
     }
+
+    /// The permission types a fine-grained key may name (SPEC §15), as the plugins register them.
+    var permissionTypes: [String] { vault.engine.permissionTypes }
 
     /// The user's keys, newest first: cached (``ConsoleCache``), else read.
     func ownKeys(_ session: SignedIn) async throws -> [KeyRecord] {

@@ -69,7 +69,7 @@ extension Console {
 
     func issueForMember(_ session: SignedIn, _ area: AdminArea, _ submitted: ConsoleForm, _ context: Context) async throws -> Response {
         let members = try await tenancy.members(of: area.place)
-        var form = KeyForm(submitted, offered: area.grantable, organisations: [])
+        var form = KeyForm(submitted, offered: area.grantable, types: permissionTypes, organisations: [])
         let member = members.first { $0.username == form.member }
         if member == nil { form.problems["member"] = "Choose a member of \(area.name)." }
         guard let member, let terms = form.terms, form.problems.isEmpty else {
@@ -77,11 +77,11 @@ extension Console {
                                            outcome: KeysOutcome(problem: "The key was not issued: see below.", status: .badRequest))
         }
         do {
-            let issued = try await vault.issue(KeyIssueRequest(
+            let issued = try await vault.issue(form.request(
                 userID: member.id, terms: terms, organisationID: area.kind == .organisation ? area.id : nil, teamID: area.kind == .team ? area.id : nil,
-                capabilities: form.granted, issuer: .userID(session.userID), via: "console", ip: context.clientIP))
+                issuer: session.userID, ip: context.clientIP, selections: dependencies.selections))
             return try await adminKeysPage(session, area, form: KeyForm(), members: members, outcome: KeysOutcome(
-                newKey: issued.secret, notice: "Key “\(issued.record.name)” issued for \(member.username). Hand it over now: it is shown only once.",
+                newKey: issued.secret, record: issued.record, notice: "Key “\(issued.record.name)” issued for \(member.username). Hand it over now: it is shown only once.",
                 status: .created))
         } catch let error as VaultError {
             return try await adminKeysPage(session, area, form: form, members: members, outcome: KeysOutcome(problem: Self.refusal(error), status: Self.status(error)))
@@ -146,7 +146,7 @@ extension Console {
             ["username": .text($0.username), "label": .text("\($0.username) (\($0.email))"), "selected": .flag($0.username == form.member)] as PageFields
         })
         data["hasMembers"] = true
-        form.fill(&data, offered: area.grantable, outcome: outcome)
+        form.fill(&data, offered: area.grantable, types: permissionTypes, outcome: outcome)
         return pages.render("keys", data, status: outcome.status)
     }
 

@@ -12,12 +12,19 @@ public struct ConsoleDependencies: Sendable {
     public var secretBox: SecretBox?
     /// Sign-in and MFA submissions per client address (SPEC §10); `nil`: throttling is off.
     public var throttle: ConsoleThrottle?
+    /// Where a fine-grained key's selected resources are found (the mounted plugins' resolvers,
+    /// SPEC §15); `nil`: keys issued here cannot be limited to resources.
+    public var selections: (any KeySelectionLookup)?
 
-    public init(vault: Vault, accounts: Accounts, tenancy: Tenancy, secretBox: SecretBox?, throttle: ConsoleThrottle? = nil) {
+    public init(
+        vault: Vault, accounts: Accounts, tenancy: Tenancy, secretBox: SecretBox?, throttle: ConsoleThrottle? = nil,
+        selections: (any KeySelectionLookup)? = nil
+    ) {
         self.vault = vault
         self.accounts = accounts
         self.tenancy = tenancy
         self.secretBox = secretBox
         self.throttle = throttle
+        self.selections = selections
     }
 }

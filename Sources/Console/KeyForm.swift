@@ -15,21 +15,25 @@ struct KeyForm {
     var allowed = ""
     var capabilities: [String] = ["view"]
     var granted: Capabilities = .view
+    /// The optional fine-grained part: permissions per type, resources, metadata, rate limit.
+    var fineGrained = FineGrainedForm()
     var problems: [String: String] = [:]
     /// The name, expiry and ranges, checked; `nil` when a problem names one of them.
     var terms: KeyTerms?
 
     init() {}
 
-    /// Reads the form; `offered` are the capabilities the page lets the user pick,
-    /// `organisations` the slugs they may choose from (empty: no choice).
-    init(_ form: ConsoleForm, offered: [Capability], organisations: [String], now: Date = Date()) {
+    /// Reads the form; `offered` are the capabilities the page lets the user pick (on every
+    /// type, or per permission type of `types`), `organisations` the slugs they may choose
+    /// from (empty: no choice).
+    init(_ form: ConsoleForm, offered: [Capability], types: [String], organisations: [String], now: Date = Date()) {
         name = form["name"]
         expires = form["expires"]
         organisation = form["organisation"]
         member = form["member"]
         allowed = form["allowed_cidrs"]
         capabilities = form.values("capabilities")
+        fineGrained = FineGrainedForm(form, types: types, offered: offered)
         var expiresAt: Date?
         if !expires.isEmpty {
             // A key expiring on a day works through that day (UTC).
@@ -39,8 +43,8 @@ struct KeyForm {
         let chosen = capabilities.compactMap(Capability.init(rawValue:))
         if chosen.count != capabilities.count || !chosen.allSatisfy(offered.contains) {
             problems["capabilities"] = "Choose only the capabilities listed here."
-        } else if chosen.isEmpty {
-            problems["capabilities"] = "Choose at least one capability."
+        } else if chosen.isEmpty, fineGrained.permissions == nil {
+            problems["capabilities"] = "Choose at least one capability, or permissions below."
         } else {
             granted = Capabilities(names: chosen.map(\.rawValue)) ?? .view
         }
@@ -64,6 +68,21 @@ struct KeyForm {
             terms = nil
             problems["name"] = "A name has no control characters."
         }
+        problems.merge(fineGrained.problems) { own, _ in own }
+    }
+
+    /// What to issue for user `userID`: the checked terms, the capabilities chosen (or the
+    /// permissions that replace them) and the rest of the fine-grained part, whose resources are
+    /// found through `selections`. Call only once ``terms`` is set.
+    func request(
+        userID: Int64, terms: KeyTerms, organisationID: Int64? = nil, teamID: Int64? = nil, issuer: Int64,
+        ip: String?, selections: (any KeySelectionLookup)?
+    ) -> KeyIssueRequest {
+        var request = KeyIssueRequest(
+            userID: userID, terms: terms, organisationID: organisationID, teamID: teamID,
+            capabilities: granted, issuer: .userID(issuer), via: "console", ip: ip)
+        fineGrained.apply(to: &request, selections: selections)
+        return request
     }
 
     /// `text` as a sentence: capitalised, with a full stop.
@@ -85,13 +104,15 @@ struct KeyForm {
         return date
     }
 
-    /// The form's part of a keys page: the capability boxes `offered`, the values typed, the
-    /// problems, and what the last request came to.
-    func fill(_ data: inout PageFields, offered: [Capability], outcome: KeysOutcome) {
+    /// The form's part of a keys page: the capability boxes `offered` (and per permission type
+    /// of `types`), the values typed, the problems, and what the last request came to.
+    func fill(_ data: inout PageFields, offered: [Capability], types: [String], outcome: KeysOutcome) {
         data["capabilities"] = .list(offered.map { ["name": .text($0.rawValue), "checked": .flag(capabilities.contains($0.rawValue))] as PageFields })
         data["form"] = ["name": .text(name), "expires": .text(expires), "allowed": .text(allowed)]
         data["fields"] = .fields(problems)
+        data["fine"] = .fields(fineGrained.fields(types: types, offered: offered))
         data["newKey"] = PageValue(outcome.newKey)
+        if let record = outcome.newKey.flatMap({ _ in outcome.record }) { data["newKeyShape"] = .fields(KeyShape.fields(record)) }
         data["notice"] = PageValue(outcome.notice)
         data["problem"] = PageValue(outcome.problem)
     }
@@ -100,6 +121,8 @@ struct KeyForm {
 /// What a keys page says after a request: the new key (shown this once), a notice or a problem.
 struct KeysOutcome {
     var newKey: String?
+    /// The new key's record, to show its shape beside it.
+    var record: KeyRecord?
     var notice: String?
     var problem: String?
     var status: HTTPResponse.Status = .ok

@@ -2,20 +2,21 @@ import Foundation
 import JSON
 import Vault
 
-/// The rows of a key table, as the templates show them.
+/// The rows of a key table, as the templates show them (a fine-grained key with its shape,
+/// ``KeyShape``).
 enum KeyTable {
     /// With `rollable`, active keys not rolled yet get a **Roll** button (the user's own page).
     static func rows(_ keys: [(record: KeyRecord, owner: String?)], revokeBase: String, rollable: Bool = false, now: Date = Date()) -> [PageFields] {
         keys.map { key, owner in
             let status = key.status(at: now)
-            var row: PageFields = [
+            var row = KeyShape.fields(key)
+            row.merge([
                 "name": .text(key.name), "prefix": .text(key.prefix), "last4": .text(key.last4),
-                "capabilities": .text(key.capabilities.names.joined(separator: ", ")),
                 "created": .text(day(key.createdAt)), "lastUsed": .text(key.lastUsedAt.map(day) ?? "never"),
                 "expires": .text(key.expiresAt.map(day) ?? "never"), "status": .text(status),
                 "revokePath": "\(revokeBase)/\(key.id.uuidString.lowercased())/revoke",
                 "active": .flag(status == "active"),
-            ]
+            ]) { _, row in row }
             row["owner"] = PageValue(owner)
             if rollable, status == "active", key.rolledTo == nil {
                 row["rollPath"] = .text("\(revokeBase)/\(key.id.uuidString.lowercased())/roll")

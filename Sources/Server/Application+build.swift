@@ -236,7 +236,8 @@ private func mountRoutes(
     Console<LatchkeyRequestContext>(dependencies: ConsoleDependencies(
         vault: dependencies.vault, accounts: Accounts(vault: dependencies.vault),
         tenancy: Tenancy(vault: dependencies.vault), secretBox: settings.secretBox,
-        throttle: settings.throttle.enabled ? .signIn(settings: settings.throttle, shared: shared.throttleCounts) : nil
+        throttle: settings.throttle.enabled ? .signIn(settings: settings.throttle, shared: shared.throttleCounts) : nil,
+        selections: ResolverSelectionLookup(engine: dependencies.engine, plugins: mounted)
     )).register(on: console)
     console.registerMethodFallbacks()
 
