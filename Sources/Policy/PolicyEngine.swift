@@ -108,8 +108,8 @@ public struct PolicyEngine: Sendable {
         let rules = entries[index].rules
         guard case .user(let user) = principal else { return rules.decide(principal, action, object) }
         if !user.tier.hasAPIAccess, !rules.admitsFreeTier(action) { return .freeTier }
-        if let permissions = user.permissions, let key = entries[index].permissionKey {
-            return decide(fineGrained: principal, user, permissions, key, index, action, object)
+        if user.permissions != nil, let key = entries[index].permissionKey {
+            return decide(fineGrained: principal, key, index, action, object)
         }
         let decision = rules.decide(principal, action, object)
         if let confinement = user.confinement, !decision.isCredentialDenial, !object.isWithin(confinement) {
@@ -128,9 +128,9 @@ public struct PolicyEngine: Sendable {
     /// (``NoObject``) leave the selection to the list's predicate.
     @inlinable @usableFromInline
     func decide<Object: ResourceFacts>(
-        fineGrained principal: Principal, _ user: UserPrincipal, _ permissions: KeyPermissions, _ key: PermissionTypeKey, _ index: Int,
-        _ action: Action, _ object: Object
+        fineGrained principal: Principal, _ key: PermissionTypeKey, _ index: Int, _ action: Action, _ object: Object
     ) -> Decision {
+        guard case .user(let user) = principal, let permissions = user.permissions else { return .denyByDefault }
         guard let grant = permissions.index(of: key, entries[index].permissionType ?? "") else { return entries[index].noPermission }
         let (mask, selects) = permissions.grants.withUnsafeBufferPointer { ($0[grant].capabilities, $0[grant].selection != nil) }
         if selects, action.verb == .create { return .createOutsideSelection }
