@@ -156,6 +156,7 @@ extension Console {
         case .userNotFound: return "There is no such user."
         case .organisationNotFound: return "There is no such organisation."
         case .keyNotFound: return "There is no such key."
+        case .serviceNotFound: return "There is no such service credential."
         case .replayed: return "That token was already used."
         case .alreadyRolled: return "That key was already rolled."
         case .passwordHashingBusy: return "Too many passwords are being checked right now. Nothing was changed: try again in a moment."

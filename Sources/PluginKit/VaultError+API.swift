@@ -5,7 +5,7 @@ extension APIError {
     /// can cause — a roll after a revocation, a key that vanished — is a 4xx, never a 500.
     public init(_ error: VaultError) {
         switch error {
-        case .userNotFound, .organisationNotFound, .keyNotFound:
+        case .userNotFound, .organisationNotFound, .keyNotFound, .serviceNotFound:
             self.init(.notFound, detail: "Not found.")
         case .invalidInput(let why):
             self.init(.badRequest, detail: why)

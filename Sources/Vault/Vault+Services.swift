@@ -92,7 +92,7 @@ extension Vault {
             let exists = try await connection.query("""
                 SELECT revoked_at IS NOT NULL, organisation_id FROM service_credentials WHERE id = \(id) FOR UPDATE
                 """)
-            guard let row = exists.first else { throw VaultError.keyNotFound(id.uuidString) }
+            guard let row = exists.first else { throw VaultError.serviceNotFound(id.uuidString) }
             if try row.decode(Bool.self, at: 0) { return false }
             try await connection.execute("UPDATE service_credentials SET revoked_at = now(), updated_at = now() WHERE id = \(id)")
             try await AuditLog.record("service.revoked", actor: nil, organisation: try row.decode(Int64?.self, at: 1),

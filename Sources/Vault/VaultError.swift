@@ -8,6 +8,8 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
     case organisationNotFound(String)
     /// No key with that id.
     case keyNotFound(String)
+    /// No service credential with that id.
+    case serviceNotFound(String)
     /// The input is invalid (empty name, expiry in the past, …).
     case invalidInput(String)
     /// The policy engine refused; the decision says why.
@@ -25,6 +27,7 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
         case .userNotFound(let user): "no such user: \(user)"
         case .organisationNotFound(let slug): "no such organisation: \(slug)"
         case .keyNotFound(let id): "no such key: \(id)"
+        case .serviceNotFound(let id): "no such service credential: \(id)"
         case .invalidInput(let why): why
         case .denied(let decision): "refused (\(decision.code.rawValue)): " + decision.reasons.joined(separator: " ")
         case .replayed: "this ID token was already exchanged"

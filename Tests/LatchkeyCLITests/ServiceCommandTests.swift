@@ -43,7 +43,7 @@ struct ServiceCommandTests {
             #expect(try await vault.verifyServiceCredential(scoped.lines[0]) == nil)
             #expect(try latchkey("services", "list").lines.map { $0.split(separator: "\t").last.map(String.init) } == ["revoked", "active"])
             let missing = try latchkey("services", "revoke", UUID().uuidString)
-            #expect(missing.status != 0 && missing.stderr.contains("no such"), "\(missing.stderr)")
+            #expect(missing.status != 0 && missing.stderr.contains("no such service credential"), "\(missing.stderr)")
             #expect(try latchkey("services", "revoke", "not-a-uuid").status != 0)
             let audited = try await pool.query("SELECT action, organisation_id FROM audit_events WHERE action LIKE 'service.%' ORDER BY id")
             #expect(try audited.map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(Int64?.self, at: 1).map(String.init) ?? "-")" }
