@@ -59,7 +59,7 @@ struct FineGrainedForm {
                 continue
             }
             guard list.count <= KeyPermissions.selectionLimit else {
-                problems["resources-\(type)"] = "At most \(KeyPermissions.selectionLimit) resources of \(type) may be selected."
+                problems["resources-\(type)"] = KeyPermissionsError.tooManySelected(type: type).description
                 continue
             }
             resources[type] = list

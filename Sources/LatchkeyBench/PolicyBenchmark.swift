@@ -132,21 +132,19 @@ struct PolicyBenchmarkFixture {
         // The user's four survey memberships are facts of those surveys, as the plugin loads them.
         let surveyRoles: [Int64: SurveyRole] = [301: .viewer, 302: .editor, 303: .creator, 307: .viewer]
         principal = .user(user)
-        var fineGrained = user
-        fineGrained.permissions = KeyPermissions([
-            .init(type: "surveys", capabilities: .view, selection: IDSet(300..<316)),
-            .init(type: "datasets", capabilities: .view),
-            .init(type: "templates", capabilities: .view),
-        ])
-        fineGrained.capabilities = fineGrained.permissions?.union ?? .none
-        fineGrainedPrincipal = .user(fineGrained)
-        var selectingAll = fineGrained
-        selectingAll.permissions = KeyPermissions([
-            .init(type: "surveys", capabilities: .view, selection: IDSet(300..<364)),
-            .init(type: "datasets", capabilities: .view),
-            .init(type: "templates", capabilities: .view),
-        ])
-        selectingAllPrincipal = .user(selectingAll)
+        /// `user` with `view` on surveys, datasets and templates, selecting the surveys `selected`.
+        func viewing(selecting selected: Range<Int64>) -> Principal {
+            var key = user
+            key.permissions = KeyPermissions([
+                .init(type: "surveys", capabilities: .view, selection: IDSet(selected)),
+                .init(type: "datasets", capabilities: .view),
+                .init(type: "templates", capabilities: .view),
+            ])
+            key.capabilities = key.permissions?.union ?? .none
+            return .user(key)
+        }
+        fineGrainedPrincipal = viewing(selecting: 300..<316)
+        selectingAllPrincipal = viewing(selecting: 300..<364)
         var narrowing = user
         narrowing.permissions = KeyPermissions([
             .init(type: "surveys", capabilities: .view, selection: IDSet(300..<316)),

@@ -8,37 +8,30 @@ import TestSupport
 /// cannot see are refused with a non-zero exit, naming them, and nothing is stored.
 @Suite struct FineGrainedCommandTests {
     @Test func permissionsAndResourcesFromTheCommandLine() async throws {
-        try await TestDatabase.withFresh { configuration in
-            let env = ["DATABASE_URL": TestDatabase.url(for: configuration), "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path]
-            func latchkey(_ arguments: String...) throws -> CommandRunner.Output {
-                try CommandRunner.run("latchkey", arguments, environment: env)
-            }
-            #expect(try latchkey("migrate").status == 0)
-            let (visible, foreign) = try await PGPool.with(configuration) { pool in
-                for statement: PGQuery in [
-                    """
-                        INSERT INTO users (username, email, tier) VALUES ('bob', 'bob@example.com', 'organisation'), ('eve', 'eve@example.com', 'organisation')
-                    """,
-                    """
-                        INSERT INTO organisations (slug, name) VALUES ('acme', 'Acme'), ('other', 'Other')
-                    """,
-                    """
-                        INSERT INTO organisation_memberships (organisation_id, user_id, role)
-                        SELECT o.id, u.id, 'admin' FROM organisations o, users u WHERE (o.slug, u.username) IN (('acme', 'bob'), ('other', 'eve'))
-                    """,
-                    """
-                        INSERT INTO surveys (name, slug, owner_id, organisation_id)
-                        SELECT 'S-' || o.slug, 's-' || o.slug, o2.user_id, o.id FROM organisations o JOIN organisation_memberships o2 ON o2.organisation_id = o.id
-                    """,
-                    """
-                        INSERT INTO datasets (key, name, organisation_id) SELECT 'acme-ds', 'Acme', id FROM organisations WHERE slug = 'acme'
-                    """,
-                ] { try await pool.execute(statement) }
-                let rows = try await pool.query("SELECT id FROM surveys ORDER BY slug")
-                return (try rows[0].decode(Int64.self, at: 0), try rows[1].decode(Int64.self, at: 0))
-            }
+        try await LatchkeyCommand.withMigrated { latchkey, pool in
+            for statement: PGQuery in [
+                """
+                    INSERT INTO users (username, email, tier) VALUES ('bob', 'bob@example.com', 'organisation'), ('eve', 'eve@example.com', 'organisation')
+                """,
+                """
+                    INSERT INTO organisations (slug, name) VALUES ('acme', 'Acme'), ('other', 'Other')
+                """,
+                """
+                    INSERT INTO organisation_memberships (organisation_id, user_id, role)
+                    SELECT o.id, u.id, 'admin' FROM organisations o, users u WHERE (o.slug, u.username) IN (('acme', 'bob'), ('other', 'eve'))
+                """,
+                """
+                    INSERT INTO surveys (name, slug, owner_id, organisation_id)
+                    SELECT 'S-' || o.slug, 's-' || o.slug, o2.user_id, o.id FROM organisations o JOIN organisation_memberships o2 ON o2.organisation_id = o.id
+                """,
+                """
+                    INSERT INTO datasets (key, name, organisation_id) SELECT 'acme-ds', 'Acme', id FROM organisations WHERE slug = 'acme'
+                """,
+            ] { try await pool.execute(statement) }
+            let rows = try await pool.query("SELECT id FROM surveys ORDER BY slug")
+            let (visible, foreign) = (try rows[0].decode(Int64.self, at: 0), try rows[1].decode(Int64.self, at: 0))
             func keyCount() async throws -> Int {
-                try await PGPool.with(configuration) { try await $0.query("SELECT count(*) FROM api_keys")[0].decode(Int.self, at: 0) }
+                try await pool.query("SELECT count(*) FROM api_keys")[0].decode(Int.self, at: 0)
             }
 
             let issued = try latchkey("keys", "issue", "--user", "bob", "--name", "fine", "--org", "acme", "--by", "bob",
@@ -46,9 +39,7 @@ import TestSupport
                                       "--resource", "surveys:\(visible)", "--resource", "datasets:acme-ds")
             #expect(issued.status == 0, "\(issued.stderr)")
             #expect(issued.lines.count == 1 && issued.lines[0].hasPrefix("ct_live_"))
-            let stored = try await PGPool.with(configuration) {
-                try await $0.query("SELECT capabilities::text, permissions::text, resources::text FROM api_keys WHERE name = 'fine'")
-            }
+            let stored = try await pool.query("SELECT capabilities::text, permissions::text, resources::text FROM api_keys WHERE name = 'fine'")
             #expect(try stored[0].decode(String.self, at: 0) == "{view,edit}")
             #expect(try stored[0].decode(String.self, at: 1) == #"{"surveys": ["view", "edit"], "datasets": ["view"]}"#)
             #expect(try stored[0].decode(String.self, at: 2).contains(#""surveys": [\#(visible)]"#))
@@ -65,8 +56,7 @@ import TestSupport
                 (["--permission", "surveys:view", "--resource", "surveys:nope"], "surveys nope"),
                 (["--permission", "surveys:edit", "--capabilities", "view"], "capabilities"),
             ] {
-                let refused = try CommandRunner.run(
-                    "latchkey", ["keys", "issue", "--user", "bob", "--name", "bad", "--org", "acme", "--by", "bob"] + arguments, environment: env)
+                let refused = try latchkey(["keys", "issue", "--user", "bob", "--name", "bad", "--org", "acme", "--by", "bob"] + arguments)
                 #expect(refused.status != 0 && refused.stdout.isEmpty, "\(arguments)")
                 #expect(refused.stderr.contains(words), "\(arguments): \(refused.stderr)")
             }

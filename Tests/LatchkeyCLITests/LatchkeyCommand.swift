@@ -9,6 +9,11 @@ struct LatchkeyCommand: Sendable {
 
     /// Runs `latchkey arguments…` with the database's URL and the package's migrations.
     func callAsFunction(_ arguments: String...) throws -> CommandRunner.Output {
+        try callAsFunction(arguments)
+    }
+
+    /// Runs `latchkey arguments` with the database's URL and the package's migrations.
+    func callAsFunction(_ arguments: [String]) throws -> CommandRunner.Output {
         try CommandRunner.run("latchkey", arguments, environment: [
             "DATABASE_URL": TestDatabase.url(for: configuration),
             "LATCHKEY_MIGRATIONS": TestDatabase.packageRoot.appendingPathComponent("db").path,
