@@ -63,7 +63,7 @@ func serverTests(_ name: String) -> Target {
     .testTarget(
         name: name,
         dependencies: [
-            "ServerTestSupport", "Server", "Console", "Federation", "PluginKit", "Vault", "Accounts", "Tenancy", "Policy",
+            "ServerTestSupport", "Server", "Console", "Federation", "PluginKit", "Vault", "Accounts", "Tenancy", "Usage", "Policy",
             "Postgres", "JSON", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ] + pluginModules + pluginPolicies,
         swiftSettings: swiftSettings
@@ -108,6 +108,7 @@ let package = Package(
         library("Vault", ["COpenSSL", "JSON", "Postgres", "Policy", logging, metrics, nioCore, nioLocks, nioPosix, lifecycle]),
         library("Accounts", ["Postgres", "Policy", "JSON", "Vault"]),
         library("Tenancy", ["Postgres", "Policy", "JSON", "Vault"]),
+        library("Usage", ["Postgres", logging, metrics, nioLocks, lifecycle]),
         library("Fixtures", ["JSON", "Postgres", "Vault", "Policy", nioCore]),
         library("Federation", ["COpenSSL", "JSON", "Postgres", "Vault", "Policy", nioLocks]),
         library("PluginKit", ["Fixtures", "JSON", "Postgres", "Vault", "Policy", hummingbird, nioLocks, logging]),
@@ -115,14 +116,14 @@ let package = Package(
         library("LatchkeyPlugins", ["PluginKit"] + pluginModules),
         .target(
             name: "Console",
-            dependencies: ["PluginKit", "Accounts", "Tenancy", "Vault", "Policy", "JSON", hummingbird],
+            dependencies: ["PluginKit", "Accounts", "Tenancy", "Usage", "Vault", "Policy", "JSON", hummingbird],
             exclude: ["Assets"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]
         ),
         .target(
             name: "Server",
-            dependencies: ["Console", "Accounts", "Tenancy", "Federation", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, metrics, lifecycle],
+            dependencies: ["Console", "Accounts", "Tenancy", "Usage", "Federation", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, metrics, lifecycle],
             exclude: ["openapi.json"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]

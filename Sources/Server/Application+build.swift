@@ -8,6 +8,7 @@ import Policy
 import Postgres
 import ServiceLifecycle
 import Tenancy
+import Usage
 import Vault
 
 /// What the router is built with, as data: ``Configuration/api`` for `serve`; the defaults suit
@@ -63,19 +64,23 @@ public struct APIDependencies: Sendable {
     public var githubScanningKeys: SecretScanningKeyFile?
     /// Throttling counts shared by every instance through PostgreSQL; `nil`: per process.
     public var throttleCounts: SharedThrottleCounts?
+    /// This instance's count of key uses (SPEC §13), flushed by a ``UsageRecorder``.
+    public var usage: UsageCounter
 
     public init(
         decisionLog: DecisionLog = DecisionLog(enabled: false),
         readiness: Readiness = Readiness(),
         jwks: JWKSSource = JWKSSource(),
         githubScanningKeys: SecretScanningKeyFile? = nil,
-        throttleCounts: SharedThrottleCounts? = nil
+        throttleCounts: SharedThrottleCounts? = nil,
+        usage: UsageCounter = UsageCounter()
     ) {
         self.decisionLog = decisionLog
         self.readiness = readiness
         self.jwks = jwks
         self.githubScanningKeys = githubScanningKeys
         self.throttleCounts = throttleCounts
+        self.usage = usage
     }
 }
 
@@ -109,12 +114,14 @@ public func buildApplication(
                 throw ConfigurationError("LATCHKEY_GITHUB_SCANNING_KEYS: \(error)")
             }
         },
-        throttleCounts: counts
+        throttleCounts: counts,
+        usage: UsageCounter(enabled: configuration.usageCounting)
     )
     var services: [any Service] = [
         pool,
         invalidator,
         UsageFlusher(vault: vault, logger: logger),
+        UsageRecorder(counter: shared.usage, pool: pool, retentionDays: configuration.usageRetentionDays, logger: logger),
     ]
     if let counts { services.append(counts) }
     if shared.decisionLog.isEnabled {
@@ -187,6 +194,7 @@ private func mountRoutes(
     schema.register(on: routes)
     let throttle = settings.throttle.enabled ? Throttle(settings: settings.throttle, shared: shared.throttleCounts) : nil
     let failures = FailedAuthentications(limiter: throttle?.failedAuthentication)
+    let uses = KeyUses(counter: shared.usage)
 
     // The decision API: `/v1`, `/access/v1` (service credentials), and its public metadata.
     // Each plugin mounted once: its routes and its resolvers share one repository and cache.
@@ -203,11 +211,12 @@ private func mountRoutes(
         publicURL: settings.publicURL,
         failures: failures,
         throttle: throttle,
-        slugs: OrganisationSlugCache(pool: dependencies.pool)
+        slugs: OrganisationSlugCache(pool: dependencies.pool),
+        uses: uses
     ).register(on: routes)
 
     // Sessions: login, status, logout, the legacy token (throttled per address).
-    SessionController(vault: dependencies.vault, pool: dependencies.pool, lifetime: settings.sessionLifetime, throttle: throttle, failures: failures)
+    SessionController(vault: dependencies.vault, pool: dependencies.pool, lifetime: settings.sessionLifetime, throttle: throttle, failures: failures, uses: uses)
         .register(on: routes)
 
     // Leaked keys: anyone holding one may kill it.
@@ -219,7 +228,7 @@ private func mountRoutes(
 
     // Resources: every plugin's routes, behind authentication and throttling.
     var resourceMiddleware: [any MiddlewareProtocol<Request, Response, LatchkeyRequestContext>] = [
-        AuthenticationMiddleware(vault: dependencies.vault, failures: failures),
+        AuthenticationMiddleware(vault: dependencies.vault, failures: failures, uses: uses),
     ]
     if let throttle { resourceMiddleware.append(ThrottleMiddleware(throttle: throttle, scope: .caller)) }
     routes.area(resourceMiddleware, documented: CoreOpenAPI.resourceRoute) { resources in

@@ -17,17 +17,17 @@ import Vault
 struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware {
     let vault: Vault
     let failures: FailedAuthentications
+    let uses: KeyUses
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard Self.carriesCredentials(request) else { return try await next(request, context) }
         var context = context
-        if Self.carriesCredentials(request) {
-            let caller = try await failures.guarding(clientIP: context.clientIP, credential: Self.presentedCredential(request)) {
-                try await Self.authenticate(request, vault: vault)
-            }
-            if let key = caller.verifiedKey { try Self.admit(key, from: context.clientAddress) }
-            context.caller = caller
+        context.caller = try await failures.guarding(clientIP: context.clientIP, credential: Self.presentedCredential(request)) {
+            try await Self.authenticate(request, vault: vault, uses: uses, from: context.clientIP)
         }
-        return try await next(request, context)
+        guard let key = context.caller.verifiedKey else { return try await next(request, context) }
+        try Self.admit(key, from: context, uses: uses)
+        return try await uses.serving(key, from: context.clientIP) { try await next(request, context) }
     }
 
     /// Whether the request presents a key or a session (anything else is anonymous).
@@ -42,9 +42,10 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
         return request.headers[HeaderName.authToken] ?? ""
     }
 
-    /// The caller `request` speaks for; throws the 401/403 ``APIError`` for bad credentials.
-    /// A Bearer key wins over an `authtoken` when both are sent.
-    static func authenticate(_ request: Request, vault: Vault) async throws -> Caller {
+    /// The caller `request` speaks for; throws the 401/403 ``APIError`` for bad credentials,
+    /// counting the use of a key refused (``KeyUses``) from client `address`. A Bearer key wins
+    /// over an `authtoken` when both are sent.
+    static func authenticate(_ request: Request, vault: Vault, uses: KeyUses, from address: String?) async throws -> Caller {
         let values = request.headers[values: .authorization]
         if values.isEmpty {
             let tokens = request.headers[values: HeaderName.authToken]
@@ -52,14 +53,16 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
             guard tokens.count == 1 else { throw APIError.invalidSession }
             let verification = try await vault.verifySession(tokens[0])
             guard let session = verification.session else { throw APIError.invalidSession }
-            return .session(try validKey(verification.key, invalid: .invalidSession), session)
+            return .session(try validKey(verification.key, invalid: .invalidSession, uses: uses, from: address), session)
         }
         guard values.count == 1, let presented = bearerToken(values[0]) else { throw APIError.invalidKey }
-        return .key(try validKey(try await vault.verify(presented), invalid: .invalidKey))
+        return .key(try validKey(try await vault.verify(presented), invalid: .invalidKey, uses: uses, from: address))
     }
 
-    /// The key of a valid verification, else the error SPEC §3 gives for its status.
-    static func validKey(_ verification: KeyVerification, invalid: APIError) throws -> VerifiedKey {
+    /// The key of a valid verification, else the error SPEC §3 gives for its status (the use of
+    /// a key found but refused counted from client `address`).
+    static func validKey(_ verification: KeyVerification, invalid: APIError, uses: KeyUses, from address: String?) throws -> VerifiedKey {
+        if verification.status != .valid { uses.count(verification, from: address) }
         switch verification.status {
         case .valid:
             guard let key = verification.found else { throw invalid }
@@ -75,10 +78,14 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
         }
     }
 
-    /// Refuses (403 `IP_NOT_ALLOWED`) a key with an IP allowlist used from outside it. (Not in
-    /// ``validKey(_:invalid:)``: only 401s count as failed authentications.)
-    static func admit(_ key: VerifiedKey, from client: IPAddress?) throws {
-        guard key.key.allowedCIDRs.admit(client) else { throw APIError.ipNotAllowed }
+    /// Refuses (403 `IP_NOT_ALLOWED`, a use counted as such) a key with an IP allowlist used
+    /// from outside it. (Not in ``validKey(_:invalid:uses:from:)``: only 401s count as failed
+    /// authentications.)
+    static func admit(_ key: VerifiedKey, from context: some PluginRequestContext, uses: KeyUses) throws {
+        guard key.key.allowedCIDRs.admit(context.clientAddress) else {
+            uses.count(.ipNotAllowed, key, from: context.clientIP)
+            throw APIError.ipNotAllowed
+        }
     }
 
     /// The token of `Bearer <token>` (scheme case-insensitive), or `nil` for anything else.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Postgres
+import Usage
 import Vault
 
 /// Everything an operator sets (SPEC §9), as a plain value: the environment read once, then the
@@ -27,6 +28,11 @@ public struct Configuration: Sendable {
     public var readCache = true
     /// Whether decisions of the decision API are logged (`LATCHKEY_DECISION_LOG`).
     public var decisionLog = true
+    /// Whether key uses are counted (`LATCHKEY_USAGE`, SPEC §13).
+    public var usageCounting = true
+    /// How many days of key usage are kept (`LATCHKEY_USAGE_RETENTION_DAYS`): whole monthly
+    /// partitions are dropped once their month ended that long ago.
+    public var usageRetentionDays = UsageRecorder.defaultRetentionDays
     /// Rate limits (`LATCHKEY_THROTTLE`, `--throttle`, `LATCHKEY_THROTTLE_ANON`, `_USER`, `_TOKEN`,
     /// `_FAILED_AUTH`).
     public var throttle = ThrottleSettings()
@@ -121,6 +127,13 @@ public struct Configuration: Sendable {
         drainPeriod = try variables.seconds("LATCHKEY_DRAIN_SECONDS", in: 0...300) ?? drainPeriod
         readCache = try variables.switch("LATCHKEY_READ_CACHE") ?? readCache
         decisionLog = try variables.switch("LATCHKEY_DECISION_LOG") ?? decisionLog
+        usageCounting = try variables.switch("LATCHKEY_USAGE") ?? usageCounting
+        if let text = variables["LATCHKEY_USAGE_RETENTION_DAYS"] {
+            guard let days = Int(text), (1...3660).contains(days) else {
+                throw ConfigurationError("LATCHKEY_USAGE_RETENTION_DAYS must be a number of days from 1 to 3660, not '\(text)'.")
+            }
+            usageRetentionDays = days
+        }
         let throttling = if let text = flags.throttle { try Variables.switch("--throttle", text) } else { try variables.switch("LATCHKEY_THROTTLE") }
         throttle = ThrottleSettings(
             enabled: throttling ?? true,

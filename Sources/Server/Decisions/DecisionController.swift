@@ -21,6 +21,7 @@ struct DecisionController: Sendable {
     let throttle: Throttle?
     /// Which organisation slugs exist, kept a short while.
     let slugs: OrganisationSlugCache
+    let uses: KeyUses
 
     func register(on routes: RouteTable<LatchkeyRequestContext>) {
         routes.on("/.well-known/authzen-configuration", method: .get, .public, documented: CoreOpenAPI.operation("authzenConfiguration")) { _, _ in
@@ -76,7 +77,14 @@ struct DecisionController: Sendable {
         let rate = verification.found.flatMap { found in
             throttle.map { $0.limiter(for: found.key).peek(.key(found.key.id)) }
         }
-        return .json(KeyVerificationJSON(ip.map { verification.from($0) } ?? verification, rateLimit: rate))
+        let judged = ip.map { verification.from($0) } ?? verification
+        // The use of the key (SPEC §13), from the end client's address when the service gives it.
+        if let found = judged.found, judged.status == .valid, rate?.allowed == false {
+            uses.count(.rateLimited, found, from: ip)
+        } else {
+            uses.count(judged, from: ip)
+        }
+        return .json(KeyVerificationJSON(judged, rateLimit: rate))
     }
 
     // MARK: AuthZEN

@@ -16,6 +16,7 @@ struct SessionController: Sendable {
     let lifetime: Duration
     let throttle: Throttle?
     let failures: FailedAuthentications
+    let uses: KeyUses
 
     func register(on routes: RouteTable<LatchkeyRequestContext>) {
         let perCaller = ThrottleMiddleware<LatchkeyRequestContext>.perCaller(throttle)
@@ -43,11 +44,14 @@ struct SessionController: Sendable {
         // Any string is a key to check (the body's limit bounds it): a long one is a bad key, 401.
         try body.string("apikey", into: &presented, maxLength: 4096)
         let key = try await failures.guarding(clientIP: context.clientIP, credential: presented) {
-            try AuthenticationMiddleware<LatchkeyRequestContext>.validKey(try await vault.verify(presented), invalid: .invalidKey)
+            try AuthenticationMiddleware<LatchkeyRequestContext>.validKey(
+                try await vault.verify(presented), invalid: .invalidKey, uses: uses, from: context.clientIP)
         }
-        try AuthenticationMiddleware<LatchkeyRequestContext>.admit(key, from: context.clientAddress)
-        let started = try await vault.startSession(for: key, lifetime: lifetime, ip: context.clientIP)
-        return try await profileResponse(key, started.session, token: started.token)
+        try AuthenticationMiddleware<LatchkeyRequestContext>.admit(key, from: context, uses: uses)
+        return try await uses.serving(key, from: context.clientIP) {
+            let started = try await vault.startSession(for: key, lifetime: lifetime, ip: context.clientIP)
+            return try await profileResponse(key, started.session, token: started.token)
+        }
     }
 
     /// The session of `authtoken`, described as at login (without the token itself).
@@ -68,11 +72,12 @@ struct SessionController: Sendable {
             throw APIError(.badRequest, detail: "Send the session's authtoken header, not an API key.", code: "SESSION_REQUIRED")
         }
         let caller = try await failures.guarding(clientIP: context.clientIP, credential: AuthenticationMiddleware<LatchkeyRequestContext>.presentedCredential(request)) {
-            try await AuthenticationMiddleware<LatchkeyRequestContext>.authenticate(request, vault: vault)
+            try await AuthenticationMiddleware<LatchkeyRequestContext>.authenticate(request, vault: vault, uses: uses, from: context.clientIP)
         }
         switch caller {
         case .session(let key, let session):
-            try AuthenticationMiddleware<LatchkeyRequestContext>.admit(key, from: context.clientAddress)
+            try AuthenticationMiddleware<LatchkeyRequestContext>.admit(key, from: context, uses: uses)
+            uses.count(.valid, key, from: context.clientIP)
             return (key, session)
         case .anonymous, .key: throw APIError.notAuthenticated
         }
