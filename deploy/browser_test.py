@@ -135,11 +135,12 @@ try:
     submit("Revoke")
     check(api_status(key) == 401, "a revoked key answers 401")
 
-    # A fine-grained key (SPEC §15): surveys:view only, limited to one of ada's two surveys.
+    # A fine-grained key (SPEC §15): surveys:view only, limited to one of ada's two surveys,
+    # named by its slug (the key stores its id).
     status, listed = api(other_key)
-    surveys = sorted(item["id"] for item in listed or [])
+    surveys = sorted((item["id"], item["slug"]) for item in listed or [])
     check(status == 200 and len(surveys) == 2, f"ada sees her two surveys ({status} {listed})")
-    chosen = surveys[0]
+    chosen, chosen_slug = surveys[0]
     driver.get(base + "/account/keys")
     fine = driver.find_element(By.CSS_SELECTOR, "details.fine")
     check(fine.get_attribute("open") is None, "the fine-grained section starts closed")
@@ -147,7 +148,7 @@ try:
     field("Name").send_keys("Fine-grained key")
     check(field("surveys: view").get_attribute("type") == "checkbox", "each box of the grid has a label")
     field("surveys: view").click()
-    field("surveys").send_keys(str(chosen))
+    field("surveys").send_keys(chosen_slug)
     field("Rate limit").send_keys("100/min")
     field("Metadata").send_keys('{"purpose": "browser test"}')
     shoot_element("fine-grained-form", fine)

@@ -118,21 +118,31 @@ struct SurveyRepository: Sendable {
         return try SurveyRecord(row: row, from: 0).facts(members: MembershipTable(members))
     }
 
+    /// The surveys of `ids` and of `slugs` (a key's selection, SPEC §15), with `user`'s role in
+    /// each, in no order: one query, never cached.
+    func find(ids: [Int64], slugs: [String], user: Int64) async throws -> [Found] {
+        try await load(where: "s.id = ANY(\(ids)) OR s.slug = ANY(\(slugs))", user: user)
+    }
+
     /// Reads each survey of `ids` with `user`'s role in it, in order: one query.
     private func load(ids: [Int64], user: Int64) async throws -> [Found] {
+        var byID: [Int64: Found] = [:]
+        for found in try await load(where: "s.id = ANY(\(ids))", user: user) {
+            if let survey = found.survey { byID[survey.id] = found }
+        }
+        return ids.map { byID[$0] ?? .nothing }
+    }
+
+    /// Reads the surveys where `condition` holds with `user`'s role in each: one query.
+    private func load(where condition: PGQuery, user: Int64) async throws -> [Found] {
         let rows = try await pool.query("""
             SELECT \(SurveyRecord.columns), m.role
             FROM surveys s
             LEFT JOIN organisations o ON o.id = s.organisation_id
             LEFT JOIN survey_memberships m ON m.survey_id = s.id AND m.user_id = \(user)
-            WHERE s.id = ANY(\(ids))
+            WHERE \(condition)
             """)
-        var byID: [Int64: Found] = [:]
-        for row in rows {
-            let survey = try SurveyRecord(row: row, from: 0)
-            byID[survey.id] = Found(survey: survey, role: try Self.role(row), user: user)
-        }
-        return ids.map { byID[$0] ?? .nothing }
+        return try rows.map { Found(survey: try SurveyRecord(row: $0, from: 0), role: try Self.role($0), user: user) }
     }
 
     /// The caller's survey role (`m.role`, read by name), if any.

@@ -16,6 +16,27 @@ struct SurveyResolver: ResourceResolver {
         return try await repository.find(ids: surveyIDs, user: user.userID).map(\.resource)
     }
 
+    /// A key's selection (SPEC §15) names surveys by id or slug: a reference of digits only is
+    /// an id (as the decision API reads it), anything else a slug. Ids alone are found as
+    /// ``resolve(ids:for:)`` finds them; otherwise one query for the batch.
+    func resolve(selected references: [String], for user: UserPrincipal) async throws -> [Resource?] {
+        let slugs = references.filter { !Self.isID($0) }
+        guard !slugs.isEmpty else { return try await resolve(ids: references, for: user) }
+        let ids = references.filter(Self.isID).compactMap(ObjectID.int64)
+        var byID: [Int64: Resource] = [:], bySlug: [String: Resource] = [:]
+        for found in try await repository.find(ids: ids, slugs: slugs, user: user.userID) {
+            guard let survey = found.survey else { continue }
+            byID[survey.id] = found.resource
+            bySlug[survey.slug] = found.resource
+        }
+        return references.map { Self.isID($0) ? ObjectID.int64($0).flatMap { byID[$0] } : bySlug[$0] }
+    }
+
+    /// Whether `reference` is digits only: an id (naming nothing when out of range, as `0`).
+    private static func isID(_ reference: String) -> Bool {
+        reference.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
     func search(_ scope: VisibilityPredicate, after: String?, limit: Int) async throws -> [String]? {
         try await integerIDs(repository.pool, id: "s.id", from: "surveys s",
                              where: SurveyRepository.visibility.condition(for: scope), after: after, limit: limit)

@@ -3,8 +3,8 @@ import Vault
 
 /// The optional **Fine-grained permissions** part of a key form (SPEC §15, §10): verbs per
 /// permission type (a grid of checkboxes `permission-<type>`), the objects of each type the key
-/// is limited to (`resources-<type>`: ids, or keys for types named by key), metadata (`meta`, a
-/// JSON object) and the key's own rate limit (`rate_limit`, `N/sec|min|hour`).
+/// is limited to (`resources-<type>`: ids, survey slugs, dataset keys), metadata (`meta`, a JSON
+/// object) and the key's own rate limit (`rate_limit`, `N/sec|min|hour`).
 ///
 /// Reading checks the shape of each field and keeps what was typed, to show it again with the
 /// problems next to their fields. Issuance checks the rest (types, grantable verbs, that every
@@ -55,7 +55,7 @@ struct FineGrainedForm {
                 continue
             }
             guard let list = Self.references(text) else {
-                problems["resources-\(type)"] = "Give ids or keys separated by commas or spaces, e.g. 12, 40."
+                problems["resources-\(type)"] = "Give ids, slugs or dataset keys separated by commas or spaces, e.g. 12, 40."
                 continue
             }
             guard list.count <= KeyPermissions.selectionLimit else {
@@ -80,15 +80,15 @@ struct FineGrainedForm {
     }
 
     /// The references in `text`, separated by commas or white space, duplicates dropped; `nil`
-    /// when one is not an id or key: a positive integer, or letters, digits, `-`, `_` and `.`
-    /// starting with a letter or digit.
+    /// when one is not an id, slug or key: a positive integer, or letters, digits, `-`, `_` and
+    /// `.` not starting with `.` (a survey's slug may start with `-` or `_`).
     static func references(_ text: String) -> [String]? {
         var seen = Set<String>()
         var list: [String] = []
         for part in text.split(whereSeparator: { $0 == "," || $0.isWhitespace }) {
             let reference = String(part)
             let scalars = reference.unicodeScalars
-            guard reference.count <= referenceLength, let first = scalars.first, isAlphanumeric(first),
+            guard reference.count <= referenceLength, scalars.first != ".",
                   scalars.allSatisfy({ isAlphanumeric($0) || "-_.".unicodeScalars.contains($0) })
             else { return nil }
             if reference.allSatisfy(\.isNumber), (Int64(reference) ?? 0) <= 0 { return nil }

@@ -20,6 +20,6 @@ public struct ResolverSelectionLookup: KeySelectionLookup {
     public func objects(_ type: String, references: [String], userID: Int64) async throws -> [Resource?]? {
         guard let resourceType = engine.resourceType(permissionType: type), let resolver = resolvers[resourceType] else { return nil }
         // Resolvers read only the asking user's id (for the roles they hold in each object).
-        return try await resolver.resolve(ids: references, for: UserPrincipal(userID: userID, tier: .free))
+        return try await resolver.resolve(selected: references, for: UserPrincipal(userID: userID, tier: .free))
     }
 }

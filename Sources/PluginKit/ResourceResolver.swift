@@ -16,6 +16,11 @@ public protocol ResourceResolver: Sendable {
     /// (or the id cannot name one). One round trip to the database at most.
     func resolve(ids: [String], for user: UserPrincipal) async throws -> [Resource?]
 
+    /// ``resolve(ids:for:)`` for the objects an issuer selects for a fine-grained key (SPEC §15),
+    /// which a type may also let the issuer name otherwise (surveys: by slug). Never used by the
+    /// decision API, whose ids stay ids.
+    func resolve(selected references: [String], for user: UserPrincipal) async throws -> [Resource?]
+
     /// The facts of each object that `user` proposes to create, described by AuthZEN
     /// `resource.properties`, in order; `nil` where the properties do not describe one this
     /// resolver can judge (unknown members are ignored).
@@ -38,6 +43,11 @@ public protocol ResourceResolver: Sendable {
 }
 
 extension ResourceResolver {
+    /// Objects are selected by their ids.
+    public func resolve(selected references: [String], for user: UserPrincipal) async throws -> [Resource?] {
+        try await resolve(ids: references, for: user)
+    }
+
     /// Resources that are never created through the decision API's questions.
     public func propose(_ properties: [[String: JSONValue]], for user: UserPrincipal) async throws -> [Resource?] {
         [Resource?](repeating: nil, count: properties.count)

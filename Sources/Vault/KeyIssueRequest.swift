@@ -36,7 +36,8 @@ public struct KeyIssueRequest: Sendable {
     /// ``resources`` only.
     public var permissions: KeyPermissions?
     /// The objects the key is limited to, per permission type, as the issuer names them (ids;
-    /// keys for datasets): found through ``selections`` and checked visible to the key's user.
+    /// slugs for surveys; keys for datasets): found through ``selections`` and checked visible to
+    /// the key's user. The key stores their integer ids.
     public var resources: [String: [String]] = [:]
     /// Where ``resources`` are looked up (the plugins' resolvers).
     public var selections: (any KeySelectionLookup)?

@@ -4,9 +4,9 @@ import Policy
 /// vault knows no resource type, the plugins' resolvers do (PluginKit's
 /// `ResolverSelectionLookup`).
 public protocol KeySelectionLookup: Sendable {
-    /// The objects of permission type `type` that `references` name (integer ids; dataset keys),
-    /// in order, with the roles user `userID` holds in each: `nil` where a reference names
-    /// nothing. `nil` overall when no resource type goes by that name.
+    /// The objects of permission type `type` that `references` name (integer ids; survey ids or
+    /// slugs; dataset keys), in order, with the roles user `userID` holds in each: `nil` where a
+    /// reference names nothing. `nil` overall when no resource type goes by that name.
     func objects(_ type: String, references: [String], userID: Int64) async throws -> [Resource?]?
 }
 

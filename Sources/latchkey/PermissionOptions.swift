@@ -9,7 +9,7 @@ struct PermissionOptions: ParsableArguments {
             help: "Verbs on one resource type, e.g. surveys:view,edit; repeatable. The key then reaches no other type.")
     var permission: [String] = []
     @Option(name: .customLong("resource"),
-            help: "An object the key is limited to, e.g. surveys:12 or datasets:ethnicity (a dataset's key); repeatable.")
+            help: "An object the key is limited to, e.g. surveys:12, surveys:my-survey (a survey's slug) or datasets:ethnicity (a dataset's key); repeatable.")
     var resource: [String] = []
 
     /// The permissions named, or `nil` when none are.

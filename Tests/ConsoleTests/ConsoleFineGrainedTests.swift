@@ -98,8 +98,8 @@ import Testing
                     ([("rate_limit", "100/day")], "Give the rate limit as N/sec, N/min or N/hour"),
                     ([("rate_limit", "0/min")], "Give the rate limit as"),
                     ([("resources-surveys", "\(first)")], "Tick a permission for surveys"),
-                    ([("permission-surveys", "view"), ("resources-surveys", "12; DROP")], "Give ids or keys separated by commas or spaces"),
-                    ([("permission-surveys", "view"), ("resources-surveys", "0")], "Give ids or keys separated by commas or spaces"),
+                    ([("permission-surveys", "view"), ("resources-surveys", "12; DROP")], "Give ids, slugs or dataset keys separated by commas or spaces"),
+                    ([("permission-surveys", "view"), ("resources-surveys", "0")], "Give ids, slugs or dataset keys separated by commas or spaces"),
                     ([("permission-surveys", "superuser")], "Choose only the permissions listed here."),
                     ([("permission-surveys", "launch")], "Choose only the permissions listed here."),
                     ([("permission-surveys", "view"), ("resources-surveys", "\(foreign)")], "not visible to the key&#39;s user: surveys \(foreign)"),
@@ -118,6 +118,55 @@ import Testing
                 let again = try await browser.post("/account/keys", base + [("permission-surveys", "edit"), ("rate_limit", "100/day"), ("resources-surveys", "\(second)")])
                 #expect(again.html.contains(#"id="permission-surveys-edit" name="permission-surveys" value="edit" checked>"#))
                 #expect(again.html.contains(#"value="100/day""#) && again.html.contains(#"name="resources-surveys" value="\#(second)""#))
+            }
+        }
+    }
+
+    /// "Resources by id or slug" (SPEC §15): a survey's slug selects it, the key stores its
+    /// integer id and reaches only it; a slug naming a survey the key's user cannot see, or none,
+    /// is refused by name like an id, and nothing is stored.
+    @Test func aSurveySlugSelectsTheSurveyByItsID() async throws {
+        try await ServerWorld.with { world in
+            let (first, second, _) = try await Self.seed(world)
+            try await world.client(settings: ServerWorld.consoleSettings) { client in
+                let browser = try await ConsoleSafetyTests.signedIn(client, "bob")
+                let form = try await browser.get("/account/keys")
+                #expect(form.html.contains("ids (surveys also by slug, datasets by their key)"))
+                let issued = try await browser.post("/account/keys", [
+                    ("csrf", form.csrf), ("name", "By slug"), ("organisation", "acme"), ("permission-surveys", "view"), ("resources-surveys", "second"),
+                ])
+                #expect(issued.status == .created, "\(issued.html)")
+                #expect(issued.html.contains("limited to surveys \(second)"))
+                let key = try #require(issued.code(id: "new-key"))
+                let stored = try await world.pool.query("SELECT resources::text FROM api_keys WHERE name = 'By slug'")[0].decode(String.self, at: 0)
+                #expect(stored == #"{"surveys": [\#(second)]}"#)
+                let surveys = try await client.send("/api/surveys/", key: key)
+                #expect(surveys.status == .ok && surveys.text.contains(#""id":\#(second)"#) && !surveys.text.contains(#""id":\#(first)"#))
+                #expect(try await client.send("/api/surveys/\(first)/", key: key).status == .forbidden)
+
+                // A slug may start with `_`; ids and slugs mix.
+                let mia = try await world.pool.query("SELECT id FROM users WHERE username = 'mia'")[0].decode(Int64.self, at: 0)
+                let draft = try await world.pool.query("""
+                    INSERT INTO surveys (name, slug, owner_id, organisation_id)
+                    SELECT 'Draft', '_draft', \(mia), id FROM organisations WHERE slug = 'acme' RETURNING id
+                    """)[0].decode(Int64.self, at: 0)
+                let mixed = try await browser.post("/account/keys", [
+                    ("csrf", form.csrf), ("name", "Mixed"), ("organisation", "acme"), ("permission-surveys", "view"),
+                    ("resources-surveys", "_draft, \(first)"),
+                ])
+                #expect(mixed.status == .created, "\(mixed.html)")
+                let mixedStored = try await world.pool.query("SELECT resources::text FROM api_keys WHERE name = 'Mixed'")[0].decode(String.self, at: 0)
+                #expect(mixedStored == #"{"surveys": [\#(first), \#(draft)]}"#)
+
+                let count = try await Self.keyCount(world)
+                let refused = try await browser.post("/account/keys", [
+                    ("csrf", form.csrf), ("name", "Bad slug"), ("organisation", "acme"), ("permission-surveys", "view"),
+                    ("resources-surveys", "first foreign no-such-survey"),
+                ])
+                #expect(refused.status == .badRequest)
+                #expect(refused.html.contains("not visible to the key&#39;s user: surveys foreign, surveys no-such-survey"), "\(refused.html.suffix(3000))")
+                #expect(refused.code(id: "new-key") == nil)
+                #expect(try await Self.keyCount(world) == count)
             }
         }
     }

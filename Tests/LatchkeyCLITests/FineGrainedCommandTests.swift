@@ -43,6 +43,12 @@ import TestSupport
             #expect(try stored[0].decode(String.self, at: 0) == "{view,edit}")
             #expect(try stored[0].decode(String.self, at: 1) == #"{"surveys": ["view", "edit"], "datasets": ["view"]}"#)
             #expect(try stored[0].decode(String.self, at: 2).contains(#""surveys": [\#(visible)]"#))
+            // A survey by its slug: stored as its id.
+            let bySlug = try latchkey("keys", "issue", "--user", "bob", "--name", "by-slug", "--org", "acme", "--by", "bob",
+                                      "--permission", "surveys:view", "--resource", "surveys:s-acme")
+            #expect(bySlug.status == 0, "\(bySlug.stderr)")
+            let slugStored = try await pool.query("SELECT resources::text FROM api_keys WHERE name = 'by-slug'")[0].decode(String.self, at: 0)
+            #expect(slugStored == #"{"surveys": [\#(visible)]}"#)
             let listed = try latchkey("keys", "list", "--user", "bob")
             #expect(listed.stdout.contains(#"permissions={"datasets":["view"],"surveys":["view","edit"]}"#), "\(listed.stdout)")
 
@@ -54,6 +60,7 @@ import TestSupport
                 (["--resource", "surveys:\(visible)"], "--permission"),
                 (["--permission", "surveys:view", "--resource", "surveys:\(foreign)"], "surveys \(foreign)"),
                 (["--permission", "surveys:view", "--resource", "surveys:nope"], "surveys nope"),
+                (["--permission", "surveys:view", "--resource", "surveys:s-other"], "surveys s-other"),
                 (["--permission", "surveys:edit", "--capabilities", "view"], "capabilities"),
             ] {
                 let refused = try latchkey(["keys", "issue", "--user", "bob", "--name", "bad", "--org", "acme", "--by", "bob"] + arguments)
