@@ -234,6 +234,7 @@ private func mountRoutes(
     routes.area(resourceMiddleware, documented: CoreOpenAPI.resourceRoute) { resources in
         CurrentKeyController(vault: dependencies.vault).register(on: resources)
         AuditController(pool: dependencies.pool).register(on: resources)
+        UsageController(pool: dependencies.pool).register(on: resources)
         for plugin in mounted { plugin.registerRoutes(on: resources) }
     }
 
