@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import JSON
 
 /// The query parameters of a request, read strictly: a value that does not parse, or a
 /// parameter given twice, throws a 400 ``APIError`` naming the parameter. Unknown parameters
@@ -67,6 +69,15 @@ public struct StrictQuery: Sendable {
         let values = parameters.filter { $0.key == name }.map(\.value)
         guard values.count <= 1 else { throw APIError.badParameter(name, "given more than once") }
         return values.first
+    }
+
+    /// An RFC 3339 time (`2026-11-30T12:00:00Z`), or `nil` when absent.
+    public func time(_ name: String) throws -> Date? {
+        guard let text = try string(name) else { return nil }
+        guard let date = RFC3339.parse(String(text)) else {
+            throw APIError.badParameter(name, "expected an RFC 3339 time such as 2026-11-30T12:00:00Z")
+        }
+        return date
     }
 
     /// A whole number within `range` (ASCII digits, optional leading `-`), or `nil` when absent.

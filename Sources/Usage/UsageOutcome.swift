@@ -36,27 +36,57 @@ public enum UsageOutcome: Int, Sendable, Hashable, CaseIterable {
 }
 
 /// A count per outcome, in ``UsageOutcome`` order.
+///
+/// Plain integers rather than a SIMD vector: SIMD8 is over-aligned, and a value of it held
+/// across an `await` corrupted the task allocator (seen with Swift 6.3 in debug builds).
 public struct UsageCounts: Sendable, Hashable {
-    /// The counts, one lane per outcome (the eighth lane is unused).
-    private var lanes = SIMD8<Int64>()
+    private var counts: (Int64, Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0, 0)
 
     public init() {}
 
     public subscript(outcome: UsageOutcome) -> Int64 {
-        get { lanes[outcome.rawValue] }
-        set { lanes[outcome.rawValue] = newValue }
+        get {
+            switch outcome {
+            case .valid: counts.0
+            case .expired: counts.1
+            case .revoked: counts.2
+            case .blocked: counts.3
+            case .ipNotAllowed: counts.4
+            case .rateLimited: counts.5
+            case .denied: counts.6
+            }
+        }
+        set {
+            switch outcome {
+            case .valid: counts.0 = newValue
+            case .expired: counts.1 = newValue
+            case .revoked: counts.2 = newValue
+            case .blocked: counts.3 = newValue
+            case .ipNotAllowed: counts.4 = newValue
+            case .rateLimited: counts.5 = newValue
+            case .denied: counts.6 = newValue
+            }
+        }
     }
 
     /// Every use, whatever its outcome.
-    public var total: Int64 { lanes.wrappedSum() }
+    public var total: Int64 { UsageOutcome.allCases.reduce(0) { $0 + self[$1] } }
 
     /// Every use that was refused (every outcome but `valid`).
     public var refused: Int64 { total - self[.valid] }
 
     /// Whether no use is counted.
-    public var isEmpty: Bool { lanes == SIMD8() }
+    public var isEmpty: Bool { total == 0 }
 
     public static func += (lhs: inout UsageCounts, rhs: UsageCounts) {
-        lhs.lanes &+= rhs.lanes
+        for outcome in UsageOutcome.allCases { lhs[outcome] += rhs[outcome] }
+    }
+
+    public static func == (lhs: UsageCounts, rhs: UsageCounts) -> Bool {
+        UsageOutcome.allCases.allSatisfy { lhs[$0] == rhs[$0] }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for outcome in UsageOutcome.allCases { hasher.combine(self[outcome]) }
     }
 }

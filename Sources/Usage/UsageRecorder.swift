@@ -135,7 +135,7 @@ public enum UsagePartitions {
     /// Creates the partitions from the month of `now` to ``monthsAhead`` after it, and drops
     /// those whose month ended more than `retentionDays` before `now`.
     public static func maintain(pool: PGPool, retentionDays: Int, now: Date = Date()) async throws {
-        try await pool.execute("SELECT key_usage_maintain(\(now), \(monthsAhead), \(retentionDays))")
+        try await pool.execute("SELECT key_usage_maintain(\(now), \(monthsAhead)::int4, \(retentionDays)::int4)")
     }
 
     /// The months that have a partition, as `YYYY_MM`, oldest first.

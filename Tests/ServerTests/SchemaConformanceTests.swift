@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import ServerTestSupport
 import Testing
+import Vault
 
 /// The served OpenAPI document cannot drift from the server: real answers of every documented
 /// operation — every plugin, the session API, the decision API — are checked against the
@@ -39,6 +40,8 @@ import Testing
             let rolled = try await world.key(for: dan, organisation: acme)
             let service = try #require(world.service)
             let bearer: HTTPFields = [.authorization: "Bearer \(key)"]
+            let viewOnlyID = try await world.pool.query("SELECT id FROM api_keys WHERE hash = \(Data(try KeyFormat.parse(viewOnly, as: .live).digest.bytes))")[0]
+                .decode(UUID.self, at: 0).uuidString.lowercased()
             let serviceAuth: HTTPFields = [.authorization: "Bearer \(service)"]
             let documentText = try await world.client { client in try await client.send("/api/schema").text }
             // SSO: an enterprise member, the organisation's trust, and an ID token for them.
@@ -152,6 +155,13 @@ import Testing
                     // The audit log: a page, and a bad filter.
                     Call(path: "/api/audit/", method: .get, uri: "/api/audit/?limit=2", headers: bearer),
                     Call(path: "/api/audit/", method: .get, uri: "/api/audit/?since=yesterday", headers: bearer),
+                    // Usage: the key's own, one key's and every key's, and bad parameters.
+                    Call(path: "/api/keys/current/usage/", method: .get, uri: "/api/keys/current/usage/?granularity=hour", headers: bearer),
+                    Call(path: "/api/keys/current/usage/", method: .get, uri: "/api/keys/current/usage/?granularity=week", headers: bearer),
+                    Call(path: "/api/usage/", method: .get, uri: "/api/usage/?key=\(viewOnlyID)", headers: bearer),
+                    Call(path: "/api/usage/", method: .get, uri: "/api/usage/?key=00000000-0000-0000-0000-000000000000", headers: bearer),
+                    Call(path: "/api/usage/keys/", method: .get, uri: "/api/usage/keys/?stale_days=30", headers: bearer),
+                    Call(path: "/api/usage/keys/", method: .get, uri: "/api/usage/keys/?stale_days=-1", headers: bearer),
                     // Leaked keys.
                     Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":["ct_live_nothing"]}"#),
                     Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":[]}"#),

@@ -230,6 +230,7 @@ import Vault
         let current = try await send("/api/keys/current/")
         #expect(current.status == .ok && current.object["organisation"] is NSNull, "\(current.text.prefix(200))")
         #expect(try await send("/api/audit/").status == .forbidden)
+        #expect(try await send("/api/usage/keys/").status == .forbidden)
         #expect(try await send("/api/user/").status == .forbidden)
         let surveys = place.objects("survey"), datasets = place.objects("dataset")
         let teamSurveys = Set(surveys.filter { $0.team == team }.map(\.id))
@@ -403,6 +404,20 @@ import Vault
         let events = audit.object["results"] as? [[String: Any]] ?? []
         #expect(audit.status == .forbidden || (audit.status == .ok && events.allSatisfy { ($0["organisation"] as? NSNumber)?.int64Value == home }),
                 "audit \(audit.status) \(audit.text.prefix(200))")
+        // Usage (SPEC §13): the key's own; home's keys to its admins; another organisation's
+        // key never, not even whether it exists.
+        let ownUsage = try await send("/api/keys/current/usage/")
+        #expect(ownUsage.status == .ok && ownUsage.object["key"] as? String == current.object["id"] as? String, "usage \(ownUsage.text.prefix(200))")
+        let keysOf = try await place.world.pool.query("SELECT id, organisation_id FROM api_keys WHERE organisation_id IS NOT NULL")
+            .map { (id: try $0.decode(UUID.self, at: 0).uuidString.lowercased(), organisation: try $0.decode(Int64.self, at: 1)) }
+        let usage = try await send("/api/usage/keys/")
+        let listed = Set((usage.object["results"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String })
+        #expect(usage.status == .forbidden || (usage.status == .ok && listed == Set(keysOf.filter { $0.organisation == home }.map(\.id))),
+                "usage of keys \(usage.status) \(usage.text.prefix(200))")
+        for elsewhere in keysOf where elsewhere.organisation != home {
+            let refused = try await send("/api/usage/?key=\(elsewhere.id)")
+            #expect(refused.status == .forbidden || refused.status == .notFound, "usage of \(elsewhere.id): \(refused.status)")
+        }
         // Every plugin's routes, as the action each states, about every object of elsewhere.
         let caller = IsolatedCaller(world: place.world, tenants: place.tenants, objects: place.objects, home: home, permissions: permissions) { uri, method, body in
             try await client.send(uri, method: method, key: who.key, headers: who.headers, body: body)

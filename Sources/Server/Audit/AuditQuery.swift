@@ -39,17 +39,9 @@ struct AuditQuery {
         }
         actor = try query.integer("actor", in: 1...Int(Int64.max)).map(Int64.init)
         before = try query.integer("before", in: 1...Int(Int64.max)).map(Int64.init)
-        since = try Self.date(query, "since")
-        until = try Self.date(query, "until")
+        since = try query.time("since")
+        until = try query.time("until")
         if let since, let until, since > until { throw APIError.badParameter("since", "after 'until'") }
-    }
-
-    private static func date(_ query: StrictQuery, _ name: String) throws -> Date? {
-        guard let text = try query.string(name) else { return nil }
-        guard let date = RFC3339.parse(String(text)) else {
-            throw APIError.badParameter(name, "expected an RFC 3339 time such as 2026-11-30T12:00:00Z")
-        }
-        return date
     }
 
     /// The request's query, with a cursor's parameters under those the request gives itself.
