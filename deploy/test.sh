@@ -15,11 +15,13 @@ if [ $# -eq 0 ]; then
     deploy/fuzz.sh all 30
 fi
 swift test "$@"
-# PostgreSQL failover to a synchronous standby under load, Schemathesis over the OpenAPI
+# PostgreSQL failover to a synchronous standby under load, usage counts exact over two instances
+# and a SIGTERM, Schemathesis over the OpenAPI
 # document with each kind of credential, and the console in a real headless Chromium, with the
 # latchkey the tests just built.
 if [ $# -eq 0 ]; then
     deploy/failover-test.sh
+    deploy/usage-test.sh
     deploy/schemathesis.sh 20
     deploy/client-generation-test.sh
     deploy/browser-test.sh
