@@ -39,7 +39,12 @@ import Testing
             #expect(try await LoopbackHTTP.send(port: port, "/api/keys/current/", method: "DELETE", headers: ["Authorization": "Bearer \(other)"]).status == 204)
             #expect(try await LoopbackHTTP.send(port: port, "/metrics").status == 404, "never on the public port")
 
-            let scrape = try await LoopbackHTTP.send(port: metricsPort, "/metrics")
+            // Key uses are flushed every 2 s (SPEC §13): wait for the first flush to be counted.
+            var scrape = try await LoopbackHTTP.send(port: metricsPort, "/metrics")
+            for _ in 0..<60 where !scrape.body.contains("latchkey_usage_flushed_rows_total ") {
+                try await Task.sleep(for: .milliseconds(100))
+                scrape = try await LoopbackHTTP.send(port: metricsPort, "/metrics")
+            }
             #expect(scrape.status == 200)
             let (types, samples) = Self.parse(scrape.body)
             #expect(samples.count > 20)
@@ -65,13 +70,16 @@ import Testing
             let families = Set(types.keys)
             for expected in ["hb_requests", "http_server_request_duration", "latchkey_key_verifications_total", "latchkey_verification_cache_total",
                              "latchkey_decisions_total", "latchkey_db_pool_connections", "latchkey_db_pool_waiters", "latchkey_db_pool_size",
-                             "latchkey_db_query_duration_seconds", "latchkey_change_listener_connected", "latchkey_revocations_total"] {
+                             "latchkey_db_query_duration_seconds", "latchkey_change_listener_connected", "latchkey_revocations_total",
+                             "latchkey_usage_flushed_rows_total", "latchkey_usage_flush_seconds"] {
                 #expect(families.contains(expected), "\(expected) missing")
             }
             #expect(samples.contains { $0.name == "latchkey_key_verifications_total" && $0.labels["code"] == "VALID" && $0.value >= 3 })
             #expect(samples.contains { $0.name == "latchkey_decisions_total" && $0.labels["action"] == "unknown" })
             #expect(samples.contains { $0.name == "latchkey_revocations_total" && $0.labels["cause"] == "request" && $0.value == 1 })
             #expect(samples.contains { $0.name == "latchkey_change_listener_connected" && $0.value == 1 })
+            // Rows of the keys' hours and outcomes: the valid uses of `key` and the revoking use of `other` at least.
+            #expect(samples.contains { $0.name == "latchkey_usage_flushed_rows_total" && $0.value >= 2 })
         }
     }
 
