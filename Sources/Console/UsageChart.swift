@@ -76,18 +76,18 @@ enum UsageChart {
 
     // MARK: Daily chart
 
-    /// The layout of ``daily(_:title:)``, in view-box units: 360 wide, so its 11-unit text reads
-    /// at about 11 px on a 390 px phone; on a wider screen the stylesheet caps it at 34rem.
+    /// The layout of ``daily(_:title:)``, in view-box units: 360 wide, so its 12-unit text reads
+    /// at about 11 px on a 390 px phone; on a wider screen the stylesheet caps it at 32rem
+    /// (about 17 px).
     private enum Layout {
         static let width = 360.0
-        static let left = 36.0, right = 14.0, top = 10.0
+        static let left = 42.0, right = 18.0, top = 10.0
         static let plotHeight = 150.0
-        static let fontSize = 11.0
         /// The baseline of the date labels, below the plot.
         static let dateLine = 15.0
-        static let legendTop = 26.0, legendRow = 17.0
-        /// About the advance of one character at ``fontSize`` (for laying out the legend).
-        static let characterWidth = 6.3
+        static let legendTop = 34.0, legendRow = 18.0
+        /// About the advance of one character of the 12-unit text (for laying out the legend).
+        static let characterWidth = 6.9
         static var plotWidth: Double { width - left - right }
         static var bottom: Double { top + plotHeight }
         static let ink = "#5c6478", grid = "#e4e7ec", axis = "#98a2b3"
@@ -104,7 +104,7 @@ enum UsageChart {
         let peak = days.map(\.counts.total).max() ?? 0
         let (top, step) = scale(peak)
         let legend = legendPositions(outcomes)
-        let height = Layout.bottom + Layout.legendTop + Double(legend.rows) * Layout.legendRow - (legend.rows == 0 ? 6 : 4)
+        let height = Layout.bottom + Layout.legendTop + Double(legend.rows) * Layout.legendRow - (legend.rows == 0 ? 10 : 4)
         let slot = Layout.plotWidth / Double(max(days.count, 1))
         let barWidth = max(1, slot * 0.72)
         func y(_ value: Int64) -> Double {
@@ -115,7 +115,7 @@ enum UsageChart {
         summary += totals.isEmpty ? "no uses." : "\(uses(totals.total)), " + outcomes.map { "\(grouped(totals[$0])) \(label($0))" }.joined(separator: ", ") + "."
         var svg = #"<svg class="chart" viewBox="0 0 360 \#(number(height))" width="100%" role="img" aria-label=""#
         HTML.escape(summary, into: &svg)
-        svg += #"" font-size="11"><title>"#
+        svg += #"" font-size="12"><title>"#
         HTML.escape(title, into: &svg)
         svg += "</title>"
 
