@@ -38,6 +38,7 @@ org_key="$("$bin" keys issue --user erin --org example --name "Survey sync" 2>/d
 "$bin" keys issue --user erin --org example --name "Reporting dashboard" >/dev/null 2>&1
 "$bin" keys issue --user erin --org example --name "Nightly export" >/dev/null 2>&1
 psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+SET client_min_messages = warning;
 SELECT key_usage_maintain(now() - interval '31 days', 2, NULL);
 INSERT INTO key_usage (key_id, hour, outcome, count)
 SELECT k.id, date_trunc('hour', now()) - make_interval(days => d, hours => 3), o.outcome, o.base + (d * 7 + length(k.name)) % 13
