@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The console in a real headless Chromium (SPEC §10): signs in, enrols MFA, generates a key with
 # an expiry, reads it once, uses it, revokes it, generates a fine-grained key limited to one of
-# ada's surveys and checks its reach, changes the password; screenshots of every page
-# at 1280×800 and 390×844 go to .build/screenshots/. Installs Chromium, chromedriver and
+# ada's surveys and checks its reach, uses keys and reads their usage (a key's page, the
+# organisation's usage page, Revoke of a stale key), changes the password; screenshots of every
+# page at 1280×800 and 390×844 (the usage pages whole) go to .build/screenshots/. Installs Chromium, chromedriver and
 # Selenium (in a virtual environment under .build/) when missing. Run by deploy/test.sh.
 #   deploy/browser-test.sh [latchkey binary]
 set -euo pipefail
@@ -30,6 +31,23 @@ JSON
 rm -f "$fixture"
 # A second key, issued elsewhere: the password change must revoke it too.
 other_key="$("$bin" keys issue --user ada --name "issued by the operator" 2>/dev/null)"
+# Keys of the organisation for its usage page (SPEC §13): one used by the test, one used before
+# it, and one nobody has used for over a month (stale). The 29 days before today get made-up
+# uses, so the charts have days to lay out; today's come from the test's own requests.
+org_key="$("$bin" keys issue --user erin --org example --name "Survey sync" 2>/dev/null)"
+"$bin" keys issue --user erin --org example --name "Reporting dashboard" >/dev/null 2>&1
+"$bin" keys issue --user erin --org example --name "Nightly export" >/dev/null 2>&1
+psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+SET client_min_messages = warning;
+SELECT key_usage_maintain(now() - interval '31 days', 2, NULL);
+INSERT INTO key_usage (key_id, hour, outcome, count)
+SELECT k.id, date_trunc('hour', now()) - make_interval(days => d, hours => 3), o.outcome, o.base + (d * 7 + length(k.name)) % 13
+FROM api_keys k, generate_series(1, 29) d, (VALUES ('valid', 12), ('denied', 2), ('rate_limited', 1), ('expired', 1)) o(outcome, base)
+WHERE k.name IN ('issued by the operator', 'Survey sync', 'Reporting dashboard') AND d % 6 <> 0
+  AND (o.outcome = 'valid' OR (d + length(k.name)) % (3 + length(o.outcome) % 4) = 0);
+UPDATE api_keys SET created_at = now() - interval '45 days', last_used_at = now() - interval '33 days' WHERE name = 'Nightly export';
+UPDATE api_keys SET last_used_at = now() - interval '1 day' WHERE name = 'Reporting dashboard';
+SQL
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 log="$(mktemp)"
@@ -48,7 +66,7 @@ done
 
 mkdir -p .build/screenshots
 status=0
-SE_OFFLINE=true "$venv/bin/python" deploy/browser_test.py "http://127.0.0.1:$port" "$other_key" .build/screenshots || status=$?
+SE_OFFLINE=true "$venv/bin/python" deploy/browser_test.py "http://127.0.0.1:$port" "$other_key" .build/screenshots "$org_key" || status=$?
 # The README's worked SSO example against the same server: an ID token minted with openssl
 # becomes a key of the organisation, which then works.
 exchanged="$(LATCHKEY_BIN="$bin" deploy/sso-example.sh "http://127.0.0.1:$port" example erin@example.com 2>/dev/null || true)"

@@ -1,5 +1,5 @@
 """The console in headless Chromium (SPEC §10), driven as a person would: labels and buttons as
-the SPEC names them. Usage: browser_test.py BASE_URL OTHER_KEY SCREENSHOT_DIR"""
+the SPEC names them. Usage: browser_test.py BASE_URL OTHER_KEY SCREENSHOT_DIR ORG_KEY"""
 import base64, hashlib, hmac, json, shutil, struct, sys, time, urllib.error, urllib.request
 
 from selenium import webdriver
@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-base, other_key, shots = sys.argv[1], sys.argv[2], sys.argv[3]
+base, other_key, shots, org_key = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 PASSWORD, NEW_PASSWORD = "browser-test-password", "a brand new password"
 
 
@@ -39,6 +39,8 @@ def api_status(key, path="/api/surveys/"):
 options = webdriver.ChromeOptions()
 for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
     options.add_argument(flag)
+# The page's console, where Chromium reports a CSP violation.
+options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
 options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
 driver.implicitly_wait(5)
@@ -59,6 +61,46 @@ def shoot_element(name, element):
         driver.execute_script("arguments[0].scrollIntoView()", element)
         element.screenshot(f"{shots}/{name}-{label}.png")
     driver.set_window_size(1280, 800)
+
+
+def shoot_page(name):
+    """Screenshots of the whole page, not only its first screen, at both widths."""
+    for width, label in ((1280, "desktop"), (390, "phone")):
+        driver.set_window_size(width, 844)
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(width, min(height + 100, 5000))
+        driver.save_screenshot(f"{shots}/{name}-{label}.png")
+    driver.set_window_size(1280, 800)
+
+
+def console_errors():
+    """The errors the page's console logged since the last call (a CSP violation is one); the
+    favicon that the console does not have is not."""
+    return [entry["message"] for entry in driver.get_log("browser")
+            if entry["level"] == "SEVERE" and "favicon.ico" not in entry["message"]]
+
+
+def strict_page(what):
+    """The page shows its charts as inline SVG with titles, without inline style or console
+    errors, and nothing on it is wider than a 390 px phone (tables scroll in their frame)."""
+    check(driver.find_elements(By.CSS_SELECTOR, "svg[role=img] > title"), f"{what} has a chart with a title")
+    check(not driver.find_elements(By.CSS_SELECTOR, "[style]") and not driver.find_elements(By.TAG_NAME, "script"),
+          f"{what} has no inline style or script")
+    driver.set_window_size(390, 844)
+    overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    driver.set_window_size(1280, 800)
+    check(overflow <= 0, f"{what} fits 390 px ({overflow} px too wide)")
+    errors = console_errors()
+    check(not errors, f"{what}: console errors {errors}")
+
+
+def today_row(table):
+    """The cells of today's row (UTC) of a usage table, or None."""
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    for row in table.find_elements(By.CSS_SELECTOR, "tbody tr"):
+        if row.find_element(By.TAG_NAME, "th").text == today:
+            return [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+    return None
 
 
 def field(label):
@@ -164,6 +206,60 @@ try:
           f"the fine-grained key sees only survey {chosen} ({status} {listed})")
     check(api_status(fine_key, "/api/datasets/") == 403, "the fine-grained key reaches no dataset")
     check(f"limited to surveys {chosen}" in driver.find_element(By.CSS_SELECTOR, "table").text, "the key list shows the limit")
+
+    # Usage (SPEC §13): uses counted within the flush, a sparkline per key, a key's page with
+    # its chart, table and addresses, the organisation's page with its stale keys.
+    for _ in range(12):
+        check(api_status(other_key) == 200, "the operator's key works")
+    for _ in range(3):
+        check(api_status(fine_key, "/api/datasets/") == 403, "the fine-grained key reaches no dataset")
+    for _ in range(8):
+        check(api_status(org_key) == 200, "the organisation's key works")
+    check(api_status(org_key, "/api/audit/") == 403, "a viewer reads no audit log")
+    driver.get(base + "/account/keys")
+    driver.find_element(By.LINK_TEXT, "issued by the operator").click()
+    arrived("/account/keys/", "the key's name leads to its page")
+    # The operator's key: 2 uses before, 12 now, all valid; counted within 10 s on any instance.
+    deadline = time.time() + 10
+    while (today_row(driver.find_element(By.CSS_SELECTOR, ".usage table")) or [""])[0] != "14" and time.time() < deadline:
+        time.sleep(0.5)
+        driver.refresh()
+    check(today_row(driver.find_element(By.CSS_SELECTOR, ".usage table"))[0] == "14", "today's 14 valid uses are counted")
+    check("127.0.0.1" in driver.find_element(By.XPATH, "//h2[.='Recent client addresses']/..").text, "the client's address is listed")
+    shoot_page("key-usage")
+    strict_page("the key's page")
+
+    # The key list: a sparkline per key, its title in words (the fine-grained key: 1 valid
+    # use and 1 + 3 denied, all today).
+    driver.get(base + "/account/keys")
+    sparklines = driver.find_elements(By.CSS_SELECTOR, "td svg.spark")
+    check(len(sparklines) == len(driver.find_elements(By.CSS_SELECTOR, "section table tbody tr")), "a sparkline per key")
+    titles = [spark.find_element(By.TAG_NAME, "title").get_attribute("textContent") for spark in sparklines]
+    check("Fine-grained key: 5 uses in the last 30 days" in titles, f"the sparklines' titles: {titles}")
+    shoot("api-keys-usage")
+    check(driver.execute_script("return document.querySelector('section .table').scrollWidth <= document.querySelector('section .table').clientWidth"),
+          "the key list fits a desktop screen: names wrap rather than hide the buttons")
+    check(console_errors() == [], "the key list logs no error")
+
+    driver.get(base + "/account/keys")
+    driver.find_element(By.LINK_TEXT, "Example").click()
+    driver.find_element(By.LINK_TEXT, "Usage").click()
+    arrived("/org/example/usage", "the organisation's pages link its usage")
+    check(today_row(driver.find_element(By.CSS_SELECTOR, ".usage table"))[0] == "8", "the organisation's 8 valid uses today")
+    most_used = driver.find_element(By.XPATH, "//h2[.='Most used keys']/..").text
+    check("Survey sync" in most_used and "Reporting dashboard" in most_used and "Nightly export" not in most_used, f"most used: {most_used!r}")
+    stale = driver.find_element(By.XPATH, "//h2[.='Stale keys']/..")
+    check("Nightly export" in stale.text and "Survey sync" not in stale.text and "Reporting dashboard" not in stale.text,
+          f"stale: {stale.text!r}")
+    shoot_page("org-usage")
+    strict_page("the organisation's usage page")
+    stale.find_element(By.XPATH, ".//tr[td[.='Nightly export']]//button[normalize-space()='Revoke']").click()
+    arrived("/revoke", "Revoke leads to the organisation's revoke page")
+    check("Nightly export" in driver.page_source, "the stale key is the one to revoke")
+    submit("Revoke")
+    arrived("/org/example/keys?revoked=1", "the stale key is revoked")
+    driver.get(base + "/org/example/usage")
+    check("Nightly export" not in driver.find_element(By.XPATH, "//h2[.='Stale keys']/..").text, "a revoked key is not stale")
 
     driver.get(base + "/account/password")
     shoot("change-password")

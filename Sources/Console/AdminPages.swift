@@ -8,7 +8,7 @@ import Vault
 /// The pages of organisation and team admins (SPEC §10). `/org/<slug>/keys` holds the keys
 /// issued in the organisation; `/team/<slug>/keys` holds the keys its members hold outside any
 /// organisation. Each has **Issue key** for a member and **Revoke**. `/org/<slug>/audit` is the
-/// organisation's audit log.
+/// organisation's audit log, and `/org/<slug>/usage` its keys' usage (``registerUsagePages(on:)``).
 ///
 /// Only who manages the organisation's or team's keys (``Policy/UserPrincipal/managesKeys(of:)``:
 /// its admins, its owner, staff) sees these pages. For anyone else the organisation or team does
@@ -136,7 +136,7 @@ extension Console {
         data["showOwner"] = true
         data["keys"] = .list(KeyTable.rows(keys.map { ($0.key, $0.username) }, revokeBase: "\(area.path)/keys"))
         data["hasKeys"] = .flag(!keys.isEmpty)
-        if area.kind == .organisation { data["auditPath"] = .text("\(area.path)/audit") }
+        if area.kind == .organisation { data["orgNav"] = Self.organisationNavigation(area, current: "keys") }
         data["formAction"] = .text("\(area.path)/keys")
         data["formTitle"] = "Issue a key for a member"
         data["formButton"] = "Issue key"
@@ -154,6 +154,7 @@ extension Console {
         let actions = try await vault.auditActions(organisationID: area.id)
         let events = try await vault.auditEvents(organisationID: area.id, action: action.isEmpty ? nil : action)
         var data = frame(session, title: "\(area.name): audit log")
+        data["orgNav"] = Self.organisationNavigation(area, current: "audit")
         data["action"] = .text("\(area.path)/audit")
         data["actions"] = .list(actions.map { ["name": .text($0), "selected": .flag($0 == action)] as PageFields })
         let rows: [[String: String]] = events.map { event in

@@ -38,6 +38,7 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
         registerKeys(on: routes)
         registerPassword(on: routes)
         registerAdminPages(on: routes)
+        registerUsagePages(on: routes)
     }
 
     /// Runs `page` with the browser sessions, or answers 503 when `LATCHKEY_SECRET_KEY` is

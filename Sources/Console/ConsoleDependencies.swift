@@ -1,14 +1,18 @@
 import Accounts
 import Tenancy
+import Usage
 import Vault
 
-/// What the console works with: people's accounts, where they belong, and their keys. Without
+/// What the console works with: people's accounts, where they belong, their keys and how
+/// those were used. Without
 /// a ``secretBox`` (`LATCHKEY_SECRET_KEY` unset) every console page answers 503 saying what to
 /// set, and the API serves on.
 public struct ConsoleDependencies: Sendable {
     public var vault: Vault
     public var accounts: Accounts
     public var tenancy: Tenancy
+    /// The keys' stored usage (SPEC §13), for the sparklines and the usage pages.
+    public var usage: UsageReport
     public var secretBox: SecretBox?
     /// Sign-in and MFA submissions per client address (SPEC §10); `nil`: throttling is off.
     public var throttle: ConsoleThrottle?
@@ -17,12 +21,13 @@ public struct ConsoleDependencies: Sendable {
     public var selections: (any KeySelectionLookup)?
 
     public init(
-        vault: Vault, accounts: Accounts, tenancy: Tenancy, secretBox: SecretBox?, throttle: ConsoleThrottle? = nil,
+        vault: Vault, accounts: Accounts, tenancy: Tenancy, usage: UsageReport, secretBox: SecretBox?, throttle: ConsoleThrottle? = nil,
         selections: (any KeySelectionLookup)? = nil
     ) {
         self.vault = vault
         self.accounts = accounts
         self.tenancy = tenancy
+        self.usage = usage
         self.secretBox = secretBox
         self.throttle = throttle
         self.selections = selections

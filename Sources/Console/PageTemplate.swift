@@ -1,7 +1,8 @@
 /// The console's templates: the Mustache subset its pages use — `{{name}}` (HTML-escaped),
 /// `{{a.b}}`, `{{.}}`, sections `{{#name}}…{{/name}}` over lists, flags, text and fields,
 /// inverted sections `{{^name}}…{{/name}}`, and partials `{{> name}}` — parsed once, rendered
-/// over typed ``PageValue``s.
+/// over typed ``PageValue``s. A ``Markup`` value (the console's own charts) is written as it is;
+/// every other is escaped.
 ///
 /// swift-mustache rendered these pages first; its `[String: Any]` contexts cost several
 /// dynamic casts per lookup, and rendering took 54% of the API Keys page's CPU (DECISIONS).
@@ -78,6 +79,7 @@ struct PageTemplate: Sendable {
                 switch lookup(path, in: stack) {
                 case .text(let text): HTML.escape(text, into: &output)
                 case .flag(let flag): output += flag ? "true" : "false"
+                case .markup(let markup): output += markup.html
                 case .list, .fields, nil: break
                 }
             case .section(let path, let inverted, let body):

@@ -1,10 +1,13 @@
-/// What a page template is rendered with: text, a flag, a list, or named fields — typed, so
-/// rendering looks values up without a dynamic cast (see ``PageTemplate``).
+/// What a page template is rendered with: text, a flag, a list, named fields, or markup the
+/// console wrote itself — typed, so rendering looks values up without a dynamic cast (see
+/// ``PageTemplate``).
 enum PageValue: Sendable {
     case text(String)
     case flag(Bool)
     case list([PageValue])
     case fields(PageFields)
+    /// Written into the page as it is (`{{name}}` escapes every other value).
+    case markup(Markup)
 
     /// Whether a section `{{#name}}` over this value renders (`{{^name}}` when it does not):
     /// non-empty text, a true flag, a non-empty list, any fields.
@@ -14,6 +17,7 @@ enum PageValue: Sendable {
         case .flag(let flag): flag
         case .list(let items): !items.isEmpty
         case .fields: true
+        case .markup(let markup): !markup.html.isEmpty
         }
     }
 
@@ -31,6 +35,18 @@ enum PageValue: Sendable {
 
     /// Text fields (a form's values or problems).
     static func fields(_ texts: [String: String]) -> PageValue { .fields(texts.mapValues(PageValue.text)) }
+}
+
+/// HTML or SVG the console wrote itself, every text in it already escaped (the usage charts,
+/// ``UsageChart``): a template writes it as it is. Nothing a request or the database holds
+/// becomes `Markup` without passing through ``HTML/escape(_:)``.
+struct Markup: Sendable, Hashable {
+    let html: String
+
+    /// `html`, which its maker escaped.
+    init(escaped html: String) {
+        self.html = html
+    }
 }
 
 /// Named values: the data of a page, of a row, of a form's problems.

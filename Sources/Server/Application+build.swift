@@ -245,7 +245,7 @@ private func mountRoutes(
     let console = RouteTable(router: router)
     Console<LatchkeyRequestContext>(dependencies: ConsoleDependencies(
         vault: dependencies.vault, accounts: Accounts(vault: dependencies.vault),
-        tenancy: Tenancy(vault: dependencies.vault), secretBox: settings.secretBox,
+        tenancy: Tenancy(vault: dependencies.vault), usage: UsageReport(pool: dependencies.pool), secretBox: settings.secretBox,
         throttle: settings.throttle.enabled ? .signIn(settings: settings.throttle, shared: shared.throttleCounts) : nil,
         selections: ResolverSelectionLookup(engine: dependencies.engine, plugins: mounted)
     )).register(on: console)

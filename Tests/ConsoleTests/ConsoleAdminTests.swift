@@ -6,6 +6,7 @@ import Postgres
 import Server
 import ServerTestSupport
 import Testing
+import Usage
 import Vault
 
 /// The organisation admin pages (SPEC §10): members' keys, **Issue key**, **Revoke** and the
@@ -119,7 +120,7 @@ import Vault
     }
 
     /// Random worlds: an admin of one organisation, on every console page of every
-    /// organisation, sees nothing of the others — no key, no member, no audit event.
+    /// organisation, sees nothing of the others — no key, no member, no audit event, no use.
     @Test(arguments: [21, 22, 23] as [UInt64])
     func noConsolePageReachesAnotherOrganisation(seed: UInt64) async throws {
         try await ServerWorld.with { world in
@@ -141,6 +142,8 @@ import Vault
                 let ids = try await world.pool.query("SELECT id FROM api_keys WHERE prefix = ANY(\(secrets.map { String($0.prefix(12)) }))")
                     .map { try $0.decode(UUID.self, at: 0).uuidString.lowercased() }
                 try await world.pool.execute("INSERT INTO audit_events (organisation_id, action, target) VALUES (\(id), \("secret.event.\(slug)"), 'x')")
+                // Each tenant's keys used from its own addresses (shown on a key's usage page).
+                try await world.recordUses(ids.map { (.valid, UUID(uuidString: $0)!, "198.18.\(index).1", Date(), 1) })
                 tenants.append((slug, admin, secrets.map { String($0.prefix(12)) }, ids))
             }
             let before = try await world.tableFingerprints()
@@ -153,10 +156,10 @@ import Vault
                     var pages: [(String, foreign: Bool)] = [("/account/keys", false), ("/account/password", false)]
                     for other in tenants {
                         let number = other.slug.dropFirst(3), foreign = other.slug != viewer.slug
-                        pages += ["/org/\(other.slug)/keys", "/org/\(other.slug)/audit", "/team/team\(number)/keys"].map { ($0, foreign) }
+                        pages += ["/org/\(other.slug)/keys", "/org/\(other.slug)/audit", "/org/\(other.slug)/usage", "/team/team\(number)/keys"].map { ($0, foreign) }
                         pages += other.keyIDs.flatMap { id in
                             ["/org/\(other.slug)/keys/\(id)/revoke", "/team/team\(number)/keys/\(id)/revoke", "/account/keys/\(id)/revoke",
-                             "/account/keys/\(id)/roll"].map { ($0, foreign) }
+                             "/account/keys/\(id)/roll", "/account/keys/\(id)"].map { ($0, foreign) }
                         }
                     }
                     for (path, foreign) in pages {
@@ -164,8 +167,9 @@ import Vault
                         for other in tenants where other.slug != viewer.slug {
                             for prefix in other.prefixes { #expect(!page.html.contains(prefix), "seed \(seed): \(viewer.admin) saw \(other.slug)'s key on \(path)") }
                             #expect(!page.html.contains("secret.event.\(other.slug)"), "seed \(seed): \(viewer.admin) saw \(other.slug)'s audit on \(path)")
+                            #expect(!page.html.contains("198.18.\(other.slug.dropFirst(3)).1"), "seed \(seed): \(viewer.admin) saw \(other.slug)'s usage on \(path)")
                             #expect(!page.html.contains("member\(other.slug.dropFirst(3))@"), "seed \(seed): \(viewer.admin) saw \(other.slug)'s members on \(path)")
-                            checks += 3
+                            checks += 4
                         }
                         if foreign {
                             #expect(page.status == .notFound, "seed \(seed): \(viewer.admin) got \(page.status) for \(path)")
