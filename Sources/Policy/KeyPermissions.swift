@@ -63,6 +63,16 @@ public struct KeyPermissions: Sendable, Hashable {
         }
     }
 
+    /// The index in ``grants`` of the grant whose packed type is `key`, a whole name
+    /// (``PermissionTypeKey/isExact``): integer comparisons only.
+    @inlinable
+    func index(exactly key: PermissionTypeKey) -> Int? {
+        grants.withUnsafeBufferPointer { buffer -> Int? in
+            for index in buffer.indices where buffer[index].key == key { return index }
+            return nil
+        }
+    }
+
     /// Whether grant `index` selects objects, and if so whether `id` is among them; never
     /// copies the selection.
     @inlinable

@@ -131,7 +131,9 @@ public struct PolicyEngine: Sendable {
         fineGrained principal: Principal, _ key: PermissionTypeKey, _ index: Int, _ action: Action, _ object: Object
     ) -> Decision {
         guard case .user(let user) = principal, let permissions = user.permissions else { return .denyByDefault }
-        guard let grant = permissions.index(of: key, entries[index].permissionType ?? "") else { return entries[index].noPermission }
+        // The type's name is read only for a name too long to pack (never for the built-in types).
+        let found = key.isExact ? permissions.index(exactly: key) : permissions.index(of: key, entries[index].permissionType ?? "")
+        guard let grant = found else { return entries[index].noPermission }
         let (mask, selects) = permissions.grants.withUnsafeBufferPointer { ($0[grant].capabilities, $0[grant].selection != nil) }
         if selects, action.verb == .create { return .createOutsideSelection }
         let decision: Decision
