@@ -49,7 +49,7 @@ extension Tenancy {
             try await connection.execute("""
                 INSERT INTO audit_events (actor_id, organisation_id, action, target, detail, ip)
                 VALUES (\(actor), \(id), 'policy.updated', \("organisation:\(id)"),
-                        jsonb_build_object('before', \(before.jsonText)::jsonb, 'after', \(policy.jsonText)::jsonb, 'via', \(via)), \(ip))
+                        jsonb_build_object('before', \(before.jsonText)::jsonb, 'after', \(policy.jsonText)::jsonb, 'via', \(via)::text), \(ip))
                 """)
             return true
         }
