@@ -5,9 +5,11 @@ import Hummingbird
 import HummingbirdTesting
 import JSON
 import Policy
+import Server
 import ServerTestSupport
 import Tenancy
 import Testing
+import Usage
 import Vault
 
 /// The organisation key policy (SPEC §14) on the real router and PostgreSQL: read and replaced
@@ -302,6 +304,23 @@ import Vault
                 let refused = try await client.send("/api/surveys/", headers: session)
                 #expect(refused.status == .forbidden && refused.object["code"] as? String == "POLICY_BLOCKED", "\(refused.text)")
             }
+        }
+    }
+
+    /// A use of a blocked key is counted as `blocked` (SPEC §13, §14), never as valid.
+    @Test func aBlockedKeysUseIsCountedAsBlocked() async throws {
+        try await ServerWorld.with { world in
+            let w = try await Self.seed(world)
+            let key = try await world.key(for: w.vera, organisation: w.acme)
+            try await Tenancy(vault: world.dependencies.vault).setKeyPolicy(KeyPolicy(maxCapabilities: []), organisationID: w.acme, actor: nil, via: "test")
+            let shared = APIDependencies()
+            try await world.client(shared: shared) { (client: any TestClientProtocol) async throws in
+                for _ in 0..<2 { #expect(try await client.send("/api/surveys/", key: key).status == .forbidden) }
+            }
+            await UsageRecorder(counter: shared.usage, pool: world.pool).flush()
+            let counted = try await world.pool.query("SELECT outcome, sum(count)::bigint FROM key_usage GROUP BY outcome")
+                .map { "\(try $0.decode(String.self, at: 0))=\(try $0.decode(Int64.self, at: 1))" }
+            #expect(counted == ["blocked=2"])
         }
     }
 
