@@ -177,6 +177,7 @@ extension Console {
         case .replayed: return "That token was already used."
         case .alreadyRolled: return "That key was already rolled."
         case .passwordHashingBusy: return "Too many passwords are being checked right now. Nothing was changed: try again in a moment."
+        case .policyViolation(let why): return why
         }
     }
 

@@ -33,10 +33,13 @@ public struct TokenExchange: Sendable {
     public struct Refusal: Error, Equatable, Sendable {
         public let error: String
         public let description: String
+        /// Latchkey's code beside the RFC's error, when one applies (`POLICY_VIOLATION`, SPEC §14).
+        public let code: String?
 
-        public init(error: String, description: String) {
+        public init(error: String, description: String, code: String? = nil) {
             self.error = error
             self.description = description
+            self.code = code
         }
 
         static func invalidRequest(_ why: String) -> Refusal { Refusal(error: "invalid_request", description: why) }
@@ -91,6 +94,9 @@ public struct TokenExchange: Sendable {
             return Issued(key: issued, expiresIn: Int(lifetime), scope: requested.names.joined(separator: " "))
         } catch VaultError.replayed {
             throw Refusal.invalidGrant("The subject token was already exchanged.")
+        } catch VaultError.policyViolation(let why) {
+            // SPEC §14: the organisation's key policy refuses SSO keys too, in words naming the rule.
+            throw Refusal(error: "invalid_request", description: why, code: "POLICY_VIOLATION")
         } catch VaultError.denied(let decision) where decision.code == .denyCapabilityGrant {
             throw Refusal.invalidScope("The organisation does not allow these capabilities for SSO keys.")
         } catch is VaultError {

@@ -67,6 +67,10 @@ extension APIError {
 
     /// A key with an IP allowlist, used from outside it (SPEC §2).
     public static let ipNotAllowed = APIError(.forbidden, detail: "API key is not allowed from this address.", code: "IP_NOT_ALLOWED")
+    /// A key blocked, not revoked, by its organisation's key policy (SPEC §14), in words naming the rule.
+    public static func policyBlocked(_ why: String?) -> APIError {
+        APIError(.forbidden, detail: why ?? "API key is blocked by its organisation's key policy.", code: "POLICY_BLOCKED")
+    }
     /// 404: no such object or path.
     public static let notFound = APIError(.notFound, detail: "Not found.")
     /// 503: the database cannot be reached.

@@ -17,6 +17,8 @@ extension APIError {
             self.init(.conflict, detail: "This key was already rolled.", code: "ALREADY_ROLLED")
         case .passwordHashingBusy:
             self.init(.serviceUnavailable, detail: "Too many password checks at once; try again shortly.", headers: [.retryAfter: "2"])
+        case .policyViolation(let why):
+            self.init(.badRequest, detail: why, code: "POLICY_VIOLATION")
         }
     }
 }

@@ -235,6 +235,7 @@ private func mountRoutes(
         CurrentKeyController(vault: dependencies.vault).register(on: resources)
         AuditController(pool: dependencies.pool).register(on: resources)
         UsageController(pool: dependencies.pool).register(on: resources)
+        KeyPolicyController(tenancy: Tenancy(vault: dependencies.vault)).register(on: resources)
         for plugin in mounted { plugin.registerRoutes(on: resources) }
     }
 

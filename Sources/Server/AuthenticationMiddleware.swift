@@ -73,6 +73,8 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
             throw APIError.freeTier
         case .ipNotAllowed:
             throw APIError.ipNotAllowed
+        case .policyBlocked:
+            throw APIError.policyBlocked(verification.found?.policyBlock)
         case .malformed, .notFound, .revoked, .userInactive:
             throw invalid
         }

@@ -106,6 +106,10 @@ extension Vault {
         case .team(let id): teamID = id
         case nil: break
         }
+        if let organisationID {
+            try await Self.checkPolicy(of: organisationID, for: target, by: request.issuer, terms: terms,
+                                       capabilities: request.requestedCapabilities, on: connection)
+        }
         let permissions = try selected.map { selected in
             var key = target.principal
             key.keyOrganisationID = organisationID
@@ -149,6 +153,23 @@ extension Vault {
             """)
         guard let row = rows.first else { throw VaultError.replayed }
         return try KeyRecord(row: row)
+    }
+
+    /// Refuses (``VaultError/policyViolation(_:)``, words naming the rule) a key confined to
+    /// organisation `id` that would break its key policy (SPEC §14): the terms' rules for every
+    /// issuer; `require_approval` for a target who does not administer the organisation, unless
+    /// the operator issues (the command line without `--by`: the break-glass until key requests).
+    static func checkPolicy(
+        of id: Int64, for target: Target, by issuer: KeyIssuer, terms: KeyTerms, capabilities: Capabilities, on connection: PGConnection
+    ) async throws {
+        let policy = try await KeyPolicy.read(organisation: id, on: connection)
+        guard !policy.isOpen else { return }
+        if policy.requireApproval, issuer != .platformOperator, !target.principal.administersOrganisation(id) {
+            throw VaultError.policyViolation(KeyPolicy.approvalRequired)
+        }
+        if let why = policy.violation(expiresAt: terms.expiresAt, allowedCIDRs: terms.allowedCIDRs, capabilities: capabilities) {
+            throw VaultError.policyViolation(why)
+        }
     }
 
     /// The objects `request` selects, looked up before its transaction; `nil` when it selects

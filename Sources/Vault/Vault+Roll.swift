@@ -15,7 +15,9 @@ extension Vault {
     /// tier's active-key limit binds the new key as it binds any other, but for the key it
     /// replaces: the user holds one key more only for the grace, so a chain of rolls cannot
     /// outgrow the limit (a roll is refused while the limit is reached without the old key).
-    /// Audited `key.rolled` as the key's user, with `via` (`key`, `console`, `cli`) and `ip`.
+    /// Audited `key.rolled` as the key's user, with `via` (`key`, `console`, `cli`) and `ip`. A
+    /// key of an organisation whose key policy the new key would break is not rolled
+    /// (``VaultError/policyViolation(_:)``).
     public func roll(keyID: UUID, graceHours: Int, via: String = "key", ip: String? = nil) async throws -> IssuedKey {
         guard (0...Self.longestGraceHours).contains(graceHours) else {
             throw VaultError.invalidInput("grace_hours must be 0 to \(Self.longestGraceHours)")
@@ -28,6 +30,15 @@ extension Vault {
             let old = try KeyRecord(row: row)
             guard old.rolledTo == nil else { throw VaultError.alreadyRolled }
             guard old.status(at: Date()) == "active" else { throw VaultError.invalidInput("only an active key can be rolled") }
+            // SPEC §14: the new key is an issuance confined to the organisation; it keeps the old
+            // key's terms, which must keep the policy now (approval is not asked again: the key
+            // replaces one its holder already has).
+            if let organisation = old.organisationID {
+                let policy = try await KeyPolicy.read(organisation: organisation, on: connection)
+                if let why = policy.violation(expiresAt: old.expiresAt, allowedCIDRs: old.allowedCIDRs, capabilities: old.capabilities) {
+                    throw VaultError.policyViolation(why)
+                }
+            }
             let owner = try await connection.query("""
                 SELECT u.tier, (SELECT count(*) FROM api_keys a WHERE a.user_id = u.id AND a.id <> \(keyID) AND a.revoked_at IS NULL
                                                      AND (a.expires_at IS NULL OR a.expires_at > now()))

@@ -78,17 +78,19 @@ public final class Vault: Sendable {
         return KeyVerification(status: status, found: found)
     }
 
-    /// Reads a key, its owner, organisation and the owner's memberships in one query.
+    /// Reads a key, its owner, organisation (with its key policy) and the owner's memberships in
+    /// one query.
     func load(digest: SHA256Digest) async throws -> VerifiedKey? {
         let rows = try await pool.query("""
             SELECT \(KeyRecord.columns),
                    u.username, u.tier, u.is_active, u.is_staff, o.slug AS organisation_slug, o.name AS organisation_name,
-                   t.organisation_id AS team_organisation_id,
+                   t.organisation_id AS team_organisation_id, \(KeyPolicy.columns("kp")),
                    \(PrincipalLoader.membershipColumns("u.id", confinedBy: "k"))
             FROM api_keys k
             JOIN users u ON u.id = k.user_id
             LEFT JOIN organisations o ON o.id = k.organisation_id
             LEFT JOIN teams t ON t.id = k.team_id
+            LEFT JOIN key_policies kp ON kp.organisation_id = k.organisation_id
             WHERE k.hash = \(Data(digest.bytes))
             """)
         guard let row = rows.first else { return nil }
@@ -110,7 +112,8 @@ public final class Vault: Sendable {
         principal.keyOrganisationID = key.organisationID
         principal.keyTeamID = key.teamID
         return VerifiedKey(key: key, owner: owner, organisation: organisation, principal: principal,
-                           teamOrganisationID: try row.decode(Int64?.self, named: "team_organisation_id"))
+                           teamOrganisationID: try row.decode(Int64?.self, named: "team_organisation_id"),
+                           policy: try KeyPolicy(policyRow: row))
     }
 
     /// Lists a user's keys, newest first — never the secret.

@@ -21,6 +21,8 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
     /// Password hashing is at its bound in this instance (``PasswordHashingLimiter``): try
     /// again shortly.
     case passwordHashingBusy
+    /// The key would break its organisation's key policy (SPEC §14); the words name the rule.
+    case policyViolation(String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
         case .replayed: "this ID token was already exchanged"
         case .alreadyRolled: "this key was already rolled"
         case .passwordHashingBusy: "too many password checks at once; try again shortly"
+        case .policyViolation(let why): why
         }
     }
 }

@@ -155,6 +155,14 @@ import Vault
                     // The audit log: a page, and a bad filter.
                     Call(path: "/api/audit/", method: .get, uri: "/api/audit/?limit=2", headers: bearer),
                     Call(path: "/api/audit/", method: .get, uri: "/api/audit/?since=yesterday", headers: bearer),
+                    // The key policy: read, replaced (require_passkey only: nothing is blocked), a bad body, another slug.
+                    Call(path: "/api/organisations/{slug}/key-policy/", method: .get, uri: "/api/organisations/acme/key-policy/", headers: bearer),
+                    Call(path: "/api/organisations/{slug}/key-policy/", method: .put, uri: "/api/organisations/acme/key-policy/",
+                         body: #"{"max_lifetime_days":null,"require_expiry":false,"require_allowed_cidrs":false,"max_capabilities":null,"require_approval":false,"require_passkey":true}"#,
+                         headers: bearer),
+                    Call(path: "/api/organisations/{slug}/key-policy/", method: .put, uri: "/api/organisations/acme/key-policy/",
+                         body: #"{"max_lifetime_days":0}"#, headers: bearer),
+                    Call(path: "/api/organisations/{slug}/key-policy/", method: .get, uri: "/api/organisations/globex/key-policy/", headers: bearer),
                     // Usage: the key's own, one key's and every key's, and bad parameters.
                     Call(path: "/api/keys/current/usage/", method: .get, uri: "/api/keys/current/usage/?granularity=hour", headers: bearer),
                     Call(path: "/api/keys/current/usage/", method: .get, uri: "/api/keys/current/usage/?granularity=week", headers: bearer),

@@ -418,6 +418,26 @@ import Vault
             let refused = try await send("/api/usage/?key=\(elsewhere.id)")
             #expect(refused.status == .forbidden || refused.status == .notFound, "usage of \(elsewhere.id): \(refused.status)")
         }
+        // The key policy (SPEC §14): home's to its admins with superuser (an unchanged PUT writes
+        // nothing); another organisation's, or a slug of none, never read nor changed, and not
+        // told apart.
+        let open = #"{"max_lifetime_days":null,"require_expiry":false,"require_allowed_cidrs":false,"max_capabilities":null,"require_approval":false,"require_passkey":false}"#
+        let tight = #"{"max_lifetime_days":1,"require_expiry":true,"require_allowed_cidrs":true,"max_capabilities":["view"],"require_approval":true,"require_passkey":true}"#
+        for (organisation, index) in place.organisationIndex {
+            let path = "/api/organisations/o\(index)/key-policy/"
+            let read = try await send(path)
+            if organisation == home {
+                #expect(read.status == .forbidden || (read.status == .ok && read.text == open), "policy of home \(read.status) \(read.text.prefix(200))")
+                let same = try await send(path, .put, body: open)
+                #expect(same.status == read.status, "unchanged policy of home \(same.status)")
+            } else {
+                #expect(read.status == .forbidden, "policy of o\(index) \(read.status) \(read.text.prefix(200))")
+                let changed = try await send(path, .put, body: tight)
+                #expect(changed.status == .forbidden && changed.detail == read.detail, "changing o\(index)'s policy: \(changed.status)")
+            }
+        }
+        let nowhere = try await send("/api/organisations/no-such-org/key-policy/", .put, body: tight)
+        #expect(nowhere.status == .forbidden, "policy of no organisation: \(nowhere.status)")
         // Every plugin's routes, as the action each states, about every object of elsewhere.
         let caller = IsolatedCaller(world: place.world, tenants: place.tenants, objects: place.objects, home: home, permissions: permissions) { uri, method, body in
             try await client.send(uri, method: method, key: who.key, headers: who.headers, body: body)

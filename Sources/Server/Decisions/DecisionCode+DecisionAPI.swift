@@ -9,6 +9,8 @@ extension DecisionCode {
     static let denyExpiredKey: DecisionCode = "DENY_EXPIRED_KEY"
     /// The subject's API key has an IP allowlist, and `context.ip` is outside it.
     static let ipNotAllowed: DecisionCode = "IP_NOT_ALLOWED"
+    /// The subject's API key is blocked by its organisation's key policy (SPEC §14).
+    static let policyBlocked: DecisionCode = "POLICY_BLOCKED"
     /// The subject user does not exist or is inactive.
     static let denyUnknownSubject: DecisionCode = "DENY_UNKNOWN_SUBJECT"
     /// The subject type is neither `api_key` nor `user`.

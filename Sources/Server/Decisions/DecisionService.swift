@@ -170,6 +170,9 @@ struct DecisionService: Sendable {
                 return .denied(.deny(.denyExpiredKey, "The API key has expired."), logged)
             case .ipNotAllowed:
                 return .denied(.deny(.ipNotAllowed, "The API key is not allowed from this address (context.ip)."), logged)
+            case .policyBlocked:
+                let blocked = Decision.deny(.policyBlocked, "The API key is blocked by its organisation's key policy.")
+                return .denied(verification.found?.policyBlock.map { blocked.adding(reason: $0) } ?? blocked, logged)
             case .malformed, .notFound, .revoked, .userInactive:
                 let invalid = Decision.deny(.denyInvalidKey, "The API key is not valid.").adding(reason: "Key status: \(verification.status.rawValue).")
                 return .denied(verification.status == .notFound ? scope.unknown(invalid) : invalid, logged)

@@ -59,6 +59,7 @@ struct TokenExchangeController: Sendable {
         json.object { json in
             json.field("error", refusal.error)
             json.field("error_description", refusal.description)
+            if let code = refusal.code { json.field("code", code) }
         }
         return answer(.badRequest, json.buffer)
     }

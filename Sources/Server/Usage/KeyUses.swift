@@ -43,7 +43,7 @@ extension UsageOutcome {
         case .valid: self = .valid
         case .expired: self = .expired
         case .revoked: self = .revoked
-        case .tierNoAPIAccess, .userInactive: self = .blocked
+        case .tierNoAPIAccess, .userInactive, .policyBlocked: self = .blocked
         case .ipNotAllowed: self = .ipNotAllowed
         case .malformed, .notFound: return nil
         }
