@@ -172,6 +172,7 @@ let package = Package(
                 "Postgres",
                 "Vault",
                 "Policy",
+                "Usage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + pluginPolicies,
             swiftSettings: swiftSettings

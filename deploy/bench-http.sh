@@ -7,7 +7,9 @@
 # of unknown keys from one client against the failed-authentication limit, and the list with a
 # key that carries an IP allowlist against the same key without (BENCH_FILTER=allowlist), and a
 # fine-grained key against a plain one (BENCH_FILTER=fine-grained).
-# The list is also compared with a server whose metrics listener is on (BENCH_FILTER=metrics).
+# The list is also compared with a server whose metrics listener is on (BENCH_FILTER=metrics),
+# and the list and verify with a server that does not count key uses, LATCHKEY_USAGE=off
+# (BENCH_FILTER=usage: what counting costs, SPEC §13).
 #   deploy/bench.sh http [seconds]      (BENCH_FILTER=oauth: only the lines whose label contains it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,8 +27,9 @@ psql "$DATABASE_URL" -q -c "INSERT INTO surveys (name, slug, description, owner_
 service="$("$bin" services issue --name bench | tail -1)"
 
 port="$(free_port 18080)"
-LATCHKEY_SECRET_KEY="$(head -c 32 /dev/urandom | base64 -w0)" \
-    LATCHKEY_THROTTLE=off LATCHKEY_DECISION_LOG=off LATCHKEY_LOG_LEVEL=warning "$bin" serve --port "$port" &
+# The first server's settings (a second server that differs in one setting takes them too).
+serve_env=(LATCHKEY_SECRET_KEY="$(head -c 32 /dev/urandom | base64 -w0)" LATCHKEY_THROTTLE=off LATCHKEY_DECISION_LOG=off LATCHKEY_LOG_LEVEL=warning)
+env "${serve_env[@]}" "$bin" serve --port "$port" &
 server=$!
 scripts="$(mktemp -d)"
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$scripts"' EXIT
@@ -213,6 +216,27 @@ if [[ -z "${BENCH_FILTER:-}" || "metrics" == *"$BENCH_FILTER"* ]]; then
         -- -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/" -- -H "Authorization: Bearer $key" "http://127.0.0.1:$port3/api/surveys/"
     echo "metrics families after the runs: $(curl -s "http://127.0.0.1:$metrics_port/metrics" | grep -c '^# TYPE')"
     kill "$server3"; wait "$server3" 2>/dev/null || true
+fi
+
+# Usage counting (SPEC §13): a server with LATCHKEY_USAGE=off and otherwise the first's settings
+# beside the first (which counts, the default, flushing every 2 s into key_usage); five interleaved
+# pairs of the list and five of verify, counting off the baseline, medians compared (goal: within 3%).
+if [[ -z "${BENCH_FILTER:-}" || "usage" == *"$BENCH_FILTER"* ]]; then
+    port4="$(free_port $((port + 4)))"
+    env "${serve_env[@]}" LATCHKEY_USAGE=off "$bin" serve --port "$port4" &
+    server4=$!
+    trap 'kill $server $server4 2>/dev/null; wait 2>/dev/null || true; rm -rf "$scripts"' EXIT
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port4/api/health" >/dev/null && break; sleep 0.1; done
+    counted() { psql "$DATABASE_URL" -tAc "SELECT coalesce(sum(count), 0) FROM key_usage"; }
+    sleep 3; before="$(counted)"  # what the first server counted before, flushed
+    verify="$(post_script verify '{"key":"'"$key"'"}')"
+    wrk_pairs "GET /api/surveys/ (usage counted)" "usage off" "$(( (seconds + 1) / 2 ))" \
+        -- -H "Authorization: Bearer $key" "http://127.0.0.1:$port4/api/surveys/" -- -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/"
+    wrk_pairs "POST /v1/keys/verify (usage counted)" "usage off" "$(( (seconds + 1) / 2 ))" \
+        -- -s "$verify" "${auth[@]}" "http://127.0.0.1:$port4/v1/keys/verify" -- -s "$verify" "${auth[@]}" "http://127.0.0.1:$port/v1/keys/verify"
+    sleep 3  # a flush (every 2 s)
+    echo "uses counted during the usage pairs (the counting server's requests): $(( $(counted) - before ))"
+    kill "$server4"; wait "$server4" 2>/dev/null || true
 fi
 
 # Throttling: a second server with throttling on, beside the first. With a limit the benchmark

@@ -6,6 +6,8 @@
 #   deploy/bench.sh sso       ID-token verification µs per RS256-2048 and ES256 token
 #   deploy/bench.sh http      wrk against a release server (see deploy/bench-http.sh)
 #   deploy/bench.sh scale     1,000,000 keys, 100,000 organisations: uncached verify, the list (deploy/bench-scale.sh)
+#   deploy/bench.sh usage     10,000 keys with 90 days of hourly usage: p50/p99 of the usage questions
+#                             (--organisations 1: one organisation of 10,000; --keep leaves the database)
 #   deploy/bench.sh compare BASELINE_LATCHKEY   this build against another's release executable,
 #                             interleaved pairs of the key list, the session list and verify (deploy/bench-compare.sh)
 set -euo pipefail

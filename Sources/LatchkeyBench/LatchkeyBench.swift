@@ -6,6 +6,6 @@ struct LatchkeyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latchkey-bench",
         abstract: "Latchkey benchmarks (run in release mode).",
-        subcommands: [DatabaseBenchmark.self, VaultBenchmark.self, PolicyBenchmarkCommand.self, CryptoBenchmarkCommand.self, SSOBenchmarkCommand.self, MintCommand.self, ScaleBenchmark.self]
+        subcommands: [DatabaseBenchmark.self, VaultBenchmark.self, PolicyBenchmarkCommand.self, CryptoBenchmarkCommand.self, SSOBenchmarkCommand.self, MintCommand.self, ScaleBenchmark.self, UsageBenchmark.self]
     )
 }

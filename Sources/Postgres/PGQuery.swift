@@ -10,6 +10,21 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation {
     public private(set) var sql: String
     /// The values bound to the placeholders, in order.
     public private(set) var binds: [PGBind]
+    /// Whether the statement is prepared once per connection and run from there (the default),
+    /// or sent unnamed and planned for its values every time: see ``plannedEachTime``.
+    public private(set) var reusesPlan = true
+
+    /// This query, planned for its values each time it runs rather than prepared once per
+    /// connection. After five runs of a prepared statement PostgreSQL may keep a generic plan,
+    /// made without the values; for a heavy query whose best plan depends on them (how many
+    /// rows a time range holds: a hash or a sort that spills) and whose planning is a small
+    /// part of its run, plan each time (the usage report's, docs/DECISIONS.md "Usage:
+    /// measured cost").
+    public var plannedEachTime: PGQuery {
+        var query = self
+        query.reusesPlan = false
+        return query
+    }
 
     public init(stringLiteral value: String) {
         sql = value

@@ -116,8 +116,8 @@ final class PGRawConnection: @unchecked Sendable {
             throw PGError(.server, sqlState: "22021", message: "a text value contains a NUL byte, which PostgreSQL cannot store")
         }
         let types = query.binds.map(\.type)
-        var statement = statements[query.sql]
-        if statement == nil || statement?.types != types {
+        var statement = query.reusesPlan ? statements[query.sql] : nil
+        if query.reusesPlan, statement == nil || statement?.types != types {
             statement = nil
             if statements.count < statementCacheSize, statements[query.sql] == nil {
                 let name = "lk_\(statements.count)"

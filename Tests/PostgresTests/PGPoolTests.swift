@@ -21,6 +21,24 @@ struct PGPoolTests {
         }
     }
 
+    /// A query planned each time is sent unnamed: it runs with its values, and the connection
+    /// keeps no prepared statement of it (one a plain query of the same text then prepares).
+    @Test func queriesPlannedEachTimeAreNotPrepared() async throws {
+        try await TestDatabase.withPool(maxConnections: 1) { pool in
+            try await pool.withConnection { connection in
+                let prepared: PGQuery = "SELECT count(*) FROM pg_prepared_statements"
+                let before = try await connection.query(prepared)[0].decode(Int.self, at: 0)
+                for value in 1...7 {
+                    let query: PGQuery = "SELECT \(value)::int8 * 3"
+                    #expect(try await connection.query(query.plannedEachTime)[0].decode(Int.self, at: 0) == value * 3)
+                }
+                #expect(try await connection.query(prepared)[0].decode(Int.self, at: 0) == before)
+                #expect(try await connection.query("SELECT \(5)::int8 * 3")[0].decode(Int.self, at: 0) == 15)
+                #expect(try await connection.query(prepared)[0].decode(Int.self, at: 0) == before + 1)
+            }
+        }
+    }
+
     @Test func twoHundredTasksShareEightConnectionsWithoutOverlap() async throws {
         // The last of 200 waiters waits 25 rounds: on a machine busy with the whole suite, longer
         // than the default 10 s. Waiting is not what this test is about; sharing is.

@@ -250,6 +250,47 @@ import Vault
         }
     }
 
+    /// An organisation's series adds up its keys' uses per bucket and outcome, by day and by
+    /// hour, and nothing of another organisation's keys or of keys confined to none.
+    @Test func anOrganisationsSeriesAddsUpItsKeys() async throws {
+        try await ServerWorld.with { world in
+            let owner = try await world.user("olive", tier: .organisation)
+            let gus = try await world.user("gus", tier: .organisation)
+            let acme = try await world.organisation("acme", owner: owner)
+            let globex = try await world.organisation("globex", owner: gus)
+            var ids: [UUID] = []
+            for secret in [try await world.key(for: owner, organisation: acme), try await world.key(for: owner, organisation: acme),
+                           try await world.key(for: gus, organisation: globex), try await world.key(for: owner)] {
+                ids.append(try #require(UUID(uuidString: try await Self.id(of: secret, world))))
+            }
+            let counter = UsageCounter()
+            let day = 86_400.0
+            let now = Date()
+            let twoDaysAgo = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / day).rounded(.down) * day - 2 * day + 3600)
+            // Two days ago, one hour: 2 + 3 valid and 1 denied; the next hour 4 valid; today 5 valid.
+            for _ in 0..<2 { counter.record(.valid, key: ids[0], address: nil, at: twoDaysAgo) }
+            for _ in 0..<3 { counter.record(.valid, key: ids[1], address: nil, at: twoDaysAgo) }
+            counter.record(.denied, key: ids[1], address: nil, at: twoDaysAgo)
+            for _ in 0..<4 { counter.record(.valid, key: ids[0], address: nil, at: twoDaysAgo.addingTimeInterval(3600)) }
+            for _ in 0..<5 { counter.record(.valid, key: ids[1], address: nil, at: now) }
+            // Globex's key and the unconfined key, at the same times: not acme's.
+            for id in ids[2...] {
+                for time in [twoDaysAgo, now] { for _ in 0..<7 { counter.record(.valid, key: id, address: nil, at: time) } }
+            }
+            await UsageRecorder(counter: counter, pool: world.pool).flush()
+
+            let report = UsageReport(pool: world.pool)
+            let daily = try await report.series(organisation: acme, .last(days: 30))
+            #expect(daily.buckets.map { $0.counts[.valid] } == [9, 5] && daily.buckets.map { $0.counts[.denied] } == [1, 0], "\(daily)")
+            #expect(daily.buckets.first?.start == twoDaysAgo.addingTimeInterval(-3600))
+            #expect(daily.totals[.valid] == 14 && daily.totals.refused == 1)
+            let hourly = try await report.series(organisation: acme, UsageRange(since: twoDaysAgo, until: twoDaysAgo.addingTimeInterval(2 * 3600), granularity: .hour))
+            #expect(hourly.buckets.map(\.start) == [twoDaysAgo, twoDaysAgo.addingTimeInterval(3600)])
+            #expect(hourly.buckets.map { $0.counts[.valid] } == [5, 4] && hourly.buckets.map { $0.counts[.denied] } == [1, 0], "\(hourly)")
+            #expect(try await report.series(organisation: globex, .last(days: 30)).totals[.valid] == 14)
+        }
+    }
+
     @Test func badParametersAreRefusedWithA400() async throws {
         try await ServerWorld.with { world in
             let owner = try await world.user("olive", tier: .organisation)
