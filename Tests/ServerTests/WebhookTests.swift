@@ -223,6 +223,38 @@ import Vault
         }
     }
 
+    /// Rolls are events, and a key confined to a team is an event of the team's organisation
+    /// (its revocation is audited without one); a key of no organisation is no one's event.
+    @Test func rollsAndTeamKeysAreEventsOfTheirOrganisation() async throws {
+        try await ServerWorld.with { world in
+            let acme = try await Self.acme(world)
+            let team = try await world.team("acme-ops", organisation: acme.id, members: [(acme.ada, "admin")])
+            try await world.client(settings: Self.settings) { client in
+                _ = try await Self.endpoint(client, acme, url: "http://127.0.0.1:9/never", events: ["key.rolled", "key.revoked"])
+            }
+            let vault = world.dependencies.vault
+            let issued = try await vault.issue(.init(username: "ada", name: "rolled", organisationSlug: "acme"))
+            let rolled = try await vault.roll(keyID: issued.record.id, graceHours: 1)
+            let teamKey = try await world.key(for: acme.ada, team: team)
+            let teamKeyID = try await world.pool.query("SELECT id FROM api_keys WHERE hash = \(Data(try KeyFormat.parse(teamKey, as: .live).digest.bytes))")[0]
+                .decode(UUID.self, at: 0)
+            try await vault.revoke(keyID: teamKeyID)
+            let loose = try await vault.issue(.init(username: "ada", name: "loose"))
+            try await vault.revoke(keyID: loose.record.id)
+            let rows = try await world.pool.query("SELECT type, payload FROM webhook_outbox ORDER BY id")
+                .map { (type: try $0.decode(String.self, at: 0), payload: try $0.decode(String.self, at: 1)) }
+            #expect(rows.map(\.type) == ["key.rolled", "key.revoked"])
+            func data(_ text: String) -> [String: Any] {
+                ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any])?["data"] as? [String: Any] ?? [:]
+            }
+            try #require(rows.count == 2)
+            #expect(data(rows[0].payload)["id"] as? String == issued.record.id.uuidString.lowercased())
+            #expect(data(rows[0].payload)["rolled_to"] as? String == rolled.record.id.uuidString.lowercased())
+            #expect(data(rows[1].payload)["id"] as? String == teamKeyID.uuidString.lowercased())
+            #expect(data(rows[1].payload)["team"] as? Int64 == team && data(rows[1].payload)["organisation"] as? Int64 == acme.id)
+        }
+    }
+
     @Test func twoWorkersDeliverEachEventOnce() async throws {
         try await WebhookReceiver.with { receiver in
             try await ServerWorld.with { world in

@@ -65,7 +65,8 @@ CREATE FUNCTION latchkey_rfc3339(at timestamptz) RETURNS text LANGUAGE sql IMMUT
     SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 $$;
 
--- After an audited action that is a webhook event of an organisation: one outbox row per
+-- After an audited action that is a webhook event of an organisation (for a key confined to a
+-- team, the team's organisation): one outbox row per
 -- enabled endpoint of that organisation subscribed to the type, all with one `webhook-id`.
 -- For key events `data` is the key's metadata (never its hash); otherwise the audit detail.
 CREATE FUNCTION latchkey_webhook_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -73,35 +74,44 @@ DECLARE
     v_type text := latchkey_webhook_type(NEW.action);
     v_data jsonb;
     v_id text := 'msg_' || replace(gen_random_uuid()::text, '-', '');
+    v_key uuid;
+    v_organisation bigint := NEW.organisation_id;
 BEGIN
-    IF v_type IS NULL OR NEW.organisation_id IS NULL THEN
-        RETURN NULL;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM webhook_endpoints e
-                   WHERE e.organisation_id = NEW.organisation_id AND e.enabled AND v_type = ANY (e.events)) THEN
+    IF v_type IS NULL THEN
         RETURN NULL;
     END IF;
     IF v_type LIKE 'key.%' AND NEW.target ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
+        v_key := NEW.target::uuid;
+    END IF;
+    -- A team-confined key's revocation or roll is audited without an organisation: its team's.
+    IF v_organisation IS NULL AND v_key IS NOT NULL THEN
+        SELECT t.organisation_id INTO v_organisation FROM api_keys k JOIN teams t ON t.id = k.team_id WHERE k.id = v_key;
+    END IF;
+    IF v_organisation IS NULL OR NOT EXISTS (
+        SELECT 1 FROM webhook_endpoints e WHERE e.organisation_id = v_organisation AND e.enabled AND v_type = ANY (e.events)) THEN
+        RETURN NULL;
+    END IF;
+    IF v_key IS NOT NULL THEN
         SELECT jsonb_build_object(
                    'id', k.id, 'name', k.name, 'prefix', k.prefix, 'last4', k.last4,
-                   'organisation', NEW.organisation_id, 'team', k.team_id, 'capabilities', to_jsonb(k.capabilities),
+                   'organisation', v_organisation, 'team', k.team_id, 'capabilities', to_jsonb(k.capabilities),
                    'created_at', latchkey_rfc3339(k.created_at), 'expires_at', latchkey_rfc3339(k.expires_at),
                    'revoked_at', latchkey_rfc3339(k.revoked_at), 'revoke_reason', k.revoke_reason,
                    'allowed_cidrs', to_jsonb(k.allowed_cidrs), 'rolled_to', k.rolled_to, 'rate_limit', k.rate_limit,
                    'permissions', k.permissions, 'resources', k.resources, 'meta', k.meta::jsonb)
         INTO v_data
-        FROM api_keys k WHERE k.id = NEW.target::uuid;
+        FROM api_keys k WHERE k.id = v_key;
     END IF;
     IF v_data IS NULL THEN
-        v_data := NEW.detail || jsonb_build_object('organisation', NEW.organisation_id, 'target', NEW.target);
+        v_data := NEW.detail || jsonb_build_object('organisation', v_organisation, 'target', NEW.target);
     END IF;
     INSERT INTO webhook_outbox (endpoint_id, event_id, type, payload)
     SELECT e.id, v_id, v_type, jsonb_build_object('type', v_type, 'timestamp', latchkey_rfc3339(NEW.at), 'data', v_data)::text
     FROM webhook_endpoints e
-    WHERE e.organisation_id = NEW.organisation_id AND e.enabled AND v_type = ANY (e.events);
+    WHERE e.organisation_id = v_organisation AND e.enabled AND v_type = ANY (e.events);
     RETURN NULL;
 END $$;
 
 CREATE TRIGGER audit_events_webhooks AFTER INSERT ON audit_events
-    FOR EACH ROW WHEN (latchkey_webhook_type(NEW.action) IS NOT NULL AND NEW.organisation_id IS NOT NULL)
+    FOR EACH ROW WHEN (latchkey_webhook_type(NEW.action) IS NOT NULL)
     EXECUTE FUNCTION latchkey_webhook_outbox();
