@@ -63,7 +63,7 @@ func serverTests(_ name: String) -> Target {
     .testTarget(
         name: name,
         dependencies: [
-            "ServerTestSupport", "Server", "Console", "Federation", "PluginKit", "Vault", "Accounts", "Tenancy", "Usage", "Policy",
+            "ServerTestSupport", "Server", "Console", "Federation", "PluginKit", "Vault", "Accounts", "Tenancy", "Usage", "Events", "Policy",
             "Postgres", "JSON", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ] + pluginModules + pluginPolicies,
         swiftSettings: swiftSettings
@@ -109,6 +109,7 @@ let package = Package(
         library("Accounts", ["Postgres", "Policy", "JSON", "Vault"]),
         library("Tenancy", ["Postgres", "Policy", "JSON", "Vault"]),
         library("Usage", ["Postgres", logging, metrics, nioLocks, lifecycle]),
+        library("Events", ["Postgres", "JSON", "Vault", logging, metrics, nioLocks, lifecycle]),
         library("Fixtures", ["JSON", "Postgres", "Vault", "Policy", nioCore]),
         library("Federation", ["COpenSSL", "JSON", "Postgres", "Vault", "Policy", nioLocks]),
         library("PluginKit", ["Fixtures", "JSON", "Postgres", "Vault", "Policy", hummingbird, nioLocks, logging]),
@@ -123,7 +124,7 @@ let package = Package(
         ),
         .target(
             name: "Server",
-            dependencies: ["Console", "Accounts", "Tenancy", "Usage", "Federation", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, metrics, lifecycle],
+            dependencies: ["Console", "Accounts", "Tenancy", "Usage", "Events", "Federation", "JSON", "PluginKit", "Postgres", "Vault", "Policy", hummingbird, nioLocks, nioCore, logging, metrics, lifecycle],
             exclude: ["openapi.json"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]

@@ -1,5 +1,6 @@
 import Accounts
 import Console
+import Events
 import Federation
 import Hummingbird
 import Logging
@@ -30,6 +31,8 @@ public struct APISettings: Sendable {
     public var secretBox: SecretBox?
     /// Whether requests and decisions are counted through swift-metrics (`LATCHKEY_METRICS_PORT`).
     public var metrics: Bool
+    /// Where webhooks may be sent (`LATCHKEY_WEBHOOK_TARGETS`).
+    public var webhookTargets: WebhookTargets
 
     public init(
         publicURL: String? = nil,
@@ -38,7 +41,8 @@ public struct APISettings: Sendable {
         trustedProxies: [String] = [],
         sessionLifetime: Duration = Vault.defaultSessionLifetime,
         secretBox: SecretBox? = nil,
-        metrics: Bool = false
+        metrics: Bool = false,
+        webhookTargets: WebhookTargets = .public
     ) {
         self.publicURL = publicURL
         self.throttle = throttle
@@ -47,6 +51,7 @@ public struct APISettings: Sendable {
         self.sessionLifetime = sessionLifetime
         self.secretBox = secretBox
         self.metrics = metrics
+        self.webhookTargets = webhookTargets
     }
 }
 
@@ -124,6 +129,10 @@ public func buildApplication(
         UsageRecorder(counter: shared.usage, pool: pool, retentionDays: configuration.usageRetentionDays, logger: logger),
     ]
     if let counts { services.append(counts) }
+    // Every instance sends the webhook outbox; without the secret no endpoint can exist.
+    if let box = configuration.secretBox {
+        services.append(WebhookDispatcher(pool: pool, secretBox: box, targets: configuration.webhookTargets, logger: Logger(label: "latchkey.webhooks")))
+    }
     if shared.decisionLog.isEnabled {
         services.append(DecisionLogWriter(log: shared.decisionLog, logger: Logger(label: "latchkey.decisions")))
     }
@@ -236,6 +245,8 @@ private func mountRoutes(
         AuditController(pool: dependencies.pool).register(on: resources)
         UsageController(pool: dependencies.pool).register(on: resources)
         KeyPolicyController(tenancy: Tenancy(vault: dependencies.vault)).register(on: resources)
+        WebhookController(endpoints: WebhookEndpoints(pool: dependencies.pool, secretBox: settings.secretBox, targets: settings.webhookTargets))
+            .register(on: resources)
         for plugin in mounted { plugin.registerRoutes(on: resources) }
     }
 

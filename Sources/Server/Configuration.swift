@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import Logging
 import Postgres
@@ -47,6 +48,9 @@ public struct Configuration: Sendable {
     public var sessionLifetime = Vault.defaultSessionLifetime
     /// The deployment's secret (`LATCHKEY_SECRET_KEY`, SPEC §10); `nil`: the console answers 503.
     public var secretBox: SecretBox?
+    /// Where webhooks may be sent (`LATCHKEY_WEBHOOK_TARGETS`, SPEC §14): `public` (https, no
+    /// internal addresses; the default) or `any` (development and tests).
+    public var webhookTargets = WebhookTargets.public
     /// The file of GitHub's secret-scanning keys (`LATCHKEY_GITHUB_SCANNING_KEYS`), read by
     /// `buildApplication`; `nil`: every alert is refused.
     public var githubScanningKeys: String?
@@ -167,6 +171,12 @@ public struct Configuration: Sendable {
             }
             secretBox = box
         }
+        if let text = variables["LATCHKEY_WEBHOOK_TARGETS"] {
+            guard let targets = WebhookTargets(rawValue: text) else {
+                throw ConfigurationError("LATCHKEY_WEBHOOK_TARGETS must be 'public' or 'any', not '\(text.prefix(60))'.")
+            }
+            webhookTargets = targets
+        }
         githubScanningKeys = variables["LATCHKEY_GITHUB_SCANNING_KEYS"]
 
         databaseURL = (flags.databaseURL ?? variables["DATABASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
@@ -210,7 +220,8 @@ public struct Configuration: Sendable {
             trustedProxies: trustedProxies,
             sessionLifetime: sessionLifetime,
             secretBox: secretBox,
-            metrics: metricsPort != nil
+            metrics: metricsPort != nil,
+            webhookTargets: webhookTargets
         )
     }
 

@@ -1,3 +1,4 @@
+import Events
 import Logging
 import Server
 import Testing
@@ -28,6 +29,7 @@ import Testing
         #expect(configuration.throttle.failedAuthentication == nil)
         #expect(configuration.sharedThrottle)
         #expect(configuration.corsAllowedOrigins.isEmpty)
+        #expect(configuration.webhookTargets == .public)
         #expect(configuration.trustedProxies.isEmpty)
         #expect(configuration.sessionLifetime == .seconds(43200))
         #expect(configuration.host == "127.0.0.1" && configuration.port == 8080)
@@ -53,6 +55,7 @@ import Testing
             "LATCHKEY_SECRET_KEY": String(repeating: "A", count: 43) + "=", "LATCHKEY_GITHUB_SCANNING_KEYS": "/etc/github-keys.json",
             "DATABASE_URL": "postgresql://env/db", "LATCHKEY_DB_POOL_SIZE": "20", "LATCHKEY_DB_STATEMENT_TIMEOUT": "0",
             "LATCHKEY_MIGRATIONS": "/srv/db", "LATCHKEY_LOG_FORMAT": "json", "LATCHKEY_LOG_LEVEL": "Warning",
+            "LATCHKEY_WEBHOOK_TARGETS": "any",
         ]
         let configuration = try Self.configuration(environment)
         #expect(!configuration.throttle.enabled && !configuration.sharedThrottle)
@@ -68,6 +71,7 @@ import Testing
         #expect(!configuration.readCache && !configuration.decisionLog)
         #expect(configuration.metricsPort == 9090 && configuration.api.metrics)
         #expect(configuration.drainPeriod == .zero)
+        #expect(configuration.webhookTargets == .any && configuration.api.webhookTargets == .any)
         #expect(configuration.secretBox != nil && configuration.githubScanningKeys == "/etc/github-keys.json")
         #expect(configuration.migrations?.name == "LATCHKEY_MIGRATIONS" && configuration.migrations?.path == "/srv/db")
         #expect(configuration.logFormat == .json && configuration.logLevel == .warning)
@@ -114,7 +118,8 @@ import Testing
                               ("LATCHKEY_DB_POOL_SIZE", "0"), ("LATCHKEY_DB_POOL_SIZE", "-3"), ("LATCHKEY_DB_POOL_SIZE", "many"),
                               ("LATCHKEY_DB_POOL_SIZE", "1001"), ("LATCHKEY_DB_STATEMENT_TIMEOUT", "-1"),
                               ("LATCHKEY_DB_STATEMENT_TIMEOUT", "30s"), ("LATCHKEY_DB_STATEMENT_TIMEOUT", "86401"),
-                              ("LATCHKEY_LOG_FORMAT", "xml"), ("LATCHKEY_LOG_LEVEL", "loud")] {
+                              ("LATCHKEY_LOG_FORMAT", "xml"), ("LATCHKEY_LOG_LEVEL", "loud"),
+                              ("LATCHKEY_WEBHOOK_TARGETS", "all"), ("LATCHKEY_WEBHOOK_TARGETS", "ANY")] {
             let refusal = Self.refusal([name: value])
             #expect(refusal?.contains(name) == true, "\(name)=\(value): \(refusal ?? "accepted")")
         }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Server
 import ServerTestSupport
 import Testing
 import Vault
@@ -60,7 +61,19 @@ import Vault
             let alert = GitHubScanner.alert(["ct_live_nothing"])
             let signed = try github.headers(alert)
 
-            let results = try await world.client(shared: try github.dependencies()) { client -> [(Call, Reply)] in
+            // Webhooks (SPEC §14): one endpoint with a delivery, to list, read and delete.
+            let hook = try await world.pool.query("""
+                INSERT INTO webhook_endpoints (organisation_id, url, events, secret) VALUES (\(acme), 'https://hooks.example.com/a', '{key.issued}', 'v1:x')
+                RETURNING id
+                """)[0].decode(UUID.self, at: 0).uuidString.lowercased()
+            try await world.pool.execute("""
+                INSERT INTO webhook_deliveries (endpoint_id, event_id, type, status, attempt, duration_ms)
+                VALUES (\(UUID(uuidString: hook)!), 'msg_1', 'key.issued', 500, 1, 12)
+                """)
+            let viewOnlyBearer: HTTPFields = [.authorization: "Bearer \(viewOnly)"]
+            let webhooks = "/api/organisations/acme/webhooks/"
+            let settings = APISettings(secretBox: SecretBox(key: [UInt8](repeating: 3, count: 32)))
+            let results = try await world.client(settings: settings, shared: try github.dependencies()) { client -> [(Call, Reply)] in
                 let token = try await client.send("/api/auth/login/", method: .post, body: #"{"apikey":"\#(key)"}"#)
                     .object["token-id"] as? String ?? ""
                 let session: HTTPFields = [HTTPFields.Element.Name("authtoken")!: token]
@@ -170,6 +183,17 @@ import Vault
                     Call(path: "/api/usage/", method: .get, uri: "/api/usage/?key=00000000-0000-0000-0000-000000000000", headers: bearer),
                     Call(path: "/api/usage/keys/", method: .get, uri: "/api/usage/keys/?stale_days=30", headers: bearer),
                     Call(path: "/api/usage/keys/", method: .get, uri: "/api/usage/keys/?stale_days=-1", headers: bearer),
+                    // Webhooks.
+                    Call(path: "/api/organisations/{slug}/webhooks/", method: .post, uri: webhooks,
+                         body: #"{"url":"https://hooks.example.com/b","events":["key.issued","key.revoked"]}"#, headers: bearer),
+                    Call(path: "/api/organisations/{slug}/webhooks/", method: .post, uri: webhooks, body: #"{"url":"http://hooks.example.com/b","events":["key.issued"]}"#, headers: bearer),
+                    Call(path: "/api/organisations/{slug}/webhooks/", method: .post, uri: webhooks, body: #"{"url":"https://hooks.example.com/b","events":["key.issued"]}"#, headers: viewOnlyBearer),
+                    Call(path: "/api/organisations/{slug}/webhooks/", method: .get, uri: webhooks, headers: bearer),
+                    Call(path: "/api/organisations/{slug}/webhooks/", method: .get, uri: "/api/organisations/elsewhere/webhooks/", headers: bearer),
+                    Call(path: "/api/organisations/{slug}/webhooks/{webhook}/deliveries/", method: .get, uri: "\(webhooks)\(hook)/deliveries/", headers: bearer),
+                    Call(path: "/api/organisations/{slug}/webhooks/{webhook}/deliveries/", method: .get, uri: "\(webhooks)\(UUID())/deliveries/", headers: bearer),
+                    Call(path: "/api/organisations/{slug}/webhooks/{webhook}/", method: .delete, uri: "\(webhooks)\(hook)/", headers: bearer),
+                    Call(path: "/api/organisations/{slug}/webhooks/{webhook}/", method: .delete, uri: "\(webhooks)\(hook)/", headers: bearer),
                     // Leaked keys.
                     Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":["ct_live_nothing"]}"#),
                     Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":[]}"#),

@@ -73,6 +73,16 @@ import Vault
             }
             place.services[organisation] = try await world.dependencies.vault.issueServiceCredential(
                 name: "backend", organisationSlug: "o\(place.organisationIndex[organisation]!)").secret
+            // A webhook endpoint of each organisation (SPEC §14), with a delivery to list.
+            let endpoint = try await world.pool.query("""
+                INSERT INTO webhook_endpoints (organisation_id, url, events, secret)
+                VALUES (\(organisation), 'https://hooks.example.com/' || \(organisation), '{key.issued,key.revoked,key.leaked}', 'v1:sealed')
+                RETURNING id
+                """)[0].decode(UUID.self, at: 0)
+            try await world.pool.execute("""
+                INSERT INTO webhook_deliveries (endpoint_id, event_id, type, status, attempt, duration_ms)
+                VALUES (\(endpoint), 'msg_seed', 'key.issued', 200, 1, 5)
+                """)
         }
         return place
     }
@@ -438,6 +448,31 @@ import Vault
         }
         let nowhere = try await send("/api/organisations/no-such-org/key-policy/", .put, body: tight)
         #expect(nowhere.status == .forbidden, "policy of no organisation: \(nowhere.status)")
+        // Webhooks (SPEC §14): home's to its admins with superuser keys (none made here: the
+        // router has no secret key); another organisation's never listed, made, deleted or read.
+        let homeSlug = "o\(place.organisationIndex[home]!)"
+        let hooks = try await place.world.pool.query("SELECT id, organisation_id FROM webhook_endpoints")
+            .map { (id: try $0.decode(UUID.self, at: 0).uuidString.lowercased(), organisation: try $0.decode(Int64.self, at: 1)) }
+        let homeHooks = try await send("/api/organisations/\(homeSlug)/webhooks/")
+        let homeListed = Set((homeHooks.object["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+        #expect(homeHooks.status == .forbidden || (homeHooks.status == .ok && homeListed == Set(hooks.filter { $0.organisation == home }.map(\.id))),
+                "webhooks \(homeHooks.status) \(homeHooks.text.prefix(200))")
+        let hook = #"{"url":"https://hooks.example.com/x","events":["key.issued"]}"#
+        for (other, index) in place.organisationIndex where other != home {
+            let listed = try await send("/api/organisations/o\(index)/webhooks/")
+            #expect(listed.status == .forbidden || listed.status == .notFound, "webhooks of o\(index): \(listed.status)")
+            let made = try await send("/api/organisations/o\(index)/webhooks/", .post, body: hook)
+            #expect(made.status == .forbidden || made.status == .notFound, "webhook made in o\(index): \(made.status)")
+        }
+        for elsewhere in hooks where elsewhere.organisation != home {
+            let slug = "o\(place.organisationIndex[elsewhere.organisation]!)"
+            for base in ["/api/organisations/\(slug)/webhooks/\(elsewhere.id)/", "/api/organisations/\(homeSlug)/webhooks/\(elsewhere.id)/"] {
+                let deleted = try await send(base, .delete)
+                #expect(deleted.status == .forbidden || deleted.status == .notFound, "webhook \(base) deleted: \(deleted.status)")
+                let deliveries = try await send(base + "deliveries/")
+                #expect(deliveries.status == .forbidden || deliveries.status == .notFound, "deliveries \(base): \(deliveries.status)")
+            }
+        }
         // Every plugin's routes, as the action each states, about every object of elsewhere.
         let caller = IsolatedCaller(world: place.world, tenants: place.tenants, objects: place.objects, home: home, permissions: permissions) { uri, method, body in
             try await client.send(uri, method: method, key: who.key, headers: who.headers, body: body)

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Webhooks verify with the Standard Webhooks reference library (SPEC §14): a Latchkey instance
+# (LATCHKEY_WEBHOOK_TARGETS=any) and a receiver in Python; an admin makes an endpoint through the
+# API, then a key is issued in the organisation from the command line (another writer: the outbox
+# row is written in its transaction) and revoked from it too. Each delivery must verify with
+# PyPI's `standardwebhooks` (`Webhook(secret).verify(body, headers)`), a changed body must not,
+# and the first answer (a 500) must be retried with the same `webhook-id`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/common.sh
+
+deploy/setup.sh curl
+latchkey=.build/debug/latchkey
+[ -x "$latchkey" ] || swift build --product latchkey >&2
+venv="$(python_venv webhooks-venv standardwebhooks standardwebhooks)"
+use_scratch_database latchkey_webhooks_test
+work="$(mktemp -d "${TMPDIR:-/tmp}/latchkey-webhooks-XXXXXX")"
+pids=()
+cleanup() {
+    kill "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$latchkey" migrate >/dev/null
+"$latchkey" users create --username olive --email olive@example.com --tier organisation >/dev/null
+"$latchkey" users create --username ada --email ada@example.com --tier pro >/dev/null
+"$latchkey" orgs create --slug acme --name Acme --owner olive >/dev/null
+"$latchkey" members add --user ada --org acme --role viewer >/dev/null
+admin="$("$latchkey" keys issue --user olive --name webhooks --org acme --capabilities view,superuser 2>/dev/null)"
+
+port="$(free_port 18580)"; hooks="$(free_port $((port + 1)))"
+LATCHKEY_SECRET_KEY="$(openssl rand -base64 32)" LATCHKEY_WEBHOOK_TARGETS=any LATCHKEY_THROTTLE=off LATCHKEY_DECISION_LOG=off \
+    LATCHKEY_LOG_LEVEL=error LATCHKEY_DRAIN_SECONDS=0 "$latchkey" serve --port "$port" 2>>"$work/latchkey.log" &
+pids+=($!)
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/ready" >/dev/null && break; sleep 0.1; done
+
+"$venv/bin/python" - "$port" "$hooks" "$admin" "$latchkey" <<'PY'
+import http.client, http.server, json, subprocess, sys, threading, time
+import standardwebhooks
+port, hooks, admin, latchkey = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+received, answers = [], [500]
+class Receiver(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        received.append(({name.lower(): value for name, value in self.headers.items()}, body))
+        status = answers.pop(0) if answers else 200
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", hooks), Receiver)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+
+def api(method, path, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request(method, path, body=json.dumps(body) if body is not None else None,
+                       headers={"Authorization": "Bearer " + admin, "Content-Type": "application/json"})
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, (json.loads(data) if data else None)
+
+status, endpoint = api("POST", "/api/organisations/acme/webhooks/",
+                       {"url": f"http://127.0.0.1:{hooks}/hook", "events": ["key.issued", "key.revoked"]})
+assert status == 201, (status, endpoint)
+secret = endpoint["secret"]
+status, listed = api("GET", "/api/organisations/acme/webhooks/")
+assert status == 200 and "secret" not in listed["results"][0], listed
+
+issued = subprocess.run([latchkey, "keys", "issue", "--user", "ada", "--name", "from-cli", "--org", "acme"],
+                        check=True, capture_output=True, text=True).stdout.strip()
+def wait_for(count, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and len(received) < count:
+        time.sleep(0.1)
+    if len(received) < count:
+        sys.exit(f"webhooks PROBLEM: {len(received)} deliveries, expected {count}")
+# The first answer is a 500: the event comes again after about 5 s, with the same webhook-id.
+wait_for(2, seconds=30)
+(first_headers, first_body), (headers, body) = received[0], received[1]
+assert first_headers["webhook-id"] == headers["webhook-id"], (first_headers, headers)
+webhook = standardwebhooks.Webhook(secret)
+payload = webhook.verify(body, headers)
+assert payload["type"] == "key.issued" and payload["data"]["name"] == "from-cli", payload
+assert issued not in body.decode(), "the raw key was sent"
+try:
+    webhook.verify(body.replace(b"from-cli", b"from-elsewhere"), headers)
+    sys.exit("webhooks PROBLEM: a changed body verified")
+except standardwebhooks.webhooks.WebhookVerificationError:
+    pass
+
+key_id = payload["data"]["id"]
+revoked = subprocess.run([latchkey, "keys", "revoke", key_id], capture_output=True, text=True)
+if revoked.returncode != 0:
+    sys.exit(f"webhooks PROBLEM: could not revoke: {revoked.stderr}")
+wait_for(3)
+headers, body = received[2]
+payload = webhook.verify(body, headers)
+assert payload["type"] == "key.revoked" and payload["data"]["id"] == key_id, payload
+status, deliveries = api("GET", f"/api/organisations/acme/webhooks/{endpoint['id']}/deliveries/")
+assert status == 200 and [d["status"] for d in deliveries["results"]] == [200, 200, 500], deliveries
+print(f"webhooks: {len(received)} deliveries verified with standardwebhooks {getattr(standardwebhooks, '__version__', '')}; "
+      "the 500 retried with the same webhook-id; a changed body refused", file=sys.stderr)
+server.shutdown()
+PY
