@@ -21,6 +21,12 @@ public struct SessionRecord: Sendable {
     }
 }
 
+/// A live session as the vault holds it in memory: the session and its key's SHA-256.
+struct LiveSession: Sendable {
+    var session: SessionRecord
+    var keyDigest: SHA256Digest
+}
+
 /// A newly started session and its token, which exists only in this value and the one
 /// response that hands it out; the database keeps its SHA-256.
 public struct StartedSession: Sendable {
@@ -66,19 +72,33 @@ extension Vault {
 
     /// Checks a session token: a string that cannot be a token is refused without touching the
     /// database; a live session is then judged by its key, so it dies with the key.
+    ///
+    /// Sessions are held in memory like keys (``sessions``): a session ended or changed by any
+    /// writer announces its key's owner (`db/core/0026`), whose entries every instance forgets,
+    /// and an entry is re-read after at most a minute.
     public func verifySession(_ token: String) async throws -> SessionVerification {
         guard Self.isWellFormedSessionToken(token) else { return .invalid }
+        let digest = SHA256Digest(hashing: token)
+        if let cached = sessions.value(for: digest) {
+            guard cached.session.expiresAt > Date() else { return .invalid }
+            return SessionVerification(session: cached.session, key: try await verify(digest: cached.keyDigest))
+        }
+        let generation = sessions.generation
         let rows = try await pool.query("""
-            SELECT \(SessionRecord.columns), k.hash
+            SELECT \(SessionRecord.columns), k.hash, k.user_id
             FROM session_tokens s JOIN api_keys k ON k.id = s.api_key_id
-            WHERE s.token_hash = \(Data(SHA256Digest(hashing: token).bytes)) AND s.revoked_at IS NULL AND s.expires_at > now()
+            WHERE s.token_hash = \(Data(digest.bytes)) AND s.revoked_at IS NULL AND s.expires_at > now()
             """)
         guard let row = rows.first, let keyDigest = SHA256Digest(bytes: try row.decode(Data.self, at: 4)) else { return .invalid }
-        return SessionVerification(session: try SessionRecord(row: row), key: try await verify(digest: keyDigest))
+        let live = LiveSession(session: try SessionRecord(row: row), keyDigest: keyDigest)
+        sessions.store(live, for: digest, userID: try row.decode(Int64.self, at: 5), readAt: generation)
+        return SessionVerification(session: live.session, key: try await verify(digest: keyDigest))
     }
 
-    /// Ends a session at once; audited as `logout`. Ending an ended session changes nothing.
+    /// Ends a session at once (this instance forgets it on return, the others on the change
+    /// notice); audited as `logout`. Ending an ended session changes nothing.
     public func endSession(_ session: SessionRecord, of key: VerifiedKey, ip: String? = nil) async throws {
+        defer { sessions.evict(userID: key.owner.id) }
         try await pool.withTransaction { connection in
             let ended = try await connection.execute("""
                 UPDATE session_tokens SET revoked_at = now(), updated_at = now() WHERE id = \(session.id) AND revoked_at IS NULL

@@ -13,6 +13,8 @@ public final class Vault: Sendable {
     public let engine: PolicyEngine
     let cache: VerificationCache
     let serviceCache: ServiceCredentialCache
+    /// Live API sessions (`authtoken`) by the SHA-256 of their token.
+    let sessions: UserScopedTable<SHA256Digest, LiveSession>
     let dependents = DependentCaches()
     /// How this instance hashes passwords (scrypt; a cheap cost in tests): kept with the
     /// vault's other secrets machinery, applied by Accounts.
@@ -39,6 +41,7 @@ public final class Vault: Sendable {
         self.engine = engine
         self.cache = VerificationCache(capacity: cacheCapacity, ttl: min(cacheTTL, .seconds(60)))
         self.serviceCache = ServiceCredentialCache(ttl: min(cacheTTL, .seconds(60)))
+        self.sessions = UserScopedTable(ttl: min(cacheTTL, .seconds(60)), capacity: cacheCapacity)
         self.passwordHasher = passwordHasher
         self.logger = logger
     }
@@ -159,6 +162,7 @@ public final class Vault: Sendable {
     public func flushCache() {
         cache.evictAll()
         serviceCache.evictAll()
+        sessions.evictAll()
         dependents.evictAll()
     }
 
@@ -167,6 +171,7 @@ public final class Vault: Sendable {
     /// hear the table triggers' notice).
     public func forget(userID: Int64) {
         cache.evict(userID: userID)
+        sessions.evict(userID: userID)
         dependents.evict(userID: userID)
     }
 

@@ -3,6 +3,8 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import Server
+import Tenancy
+import Accounts
 import ServerTestSupport
 import Testing
 import TestSupport
@@ -56,6 +58,50 @@ import Vault
                         #expect(try await eventually { try await again.get("/account/keys").location == "/account/login" }, "\(sql.sql)")
                         try await pool.execute("UPDATE users SET is_active = true")
                     }
+                }
+            }
+        }
+    }
+
+    /// How long after `start` the page at `path` on `browser` stopped being served as before
+    /// (`stillServed`), probed every 5 ms for at most 5 s; `nil` when it never stopped.
+    static func stopped(_ browser: Browser, _ path: String, since start: ContinuousClock.Instant,
+                        stillServed: @Sendable (Int, String?) -> Bool) async throws -> Duration? {
+        while ContinuousClock.now - start < .seconds(5) {
+            let page = try await browser.get(path)
+            if !stillServed(Int(page.status.code), page.location) { return ContinuousClock.now - start }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return nil
+    }
+
+    /// Offboarding and a password change on one instance reach a web session held by the other
+    /// within a second (issue #32).
+    @Test func offboardingAndPasswordChangeOnOneInstanceReachTheOtherWithinASecond() async throws {
+        try await ServerWorld.twoInstances { a, b in
+            let ada = try await a.person("ada", tier: .organisation)
+            _ = try await a.organisation("acme", members: [(ada, "admin")])
+            try await a.client(settings: ServerWorld.consoleSettings) { clientA in
+                try await b.client(settings: ServerWorld.consoleSettings) { clientB in
+                    let onA = Browser(clientA)
+                    _ = try await onA.signInWithMFA("ada", Self.password, step: -1)
+                    let onB = Browser(clientB)
+                    onB.set("lk_session", try #require(onA.cookies["lk_session"]))
+                    #expect(try await onB.get("/org/acme/keys").status == .ok)
+                    #expect(try await onB.get("/org/acme/keys").status == .ok)
+
+                    try await Tenancy(vault: a.dependencies.vault).removeMember("ada", from: .organisation("acme"))
+                    let removed = ContinuousClock.now
+                    #expect(try await onA.get("/org/acme/keys").status != .ok, "at once on the instance that removed her")
+                    let offboarded = try await Self.stopped(onB, "/org/acme/keys", since: removed) { status, _ in status == 200 }
+                    #expect(offboarded.map { $0 <= .seconds(1) } == true, "B still served the admin page for \(String(describing: offboarded))")
+                    #expect(try await onB.get("/account/keys").status == .ok, "still signed in")
+
+                    _ = try await Accounts(vault: a.dependencies.vault).setPassword(username: "ada", password: "a different horse")
+                    let changed = ContinuousClock.now
+                    #expect(try await onA.get("/account/keys").location == "/account/login")
+                    let signedOut = try await Self.stopped(onB, "/account/keys", since: changed) { _, location in location != "/account/login" }
+                    #expect(signedOut.map { $0 <= .seconds(1) } == true, "B kept the session for \(String(describing: signedOut))")
                 }
             }
         }

@@ -215,6 +215,9 @@ import Vault
                 let lifetime = try await world.pool.query("SELECT extract(epoch FROM expires_at - created_at)::float8 FROM session_tokens")
                 #expect(try lifetime[0].decode(Double.self, at: 0) == 90)
                 try await world.pool.execute("UPDATE session_tokens SET expires_at = now() - interval '1 millisecond'")
+                // Another writer's change: its notice reaches every instance within a second
+                // (`sessionsEndedOnOneInstanceAreRefusedByTheOther`); here, as for keys, at once.
+                world.dependencies.vault.flushCache()
                 let expired = try await client.send("/api/auth/status/", headers: session)
                 #expect(expired.status == .unauthorized)
                 #expect(expired.object["auth"] as? String == "logged_out")
