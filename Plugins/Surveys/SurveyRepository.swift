@@ -42,15 +42,15 @@ struct SurveyRepository: Sendable {
         cache = changes.map { ReadCache(changes: $0, capacity: 100_000) }
     }
 
-    /// How the visibility leaves map onto `surveys s`; a survey membership (`memberIs`) is an
-    /// `EXISTS` over `survey_memberships`.
+    /// How the visibility leaves map onto `surveys s`; a survey membership (`memberIs`) is the
+    /// survey's id among the user's `survey_memberships`.
     static let visibility = VisibilitySQL(
         owner: "s.owner_id",
         organisation: "s.organisation_id",
         team: "s.team_id",
         id: "s.id",
         membership: { user in
-            "EXISTS (SELECT 1 FROM survey_memberships m WHERE m.survey_id = s.id AND m.user_id = \(user))"
+            "s.id = ANY(ARRAY(SELECT m.survey_id FROM survey_memberships m WHERE m.user_id = \(user)))"
         }
     )
 

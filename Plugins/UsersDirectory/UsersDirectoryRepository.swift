@@ -18,8 +18,8 @@ struct UsersDirectoryRepository: Sendable {
         custom: { leaf in
             guard case .organisationIn(let ids) = leaf else { return nil }
             return """
-                (EXISTS (SELECT 1 FROM organisation_memberships lk_m WHERE lk_m.user_id = u.id AND lk_m.organisation_id = ANY(\(ids))) \
-                OR EXISTS (SELECT 1 FROM organisations lk_o WHERE lk_o.owner_id = u.id AND lk_o.id = ANY(\(ids))))
+                (u.id = ANY(ARRAY(SELECT lk_m.user_id FROM organisation_memberships lk_m WHERE lk_m.organisation_id = ANY(\(ids)))) \
+                OR u.id = ANY(ARRAY(SELECT lk_o.owner_id FROM organisations lk_o WHERE lk_o.id = ANY(\(ids)) AND lk_o.owner_id IS NOT NULL)))
                 """
         }
     )
