@@ -13,10 +13,9 @@ struct WebhooksCommand: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhooks", abstract: "List, add and remove an organisation's webhook endpoints; show an endpoint's last deliveries.",
         discussion: """
-            list                                  one line per endpoint: id, url, events, enabled|disabled
-            add --url U --event E [--event E…]     prints the whsec_ signing secret once, alone on its line
-            remove ID                             deletes the endpoint
-            deliveries ID                         its last 100 deliveries: time, event, status, attempt, duration (ms), webhook-id
+            Actions: list (one line per endpoint: id, url, events, enabled|disabled); add --url U --event E [--event E…] \
+            (prints the whsec_ signing secret once, alone on its line); remove ID; deliveries ID (its last 100 deliveries: \
+            time, event, status, attempt, duration in ms, webhook-id).
             """)
 
     enum Action: String, ExpressibleByArgument, CaseIterable {
