@@ -117,7 +117,7 @@ let package = Package(
         library("LatchkeyPlugins", ["PluginKit"] + pluginModules),
         .target(
             name: "Console",
-            dependencies: ["PluginKit", "Accounts", "Tenancy", "Usage", "Vault", "Policy", "JSON", hummingbird],
+            dependencies: ["PluginKit", "Accounts", "Tenancy", "Usage", "Events", "Vault", "Policy", "JSON", hummingbird],
             exclude: ["Assets"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]
@@ -152,6 +152,7 @@ let package = Package(
                 "Vault",
                 "Accounts",
                 "Tenancy",
+                "Events",
                 "Server",
                 "PluginKit",
                 "LatchkeyPlugins",
@@ -212,7 +213,7 @@ let package = Package(
         .target(
             name: "ServerTestSupport",
             dependencies: [
-                "Server", "LatchkeyPlugins", "PluginKit", "Vault", "Policy", "Postgres", "TestSupport",
+                "Server", "LatchkeyPlugins", "PluginKit", "Vault", "Policy", "Postgres", "TestSupport", hummingbird, nioLocks, logging, lifecycle,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ] + pluginModules + pluginPolicies,
             path: "Tests/ServerTestSupport",

@@ -81,9 +81,14 @@ def console_errors():
 
 
 def strict_page(what):
-    """The page shows its charts as inline SVG with titles, without inline style or console
-    errors, and nothing on it is wider than a 390 px phone (tables scroll in their frame)."""
+    """The page shows its charts as inline SVG with titles, and is a ``plain_page``."""
     check(driver.find_elements(By.CSS_SELECTOR, "svg[role=img] > title"), f"{what} has a chart with a title")
+    plain_page(what)
+
+
+def plain_page(what):
+    """The page has no inline style, script or console errors, and nothing on it is wider than
+    a 390 px phone (tables scroll in their frame)."""
     check(not driver.find_elements(By.CSS_SELECTOR, "[style]") and not driver.find_elements(By.TAG_NAME, "script"),
           f"{what} has no inline style or script")
     driver.set_window_size(390, 844)
@@ -260,6 +265,59 @@ try:
     arrived("/org/example/keys?revoked=1", "the stale key is revoked")
     driver.get(base + "/org/example/usage")
     check("Nightly export" not in driver.find_element(By.XPATH, "//h2[.='Stale keys']/..").text, "a revoked key is not stale")
+
+    # The organisation's key policy: the API's rules and words, saved and shown again.
+    driver.get(base + "/org/example/keys")
+    driver.find_element(By.LINK_TEXT, "Key policy").click()
+    arrived("/org/example/policy", "the organisation's pages link its key policy")
+    field("Longest key lifetime (days)").send_keys("0")
+    submit("Save policy")
+    check("max_lifetime_days" in driver.page_source and "3650" in driver.page_source, "a bad lifetime is refused in the API's words")
+    console_errors()  # Chromium logs the refusal's 400 as an error: it is the one expected here.
+    field("Longest key lifetime (days)").clear()
+    field("Longest key lifetime (days)").send_keys("365")
+    driver.find_element(By.XPATH, "//label[contains(., 'Require an expiry')]/input").click()
+    submit("Save policy")
+    arrived("/org/example/policy?saved=1", "the policy is saved")
+    check(field("Longest key lifetime (days)").get_attribute("value") == "365", "the saved lifetime is shown")
+    shoot_page("org-policy")
+    plain_page("the key policy page")
+    # Open again, so the SSO exchange after this test issues under no policy.
+    field("Longest key lifetime (days)").clear()
+    driver.find_element(By.XPATH, "//label[contains(., 'Require an expiry')]/input").click()
+    submit("Save policy")
+    check(field("Longest key lifetime (days)").get_attribute("value") == "", "the policy is open again")
+
+    # Webhooks: add (the secret once), the endpoint's page, a test event, delete after confirming.
+    driver.find_element(By.LINK_TEXT, "Webhooks").click()
+    arrived("/org/example/webhooks", "the organisation's pages link its webhooks")
+    field("URL").send_keys("https://hooks.example.com/latchkey")
+    for event in ("key.revoked", "key.expiring", "policy.updated"):
+        driver.find_element(By.ID, "event-" + event.replace(".", "-")).click()
+    submit("Add endpoint")
+    hook_secret = driver.find_element(By.ID, "webhook-secret").text
+    check(hook_secret.startswith("whsec_"), "the signing secret is shown once")
+    check("key.revoked, key.expiring, policy.updated" in driver.page_source, "the endpoint is listed with its events")
+    shoot_page("org-webhooks")
+    plain_page("the webhooks page")
+    driver.find_element(By.LINK_TEXT, "Deliveries").click()
+    arrived("/org/example/webhooks/", "an endpoint has its own page")
+    submit("Send test event")
+    check("A test event is queued" in driver.page_source, "a test event is queued")
+    for _ in range(40):
+        if "webhook.test" in driver.find_element(By.TAG_NAME, "main").text:
+            break
+        time.sleep(0.5)
+        driver.refresh()
+    check("webhook.test" in driver.find_element(By.TAG_NAME, "main").text, "the test event's attempt is listed (no network here: no answer)")
+    shoot_page("org-webhook")
+    plain_page("an endpoint's page")
+    driver.find_element(By.LINK_TEXT, "Delete").click()
+    arrived("/delete", "Delete asks first")
+    shoot("org-webhook-delete")
+    submit("Delete")
+    arrived("/org/example/webhooks?deleted=1", "the endpoint is deleted")
+    check("No endpoints yet." in driver.page_source and hook_secret not in driver.page_source, "no endpoint is left")
 
     driver.get(base + "/account/password")
     shoot("change-password")

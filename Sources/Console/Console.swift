@@ -39,6 +39,8 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
         registerPassword(on: routes)
         registerAdminPages(on: routes)
         registerUsagePages(on: routes)
+        registerPolicyPages(on: routes)
+        registerWebhookPages(on: routes)
     }
 
     /// Runs `page` with the browser sessions, or answers 503 when `LATCHKEY_SECRET_KEY` is

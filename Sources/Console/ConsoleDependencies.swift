@@ -1,4 +1,5 @@
 import Accounts
+import Events
 import Tenancy
 import Usage
 import Vault
@@ -19,11 +20,14 @@ public struct ConsoleDependencies: Sendable {
     /// Where a fine-grained key's selected resources are found (the mounted plugins' resolvers,
     /// SPEC §15); `nil`: keys issued here cannot be limited to resources.
     public var selections: (any KeySelectionLookup)?
+    /// The organisations' webhook endpoints (SPEC §14), as the API manages them.
+    public var webhooks: WebhookEndpoints
 
     public init(
-        vault: Vault, accounts: Accounts, tenancy: Tenancy, usage: UsageReport, secretBox: SecretBox?, throttle: ConsoleThrottle? = nil,
-        selections: (any KeySelectionLookup)? = nil
+        vault: Vault, accounts: Accounts, tenancy: Tenancy, usage: UsageReport, secretBox: SecretBox?, webhooks: WebhookEndpoints,
+        throttle: ConsoleThrottle? = nil, selections: (any KeySelectionLookup)? = nil
     ) {
+        self.webhooks = webhooks
         self.vault = vault
         self.accounts = accounts
         self.tenancy = tenancy

@@ -107,6 +107,33 @@ public struct WebhookEndpoints: Sendable {
         }
     }
 
+    /// Queues a `webhook.test` event (``WebhookEventType/test``) for endpoint `id` of
+    /// organisation `organisationID` alone, through the outbox like every event, audited
+    /// `webhook.tested`. Returns the event's `webhook-id`; `nil` when the organisation has no
+    /// such endpoint; ``WebhookError/invalid(_:)`` when the endpoint is disabled (nothing is sent
+    /// to a disabled endpoint).
+    public func sendTest(organisationID: Int64, id: UUID, actor: Int64?, ip: String?) async throws -> String? {
+        try await pool.withTransaction { connection -> String? in
+            guard let row = try await connection.query("""
+                SELECT enabled FROM webhook_endpoints WHERE id = \(id) AND organisation_id = \(organisationID) FOR UPDATE
+                """).first else { return nil }
+            guard try row.decode(Bool.self, at: 0) else {
+                throw WebhookError.invalid("this endpoint is disabled after failed deliveries: nothing is sent to it; add it again to receive events")
+            }
+            let eventID = "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let target = "webhook:\(id.uuidString.lowercased())"
+            try await connection.execute("""
+                INSERT INTO webhook_outbox (endpoint_id, event_id, type, payload)
+                VALUES (\(id), \(eventID), \(WebhookEventType.test), jsonb_build_object(
+                    'type', \(WebhookEventType.test)::text, 'timestamp', latchkey_rfc3339(now()),
+                    'data', jsonb_build_object('organisation', \(organisationID)::bigint, 'target', \(target)::text))::text)
+                """)
+            try await AuditLog.record("webhook.tested", actor: actor, organisation: organisationID, target: target,
+                                      detail: ["event": eventID], ip: ip, on: connection)
+            return eventID
+        }
+    }
+
     static func endpoint(_ row: PGRow) throws -> WebhookEndpoint {
         WebhookEndpoint(id: try row.decode(UUID.self, at: 0), url: try row.decode(String.self, at: 1), events: try row.decode([String].self, at: 2),
                         enabled: try row.decode(Bool.self, at: 3), createdAt: try row.decode(Date.self, at: 4))

@@ -44,7 +44,7 @@ public enum WebhookTargets: String, Sendable, CaseIterable {
 
     /// Resolves `host` and throws when a `public` target would reach an internal address (checked
     /// again at each delivery: a name may have been pointed at one since the endpoint was made).
-    func checkResolved(host: String) async throws(WebhookError) {
+    public func checkResolved(host: String) async throws(WebhookError) {
         guard self == .public else { return }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let addresses = await Self.resolve(bare)
@@ -53,7 +53,7 @@ public enum WebhookTargets: String, Sendable, CaseIterable {
     }
 
     /// The addresses `host` resolves to (getaddrinfo, off the cooperative pool).
-    static func resolve(_ host: String) async -> [String] {
+    public static func resolve(_ host: String) async -> [String] {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 var hints = addrinfo()

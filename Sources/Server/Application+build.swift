@@ -133,6 +133,8 @@ public func buildApplication(
     if let box = configuration.secretBox {
         services.append(WebhookDispatcher(pool: pool, secretBox: box, targets: configuration.webhookTargets, logger: Logger(label: "latchkey.webhooks")))
     }
+    // Every instance scans for key notices (expiring, expired); each is given once.
+    services.append(KeyNoticeScanner(pool: pool, interval: configuration.keyNoticeInterval, logger: Logger(label: "latchkey.key-notices")))
     if shared.decisionLog.isEnabled {
         services.append(DecisionLogWriter(log: shared.decisionLog, logger: Logger(label: "latchkey.decisions")))
     }
@@ -204,6 +206,7 @@ private func mountRoutes(
     let throttle = settings.throttle.enabled ? Throttle(settings: settings.throttle, shared: shared.throttleCounts) : nil
     let failures = FailedAuthentications(limiter: throttle?.failedAuthentication)
     let uses = KeyUses(counter: shared.usage)
+    let webhooks = WebhookEndpoints(pool: dependencies.pool, secretBox: settings.secretBox, targets: settings.webhookTargets)
 
     // The decision API: `/v1`, `/access/v1` (service credentials), and its public metadata.
     // Each plugin mounted once: its routes and its resolvers share one repository and cache.
@@ -245,8 +248,7 @@ private func mountRoutes(
         AuditController(pool: dependencies.pool).register(on: resources)
         UsageController(pool: dependencies.pool).register(on: resources)
         KeyPolicyController(tenancy: Tenancy(vault: dependencies.vault)).register(on: resources)
-        WebhookController(endpoints: WebhookEndpoints(pool: dependencies.pool, secretBox: settings.secretBox, targets: settings.webhookTargets))
-            .register(on: resources)
+        WebhookController(endpoints: webhooks).register(on: resources)
         for plugin in mounted { plugin.registerRoutes(on: resources) }
     }
 
@@ -257,7 +259,7 @@ private func mountRoutes(
     let console = RouteTable(router: router)
     Console<LatchkeyRequestContext>(dependencies: ConsoleDependencies(
         vault: dependencies.vault, accounts: Accounts(vault: dependencies.vault),
-        tenancy: Tenancy(vault: dependencies.vault), usage: UsageReport(pool: dependencies.pool), secretBox: settings.secretBox,
+        tenancy: Tenancy(vault: dependencies.vault), usage: UsageReport(pool: dependencies.pool), secretBox: settings.secretBox, webhooks: webhooks,
         throttle: settings.throttle.enabled ? .signIn(settings: settings.throttle, shared: shared.throttleCounts) : nil,
         selections: ResolverSelectionLookup(engine: dependencies.engine, plugins: mounted)
     )).register(on: console)

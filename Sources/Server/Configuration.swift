@@ -51,6 +51,9 @@ public struct Configuration: Sendable {
     /// Where webhooks may be sent (`LATCHKEY_WEBHOOK_TARGETS`, SPEC §14): `public` (https, no
     /// internal addresses; the default) or `any` (development and tests).
     public var webhookTargets = WebhookTargets.public
+    /// How often each instance looks for keys to announce as expiring or expired
+    /// (`LATCHKEY_KEY_NOTICE_SECONDS`, 1–60; SPEC §14 wants them noticed within a minute).
+    public var keyNoticeInterval = KeyNoticeScanner.standardInterval
     /// The file of GitHub's secret-scanning keys (`LATCHKEY_GITHUB_SCANNING_KEYS`), read by
     /// `buildApplication`; `nil`: every alert is refused.
     public var githubScanningKeys: String?
@@ -176,6 +179,12 @@ public struct Configuration: Sendable {
                 throw ConfigurationError("LATCHKEY_WEBHOOK_TARGETS must be 'public' or 'any', not '\(text.prefix(60))'.")
             }
             webhookTargets = targets
+        }
+        if let text = variables["LATCHKEY_KEY_NOTICE_SECONDS"] {
+            guard let seconds = Int(text), (1...60).contains(seconds) else {
+                throw ConfigurationError("LATCHKEY_KEY_NOTICE_SECONDS must be a number of seconds from 1 to 60, not '\(text.prefix(60))'.")
+            }
+            keyNoticeInterval = .seconds(seconds)
         }
         githubScanningKeys = variables["LATCHKEY_GITHUB_SCANNING_KEYS"]
 

@@ -23,7 +23,8 @@ extension Tenancy {
     /// Replaces the key policy of organisation `id` by `policy`; audited `policy.updated` by
     /// `actor` (nil: the operator) with `detail.before`, `detail.after` and `via`, unless nothing
     /// changed. Returns the policy now in force. Keys that break a tighter policy are blocked
-    /// at once on every instance (not revoked: a looser policy brings them back).
+    /// at once on every instance (not revoked: a looser policy brings them back), each newly
+    /// blocked one audited `key.blocked` in the same transaction (a webhook event).
     @discardableResult
     public func setKeyPolicy(_ policy: KeyPolicy, organisationID id: Int64, actor: Int64?, via: String, ip: String? = nil) async throws -> KeyPolicy {
         if let days = policy.maxLifetimeDays, !KeyPolicy.lifetimeRange.contains(days) {
@@ -51,6 +52,7 @@ extension Tenancy {
                 VALUES (\(actor), \(id), 'policy.updated', \("organisation:\(id)"),
                         jsonb_build_object('before', \(before.jsonText)::jsonb, 'after', \(policy.jsonText)::jsonb, 'via', \(via)::text), \(ip))
                 """)
+            try await policy.auditNewlyBlocked(organisation: id, before: before, actor: actor, via: via, ip: ip, on: connection)
             return true
         }
         if changed { vault.flushCache() }

@@ -45,4 +45,9 @@ extension Tenancy {
                                 members: try row.decode(Int.self, at: 4))
         }
     }
+
+    /// The id of the organisation `slug`, or ``VaultError/organisationNotFound(_:)``.
+    public func organisationID(slug: String) async throws -> Int64 {
+        try await pool.withConnection { try await Self.organisationID(slug, on: $0) }
+    }
 }

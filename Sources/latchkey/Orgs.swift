@@ -4,10 +4,10 @@ import Server
 import Tenancy
 import Vault
 
-/// `latchkey orgs create|list|policy` (SPEC §8, §14).
+/// `latchkey orgs create|list|policy|webhooks` (SPEC §8, §14).
 struct Orgs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create and list organisations; show or change their key policy.", subcommands: [Create.self, List.self, PolicyCommand.self])
+        abstract: "Create and list organisations; show or change their key policy.", subcommands: [Create.self, List.self, PolicyCommand.self, WebhooksCommand.self])
 
     struct Create: ConfiguredCommand {
         static let configuration = CommandConfiguration(abstract: "Create an organisation.")

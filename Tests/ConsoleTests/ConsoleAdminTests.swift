@@ -120,12 +120,13 @@ import Vault
     }
 
     /// Random worlds: an admin of one organisation, on every console page of every
-    /// organisation, sees nothing of the others — no key, no member, no audit event, no use.
+    /// organisation, sees nothing of the others — no key, no member, no audit event, no use, no
+    /// webhook endpoint — and no form changes another's keys, policy or webhooks.
     @Test(arguments: [21, 22, 23] as [UInt64])
     func noConsolePageReachesAnotherOrganisation(seed: UInt64) async throws {
         try await ServerWorld.with { world in
             var random = SplitMix(seed: seed)
-            var tenants: [(slug: String, admin: String, prefixes: [String], keyIDs: [String])] = []
+            var tenants: [(slug: String, admin: String, prefixes: [String], keyIDs: [String], webhookIDs: [String])] = []
             for index in 0..<3 {
                 let admin = "admin\(index)"
                 let adminID = try await world.person(admin, tier: .organisation)
@@ -144,7 +145,16 @@ import Vault
                 try await world.pool.execute("INSERT INTO audit_events (organisation_id, action, target) VALUES (\(id), \("secret.event.\(slug)"), 'x')")
                 // Each tenant's keys used from its own addresses (shown on a key's usage page).
                 try await world.recordUses(ids.map { (.valid, UUID(uuidString: $0)!, "198.18.\(index).1", Date(), 1) })
-                tenants.append((slug, admin, secrets.map { String($0.prefix(12)) }, ids))
+                // Its webhook endpoints (the URL names the tenant) and its key policy.
+                var webhookIDs: [String] = []
+                for number in 0..<(1 + Int(random.next() % 2)) {
+                    webhookIDs.append(try await world.pool.query("""
+                        INSERT INTO webhook_endpoints (organisation_id, url, events, secret)
+                        VALUES (\(id), \("https://hooks.example.com/secret-hook-\(slug)/\(number)"), ARRAY['key.revoked'], 'sealed') RETURNING id
+                        """)[0].decode(UUID.self, at: 0).uuidString.lowercased())
+                }
+                try await world.pool.execute("INSERT INTO key_policies (organisation_id, max_lifetime_days) VALUES (\(id), \(Int32(100 + index)))")
+                tenants.append((slug, admin, secrets.map { String($0.prefix(12)) }, ids, webhookIDs))
             }
             let before = try await world.tableFingerprints()
             try await world.client(settings: ServerWorld.consoleSettings) { [tenants] client in
@@ -156,7 +166,12 @@ import Vault
                     var pages: [(String, foreign: Bool)] = [("/account/keys", false), ("/account/password", false)]
                     for other in tenants {
                         let number = other.slug.dropFirst(3), foreign = other.slug != viewer.slug
-                        pages += ["/org/\(other.slug)/keys", "/org/\(other.slug)/audit", "/org/\(other.slug)/usage", "/team/team\(number)/keys"].map { ($0, foreign) }
+                        pages += ["/org/\(other.slug)/keys", "/org/\(other.slug)/audit", "/org/\(other.slug)/usage", "/team/team\(number)/keys",
+                                  "/org/\(other.slug)/policy", "/org/\(other.slug)/webhooks"].map { ($0, foreign) }
+                        pages += other.webhookIDs.flatMap { id in
+                            ["/org/\(other.slug)/webhooks/\(id)", "/org/\(other.slug)/webhooks/\(id)/delete",
+                             "/org/\(viewer.slug)/webhooks/\(id)", "/org/\(viewer.slug)/webhooks/\(id)/delete"].map { ($0, foreign) }
+                        }
                         pages += other.keyIDs.flatMap { id in
                             ["/org/\(other.slug)/keys/\(id)/revoke", "/team/team\(number)/keys/\(id)/revoke", "/account/keys/\(id)/revoke",
                              "/account/keys/\(id)/roll", "/account/keys/\(id)"].map { ($0, foreign) }
@@ -169,16 +184,28 @@ import Vault
                             #expect(!page.html.contains("secret.event.\(other.slug)"), "seed \(seed): \(viewer.admin) saw \(other.slug)'s audit on \(path)")
                             #expect(!page.html.contains("198.18.\(other.slug.dropFirst(3)).1"), "seed \(seed): \(viewer.admin) saw \(other.slug)'s usage on \(path)")
                             #expect(!page.html.contains("member\(other.slug.dropFirst(3))@"), "seed \(seed): \(viewer.admin) saw \(other.slug)'s members on \(path)")
-                            checks += 4
+                            #expect(!page.html.contains("secret-hook-\(other.slug)/"), "seed \(seed): \(viewer.admin) saw \(other.slug)'s webhooks on \(path)")
+                            #expect(!page.html.contains(#"value="\#(100 + Int(other.slug.dropFirst(3))!)""#), "seed \(seed): \(viewer.admin) saw \(other.slug)'s policy on \(path)")
+                            checks += 6
                         }
                         if foreign {
                             #expect(page.status == .notFound, "seed \(seed): \(viewer.admin) got \(page.status) for \(path)")
                             checks += 1
                         }
                     }
-                    // Forms aimed at another tenant change nothing: issue for its member, revoke its keys.
+                    // Forms aimed at another tenant change nothing: issue for its member, revoke its keys,
+                    // change its policy, add, test or delete its webhooks (also through one's own slug).
                     for other in tenants where other.slug != viewer.slug {
                         let number = other.slug.dropFirst(3)
+                        #expect(try await browser.post("/org/\(other.slug)/policy", [("csrf", csrf), ("max_lifetime_days", "1")]).status == .notFound)
+                        #expect(try await browser.post("/org/\(other.slug)/webhooks", [("csrf", csrf), ("url", "https://hooks.example.com/x"), ("events", "key.revoked")]).status == .notFound)
+                        for id in other.webhookIDs {
+                            for slug in [other.slug, viewer.slug] {
+                                #expect(try await browser.post("/org/\(slug)/webhooks/\(id)/test", [("csrf", csrf)]).status == .notFound)
+                                #expect(try await browser.post("/org/\(slug)/webhooks/\(id)/delete", [("csrf", csrf)]).status == .notFound)
+                                checks += 2
+                            }
+                        }
                         for base in ["/org/\(other.slug)/keys", "/team/team\(number)/keys"] {
                             let issue = try await browser.post(base, [("csrf", csrf), ("member", "member\(number)"), ("name", "intruder"), ("capabilities", "view")])
                             #expect(issue.status == .notFound, "seed \(seed): \(viewer.admin) issued through \(base)")

@@ -195,7 +195,10 @@ import Vault
                              "/account/keys/not-a-uuid/roll", "/account/keys/00000000-0000-0000-0000-000000000000/roll",
                              "/org/acme/keys", "/org/acme/audit?action=%ZZ&action=x", "/org/acme/audit?action=a%00b", "/org/%00/keys", "/team/acme/keys",
                              "/org/acme/keys/%2e%2e/revoke", "/console.css", "/account/keys/not-a-uuid", "/account/keys/00000000-0000-0000-0000-000000000000",
-                             "/account/keys/%00", "/org/acme/usage", "/org/%00/usage", "/team/acme/usage"]
+                             "/account/keys/%00", "/org/acme/usage", "/org/%00/usage", "/team/acme/usage",
+                             "/org/acme/policy", "/org/%00/policy", "/org/acme/webhooks", "/org/acme/webhooks/not-a-uuid",
+                             "/org/acme/webhooks/00000000-0000-0000-0000-000000000000/test", "/org/acme/webhooks/00000000-0000-0000-0000-000000000000/delete",
+                             "/org/acme/webhooks/%2e%2e/delete"]
                 let bodies = ["", "csrf", "=&=&&", "csrf=\(csrf)&name=%FF%FE&capabilities=launch", "csrf=\(csrf)&code=%00%00",
                               "csrf=\(csrf)&member=%F0%9F%98%80&name=x&capabilities=view&expires=9999-99-99",
                               "csrf=\(csrf)&current=&new=&confirm=", String(repeating: "a=b&", count: 3000)]

@@ -55,7 +55,7 @@ import Testing
             "LATCHKEY_SECRET_KEY": String(repeating: "A", count: 43) + "=", "LATCHKEY_GITHUB_SCANNING_KEYS": "/etc/github-keys.json",
             "DATABASE_URL": "postgresql://env/db", "LATCHKEY_DB_POOL_SIZE": "20", "LATCHKEY_DB_STATEMENT_TIMEOUT": "0",
             "LATCHKEY_MIGRATIONS": "/srv/db", "LATCHKEY_LOG_FORMAT": "json", "LATCHKEY_LOG_LEVEL": "Warning",
-            "LATCHKEY_WEBHOOK_TARGETS": "any",
+            "LATCHKEY_WEBHOOK_TARGETS": "any", "LATCHKEY_KEY_NOTICE_SECONDS": "5",
         ]
         let configuration = try Self.configuration(environment)
         #expect(!configuration.throttle.enabled && !configuration.sharedThrottle)
@@ -66,6 +66,7 @@ import Testing
         #expect(configuration.corsAllowedOrigins == ["https://a.example", "https://b.example"])
         #expect(configuration.trustedProxies == ["10.0.0.1"])
         #expect(configuration.sessionLifetime == .seconds(600))
+        #expect(configuration.keyNoticeInterval == .seconds(5))
         #expect(configuration.port == 9000 && configuration.host == "0.0.0.0")
         #expect(configuration.api.publicURL == "http://localhost:9000", "the bound address, never 0.0.0.0")
         #expect(!configuration.readCache && !configuration.decisionLog)
@@ -119,7 +120,8 @@ import Testing
                               ("LATCHKEY_DB_POOL_SIZE", "1001"), ("LATCHKEY_DB_STATEMENT_TIMEOUT", "-1"),
                               ("LATCHKEY_DB_STATEMENT_TIMEOUT", "30s"), ("LATCHKEY_DB_STATEMENT_TIMEOUT", "86401"),
                               ("LATCHKEY_LOG_FORMAT", "xml"), ("LATCHKEY_LOG_LEVEL", "loud"),
-                              ("LATCHKEY_WEBHOOK_TARGETS", "all"), ("LATCHKEY_WEBHOOK_TARGETS", "ANY")] {
+                              ("LATCHKEY_WEBHOOK_TARGETS", "all"), ("LATCHKEY_WEBHOOK_TARGETS", "ANY"),
+                              ("LATCHKEY_KEY_NOTICE_SECONDS", "0"), ("LATCHKEY_KEY_NOTICE_SECONDS", "61"), ("LATCHKEY_KEY_NOTICE_SECONDS", "1m")] {
             let refusal = Self.refusal([name: value])
             #expect(refusal?.contains(name) == true, "\(name)=\(value): \(refusal ?? "accepted")")
         }

@@ -43,6 +43,26 @@ import Vault
         #expect(try WebhookTargets.public.check("https://hooks.example.com/latchkey").absoluteString == "https://hooks.example.com/latchkey")
         #expect(try WebhookTargets.any.check("http://127.0.0.1:8080/x").absoluteString == "http://127.0.0.1:8080/x")
     }
+
+    /// A name that passes the URL check but resolves to loopback is refused when each delivery
+    /// resolves it again (DNS rebinding between creation and delivery; DECISIONS says why the
+    /// HTTP client's own resolution cannot reach an internal service either).
+    @Test func aNameResolvingToLoopbackIsRefusedAtDelivery() async throws {
+        var candidates = ["localhost.", ProcessInfo.processInfo.hostName, "ip6-localhost", "ip6-loopback"]
+        candidates += (try? String(contentsOfFile: "/etc/hosts", encoding: .utf8))?.split(separator: "\n")
+            .filter { $0.hasPrefix("127.") || $0.hasPrefix("::1") }.flatMap { $0.split(whereSeparator: \.isWhitespace).dropFirst().map(String.init) } ?? []
+        var found: String?
+        for name in candidates where found == nil {
+            guard (try? WebhookTargets.public.check("https://\(name)/hook")) != nil else { continue }
+            let addresses = await WebhookTargets.resolve(name)
+            if !addresses.isEmpty, addresses.allSatisfy(WebhookTargets.isInternal) { found = name }
+        }
+        let name = try #require(found, "no name here resolves to loopback while passing the URL check: \(candidates)")
+        await #expect(throws: WebhookError.invalid("\(name) resolves to an internal address")) { try await WebhookTargets.public.checkResolved(host: name) }
+        // `any` (development) does not resolve; a public name that does not resolve is refused too.
+        try await WebhookTargets.any.checkResolved(host: name)
+        await #expect(throws: WebhookError.self) { try await WebhookTargets.public.checkResolved(host: "no-such-host.invalid") }
+    }
 }
 
 /// Webhooks end to end (SPEC §14): the real router and PostgreSQL, events written by the

@@ -7,13 +7,13 @@ import Logging
 
 /// A real HTTP receiver for webhook tests: a Hummingbird application on a loopback port below
 /// 32768 that records every POST (headers and body) and answers the statuses it is told to.
-final class WebhookReceiver: Sendable {
-    struct Received: Sendable {
-        var id: String
-        var timestamp: String
-        var signature: String
-        var body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
+public final class WebhookReceiver: Sendable {
+    public struct Received: Sendable {
+        public var id: String
+        public var timestamp: String
+        public var signature: String
+        public var body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     private struct State {
@@ -24,20 +24,20 @@ final class WebhookReceiver: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
-    let port: Int
+    public let port: Int
 
     private init(port: Int) { self.port = port }
 
-    var url: String { "http://127.0.0.1:\(port)/hook" }
-    var received: [Received] { state.withLockedValue { $0.received } }
+    public var url: String { "http://127.0.0.1:\(port)/hook" }
+    public var received: [Received] { state.withLockedValue { $0.received } }
 
     /// Answers `statuses` to the next requests, then 200.
-    func answer(_ statuses: [Int]) { state.withLockedValue { $0.statuses = statuses } }
+    public func answer(_ statuses: [Int]) { state.withLockedValue { $0.statuses = statuses } }
     /// Answers `status` to every request.
-    func alwaysAnswer(_ status: Int) { state.withLockedValue { $0.always = status } }
+    public func alwaysAnswer(_ status: Int) { state.withLockedValue { $0.always = status } }
 
     /// Waits until at least `count` requests arrived (at most `seconds`).
-    func waitFor(_ count: Int, seconds: Double = 20) async throws -> [Received] {
+    public func waitFor(_ count: Int, seconds: Double = 20) async throws -> [Received] {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let now = received
@@ -61,7 +61,7 @@ final class WebhookReceiver: Sendable {
     }
 
     /// Runs `body` with a receiver listening, then stops it.
-    static func with<Result: Sendable>(_ body: @Sendable (WebhookReceiver) async throws -> Result) async throws -> Result {
+    public static func with<Result: Sendable>(_ body: @Sendable (WebhookReceiver) async throws -> Result) async throws -> Result {
         var lastError: (any Error)?
         for _ in 0..<8 {
             let port = Int.random(in: 20000..<32000)
