@@ -239,6 +239,37 @@ if [[ -z "${BENCH_FILTER:-}" || "usage" == *"$BENCH_FILTER"* ]]; then
     kill "$server4"; wait "$server4" 2>/dev/null || true
 fi
 
+# Sessions and uncached reads at key speed (issue #32): the list with the `authtoken` session
+# made from the key against the key itself (five interleaved pairs, goal ≥ 0.9×); and a server
+# with LATCHKEY_READ_CACHE=off (every list reaches PostgreSQL) against pgbench running the list's
+# SQL for that key's user (prepared, 32 clients, in the same run; goal ≥ 0.5×).
+if [[ -z "${BENCH_FILTER:-}" || "sessions" == *"$BENCH_FILTER"* ]]; then
+    wrk_pairs "GET /api/surveys/ (authtoken)" "key" "$(( (seconds + 1) / 2 ))" \
+        -- -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/surveys/" -- -H "authtoken: $token" "http://127.0.0.1:$port/api/surveys/"
+    port5="$(free_port $((port + 6)))"
+    env "${serve_env[@]}" LATCHKEY_READ_CACHE=off "$bin" serve --port "$port5" &
+    server5=$!
+    trap 'kill $server $server5 2>/dev/null; wait 2>/dev/null || true; rm -rf "$scripts"' EXIT
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port5/api/health" >/dev/null && break; sleep 0.1; done
+    # The list's SQL as SurveyRepository renders it for the key's user (no confinement): owner,
+    # organisations, organisations owned, survey memberships.
+    user_id="$(psql "$DATABASE_URL" -tAc "SELECT user_id FROM api_keys WHERE prefix = '${key:0:12}'")"
+    orgs="$(psql "$DATABASE_URL" -tAc "SELECT coalesce(array_agg(organisation_id), '{}') FROM organisation_memberships WHERE user_id = $user_id")"
+    cat >"$scripts/list.sql" <<SQL
+SELECT s.id, s.name, s.slug, s.description, s.status, s.start_at, s.end_at, s.organisation_id, s.team_id, s.owner_id, o.owner_id AS organisation_owner_id
+FROM surveys s LEFT JOIN organisations o ON o.id = s.organisation_id
+WHERE ((s.owner_id = $user_id) OR (s.organisation_id = ANY('$orgs'::int8[]))
+    OR (s.organisation_id = ANY(ARRAY(SELECT lk_o.id FROM organisations lk_o WHERE lk_o.owner_id = $user_id)))
+    OR (s.id = ANY(ARRAY(SELECT m.survey_id FROM survey_memberships m WHERE m.user_id = $user_id)))) ORDER BY id;
+SQL
+    for _ in 1 2; do
+        measure "GET /api/surveys/ (sessions: read cache off)" -H "Authorization: Bearer $key" "http://127.0.0.1:$port5/api/surveys/"
+        pgbench -n -M prepared -c 32 -j 2 -T "$seconds" -f "$scripts/list.sql" "$DATABASE_URL" 2>/dev/null \
+            | awk '/^tps/ { printf "%-32s %10.2f tx/s\n", "pgbench, the list'"'"'s SQL", $3 }'
+    done
+    kill "$server5"; wait "$server5" 2>/dev/null || true
+fi
+
 # Throttling: a second server with throttling on, beside the first. With a limit the benchmark
 # never reaches, the list measures what counting costs (alternating with the first server, so
 # the machine's drift hits both alike); with the default 120/min per key, nearly every request
