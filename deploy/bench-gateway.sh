@@ -27,9 +27,8 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/nul
 
 upstream="$(free_port 18190)"; static="$(free_port $((upstream + 1)))"; direct="$(free_port $((static + 1)))"
 floor="$(free_port $((direct + 1)))"; gate="$(free_port $((floor + 1)))"
-# The Latchkey locations are the shipped file's, with its ports moved.
-shipped="$(sed -n '/^        location \/ {/,/^    }$/p' deploy/gateway/nginx.conf | sed '$d' \
-    | sed -e "s#http://latchkey#http://127.0.0.1:$port#" -e "s#http://api#http://backend#")"
+# The Latchkey locations are the shipped file's, with its upstreams (kept-alive connections).
+shipped="$(sed -n '/^        location \/ {/,/^    }$/p' deploy/gateway/nginx.conf | sed '$d')"
 cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx.pid;
@@ -37,17 +36,18 @@ error_log stderr warn;
 events { worker_connections 4096; }
 http {
     access_log off;
-    upstream backend { server 127.0.0.1:$upstream; keepalive 64; }
+    upstream api { server 127.0.0.1:$upstream; keepalive 64; }
+    upstream latchkey { server 127.0.0.1:$port; keepalive 64; }
     upstream allow { server 127.0.0.1:$static; keepalive 64; }
     server { listen 127.0.0.1:$upstream; location / { return 200 "ok\n"; } }
     server { listen 127.0.0.1:$static; location / { return 200; } }
     server {
         listen 127.0.0.1:$direct;
-        location / { proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://backend; }
+        location / { proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://api; }
     }
     server {
         listen 127.0.0.1:$floor;
-        location / { auth_request /_auth; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://backend; }
+        location / { auth_request /_auth; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://api; }
         location = /_auth {
             internal; proxy_pass http://allow/; proxy_pass_request_body off; proxy_set_header Content-Length "";
             proxy_set_header X-Original-URI \$request_uri; proxy_http_version 1.1; proxy_set_header Connection "";

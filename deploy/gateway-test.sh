@@ -44,7 +44,8 @@ python3 deploy/gateway/echo_upstream.py "$upstream" "$work/upstream.log" &
 pids+=($!)
 touch "$work/upstream.log"
 sed -e "s#127.0.0.1:8080#127.0.0.1:$check#" -e "s#127.0.0.1:9000#127.0.0.1:$upstream#" -e "s#127.0.0.1:8000#127.0.0.1:$front#" \
-    -e "s#/tmp/latchkey-gateway-nginx.pid#$work/nginx.pid#" deploy/gateway/nginx.conf >"$work/nginx.conf"
+    -e "s#/tmp/latchkey-gateway-nginx.pid#$work/nginx.pid#" -e "s#error_log stderr warn;#error_log $work/nginx-error.log warn;#" \
+    deploy/gateway/nginx.conf >"$work/nginx.conf"
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$check/api/ready" >/dev/null && break; sleep 0.1; done
 "$nginx" -c "$work/nginx.conf" -p "$work" -e "$work/nginx-error.log"
 for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$front") 2>/dev/null && break; sleep 0.1; done

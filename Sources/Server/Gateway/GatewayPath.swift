@@ -1,3 +1,5 @@
+import PluginKit
+
 /// A rule's path pattern (SPEC §16), matched segment by segment against a request's normalised
 /// path: a literal segment matches itself, `*` any one segment, a final `*` any rest (one
 /// segment or more), and `{organisation}` one segment naming the organisation the request is
@@ -104,7 +106,7 @@ extension GatewayPath {
         var iterator = path.utf8.makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+                guard let high = iterator.next().flatMap(StrictQuery.hexValue), let low = iterator.next().flatMap(StrictQuery.hexValue) else { return nil }
                 bytes.append(high << 4 | low)
             } else {
                 bytes.append(byte)
@@ -112,14 +114,5 @@ extension GatewayPath {
         }
         guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return nil }
         return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
