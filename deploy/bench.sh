@@ -8,6 +8,8 @@
 #   deploy/bench.sh scale     1,000,000 keys, 100,000 organisations: uncached verify, the list (deploy/bench-scale.sh)
 #   deploy/bench.sh usage     10,000 keys with 90 days of hourly usage: p50/p99 of the usage questions
 #                             (--organisations 1: one organisation of 10,000; --keep leaves the database)
+#   deploy/bench.sh gateway   nginx direct / + auth_request to a static 200 / + Latchkey's check, and the
+#                             check alone against the Bearer list (deploy/bench-gateway.sh)
 #   deploy/bench.sh compare BASELINE_LATCHKEY   this build against another's release executable,
 #                             interleaved pairs of the key list, the session list and verify (deploy/bench-compare.sh)
 set -euo pipefail
@@ -20,6 +22,10 @@ fi
 if [ "${1:-}" = "compare" ]; then
     shift
     exec deploy/bench-compare.sh "$@"
+fi
+if [ "${1:-}" = "gateway" ]; then
+    shift
+    exec deploy/bench-gateway.sh "$@"
 fi
 if [ "${1:-}" = "scale" ]; then
     shift

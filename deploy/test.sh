@@ -24,12 +24,13 @@ else
     swift test "$@"
 fi
 # PostgreSQL failover to a synchronous standby under load, usage counts exact over two instances
-# and a SIGTERM, webhooks verified by the Standard Webhooks reference library, Schemathesis over the OpenAPI
+# and a SIGTERM, the gateway check behind a real nginx, webhooks verified by the Standard Webhooks reference library, Schemathesis over the OpenAPI
 # document with each kind of credential, and the console in a real headless Chromium, with the
 # latchkey the tests just built.
 if [ $# -eq 0 ]; then
     deploy/failover-test.sh
     deploy/usage-test.sh
+    deploy/gateway-test.sh
     deploy/webhooks-test.sh
     deploy/schemathesis.sh 20
     deploy/client-generation-test.sh

@@ -50,7 +50,8 @@ public struct StrictQuery: Sendable {
         return Substring(String(decoding: bytes, as: UTF8.self))
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
+    /// The value of hexadecimal digit `byte` (either case), or `nil` when it is none.
+    public static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10

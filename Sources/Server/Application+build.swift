@@ -33,6 +33,8 @@ public struct APISettings: Sendable {
     public var metrics: Bool
     /// Where webhooks may be sent (`LATCHKEY_WEBHOOK_TARGETS`).
     public var webhookTargets: WebhookTargets
+    /// What the gateway check requires of each original request (`LATCHKEY_GATEWAY_ROUTES`).
+    public var gatewayRoutes: GatewayRoutes
 
     public init(
         publicURL: String? = nil,
@@ -42,7 +44,8 @@ public struct APISettings: Sendable {
         sessionLifetime: Duration = Vault.defaultSessionLifetime,
         secretBox: SecretBox? = nil,
         metrics: Bool = false,
-        webhookTargets: WebhookTargets = .public
+        webhookTargets: WebhookTargets = .public,
+        gatewayRoutes: GatewayRoutes = .defaults
     ) {
         self.publicURL = publicURL
         self.throttle = throttle
@@ -52,6 +55,7 @@ public struct APISettings: Sendable {
         self.secretBox = secretBox
         self.metrics = metrics
         self.webhookTargets = webhookTargets
+        self.gatewayRoutes = gatewayRoutes
     }
 }
 
@@ -226,6 +230,10 @@ private func mountRoutes(
         slugs: OrganisationSlugCache(pool: dependencies.pool),
         uses: uses
     ).register(on: routes)
+
+    // The gateway check: a proxy's auth subrequest, with its own key reading and throttling.
+    GatewayController(vault: dependencies.vault, routes: settings.gatewayRoutes, failures: failures, throttle: throttle, uses: uses)
+        .register(on: routes)
 
     // Sessions: login, status, logout, the legacy token (throttled per address).
     SessionController(vault: dependencies.vault, pool: dependencies.pool, lifetime: settings.sessionLifetime, throttle: throttle, failures: failures, uses: uses)

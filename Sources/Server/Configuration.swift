@@ -57,6 +57,9 @@ public struct Configuration: Sendable {
     /// The file of GitHub's secret-scanning keys (`LATCHKEY_GITHUB_SCANNING_KEYS`), read by
     /// `buildApplication`; `nil`: every alert is refused.
     public var githubScanningKeys: String?
+    /// What the gateway check requires (`LATCHKEY_GATEWAY_ROUTES`, a JSON file of rules read
+    /// and checked at start-up, SPEC §16); default: the verb of each method.
+    public var gatewayRoutes = GatewayRoutes.defaults
 
     // MARK: Database
 
@@ -187,6 +190,14 @@ public struct Configuration: Sendable {
             keyNoticeInterval = .seconds(seconds)
         }
         githubScanningKeys = variables["LATCHKEY_GITHUB_SCANNING_KEYS"]
+        if let path = variables["LATCHKEY_GATEWAY_ROUTES"] {
+            guard let bytes = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError("LATCHKEY_GATEWAY_ROUTES: cannot read '\(path.prefix(200))'.")
+            }
+            do { gatewayRoutes = try GatewayRoutes(json: [UInt8](bytes)) } catch {
+                throw ConfigurationError("LATCHKEY_GATEWAY_ROUTES ('\(path.prefix(200))'): \(error.description).")
+            }
+        }
 
         databaseURL = (flags.databaseURL ?? variables["DATABASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
         if let text = variables["LATCHKEY_DB_POOL_SIZE"] {
@@ -230,7 +241,8 @@ public struct Configuration: Sendable {
             sessionLifetime: sessionLifetime,
             secretBox: secretBox,
             metrics: metricsPort != nil,
-            webhookTargets: webhookTargets
+            webhookTargets: webhookTargets,
+            gatewayRoutes: gatewayRoutes
         )
     }
 

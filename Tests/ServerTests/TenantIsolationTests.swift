@@ -144,9 +144,10 @@ import Vault
         try await Self.leakReports(world, place, &random, seed: seed)
         let ssoChecks = try await Self.ssoExchanges(world, place, &random, seed: seed)
         let serviceChecks = try await Self.scopedServices(world, place, seed: seed)
+        let gatewayChecks = try await Self.gatewayChecks(world, place, seed: seed)
         let fineGrained = place.keys.filter { $0.permissions != nil }.count
         print("tenant isolation, seed \(seed): \(place.keys.count) keys (\(fineGrained) fine-grained), \(checks) checks, \(ssoChecks) through SSO keys, "
-              + "\(serviceChecks) through scoped services")
+              + "\(serviceChecks) through scoped services, \(gatewayChecks) gateway checks")
         #expect(fineGrained > 0 && fineGrained < place.keys.count, "seed \(seed): draw both plain and fine-grained keys")
         #expect(checks > 500)
         return asked

@@ -71,8 +71,22 @@ struct ThrottleMiddleware<Context: PluginRequestContext>: RouterMiddleware {
                 (limiter, identity) = (throttle.anonymous, address)
             }
         }
+        let fields = try Self.hit(limiter, identity)
+        do {
+            var response = try await next(request, context)
+            response.headers.append(contentsOf: fields)
+            return response
+        } catch var error as APIError {
+            error.headers.append(contentsOf: fields)
+            throw error
+        }
+    }
+
+    /// Counts one request of `identity` against `limiter`: the `RateLimit` fields for the
+    /// answer, or the 429 (with them and `Retry-After`) when over the limit.
+    static func hit(_ limiter: RateLimiter, _ identity: ThrottleIdentity) throws -> HTTPFields {
         let outcome = limiter.hit(identity)
-        let fields = Self.headers(outcome, of: limiter)
+        let fields = headers(outcome, of: limiter)
         guard outcome.allowed else {
             var headers = fields
             headers[.retryAfter] = String(outcome.resetSeconds)
@@ -83,14 +97,7 @@ struct ThrottleMiddleware<Context: PluginRequestContext>: RouterMiddleware {
                 headers: headers
             )
         }
-        do {
-            var response = try await next(request, context)
-            response.headers.append(contentsOf: fields)
-            return response
-        } catch var error as APIError {
-            error.headers.append(contentsOf: fields)
-            throw error
-        }
+        return fields
     }
 
     /// The IETF draft's `RateLimit-Policy` and `RateLimit` structured fields, and the older
