@@ -94,7 +94,8 @@ extension Console {
     /// The links between an organisation's admin pages, `current` (`keys`, `usage` or `audit`)
     /// marked as the page shown. Every flag is set, so none falls back to a page value.
     static func organisationNavigation(_ area: AdminArea, current: String) -> PageValue {
-        ["path": .text(area.path), "onKeys": .flag(current == "keys"), "onUsage": .flag(current == "usage"), "onAudit": .flag(current == "audit")]
+        ["path": .text(area.path), "onKeys": .flag(current == "keys"), "onUsage": .flag(current == "usage"), "onAudit": .flag(current == "audit"),
+         "onRequests": .flag(current == "requests")]
     }
 
     /// A daily chart of `series` over `range` and its table (partial `usage-table`): a row per

@@ -245,6 +245,7 @@ private func mountRoutes(
         AuditController(pool: dependencies.pool).register(on: resources)
         UsageController(pool: dependencies.pool).register(on: resources)
         KeyPolicyController(tenancy: Tenancy(vault: dependencies.vault)).register(on: resources)
+        KeyRequestController(vault: dependencies.vault).register(on: resources)
         WebhookController(endpoints: WebhookEndpoints(pool: dependencies.pool, secretBox: settings.secretBox, targets: settings.webhookTargets))
             .register(on: resources)
         for plugin in mounted { plugin.registerRoutes(on: resources) }
