@@ -22,13 +22,16 @@ export LATCHKEY_SECRET_KEY="$(head -c 32 /dev/urandom | base64 -w0)"
 fixture="$(mktemp)"
 cat > "$fixture" <<'JSON'
 {"users": [{"ref": "ada", "username": "ada", "email": "ada@example.com", "password": "browser-test-password", "tier": "pro"},
-           {"ref": "erin", "username": "erin", "email": "erin@example.com", "tier": "enterprise"}],
- "organisations": [{"ref": "example", "slug": "example", "name": "Example", "members": [{"user": "erin", "role": "viewer"}, {"user": "ada", "role": "admin"}]}],
+           {"ref": "erin", "username": "erin", "email": "erin@example.com", "tier": "enterprise"},
+           {"ref": "mia", "username": "mia", "email": "mia@example.com", "password": "browser-test-password", "tier": "organisation"}],
+ "organisations": [{"ref": "example", "slug": "example", "name": "Example", "members": [{"user": "erin", "role": "viewer"}, {"user": "ada", "role": "admin"}]},
+                   {"ref": "guarded", "slug": "guarded", "name": "Guarded", "members": [{"user": "mia", "role": "viewer"}, {"user": "ada", "role": "admin"}]}],
  "surveys": [{"ref": "ada-one", "name": "Ada's first", "slug": "ada-one", "owner": "ada"},
              {"ref": "ada-two", "name": "Ada's second", "slug": "ada-two", "owner": "ada"}]}
 JSON
 "$bin" import "$fixture" >/dev/null
 rm -f "$fixture"
+"$bin" orgs policy guarded --require-approval true >/dev/null
 # A second key, issued elsewhere: the password change must revoke it too.
 other_key="$("$bin" keys issue --user ada --name "issued by the operator" 2>/dev/null)"
 # Keys of the organisation for its usage page (SPEC §13): one used by the test, one used before

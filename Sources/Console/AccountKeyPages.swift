@@ -13,6 +13,7 @@ extension Console {
         routes.on("/account/keys", method: .get, .page) { request, context in
             try await signedIn(request, context) { session, _ in
                 let notice = request.uri.queryParameters["revoked"].map { _ in "The key is revoked." }
+                    ?? request.uri.queryParameters["requested"].map { _ in "Key requested: an admin of the organisation will approve or deny it." }
                 return try await accountKeysPage(session, form: KeyForm(), outcome: KeysOutcome(notice: notice))
             }
         }
@@ -93,6 +94,13 @@ extension Console {
         organisations += choices.organisations.map { ["slug": .text($0.slug), "name": .text($0.name), "selected": .flag($0.slug == form.organisation)] }
         data["organisations"] = .list(organisations)
         data["hasOrganisations"] = .flag(!choices.organisations.isEmpty)
+        // Key requests (SPEC §14): the user's own, and a way to ask where approval is required.
+        let requests = try await ownRequestRows(session)
+        let canRequest = try await !requestable(session).isEmpty
+        data["showRequests"] = .flag(canRequest || !requests.isEmpty)
+        data["canRequest"] = .flag(canRequest)
+        data["ownRequests"] = .list(requests)
+        data["hasOwnRequests"] = .flag(!requests.isEmpty)
         form.fill(&data, offered: choices.capabilities, types: permissionTypes, outcome: outcome)
         return pages.render("keys", data, status: outcome.status)
     }
@@ -178,6 +186,8 @@ extension Console {
         case .alreadyRolled: return "That key was already rolled."
         case .passwordHashingBusy: return "Too many passwords are being checked right now. Nothing was changed: try again in a moment."
         case .policyViolation(let why): return why
+        case .keyRequestNotFound: return "There is no such key request."
+        case .keyRequestClosed(let why): return why.prefix(1).uppercased() + why.dropFirst() + "."
         }
     }
 

@@ -36,6 +36,7 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
         registerSignIn(on: routes)
         registerMFA(on: routes)
         registerKeys(on: routes)
+        registerKeyRequestPages(on: routes)
         registerPassword(on: routes)
         registerAdminPages(on: routes)
         registerUsagePages(on: routes)

@@ -97,6 +97,7 @@ extension Console {
     static func organisationNavigation(_ area: AdminArea, current: String) -> PageValue {
         ["path": .text(area.path), "onKeys": .flag(current == "keys"), "onUsage": .flag(current == "usage"), "onAudit": .flag(current == "audit"),
          "onPolicy": .flag(current == "policy"), "onWebhooks": .flag(current == "webhooks")]
+         "onRequests": .flag(current == "requests")]
     }
 
     /// A daily chart of `series` over `range` and its table (partial `usage-table`): a row per

@@ -5,7 +5,7 @@ extension APIError {
     /// can cause — a roll after a revocation, a key that vanished — is a 4xx, never a 500.
     public init(_ error: VaultError) {
         switch error {
-        case .userNotFound, .organisationNotFound, .keyNotFound, .serviceNotFound:
+        case .userNotFound, .organisationNotFound, .keyNotFound, .serviceNotFound, .keyRequestNotFound:
             self.init(.notFound, detail: "Not found.")
         case .invalidInput(let why):
             self.init(.badRequest, detail: why)
@@ -19,6 +19,8 @@ extension APIError {
             self.init(.serviceUnavailable, detail: "Too many password checks at once; try again shortly.", headers: [.retryAfter: "2"])
         case .policyViolation(let why):
             self.init(.badRequest, detail: why, code: "POLICY_VIOLATION")
+        case .keyRequestClosed(let why):
+            self.init(.conflict, detail: why, code: "REQUEST_CLOSED")
         }
     }
 }

@@ -257,6 +257,9 @@ private func mountRoutes(
         UsageController(pool: dependencies.pool).register(on: resources)
         KeyPolicyController(tenancy: Tenancy(vault: dependencies.vault)).register(on: resources)
         WebhookController(endpoints: webhooks).register(on: resources)
+        KeyRequestController(vault: dependencies.vault).register(on: resources)
+        WebhookController(endpoints: WebhookEndpoints(pool: dependencies.pool, secretBox: settings.secretBox, targets: settings.webhookTargets))
+            .register(on: resources)
         for plugin in mounted { plugin.registerRoutes(on: resources) }
     }
 

@@ -41,6 +41,9 @@ public struct KeyIssueRequest: Sendable {
     public var resources: [String: [String]] = [:]
     /// Where ``resources`` are looked up (the plugins' resolvers).
     public var selections: (any KeySelectionLookup)?
+    /// The approved key request this issuance collects (SPEC §14), if any: checked and marked
+    /// collected in the issuance's transaction; it stands for `require_approval` only.
+    var approvedRequest: UUID?
     /// The name, expiry and allowed addresses: as given (checked at issuance), or checked.
     let terms: Terms
 

@@ -14,7 +14,8 @@ public struct KeyPolicy: Sendable, Hashable {
     public var requireAllowedCIDRs: Bool
     /// The capabilities a key may hold at most; `nil`: any (JSON `null`).
     public var maxCapabilities: Capabilities?
-    /// Members who are not admin or owner cannot be issued a key directly (key requests: #29 part 2).
+    /// Members who are not admin or owner cannot be issued a key directly: they ask for one
+    /// (``KeyRequest``), and collect it once an admin approved.
     public var requireApproval: Bool
     /// Stored and shown; enforced with passkeys (#31).
     public var requirePasskey: Bool

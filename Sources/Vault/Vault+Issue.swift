@@ -58,9 +58,17 @@ extension Vault {
                 let (issuer, issuerID) = target.isIssuer(request.issuer)
                     ? (try target.activeIssuer(), target.id)
                     : try await issuerPrincipal(request.issuer, on: connection)
-                return try await insert(
+                let approvedIn = try await request.approvedRequest.asyncMap { id in
+                    try await Self.claimApproval(id, for: target, issuerID: issuerID, on: connection)
+                }
+                let record = try await insert(
                     request, terms: terms, generated: generated, issuance: target.facts(request.requestedCapabilities, activeKeyCount: activeKeys ?? 0),
                     for: target, selecting: selected, by: issuer, issuerID: issuerID, on: connection)
+                if let id = request.approvedRequest, let organisation = approvedIn {
+                    guard record.organisationID == organisation else { throw VaultError.keyRequestClosed("the key request was not approved for this issuance") }
+                    try await Self.markCollected(id, key: record.id, userID: target.id, organisationID: organisation, via: request.via, ip: request.ip, on: connection)
+                }
+                return record
             }
         }
         dependents.evict(userID: record.userID)
@@ -73,7 +81,7 @@ extension Vault {
     /// to hold under races, so nothing to lock). `nil` when the request is no such issuance: the
     /// transaction then judges it.
     private func issueExchanged(_ request: KeyIssueRequest, terms: KeyTerms, generated: ParsedKey) async throws -> KeyRecord? {
-        guard request.exchange != nil, request.team == nil, request.permissions == nil, request.issuer.names(request.user) else { return nil }
+        guard request.exchange != nil, request.approvedRequest == nil, request.team == nil, request.permissions == nil, request.issuer.names(request.user) else { return nil }
         return try await pool.withConnection { connection -> KeyRecord? in
             let target = try await Self.target(request.user, organisation: request.organisation, team: request.team, locking: false, on: connection)
             guard target.tier.activeKeyLimit == nil else { return nil }
@@ -108,7 +116,7 @@ extension Vault {
         }
         if let organisationID {
             try await Self.checkPolicy(of: organisationID, for: target, by: request.issuer, terms: terms,
-                                       capabilities: request.requestedCapabilities, on: connection)
+                                       capabilities: request.requestedCapabilities, approved: request.approvedRequest != nil, on: connection)
         }
         let permissions = try selected.map { selected in
             var key = target.principal
@@ -158,13 +166,15 @@ extension Vault {
     /// Refuses (``VaultError/policyViolation(_:)``, words naming the rule) a key confined to
     /// organisation `id` that would break its key policy (SPEC §14): the terms' rules for every
     /// issuer; `require_approval` for a target who does not administer the organisation, unless
-    /// the operator issues (the command line without `--by`: the break-glass until key requests).
+    /// the operator issues (the command line without `--by`: the break-glass) or the issuance
+    /// collects an `approved` key request (checked under its lock: ``claimApproval(_:for:issuerID:on:)``).
     static func checkPolicy(
-        of id: Int64, for target: Target, by issuer: KeyIssuer, terms: KeyTerms, capabilities: Capabilities, on connection: PGConnection
+        of id: Int64, for target: Target, by issuer: KeyIssuer, terms: KeyTerms, capabilities: Capabilities, approved: Bool = false,
+        on connection: PGConnection
     ) async throws {
         let policy = try await KeyPolicy.read(organisation: id, on: connection)
         guard !policy.isOpen else { return }
-        if policy.requireApproval, issuer != .platformOperator, !target.principal.administersOrganisation(id) {
+        if policy.requireApproval, !approved, issuer != .platformOperator, !target.principal.administersOrganisation(id) {
             throw VaultError.policyViolation(KeyPolicy.approvalRequired)
         }
         if let why = policy.violation(expiresAt: terms.expiresAt, allowedCIDRs: terms.allowedCIDRs, capabilities: capabilities) {

@@ -23,6 +23,11 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
     case passwordHashingBusy
     /// The key would break its organisation's key policy (SPEC §14); the words name the rule.
     case policyViolation(String)
+    /// No key request with that id (of this organisation, or of this requester).
+    case keyRequestNotFound
+    /// The key request can no longer be acted on that way (decided, collected, expired); the
+    /// words say why.
+    case keyRequestClosed(String)
 
     public var description: String {
         switch self {
@@ -36,6 +41,8 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
         case .alreadyRolled: "this key was already rolled"
         case .passwordHashingBusy: "too many password checks at once; try again shortly"
         case .policyViolation(let why): why
+        case .keyRequestNotFound: "no such key request"
+        case .keyRequestClosed(let why): why
         }
     }
 }

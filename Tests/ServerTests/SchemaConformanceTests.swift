@@ -70,6 +70,22 @@ import Vault
                 INSERT INTO webhook_deliveries (endpoint_id, event_id, type, status, attempt, duration_ms)
                 VALUES (\(UUID(uuidString: hook)!), 'msg_1', 'key.issued', 500, 1, 12)
                 """)
+            // Key requests (SPEC §14) in beta, which requires approval: two pending, one approved.
+            let rita = try await world.user("rita", tier: .organisation)
+            let olga = try await world.user("olga", tier: .organisation)
+            let beta = try await world.organisation("beta", owner: olga, members: [(rita, "viewer")])
+            try await world.pool.execute("INSERT INTO key_policies (organisation_id, require_approval) VALUES (\(beta), true)")
+            let betaAdmin: HTTPFields = [.authorization: "Bearer \(try await world.key(for: olga, organisation: beta, capabilities: ["view", "superuser"]))"]
+            let requester: HTTPFields = [.authorization: "Bearer \(try await world.key(for: rita))"]
+            var made: [String] = []
+            for name in ["r1", "r2", "r3"] {
+                let terms = try KeyTerms(name: name, expiresAt: nil, allowedCIDRs: [])
+                made.append(try await world.dependencies.vault.requestKey(
+                    userID: rita, organisation: .name("beta"), terms: terms, capabilities: .view, reason: "tests", via: "test").id.uuidString.lowercased())
+            }
+            let asked = made
+            _ = try await world.dependencies.vault.decideKeyRequest(UUID(uuidString: asked[2])!, organisationID: beta, approve: true, note: nil, by: olga, via: "test")
+            let betaRequests = "/api/organisations/beta/key-requests/"
             let viewOnlyBearer: HTTPFields = [.authorization: "Bearer \(viewOnly)"]
             let webhooks = "/api/organisations/acme/webhooks/"
             let settings = APISettings(secretBox: SecretBox(key: [UInt8](repeating: 3, count: 32)))
@@ -202,6 +218,26 @@ import Vault
                     Call(path: "/api/organisations/{slug}/webhooks/{webhook}/deliveries/", method: .get, uri: "\(webhooks)\(UUID())/deliveries/", headers: bearer),
                     Call(path: "/api/organisations/{slug}/webhooks/{webhook}/", method: .delete, uri: "\(webhooks)\(hook)/", headers: bearer),
                     Call(path: "/api/organisations/{slug}/webhooks/{webhook}/", method: .delete, uri: "\(webhooks)\(hook)/", headers: bearer),
+                    // Key requests.
+                    Call(path: "/api/key-requests/", method: .post, uri: "/api/key-requests/",
+                         body: #"{"organisation":"beta","name":"ci","reason":"the export","capabilities":["view"]}"#, headers: requester),
+                    Call(path: "/api/key-requests/", method: .post, uri: "/api/key-requests/", body: #"{"organisation":"beta"}"#, headers: requester),
+                    Call(path: "/api/key-requests/", method: .post, uri: "/api/key-requests/", body: #"{"organisation":"nowhere","name":"a","reason":"b"}"#, headers: requester),
+                    Call(path: "/api/key-requests/", method: .get, uri: "/api/key-requests/", headers: requester),
+                    Call(path: "/api/organisations/{slug}/key-requests/", method: .get, uri: betaRequests, headers: betaAdmin),
+                    Call(path: "/api/organisations/{slug}/key-requests/", method: .get, uri: "/api/organisations/acme/key-requests/", headers: betaAdmin),
+                    Call(path: "/api/organisations/{slug}/key-requests/", method: .get, uri: betaRequests, headers: requester),
+                    Call(path: "/api/organisations/{slug}/key-requests/{request}/approve/", method: .post, uri: "\(betaRequests)\(asked[0])/approve/",
+                         body: #"{"note":"fine"}"#, headers: betaAdmin),
+                    Call(path: "/api/organisations/{slug}/key-requests/{request}/approve/", method: .post, uri: "\(betaRequests)\(asked[0])/approve/", headers: betaAdmin),
+                    Call(path: "/api/organisations/{slug}/key-requests/{request}/approve/", method: .post, uri: "\(betaRequests)\(asked[1])/approve/",
+                         body: #"{"colour":1}"#, headers: betaAdmin),
+                    Call(path: "/api/organisations/{slug}/key-requests/{request}/deny/", method: .post, uri: "\(betaRequests)\(asked[1])/deny/",
+                         body: #"{"note":"no"}"#, headers: betaAdmin),
+                    Call(path: "/api/organisations/{slug}/key-requests/{request}/deny/", method: .post, uri: "\(betaRequests)\(UUID())/deny/", headers: betaAdmin),
+                    Call(path: "/api/key-requests/{request}/collect/", method: .post, uri: "/api/key-requests/\(asked[2])/collect/", headers: requester),
+                    Call(path: "/api/key-requests/{request}/collect/", method: .post, uri: "/api/key-requests/\(asked[2])/collect/", headers: requester),
+                    Call(path: "/api/key-requests/{request}/collect/", method: .post, uri: "/api/key-requests/\(UUID())/collect/", headers: requester),
                     // Leaked keys.
                     Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":["ct_live_nothing"]}"#),
                     Call(path: "/v1/keys/revoke-leaked", method: .post, uri: "/v1/keys/revoke-leaked", body: #"{"credentials":[]}"#),

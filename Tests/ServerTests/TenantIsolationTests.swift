@@ -83,6 +83,14 @@ import Vault
                 INSERT INTO webhook_deliveries (endpoint_id, event_id, type, status, attempt, duration_ms)
                 VALUES (\(endpoint), 'msg_seed', 'key.issued', 200, 1, 5)
                 """)
+            // An approved key request (SPEC §14) of each organisation's first member, waiting to
+            // be collected: nobody elsewhere lists, decides or collects it.
+            if let member = place.members[organisation, default: []].min() {
+                try await world.pool.execute("""
+                    INSERT INTO key_requests (organisation_id, user_id, name, capabilities, reason, status, decided_at)
+                    VALUES (\(organisation), \(member), 'asked', '{view}', 'seeded', 'approved', now())
+                    """)
+            }
         }
         return place
     }
@@ -474,6 +482,8 @@ import Vault
                 #expect(deliveries.status == .forbidden || deliveries.status == .notFound, "deliveries \(base): \(deliveries.status)")
             }
         }
+        let requestChecks = try await keyRequests({ try await send($0, $1, body: $2) }, home: home, homeSlug: homeSlug, place)
+        checks += requestChecks
         // Every plugin's routes, as the action each states, about every object of elsewhere.
         let caller = IsolatedCaller(world: place.world, tenants: place.tenants, objects: place.objects, home: home, permissions: permissions) { uri, method, body in
             try await client.send(uri, method: method, key: who.key, headers: who.headers, body: body)
@@ -481,6 +491,48 @@ import Vault
         let plugins = try await caller.askEveryActionRoute(place.routes)
         asked.formUnion(plugins.asked)
         checks += plugins.checks
+        return checks
+    }
+
+    /// Key requests (SPEC §14) as a key confined to `home`: its user's own and home's are the
+    /// most it sees; another organisation's requests are never listed, decided or collected
+    /// (they stay as they were), and no request is made elsewhere.
+    static func keyRequests(
+        _ send: (String, HTTPRequest.Method, String?) async throws -> Reply, home: Int64, homeSlug: String, _ place: Placement
+    ) async throws -> Int {
+        var checks = 0
+        let stored = try await place.world.pool.query("SELECT id, organisation_id, status FROM key_requests ORDER BY id")
+            .map { (id: try $0.decode(UUID.self, at: 0).uuidString.lowercased(), organisation: try $0.decode(Int64.self, at: 1), status: try $0.decode(String.self, at: 2)) }
+        let own = try await send("/api/key-requests/", .get, nil)
+        #expect(own.status == .forbidden || (own.status == .ok && own.items.allSatisfy { $0["organisation"] as? String == homeSlug }),
+                "own key requests \(own.status) \(own.text.prefix(200))")
+        let listed = try await send("/api/organisations/\(homeSlug)/key-requests/", .get, nil)
+        #expect(listed.status == .forbidden || (listed.status == .ok && listed.items.allSatisfy { $0["organisation"] as? String == homeSlug }),
+                "home's key requests \(listed.status)")
+        checks += 2
+        for (other, index) in place.organisationIndex where other != home {
+            let slug = "o\(index)"
+            let seen = try await send("/api/organisations/\(slug)/key-requests/", .get, nil)
+            #expect(seen.status == .forbidden || seen.status == .notFound, "key requests of \(slug): \(seen.status)")
+            let asked = try await send("/api/key-requests/", .post, #"{"organisation":"\#(slug)","name":"x","reason":"y"}"#)
+            #expect(asked.status == .forbidden || asked.status == .notFound, "key request made in \(slug): \(asked.status)")
+            checks += 2
+        }
+        for elsewhere in stored where elsewhere.organisation != home {
+            let slug = "o\(place.organisationIndex[elsewhere.organisation]!)"
+            for base in ["/api/organisations/\(slug)/key-requests/\(elsewhere.id)/", "/api/organisations/\(homeSlug)/key-requests/\(elsewhere.id)/"] {
+                for verb in ["approve/", "deny/"] {
+                    let decided = try await send(base + verb, .post, nil)
+                    #expect(decided.status == .forbidden || decided.status == .notFound, "\(base)\(verb): \(decided.status)")
+                }
+            }
+            let collected = try await send("/api/key-requests/\(elsewhere.id)/collect/", .post, nil)
+            #expect(collected.status == .forbidden || collected.status == .notFound, "collecting \(elsewhere.id): \(collected.status)")
+            checks += 5
+        }
+        let after = try await place.world.pool.query("SELECT id, status FROM key_requests WHERE organisation_id <> \(home) ORDER BY id")
+            .map { "\(try $0.decode(UUID.self, at: 0).uuidString.lowercased()) \(try $0.decode(String.self, at: 1))" }
+        #expect(after == stored.filter { $0.organisation != home }.map { "\($0.id) \($0.status)" }, "key requests elsewhere unchanged")
         return checks
     }
 

@@ -54,26 +54,9 @@ struct WebhookController: Sendable {
 
     static let noSuchEndpoint = APIError(.notFound, detail: "No webhook with that id in this organisation.")
 
-    /// The caller's key and the organisation of the path, when the key may manage its webhooks:
-    /// confined to it, its user an admin or owner, holding `superuser`, not fine-grained.
+    /// The caller's key and the organisation of the path, when the key may manage its webhooks.
     static func administered(_ context: LatchkeyRequestContext) throws -> (VerifiedKey, Int64) {
-        guard let key = context.caller.verifiedKey else { throw APIError.notAuthenticated }
-        guard key.principal.permissions == nil else {
-            throw APIError(.forbidden, detail: "A fine-grained key reaches only the resource types its permissions name; webhooks are not one.",
-                           code: "DENY_CAPABILITY")
-        }
-        guard let organisation = key.principal.auditableOrganisationIDs.first, let confined = key.organisation, confined.id == organisation else {
-            throw APIError(.forbidden, detail: "Only an admin or owner of the organisation may manage its webhooks, with a key issued in it.",
-                           code: "DENY_ROLE")
-        }
-        guard key.principal.capabilities.contains(.superuser) else {
-            throw APIError(.forbidden, detail: "Managing webhooks needs a key with the superuser capability.", code: "DENY_CAPABILITY")
-        }
-        // Another organisation's slug (or one that does not exist): not found, no oracle.
-        guard context.parameters.get("slug") == confined.slug else {
-            throw APIError(.notFound, detail: "No organisation with that slug is reachable with this key.")
-        }
-        return (key, organisation)
+        try AdministeringKey(subject: "webhooks", action: "manage its webhooks", doing: "Managing webhooks").check(context)
     }
 
     static func endpointID(_ context: LatchkeyRequestContext) throws -> UUID {
