@@ -117,7 +117,7 @@ let package = Package(
         library("LatchkeyPlugins", ["PluginKit"] + pluginModules),
         .target(
             name: "Console",
-            dependencies: ["PluginKit", "Accounts", "Tenancy", "Usage", "Vault", "Policy", "JSON", hummingbird],
+            dependencies: ["PluginKit", "Accounts", "Federation", "Tenancy", "Usage", "Vault", "Policy", "JSON", hummingbird],
             exclude: ["Assets"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]
@@ -180,7 +180,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres"],
+            dependencies: ["Postgres", "Accounts", "Federation", "Vault"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

@@ -19,11 +19,14 @@ public struct ConsoleDependencies: Sendable {
     /// Where a fine-grained key's selected resources are found (the mounted plugins' resolvers,
     /// SPEC §15); `nil`: keys issued here cannot be limited to resources.
     public var selections: (any KeySelectionLookup)?
+    /// Latchkey as a WebAuthn relying party (`LATCHKEY_PUBLIC_URL`, else the loopback origin).
+    public var relyingParty: RelyingParty
 
     public init(
         vault: Vault, accounts: Accounts, tenancy: Tenancy, usage: UsageReport, secretBox: SecretBox?, throttle: ConsoleThrottle? = nil,
-        selections: (any KeySelectionLookup)? = nil
+        selections: (any KeySelectionLookup)? = nil, relyingParty: RelyingParty? = nil
     ) {
+        self.relyingParty = relyingParty ?? RelyingParty(publicURL: nil)!
         self.vault = vault
         self.accounts = accounts
         self.tenancy = tenancy

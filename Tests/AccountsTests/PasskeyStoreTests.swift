@@ -65,7 +65,7 @@ import Vault
             let listed = try await world.sessions.passkeys(of: session)
             #expect(listed.map(\.name) == ["laptop"])
             #expect(listed[0].lastUsedAt == nil)
-            // The handle stays the user's: opaque, not their id, the same next time.
+            // The handle stays the user's: opaque, the same next time, not stored.
             let again = try await world.sessions.registrationOptions(session, Self.party)
             #expect(again.userHandle == options.userHandle)
             #expect(again.credentialIDs == [authenticator.credentialID])

@@ -1,5 +1,6 @@
 import Accounts
 import Federation
+import TestSupport
 import Testing
 
 /// WebAuthn verification without a database (SPEC §10): a recorded registration and assertion

@@ -1,9 +1,8 @@
 -- Passkeys (SPEC §10, WebAuthn Level 2): a user's credentials, the challenges of ceremonies in
 -- progress, and how each browser session's second factor was proved (for require_passkey, §14).
 
--- The opaque user handle passkeys carry (random, never the user's id or name); made when the
--- user first adds a passkey.
-ALTER TABLE users ADD COLUMN passkey_handle bytea UNIQUE CHECK (octet_length(passkey_handle) = 32);
+-- The opaque user handle passkeys carry is not stored: it is an HMAC of the user's id under the
+-- deployment's MAC key (Accounts, WebSessions.userHandle).
 
 -- A passkey: its credential id (unique across all users) and COSE public key (no private
 -- material ever reaches the server), the last signature counter, and the name its user gave.

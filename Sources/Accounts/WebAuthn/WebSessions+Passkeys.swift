@@ -36,16 +36,17 @@ extension WebSessions {
         }
     }
 
-    /// Options to add a passkey in `session`: a challenge, the user's opaque handle (made on
-    /// first use) and their passkeys to exclude.
+    /// Options to add a passkey in `session`: a challenge, the user's opaque handle and their
+    /// passkeys to exclude.
     public func registrationOptions(_ session: WebSession, _ party: RelyingParty) async throws -> PasskeyOptions {
-        let handle = try SecureRandom.bytes(32)
-        let rows = try await pool.query("""
-            UPDATE users SET passkey_handle = COALESCE(passkey_handle, \(Data(handle))) WHERE id = \(session.userID) RETURNING passkey_handle
-            """)
-        let stored = try rows[0].decode(Data.self, at: 0)
-        return PasskeyOptions(challenge: try await newChallenge(.register, session: session), rpID: party.id,
-                              userHandle: Array(stored), credentialIDs: try await credentialIDs(session.userID))
+        PasskeyOptions(challenge: try await newChallenge(.register, session: session), rpID: party.id,
+                       userHandle: try userHandle(session.userID), credentialIDs: try await credentialIDs(session.userID))
+    }
+
+    /// The opaque user handle of `userID`'s passkeys: an HMAC of the id under the MAC key, so it
+    /// says nothing about the user to anyone without the deployment's secret, and needs no row.
+    func userHandle(_ userID: Int64) throws -> [UInt8] {
+        try box.mac(Array("passkey-user-handle:\(userID)".utf8))
     }
 
     /// Options to prove a passkey: as the second factor of `session` (its user's passkeys
@@ -105,7 +106,7 @@ extension WebSessions {
                                           signature: assertion.signature)
         try await consumeChallenge(checked.challenge, session == nil ? .signIn : .secondFactor, session: session)
         let rows = try await pool.query("""
-            SELECT p.id, p.user_id, p.public_key, p.sign_count, u.passkey_handle
+            SELECT p.id, p.user_id, p.public_key, p.sign_count
             FROM passkeys p JOIN users u ON u.id = p.user_id
             WHERE p.credential_id = \(Data(assertion.credentialID)) AND u.is_active
             """)
@@ -113,8 +114,7 @@ extension WebSessions {
         let userID = try row.decode(Int64.self, named: "user_id")
         if let session, session.userID != userID { throw WebAuthnError.unknownCredential }
         if session == nil {
-            let handle = try row.decode(Data?.self, named: "passkey_handle").map(Array.init) ?? []
-            guard let given = assertion.userHandle, ConstantTime.equals(given, handle) else { throw WebAuthnError.unknownCredential }
+            guard let given = assertion.userHandle, ConstantTime.equals(given, try userHandle(userID)) else { throw WebAuthnError.unknownCredential }
         }
         let stored = try row.decode(Int64.self, named: "sign_count")
         let count = try checked.verify(with: Array(try row.decode(Data.self, named: "public_key")), storedCount: UInt32(clamping: stored))

@@ -5,14 +5,14 @@ import Vault
 
 /// A software authenticator for tests: an OpenSSL key (ES256 or RS256) that makes `none`
 /// registrations and assertions as a browser and authenticator would, with a counter.
-final class SoftwareAuthenticator: @unchecked Sendable {
-    let signer: JWSSigner
-    let credentialID: [UInt8]
-    var counter: UInt32 = 0
-    var flags: UInt8 = 0x05
-    let origin: String, rpID: String
+public final class SoftwareAuthenticator: @unchecked Sendable {
+    public let signer: JWSSigner
+    public let credentialID: [UInt8]
+    public var counter: UInt32 = 0
+    public var flags: UInt8 = 0x05
+    public let origin: String, rpID: String
 
-    init(_ algorithm: JWS.Algorithm = .es256, origin: String = "http://localhost:8080", rpID: String = "localhost") throws {
+    public init(_ algorithm: JWS.Algorithm = .es256, origin: String = "http://localhost:8080", rpID: String = "localhost") throws {
         signer = try JWSSigner(algorithm, keyID: "test")
         credentialID = try SecureRandom.bytes(16)
         self.origin = origin
@@ -20,7 +20,7 @@ final class SoftwareAuthenticator: @unchecked Sendable {
     }
 
     /// The public key in COSE.
-    var coseKey: [UInt8] {
+    public var coseKey: [UInt8] {
         let jwk = signer.jwk
         if signer.algorithm == .es256 {
             return TestCBOR.map([(.int(1), .int(2)), (.int(3), .int(-7)), (.int(-1), .int(1)),
@@ -30,14 +30,14 @@ final class SoftwareAuthenticator: @unchecked Sendable {
                              (.int(-1), .bytes(Base64URL.decode(jwk["n"]!)!)), (.int(-2), .bytes(Base64URL.decode(jwk["e"]!)!))])
     }
 
-    func clientData(_ type: String, _ challenge: [UInt8], origin: String? = nil) -> [UInt8] {
+    public func clientData(_ type: String, _ challenge: [UInt8], origin: String? = nil) -> [UInt8] {
         Array(#"{"type":"\#(type)","challenge":"\#(Base64URL.encode(challenge))","origin":"\#(origin ?? self.origin)","crossOrigin":false}"#.utf8)
     }
 
-    var rpIDHash: [UInt8] { SHA256Digest(hashing: rpID).bytes }
+    public var rpIDHash: [UInt8] { SHA256Digest(hashing: rpID).bytes }
 
     /// `(clientDataJSON, attestationObject)` of a registration answering `challenge`.
-    func register(_ challenge: [UInt8]) -> (clientDataJSON: [UInt8], attestationObject: [UInt8]) {
+    public func register(_ challenge: [UInt8]) -> (clientDataJSON: [UInt8], attestationObject: [UInt8]) {
         let authData = rpIDHash + [flags | 0x40] + Self.bigEndian(counter) + [UInt8](repeating: 0, count: 16)
             + [UInt8(credentialID.count >> 8), UInt8(credentialID.count & 0xff)] + credentialID + coseKey
         let attestation = TestCBOR.map([(.text("fmt"), .text("none")), (.text("attStmt"), .raw([0xa0])), (.text("authData"), .bytes(authData))])
@@ -45,7 +45,7 @@ final class SoftwareAuthenticator: @unchecked Sendable {
     }
 
     /// An assertion answering `challenge`, its counter advanced first (unless `advance` is false).
-    func assert(_ challenge: [UInt8], advance: Bool = true, origin: String? = nil, userHandle: [UInt8]? = nil) throws -> PasskeyAssertion {
+    public func assert(_ challenge: [UInt8], advance: Bool = true, origin: String? = nil, userHandle: [UInt8]? = nil) throws -> PasskeyAssertion {
         if advance { counter += 1 }
         let client = clientData("webauthn.get", challenge, origin: origin)
         let authData = rpIDHash + [flags] + Self.bigEndian(counter)
@@ -54,16 +54,16 @@ final class SoftwareAuthenticator: @unchecked Sendable {
         return PasskeyAssertion(credentialID: credentialID, clientDataJSON: client, authenticatorData: authData, signature: signature, userHandle: userHandle)
     }
 
-    static func bigEndian(_ value: UInt32) -> [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) } }
+    public static func bigEndian(_ value: UInt32) -> [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) } }
 }
 
 /// Just enough of a CBOR encoder to build test inputs.
-enum TestCBOR {
-    indirect enum Item {
+public enum TestCBOR {
+    public indirect enum Item {
         case int(Int), bytes([UInt8]), text(String), raw([UInt8])
     }
 
-    static func head(_ major: UInt8, _ value: UInt64) -> [UInt8] {
+    public static func head(_ major: UInt8, _ value: UInt64) -> [UInt8] {
         switch value {
         case 0..<24: [major << 5 | UInt8(value)]
         case 24..<0x100: [major << 5 | 24, UInt8(value)]
@@ -72,7 +72,7 @@ enum TestCBOR {
         }
     }
 
-    static func encode(_ item: Item) -> [UInt8] {
+    public static func encode(_ item: Item) -> [UInt8] {
         switch item {
         case .int(let n): n >= 0 ? head(0, UInt64(n)) : head(1, UInt64(-1 - n))
         case .bytes(let b): head(2, UInt64(b.count)) + b
@@ -81,7 +81,7 @@ enum TestCBOR {
         }
     }
 
-    static func map(_ pairs: [(Item, Item)]) -> [UInt8] {
+    public static func map(_ pairs: [(Item, Item)]) -> [UInt8] {
         head(5, UInt64(pairs.count)) + pairs.flatMap { encode($0.0) + encode($0.1) }
     }
 }
