@@ -300,7 +300,11 @@ try:
     field("Password").send_keys(NEW_PASSWORD)
     submit("Sign in")
     arrived("/account/mfa", "localhost: MFA follows the password")
-    field("Code").send_keys(totp(secret, 2))
+    # Each TOTP step is accepted once: wait for the step after the last code's (now + 1).
+    last_step = int(time.time() // 30) + 1
+    while time.time() // 30 < last_step:
+        time.sleep(0.5)
+    field("Code").send_keys(totp(secret, 1))
     submit("Verify")
     arrived("/account/keys", "localhost: a code verifies")
     driver.get(local + "/account/security")
