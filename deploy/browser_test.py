@@ -157,6 +157,11 @@ try:
     check(len(secret) >= 16, "the TOTP secret is shown")
     check(len(driver.find_elements(By.CSS_SELECTOR, "#recovery-codes li")) == 10, "ten recovery codes")
     shoot("mfa-enrol")
+    qr = driver.find_element(By.CSS_SELECTOR, "svg.qr")
+    check(qr.find_element(By.TAG_NAME, "title").get_attribute("textContent"), "the QR code has a title")
+    qr.screenshot(f"{shots}/mfa-qr.png")
+    with open(f"{shots}/mfa-qr.txt", "w", encoding="utf-8") as uri_file:
+        uri_file.write(driver.find_element(By.ID, "mfa-uri").text.strip())
     field("Code").send_keys(totp(secret))
     submit("Verify")
     arrived("/account/keys", "API Keys after MFA")

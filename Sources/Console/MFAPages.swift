@@ -38,7 +38,9 @@ extension Console {
         if let enrolment {
             data["enrolling"] = true
             data["secret"] = .text(Base32.encode(enrolment.secret))
-            data["uri"] = .text(TOTP(secret: enrolment.secret).uri(account: session.username, issuer: "Latchkey"))
+            let uri = TOTP(secret: enrolment.secret).uri(account: session.username, issuer: "Latchkey")
+            data["uri"] = .text(uri)
+            if let code = QRCode(uri) { data["qr"] = .markup(code.svg(title: "QR code of the authenticator link")) }
             data["recoveryCodes"] = .list(enrolment.codes)
         }
         data["codeProblem"] = PageValue(problem)
