@@ -94,8 +94,9 @@ if [ -z "$sso_key" ] || [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authoriz
 else
     echo "sso example: exchanged an ID token for a working key" >&2
 fi
-# No raw key, password or code in the server's log.
-if grep -Eq "ct_live_[0-9A-Za-z]{49}" "$log" || grep -q "browser-test-password" "$log"; then
+# No raw key, password or code in the server's log, and nothing of a passkey ceremony (challenges,
+# client data, authenticator data, signatures travel only in form fields and JSON bodies).
+if grep -Eq "ct_live_[0-9A-Za-z]{49}" "$log" || grep -q "browser-test-password" "$log" || grep -Eqi "challenge|client_data|clientDataJSON|authenticator_data|attestation" "$log"; then
     echo "browser test: a secret reached the server's log" >&2
     status=1
 fi
