@@ -76,7 +76,7 @@ let package = Package(
     products: [
         .executable(name: "latchkey", targets: ["latchkey"]),
         // The request readers, for the libFuzzer targets in `fuzz/` (a package of their own).
-        .library(name: "LatchkeyReaders", targets: ["JSON", "Vault", "Federation", "PluginKit", "Console", "Server"] + plugins.map(\.name)),
+        .library(name: "LatchkeyReaders", targets: ["JSON", "Vault", "Federation", "Accounts", "PluginKit", "Console", "Server"] + plugins.map(\.name)),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -106,7 +106,7 @@ let package = Package(
         ]),
         library("Policy"),
         library("Vault", ["COpenSSL", "JSON", "Postgres", "Policy", logging, metrics, nioCore, nioLocks, nioPosix, lifecycle]),
-        library("Accounts", ["Postgres", "Policy", "JSON", "Vault"]),
+        library("Accounts", ["Federation", "Postgres", "Policy", "JSON", "Vault"]),
         library("Tenancy", ["Postgres", "Policy", "JSON", "Vault"]),
         library("Usage", ["Postgres", logging, metrics, nioLocks, lifecycle]),
         library("Events", ["Postgres", "JSON", "Vault", logging, metrics, nioLocks, lifecycle]),
@@ -118,6 +118,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: ["PluginKit", "Accounts", "Tenancy", "Usage", "Events", "Vault", "Policy", "JSON", hummingbird],
+            dependencies: ["PluginKit", "Accounts", "Federation", "Tenancy", "Usage", "Vault", "Policy", "JSON", hummingbird],
             exclude: ["Assets"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]
@@ -181,7 +182,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres"],
+            dependencies: ["Postgres", "Accounts", "Federation", "Vault"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -223,6 +224,11 @@ let package = Package(
     ] + plugins.map { serverTests("\($0.name)Tests") } + [
         serverTests("ConsoleTests"),
         serverTests("FederationTests"),
+        .testTarget(
+            name: "AccountsTests",
+            dependencies: ["Accounts", "Federation", "Vault", "Postgres", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "VaultTests",
             dependencies: ["Vault", "Accounts", "Tenancy", "Postgres", "Policy", "TestSupport", logging],

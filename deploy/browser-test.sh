@@ -2,7 +2,9 @@
 # The console in a real headless Chromium (SPEC §10): signs in, enrols MFA, generates a key with
 # an expiry, reads it once, uses it, revokes it, generates a fine-grained key limited to one of
 # ada's surveys and checks its reach, uses keys and reads their usage (a key's page, the
-# organisation's usage page, Revoke of a stale key), changes the password; screenshots of every
+# organisation's usage page, Revoke of a stale key), changes the password, then uses passkeys with
+# Chromium's virtual authenticator (add, passwordless sign-in, second factor, remove) and decodes the
+# TOTP enrolment's QR code with zxing-cpp; screenshots of every
 # page at 1280×800 and 390×844 (the usage pages whole) go to .build/screenshots/. Installs Chromium, chromedriver and
 # Selenium (in a virtual environment under .build/) when missing. Run by deploy/test.sh.
 #   deploy/browser-test.sh [latchkey binary]
@@ -70,6 +72,21 @@ done
 mkdir -p .build/screenshots
 status=0
 SE_OFFLINE=true "$venv/bin/python" deploy/browser_test.py "http://127.0.0.1:$port" "$other_key" .build/screenshots "$org_key" || status=$?
+# The TOTP enrolment's QR code (inline SVG) decodes, with zxing-cpp, to the otpauth:// URI shown.
+qr_venv="$(python_venv qr-venv zxingcpp zxing-cpp pillow)"
+if ! "$qr_venv/bin/python" - .build/screenshots/mfa-qr.png .build/screenshots/mfa-qr.txt <<'PY'
+import sys, zxingcpp
+from PIL import Image
+found = [r.text for r in zxingcpp.read_barcodes(Image.open(sys.argv[1]))]
+expected = open(sys.argv[2], encoding="utf-8").read().strip()
+if found != [expected] or not expected.startswith("otpauth://totp/"):
+    sys.exit(f"the QR code reads {found!r}, not {expected!r}")
+print("qr code: decodes to the otpauth:// URI shown", file=sys.stderr)
+PY
+then
+    echo "browser test: the enrolment's QR code does not decode to its URI" >&2
+    status=1
+fi
 # The README's worked SSO example against the same server: an ID token minted with openssl
 # becomes a key of the organisation, which then works.
 exchanged="$(LATCHKEY_BIN="$bin" deploy/sso-example.sh "http://127.0.0.1:$port" example erin@example.com 2>/dev/null || true)"
@@ -80,8 +97,9 @@ if [ -z "$sso_key" ] || [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authoriz
 else
     echo "sso example: exchanged an ID token for a working key" >&2
 fi
-# No raw key, password or code in the server's log.
-if grep -Eq "ct_live_[0-9A-Za-z]{49}" "$log" || grep -q "browser-test-password" "$log"; then
+# No raw key, password or code in the server's log, and nothing of a passkey ceremony (challenges,
+# client data, authenticator data, signatures travel only in form fields and JSON bodies).
+if grep -Eq "ct_live_[0-9A-Za-z]{49}" "$log" || grep -q "browser-test-password" "$log" || grep -Eqi "challenge|client_data|clientDataJSON|authenticator_data|attestation" "$log"; then
     echo "browser test: a secret reached the server's log" >&2
     status=1
 fi

@@ -6,6 +6,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.virtual_authenticator import VirtualAuthenticatorOptions
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -162,6 +163,11 @@ try:
     check(len(driver.find_elements(By.CSS_SELECTOR, "#recovery-codes li")) == 10, "ten recovery codes")
     ada_codes = [li.text.strip() for li in driver.find_elements(By.CSS_SELECTOR, "#recovery-codes li")]
     shoot("mfa-enrol")
+    qr = driver.find_element(By.CSS_SELECTOR, "svg.qr")
+    check(qr.find_element(By.TAG_NAME, "title").get_attribute("textContent"), "the QR code has a title")
+    qr.screenshot(f"{shots}/mfa-qr.png")
+    with open(f"{shots}/mfa-qr.txt", "w", encoding="utf-8") as uri_file:
+        uri_file.write(driver.find_element(By.ID, "mfa-uri").text.strip())
     field("Code").send_keys(totp(secret))
     submit("Verify")
     arrived("/account/keys", "API Keys after MFA")
@@ -400,6 +406,66 @@ try:
     check(collected not in driver.page_source, "the collected key is not shown again")
     check(not driver.find_elements(By.XPATH, "//button[normalize-space()='Collect key']"), "a request is collected once")
     check("collected" in driver.find_element(By.CSS_SELECTOR, "table.requests").text, "the request reads collected")
+    # Passkeys (SPEC §10) with Chromium's virtual authenticator: CTAP2, internal transport,
+    # resident keys, user verification. WebAuthn needs a domain as RP ID, so this part of the
+    # test uses the loopback origin by name (`localhost`), which signs in afresh.
+    local = base.replace("127.0.0.1", "localhost")
+    authenticator = VirtualAuthenticatorOptions()
+    authenticator.protocol = VirtualAuthenticatorOptions.Protocol.CTAP2
+    authenticator.transport = VirtualAuthenticatorOptions.Transport.INTERNAL
+    authenticator.has_resident_key = True
+    authenticator.has_user_verification = True
+    authenticator.is_user_verified = True
+    authenticator.is_user_consenting = True
+    driver.add_virtual_authenticator(authenticator)
+    driver.get(local + "/account/login")
+    field("Username").send_keys("ada")
+    field("Password").send_keys(NEW_PASSWORD)
+    submit("Sign in")
+    arrived("/account/mfa", "localhost: MFA follows the password")
+    # Each TOTP step is accepted once: wait for the step after the last code's (now + 1).
+    last_step = int(time.time() // 30) + 1
+    while time.time() // 30 < last_step:
+        time.sleep(0.5)
+    field("Code").send_keys(totp(secret, 1))
+    submit("Verify")
+    arrived("/account/keys", "localhost: a code verifies")
+    driver.get(local + "/account/security")
+    check("No passkeys yet" in driver.page_source, "no passkey at first")
+    field("Name").send_keys("Test laptop")
+    submit("Add passkey")
+    arrived("/account/security?added=1", "the passkey is added")
+    check(len(driver.get_credentials()) == 1 and driver.get_credentials()[0].is_resident_credential, "one resident credential")
+    check("Test laptop" in driver.find_element(By.ID, "passkeys").text, "the security page lists the passkey")
+    shoot("security")
+    check(not [e for e in console_errors() if "passkeys.js" not in e], "the security page logs no error")
+
+    submit("Sign out")
+    arrived("/account/login", "signed out before the passkey sign-in")
+    submit("Sign in with a passkey")
+    arrived("/account/keys", "a passkey alone signs in")
+    check(driver.find_elements(By.XPATH, "//footer[contains(., 'ada')]"), "signed in as ada")
+
+    submit("Sign out")
+    field("Username").send_keys("ada")
+    field("Password").send_keys(NEW_PASSWORD)
+    submit("Sign in")
+    arrived("/account/mfa", "the password asks for a second factor")
+    shoot("mfa-passkey")
+    submit("Use a passkey")
+    arrived("/account/keys", "a passkey is the second factor")
+    driver.get(local + "/account/security")
+    check("never" not in driver.find_element(By.ID, "passkeys").text, "the passkey's last use is shown")
+    driver.find_element(By.LINK_TEXT, "Remove").click()
+    arrived("/remove", "Remove asks first")
+    check("Test laptop" in driver.page_source, "the passkey to remove is named")
+    submit("Remove")
+    arrived("/account/security?removed=1", "the passkey is removed")
+    check("No passkeys yet" in driver.page_source, "no passkey is left")
+    shoot("security-empty")
+    driver.get(local + "/account/security")
+    csp = driver.execute_script("return document.querySelector('script[src]') !== null")
+    check(csp, "the security page loads its one script from a file")
     print("browser test: passed; screenshots in", shots)
 finally:
     driver.quit()

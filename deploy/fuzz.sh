@@ -4,7 +4,7 @@
 # modules (LATCHKEY_FUZZ, see Package.swift), and run from the seed corpus in fuzz/corpus/TARGET (copied: the repository keeps only
 # the small seeds). Fails on any crash, leak, timeout, memory blow-up or broken property (a
 # reader that refuses input with anything but a 400).
-#   deploy/fuzz.sh TARGET|all [SECONDS, default 30]     targets: json key jose query bodies
+#   deploy/fuzz.sh TARGET|all [SECONDS, default 30]     targets: json key jose query bodies webauthn
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 target="${1:-all}"
@@ -12,11 +12,11 @@ seconds="${2:-30}"
 out=.build/fuzz
 scratch=.build/fuzz-package
 mkdir -p "$out"
-targets=(json key jose query bodies)
+targets=(json key jose query bodies webauthn)
 
 executable() {
     case "$1" in
-        json) echo FuzzJSON ;; key) echo FuzzKey ;; jose) echo FuzzJOSE ;; query) echo FuzzQuery ;; bodies) echo FuzzBodies ;;
+        json) echo FuzzJSON ;; key) echo FuzzKey ;; jose) echo FuzzJOSE ;; query) echo FuzzQuery ;; bodies) echo FuzzBodies ;; webauthn) echo FuzzWebAuthn ;;
         *) echo "fuzz: unknown target $1 (${targets[*]})" >&2; exit 2 ;;
     esac
 }

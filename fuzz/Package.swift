@@ -26,5 +26,6 @@ let package = Package(
         fuzzTarget("FuzzJOSE"),
         fuzzTarget("FuzzQuery"),
         fuzzTarget("FuzzBodies"),
+        fuzzTarget("FuzzWebAuthn"),
     ]
 )

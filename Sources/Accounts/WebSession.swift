@@ -16,11 +16,21 @@ public struct WebSession: Sendable {
     let sealedSecret: String?, pendingSecret: String?
     /// The CSRF token of this session's forms (derived from the cookie; stored nowhere).
     public let csrf: String
+    /// How MFA was verified (`totp`, `recovery_code`, `enrolment`, `passkey`); `nil` until it is.
+    public let mfaMethod: String?
+    /// Whether the user has a passkey.
+    public let hasPasskeys: Bool
+    /// Whether an organisation of the user requires a passkey as the second factor (SPEC §14
+    /// `require_passkey`): then only a passkey-verified session is fully signed in.
+    public let passkeyRequired: Bool
 
     /// Whether the user has a second factor.
     public var enrolled: Bool { sealedSecret != nil }
     /// Whether an enrolment waits for its first code.
     public var enrolling: Bool { pendingSecret != nil }
+    /// Whether the second factor this session proved is one its user's organisations accept:
+    /// any, or under `require_passkey` a passkey only.
+    public var secondFactorAccepted: Bool { mfaVerified && (!passkeyRequired || mfaMethod == "passkey") }
 }
 
 /// The value of a session cookie that has the shape of one (43 ASCII characters), with the

@@ -79,7 +79,7 @@ extension WebSessions {
     /// before it (this attempt's included) are cleared — attempts begun after it stay counted.
     /// Audited `mfa.enrolled` or `mfa.verified`.
     public func completeSignIn(_ session: WebSession, attempt: SignInAttempt, method: String, ip: String?) async throws {
-        try await pool.execute("UPDATE web_sessions SET mfa_verified_at = now() WHERE id = \(session.id)")
+        try await pool.execute("UPDATE web_sessions SET mfa_verified_at = now(), mfa_method = \(method) WHERE id = \(session.id)")
         try await pool.execute("DELETE FROM sign_in_failures WHERE user_id = \(session.userID) AND id <= \(attempt.id)")
         try await accounts.record(method == "enrolment" ? "mfa.enrolled" : "mfa.verified", actor: session.userID, detail: ["method": method], ip: ip)
     }

@@ -36,7 +36,9 @@ public struct WebSessions: Sendable {
         let rows = try await pool.query("""
             SELECT s.id, s.user_id, s.expires_at, u.username, u.email, s.mfa_verified_at IS NOT NULL AS verified,
                    u.mfa_secret, s.pending_mfa_secret,
-                   s.last_seen_at < now() - interval '60 seconds' AS stale
+                   s.last_seen_at < now() - interval '60 seconds' AS stale, s.mfa_method,
+                   EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id) AS has_passkeys,
+                   \(Self.passkeyRequired) AS passkey_required
             FROM web_sessions s JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = \(Data(cookie.digest.bytes)) AND s.expires_at > now()
               AND s.last_seen_at > now() - make_interval(secs => \(Self.idleLifetime)) AND u.is_active
@@ -55,8 +57,21 @@ public struct WebSessions: Sendable {
             mfaVerified: try row.decode(Bool.self, named: "verified"),
             sealedSecret: try row.decode(String?.self, named: "mfa_secret"),
             pendingSecret: try row.decode(String?.self, named: "pending_mfa_secret"),
-            csrf: try csrf(for: cookie.token)
+            csrf: try csrf(for: cookie.token),
+            mfaMethod: try row.decode(String?.self, named: "mfa_method"),
+            hasPasskeys: try row.decode(Bool.self, named: "has_passkeys"),
+            passkeyRequired: try row.decode(Bool.self, named: "passkey_required")
         )
+    }
+
+    /// Whether user `u` belongs to (or owns) an organisation whose key policy has
+    /// `require_passkey` (SPEC §14): the one statement of that rule.
+    static var passkeyRequired: PGQuery {
+        """
+        EXISTS (SELECT 1 FROM key_policies kp JOIN organisations o ON o.id = kp.organisation_id
+                WHERE kp.require_passkey AND (o.owner_id = u.id OR EXISTS (
+                    SELECT 1 FROM organisation_memberships m WHERE m.organisation_id = o.id AND m.user_id = u.id)))
+        """
     }
 
     /// Ends a session (**Sign out**), audited `logout`.

@@ -35,6 +35,8 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
         routes.on("/account/", method: .get, .page) { request, context in try await signedIn(request, context) { _, _ in Pages.redirect("/account/keys") } }
         registerSignIn(on: routes)
         registerMFA(on: routes)
+        registerPasskeySignIn(on: routes)
+        registerPasskeyPages(on: routes)
         registerKeys(on: routes)
         registerKeyRequestPages(on: routes)
         registerPassword(on: routes)
@@ -65,15 +67,18 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
     }
 
     /// The page of a signed-in user: `page` runs with their session when it is live and (if
-    /// `verified`) MFA-verified; otherwise the answer sends them to sign in or to MFA.
+    /// `verified`) MFA-verified with a second factor their organisations accept; otherwise the
+    /// answer sends them to sign in or to MFA. Under `require_passkey` (SPEC §14) a session
+    /// verified otherwise reaches only the pages that add a passkey (`passkeyBootstrap`).
     func signedIn(
-        _ request: Request, _ context: Context, verified: Bool = true,
+        _ request: Request, _ context: Context, verified: Bool = true, passkeyBootstrap: Bool = false,
         _ page: (SignedIn, WebSessions) async throws -> Response
     ) async throws -> Response {
         try await gated(request, context) { sessions in
             guard let token = request.cookies[ConsoleCookie.session]?.value,
                   let session = try await find(token: token, sessions) else { return Pages.redirect("/account/login") }
             if verified, !session.mfaVerified { return Pages.redirect("/account/mfa") }
+            if verified, !passkeyBootstrap, !session.secondFactorAccepted { return Pages.redirect("/account/mfa") }
             return try await page(session, sessions)
         }
     }
@@ -101,10 +106,10 @@ public struct Console<Context: ConsoleRequestContext>: Sendable {
     /// first; a form without the session's token changes nothing (403). What a form changes is
     /// forgotten by whatever changed it: the vault (keys, passwords), or the page (``forget(_:)``).
     func submitted(
-        _ request: Request, _ context: Context, verified: Bool = true,
+        _ request: Request, _ context: Context, verified: Bool = true, passkeyBootstrap: Bool = false,
         _ page: (SignedIn, ConsoleForm, WebSessions) async throws -> Response
     ) async throws -> Response {
-        try await signedIn(request, context, verified: verified) { session, sessions in
+        try await signedIn(request, context, verified: verified, passkeyBootstrap: passkeyBootstrap) { session, sessions in
             guard let form = await ConsoleForm.read(request) else {
                 return pages.message("Form too large", "The form was larger than 16 kB.", status: .contentTooLarge)
             }

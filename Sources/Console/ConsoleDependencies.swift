@@ -28,6 +28,14 @@ public struct ConsoleDependencies: Sendable {
         throttle: ConsoleThrottle? = nil, selections: (any KeySelectionLookup)? = nil
     ) {
         self.webhooks = webhooks
+    /// Latchkey as a WebAuthn relying party (`LATCHKEY_PUBLIC_URL`, else the loopback origin).
+    public var relyingParty: RelyingParty
+
+    public init(
+        vault: Vault, accounts: Accounts, tenancy: Tenancy, usage: UsageReport, secretBox: SecretBox?, throttle: ConsoleThrottle? = nil,
+        selections: (any KeySelectionLookup)? = nil, relyingParty: RelyingParty? = nil
+    ) {
+        self.relyingParty = relyingParty ?? RelyingParty(publicURL: nil)!
         self.vault = vault
         self.accounts = accounts
         self.tenancy = tenancy

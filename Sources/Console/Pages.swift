@@ -7,12 +7,15 @@ import NIOCore
 struct Pages: Sendable {
     static let shared = Pages()
 
-    /// No scripts at all; styles from the stylesheet only; forms post to this origin.
+    /// One script file from this origin (`/passkeys.js`, never inline), which may fetch passkey
+    /// options from it; styles from the stylesheet only; forms post to this origin.
     static let contentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     let templates: [String: PageTemplate]
     let stylesheet: String
+    /// The browser side of passkeys (`/passkeys.js`).
+    let script: String
 
     init() {
         var templates: [String: PageTemplate] = [:]
@@ -22,6 +25,7 @@ struct Pages: Sendable {
         }
         self.templates = templates
         stylesheet = embeddedAssets["console.css"] ?? ""
+        script = embeddedAssets["passkeys.js"] ?? ""
     }
 
     /// `template` rendered with `data`, never cached by the browser.

@@ -14,7 +14,7 @@ extension Console {
         routes.on("/account/login", method: .get, .page) { request, context in
             try await gated(request, context) { sessions in
                 if let token = request.cookies[ConsoleCookie.session]?.value, let session = try await find(token: token, sessions) {
-                    return Pages.redirect(session.mfaVerified ? "/account/keys" : "/account/mfa")
+                    return Pages.redirect(session.secondFactorAccepted ? "/account/keys" : "/account/mfa")
                 }
                 return try signInPage(request, context, username: "", problem: nil, status: .ok)
             }
@@ -38,7 +38,7 @@ extension Console {
     /// The sign-in form with a fresh double-submit CSRF token.
     func signInPage(_ request: Request, _ context: Context, username: String, problem: String?, status: HTTPResponse.Status) throws -> Response {
         let token = try SecureRandom.token()
-        var data: PageFields = ["title": "Sign in", "csrf": .text(token), "username": .text(username)]
+        var data: PageFields = ["title": "Sign in", "csrf": .text(token), "username": .text(username), "passkeyScript": true]
         data["problem"] = PageValue(problem)
         var response = pages.render("login", data, status: status)
         response.setCookie(Self.cookie(ConsoleCookie.signIn, token, request, context))

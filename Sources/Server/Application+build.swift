@@ -272,7 +272,8 @@ private func mountRoutes(
         vault: dependencies.vault, accounts: Accounts(vault: dependencies.vault),
         tenancy: Tenancy(vault: dependencies.vault), usage: UsageReport(pool: dependencies.pool), secretBox: settings.secretBox, webhooks: webhooks,
         throttle: settings.throttle.enabled ? .signIn(settings: settings.throttle, shared: shared.throttleCounts) : nil,
-        selections: ResolverSelectionLookup(engine: dependencies.engine, plugins: mounted)
+        selections: ResolverSelectionLookup(engine: dependencies.engine, plugins: mounted),
+        relyingParty: RelyingParty(publicURL: settings.publicURL)
     )).register(on: console)
     console.registerMethodFallbacks()
 

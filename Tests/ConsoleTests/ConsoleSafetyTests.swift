@@ -135,8 +135,14 @@ import Vault
                 let mfa = try await browser.get("/account/mfa")
                 let csp = try #require(mfa.headers[.contentSecurityPolicy])
                 #expect(csp.contains("default-src 'none'") && csp.contains("style-src 'self'") && !csp.contains("unsafe-inline"))
+                #expect(csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"))
+                let script = try await browser.get("/passkeys.js")
+                #expect(script.status == .ok && script.headers[.contentType]?.hasPrefix("text/javascript") == true)
                 for html in [mfa.html, try await Browser(client).get("/account/login").html] {
-                    #expect(!html.contains("<script") && !html.contains("style=") && !html.contains("<style"))
+                    // One script, from a file of this origin (passkeys); none inline.
+                    let scripts = html.components(separatedBy: "<script").count - 1
+                    #expect(scripts <= 1 && (scripts == 0 || html.contains(#"<script src="/passkeys.js" defer></script>"#)))
+                    #expect(!html.contains("style=") && !html.contains("<style"))
                     #expect(html.contains("<title>") && html.contains("<h1>"))
                 }
                 let css = try await browser.get("/console.css")
@@ -199,9 +205,14 @@ import Vault
                              "/org/acme/policy", "/org/%00/policy", "/org/acme/webhooks", "/org/acme/webhooks/not-a-uuid",
                              "/org/acme/webhooks/00000000-0000-0000-0000-000000000000/test", "/org/acme/webhooks/00000000-0000-0000-0000-000000000000/delete",
                              "/org/acme/webhooks/%2e%2e/delete"]
+                             "/account/security", "/account/security/options", "/account/security/1/remove", "/account/security/x/remove",
+                             "/account/security/%00/remove", "/account/mfa/passkey", "/account/mfa/passkey/options",
+                             "/account/login/passkey", "/account/login/passkey/options", "/passkeys.js"]
                 let bodies = ["", "csrf", "=&=&&", "csrf=\(csrf)&name=%FF%FE&capabilities=launch", "csrf=\(csrf)&code=%00%00",
                               "csrf=\(csrf)&member=%F0%9F%98%80&name=x&capabilities=view&expires=9999-99-99",
-                              "csrf=\(csrf)&current=&new=&confirm=", String(repeating: "a=b&", count: 3000)]
+                              "csrf=\(csrf)&current=&new=&confirm=", String(repeating: "a=b&", count: 3000),
+                              "csrf=\(csrf)&name=k&client_data=%FF&attestation=oWNmbXRkbm9uZQ",
+                              "csrf=\(csrf)&credential_id=AA&client_data=e30&authenticator_data=&signature=AA&user_handle=AA"]
                 var requests = 0
                 for browser in [signedIn, Browser(client)] {
                     for path in paths {
@@ -222,7 +233,7 @@ import Vault
                 }
                 #expect(requests > 200)
                 let after = try await world.tableFingerprints()
-                let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] && !["audit_events", "sign_in_failures", "web_sessions"].contains($0) }
+                let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] && !["audit_events", "sign_in_failures", "web_sessions", "passkey_challenges"].contains($0) }
                 #expect(changed.isEmpty, "hostile input changed \(changed.sorted())")
             }
         }

@@ -43,9 +43,10 @@ import Testing
 
     /// Every page of the console (every template but the partials) renders into a whole
     /// document: framed by `top` and `bottom`, with its `<title>` and an `<h1>` (SPEC §10), no
-    /// tag left unrendered, no script.
+    /// tag left unrendered, no script but the passkeys' file where a page asks for it.
     @Test func everyConsoleTemplateRendersAWholePage() throws {
         let partials: Set = ["top", "bottom", "key-shape", "key-requests", "org-nav", "usage-table"]
+        let partials: Set = ["top", "bottom", "key-shape", "org-nav", "usage-table", "assertion-form"]
         let pages = Pages.shared.templates.keys.filter { !partials.contains($0) }.sorted()
         #expect(pages.count >= 8, "\(pages)")
         #expect(Pages.shared.templates["top"] != nil && Pages.shared.templates["bottom"] != nil)
@@ -59,6 +60,9 @@ import Testing
                 #expect(html.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("</html>"), "\(page)")
                 #expect(!html.contains("{{") && !html.contains("}}"), "\(page)")
                 #expect(!html.lowercased().contains("<script"), "\(page)")
+                let asked = try #require(Pages.shared.templates[page]).render(data.merging(["passkeyScript": true]) { $1 }, partials: Pages.shared.templates)
+                #expect(asked.components(separatedBy: "<script").count == 2 && asked.contains(#"<script src="/passkeys.js" defer></script>"#),
+                        "\(page): the one script, from a file")
                 #expect(html.contains("Sign out") == signedIn, "\(page): the frame follows the session")
             }
         }

@@ -1,5 +1,6 @@
 import Accounts
 import Foundation
+import TestSupport
 import Testing
 @testable import Vault
 
@@ -12,16 +13,7 @@ import Testing
         return false
     }
 
-    static func bytes(_ hex: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            bytes.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return bytes
-    }
+    static func bytes(_ hex: String) -> [UInt8] { hexBytes(hex) }
 
     /// RFC 5869 appendix A, test cases 1 and 3 (SHA-256; case 3 has no salt and no info).
     @Test func hkdfMatchesRFC5869() throws {
