@@ -117,8 +117,7 @@ let package = Package(
         library("LatchkeyPlugins", ["PluginKit"] + pluginModules),
         .target(
             name: "Console",
-            dependencies: ["PluginKit", "Accounts", "Tenancy", "Usage", "Events", "Vault", "Policy", "JSON", hummingbird],
-            dependencies: ["PluginKit", "Accounts", "Federation", "Tenancy", "Usage", "Vault", "Policy", "JSON", hummingbird],
+            dependencies: ["PluginKit", "Accounts", "Federation", "Tenancy", "Usage", "Events", "Vault", "Policy", "JSON", hummingbird],
             exclude: ["Assets"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedPlugin"]

@@ -22,19 +22,14 @@ public struct ConsoleDependencies: Sendable {
     public var selections: (any KeySelectionLookup)?
     /// The organisations' webhook endpoints (SPEC §14), as the API manages them.
     public var webhooks: WebhookEndpoints
-
-    public init(
-        vault: Vault, accounts: Accounts, tenancy: Tenancy, usage: UsageReport, secretBox: SecretBox?, webhooks: WebhookEndpoints,
-        throttle: ConsoleThrottle? = nil, selections: (any KeySelectionLookup)? = nil
-    ) {
-        self.webhooks = webhooks
     /// Latchkey as a WebAuthn relying party (`LATCHKEY_PUBLIC_URL`, else the loopback origin).
     public var relyingParty: RelyingParty
 
     public init(
-        vault: Vault, accounts: Accounts, tenancy: Tenancy, usage: UsageReport, secretBox: SecretBox?, throttle: ConsoleThrottle? = nil,
-        selections: (any KeySelectionLookup)? = nil, relyingParty: RelyingParty? = nil
+        vault: Vault, accounts: Accounts, tenancy: Tenancy, usage: UsageReport, secretBox: SecretBox?, webhooks: WebhookEndpoints,
+        throttle: ConsoleThrottle? = nil, selections: (any KeySelectionLookup)? = nil, relyingParty: RelyingParty? = nil
     ) {
+        self.webhooks = webhooks
         self.relyingParty = relyingParty ?? RelyingParty(publicURL: nil)!
         self.vault = vault
         self.accounts = accounts

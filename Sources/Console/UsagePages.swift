@@ -91,13 +91,12 @@ extension Console {
          "lastUsed": .text(summary.lastUsedAt.map(KeyTable.day) ?? "never"), "status": .text(summary.revoked ? "revoked" : "")]
     }
 
-    /// The links between an organisation's admin pages, `current` (`keys`, `usage`, `audit`,
-    /// `policy` or `webhooks`) marked as the page shown. Every flag is set, so none falls back to
+    /// The links between an organisation's admin pages, `current` (`keys`, `requests`, `usage`,
+    /// `audit`, `policy` or `webhooks`) marked as the page shown. Every flag is set, so none falls back to
     /// a page value.
     static func organisationNavigation(_ area: AdminArea, current: String) -> PageValue {
         ["path": .text(area.path), "onKeys": .flag(current == "keys"), "onUsage": .flag(current == "usage"), "onAudit": .flag(current == "audit"),
-         "onPolicy": .flag(current == "policy"), "onWebhooks": .flag(current == "webhooks")]
-         "onRequests": .flag(current == "requests")]
+         "onPolicy": .flag(current == "policy"), "onWebhooks": .flag(current == "webhooks"), "onRequests": .flag(current == "requests")]
     }
 
     /// A daily chart of `series` over `range` and its table (partial `usage-table`): a row per

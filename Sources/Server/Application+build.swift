@@ -258,8 +258,6 @@ private func mountRoutes(
         KeyPolicyController(tenancy: Tenancy(vault: dependencies.vault)).register(on: resources)
         WebhookController(endpoints: webhooks).register(on: resources)
         KeyRequestController(vault: dependencies.vault).register(on: resources)
-        WebhookController(endpoints: WebhookEndpoints(pool: dependencies.pool, secretBox: settings.secretBox, targets: settings.webhookTargets))
-            .register(on: resources)
         for plugin in mounted { plugin.registerRoutes(on: resources) }
     }
 

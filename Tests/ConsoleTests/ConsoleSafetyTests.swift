@@ -204,7 +204,7 @@ import Vault
                              "/account/keys/%00", "/org/acme/usage", "/org/%00/usage", "/team/acme/usage",
                              "/org/acme/policy", "/org/%00/policy", "/org/acme/webhooks", "/org/acme/webhooks/not-a-uuid",
                              "/org/acme/webhooks/00000000-0000-0000-0000-000000000000/test", "/org/acme/webhooks/00000000-0000-0000-0000-000000000000/delete",
-                             "/org/acme/webhooks/%2e%2e/delete"]
+                             "/org/acme/webhooks/%2e%2e/delete",
                              "/account/security", "/account/security/options", "/account/security/1/remove", "/account/security/x/remove",
                              "/account/security/%00/remove", "/account/mfa/passkey", "/account/mfa/passkey/options",
                              "/account/login/passkey", "/account/login/passkey/options", "/passkeys.js"]

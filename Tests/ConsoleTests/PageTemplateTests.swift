@@ -45,8 +45,7 @@ import Testing
     /// document: framed by `top` and `bottom`, with its `<title>` and an `<h1>` (SPEC §10), no
     /// tag left unrendered, no script but the passkeys' file where a page asks for it.
     @Test func everyConsoleTemplateRendersAWholePage() throws {
-        let partials: Set = ["top", "bottom", "key-shape", "key-requests", "org-nav", "usage-table"]
-        let partials: Set = ["top", "bottom", "key-shape", "org-nav", "usage-table", "assertion-form"]
+        let partials: Set = ["top", "bottom", "key-shape", "key-requests", "org-nav", "usage-table", "assertion-form"]
         let pages = Pages.shared.templates.keys.filter { !partials.contains($0) }.sorted()
         #expect(pages.count >= 8, "\(pages)")
         #expect(Pages.shared.templates["top"] != nil && Pages.shared.templates["bottom"] != nil)

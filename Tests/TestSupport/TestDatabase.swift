@@ -54,15 +54,18 @@ public enum TestDatabase {
         return text.split(separator: "\n").last.map(String.init) ?? ""
     }
 
-    /// Creates an empty database, runs `body` with a configuration for it, then drops it.
+    /// Creates an empty database (a copy of `template` when given), runs `body` with a
+    /// configuration for it, then drops it.
     public static func withFresh<Result>(
         maxConnections: Int = 8,
+        template: String? = nil,
         _ body: (PGConfiguration) async throws -> Result
     ) async throws -> Result {
         let name = "lk_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let admin = PGPool(configuration: PGConfiguration(connectionString: serverURL, maxConnections: 1))
-        // A database name cannot be a bind parameter; `name` is generated above from hex digits only.
-        try await admin.withConnection { try await $0.run(script: "CREATE DATABASE \(name)") }
+        // A database name cannot be a bind parameter; `name` is generated above from hex digits
+        // only, and `template` by ``migratedTemplate``.
+        try await admin.withConnection { try await $0.run(script: "CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0)" } ?? "")) }
         var configuration = PGConfiguration(connectionString: serverURL, maxConnections: maxConnections)
         configuration.database = name
         do {
@@ -80,25 +83,69 @@ public enum TestDatabase {
     /// A pool on a fresh database, its configuration first changed by `adjust`, closed afterwards.
     public static func withPool<Result>(
         maxConnections: Int = 8,
+        template: String? = nil,
         adjusting adjust: (inout PGConfiguration) -> Void = { _ in },
         _ body: (PGPool) async throws -> Result
     ) async throws -> Result {
-        try await withFresh(maxConnections: maxConnections) { base in
+        try await withFresh(maxConnections: maxConnections, template: template) { base in
             var configuration = base
             adjust(&configuration)
             return try await PGPool.with(configuration, body)
         }
     }
 
-    /// A pool on a fresh database with every migration of `db/` applied.
+    /// A pool on a fresh database with every migration of `db/` applied: a copy of
+    /// ``migratedTemplate``, so a test costs one `CREATE DATABASE` rather than every migration
+    /// (with hundreds of tests starting at once, the migrations' connections and transactions
+    /// were enough to make PostgreSQL miss connection deadlines on two cores).
     public static func withMigratedPool<Result>(
         maxConnections: Int = 8,
         _ body: (PGPool) async throws -> Result
     ) async throws -> Result {
-        try await withPool(maxConnections: maxConnections) { pool in
-            try await PGMigrator(pool: pool, root: packageRoot.appendingPathComponent("db")).migrate()
-            return try await body(pool)
+        try await withPool(maxConnections: maxConnections, template: try await migratedTemplate.value, body)
+    }
+
+    /// The name of a database holding every migration of `db/`, made once (per server, for
+    /// these migrations in this month: `key_usage_maintain` made this month's partitions) and
+    /// shared by every test process. Built under another name and renamed when complete, under
+    /// an advisory lock, so a process never copies a half-migrated template.
+    public static let migratedTemplate = Task<String, any Error> {
+        let migrations = try PGMigrator.migrations(in: packageRoot.appendingPathComponent("db"))
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a over every file's name and text
+        for migration in migrations {
+            for byte in (migration.name + "\u{0}" + migration.sql + "\u{0}").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         }
+        let month = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        let name = "lk_template_\(month.year!)_\(month.month!)_\(String(hash, radix: 16))"
+        let admin = PGPool(configuration: PGConfiguration(connectionString: serverURL, maxConnections: 1))
+        do {
+            try await admin.withConnection { connection in
+                let lock = "SELECT pg_advisory_lock(7461746174)", unlock = "SELECT pg_advisory_unlock(7461746174)"
+                try await connection.run(script: lock)
+                do {
+                    if try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)").count == 0 {
+                        let building = name + "_building"
+                        try await connection.run(script: "DROP DATABASE IF EXISTS \(building) WITH (FORCE)")
+                        try await connection.run(script: "CREATE DATABASE \(building)")
+                        var configuration = PGConfiguration(connectionString: serverURL, maxConnections: 1)
+                        configuration.database = building
+                        try await PGPool.with(configuration) { pool in
+                            try await PGMigrator(pool: pool, migrations: migrations).migrate()
+                        }
+                        try await connection.run(script: "ALTER DATABASE \(building) RENAME TO \(name)")
+                    }
+                    try await connection.run(script: unlock)
+                } catch {
+                    try? await connection.run(script: unlock)
+                    throw error
+                }
+            }
+        } catch {
+            await admin.close()
+            throw error
+        }
+        await admin.close()
+        return name
     }
 }
 
