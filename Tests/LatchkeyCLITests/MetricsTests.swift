@@ -39,9 +39,13 @@ import Testing
             #expect(try await LoopbackHTTP.send(port: port, "/api/keys/current/", method: "DELETE", headers: ["Authorization": "Bearer \(other)"]).status == 204)
             #expect(try await LoopbackHTTP.send(port: port, "/metrics").status == 404, "never on the public port")
 
-            // Key uses are flushed every 2 s (SPEC §13): wait for the first flush to be counted.
+            // Key uses are flushed every 2 s (SPEC §13): wait until the flushes have counted the
+            // rows of the uses above (a first flush may have come between them), at most 10 s.
+            func flushedRows(_ text: String) -> Double {
+                Self.parse(text).samples.first { $0.name == "latchkey_usage_flushed_rows_total" }?.value ?? 0
+            }
             var scrape = try await LoopbackHTTP.send(port: metricsPort, "/metrics")
-            for _ in 0..<60 where !scrape.body.contains("latchkey_usage_flushed_rows_total ") {
+            for _ in 0..<100 where flushedRows(scrape.body) < 2 {
                 try await Task.sleep(for: .milliseconds(100))
                 scrape = try await LoopbackHTTP.send(port: metricsPort, "/metrics")
             }
