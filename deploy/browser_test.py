@@ -144,6 +144,15 @@ def submit(text):
     WebDriverWait(driver, 10).until(next_page_loaded)
 
 
+
+def sign_in(username, password, code):
+    """Signs in on the page shown (the sign-in form) with a password and a second-factor code."""
+    field("Username").send_keys(username)
+    field("Password").send_keys(password)
+    submit("Sign in")
+    field("Code").send_keys(code)
+    submit("Verify")
+
 def check(condition, message):
     if not condition:
         raise AssertionError(message + f" (at {driver.current_url}: {driver.find_element(By.TAG_NAME, 'body').text[:400]})")
@@ -375,11 +384,7 @@ try:
     shoot_page("key-request-pending")
     submit("Sign out")
 
-    field("Username").send_keys("ada")
-    field("Password").send_keys(NEW_PASSWORD)
-    submit("Sign in")
-    field("Code").send_keys(ada_codes[0])
-    submit("Verify")
+    sign_in("ada", NEW_PASSWORD, ada_codes[0])
     driver.get(base + "/org/guarded/requests")
     check("The nightly export to the warehouse" in driver.page_source, "the admin sees the request and its reason")
     shoot_page("org-requests")
@@ -390,11 +395,7 @@ try:
     shoot_page("org-requests-approved")
     submit("Sign out")
 
-    field("Username").send_keys("mia")
-    field("Password").send_keys(PASSWORD)
-    submit("Sign in")
-    field("Code").send_keys(mia_codes[0])
-    submit("Verify")
+    sign_in("mia", PASSWORD, mia_codes[0])
     arrived("/account/keys", "mia is back")
     check("Until the migration ends" in driver.page_source, "the admin's note reaches the member")
     submit("Collect key")
