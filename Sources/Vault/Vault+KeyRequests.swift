@@ -121,12 +121,21 @@ extension Vault {
     /// request, so a request is collected once. Refused when the request is not approved, is
     /// collected or expired (409), or the issuance is (the requester left, the policy or the
     /// admin's authority changed).
-    public func collectKeyRequest(_ id: UUID, userID: Int64, via: String, ip: String? = nil) async throws -> IssuedKey {
+    ///
+    /// Collected with a key (`presenting`), the request must be in the key's organisation when
+    /// it is confined to one (else not found) and ask for no capability the key lacks (403
+    /// `DENY_CAPABILITY_GRANT`): no key reaches further than the one presented, so a leaked
+    /// view-only key cannot collect an approved key that writes.
+    public func collectKeyRequest(_ id: UUID, userID: Int64, presenting key: KeyRecord? = nil, via: String, ip: String? = nil) async throws -> IssuedKey {
         guard let row = try await pool.query("""
-            SELECT \(KeyRequest.columns) FROM \(KeyRequest.joined) WHERE r.id = \(id) AND r.user_id = \(userID)
+            SELECT \(KeyRequest.columns) FROM \(KeyRequest.joined)
+            WHERE r.id = \(id) AND r.user_id = \(userID) AND (\(key?.organisationID)::bigint IS NULL OR r.organisation_id = \(key?.organisationID))
             """).first else { throw VaultError.keyRequestNotFound }
         let request = try KeyRequest(row: row)
         try Self.checkCollectable(request)
+        if let key, !key.effectiveCapabilities.isSuperset(of: request.capabilities) {
+            throw VaultError.denied(.deny(.denyCapabilityGrant, "A key can collect only a key whose capabilities it holds itself: collect it with such a key, or in the console."))
+        }
         guard let deciderID = request.decidedByID else { throw VaultError.keyRequestClosed("the admin who approved the key request no longer exists: ask again") }
         let terms: KeyTerms
         do {

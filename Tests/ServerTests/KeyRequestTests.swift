@@ -19,8 +19,10 @@ import Vault
         var olive: Int64, adam: Int64, vera: Int64, gina: Int64
         /// adam's key in acme with view and superuser: decides acme's requests.
         var adminKey: String
-        /// vera's personal key (in no organisation): she asks and collects with it.
+        /// vera's personal key (in no organisation, so view only): she asks with it.
         var veraKey: String
+        /// vera's key in acme with view and edit: it may collect the view-and-edit keys she asks for.
+        var veraWriter: String
         /// gina's key in globex with superuser: an admin of another organisation.
         var globexAdmin: String
     }
@@ -38,6 +40,7 @@ import Vault
             acme: acme, globex: globex, olive: olive, adam: adam, vera: vera, gina: gina,
             adminKey: try await world.key(for: adam, organisation: acme, capabilities: ["view", "superuser"]),
             veraKey: try await world.key(for: vera),
+            veraWriter: try await world.key(for: vera, organisation: acme, capabilities: ["view", "edit"]),
             globexAdmin: try await world.key(for: gina, organisation: globex, capabilities: ["view", "superuser"]))
     }
 
@@ -99,13 +102,21 @@ import Vault
                 let oliveKey = try await world.key(for: w.olive)
                 #expect(try await client.send(Self.asks + "\(id)/collect/", method: .post, key: oliveKey).status == .notFound)
 
-                let collected = try await client.send(Self.asks + "\(id)/collect/", method: .post, key: w.veraKey)
+                // No key collects a key that reaches further than itself: vera's personal key
+                // (view only) is refused and nothing is issued; a key of hers holding view and
+                // edit in acme collects.
+                let keysBefore = try await world.pool.query("SELECT count(*) FROM api_keys")[0].decode(Int.self, at: 0)
+                let narrower = try await client.send(Self.asks + "\(id)/collect/", method: .post, key: w.veraKey)
+                #expect(narrower.status == .forbidden && narrower.object["code"] as? String == "DENY_CAPABILITY_GRANT" && narrower.object["key"] == nil,
+                        "\(narrower.status) \(narrower.text)")
+                #expect(try await world.pool.query("SELECT count(*) FROM api_keys")[0].decode(Int.self, at: 0) == keysBefore)
+                let collected = try await client.send(Self.asks + "\(id)/collect/", method: .post, key: w.veraWriter)
                 #expect(collected.status == .created, "\(collected.status) \(collected.text)")
                 #expect(collected.headers[.cacheControl] == "no-store")
                 let secret = try #require(collected.object["key"] as? String)
                 #expect(collected.object["capabilities"] as? [String] == ["view", "edit"] && collected.object["allowed_cidrs"] as? [String] == ["10.0.0.0/8"])
                 #expect((collected.object["organisation"] as? NSNumber)?.int64Value == w.acme)
-                let twice = try await client.send(Self.asks + "\(id)/collect/", method: .post, key: w.veraKey)
+                let twice = try await client.send(Self.asks + "\(id)/collect/", method: .post, key: w.veraWriter)
                 #expect(twice.status == .conflict && twice.object["key"] == nil, "collected twice: \(twice.status)")
                 let listedAfter = try await client.send(Self.asks, key: w.veraKey)
                 #expect(listedAfter.items.first?["status"] as? String == "collected")
@@ -157,7 +168,7 @@ import Vault
                 #expect(Set(listed.items.compactMap { $0["status"] as? String }) == ["denied", "expired"], "\(listed.text)")
             }
             #expect(try await Self.count(world, "key.request_denied") == 1)
-            #expect(try await world.pool.query("SELECT count(*) FROM api_keys WHERE user_id = \(w.vera)")[0].decode(Int.self, at: 0) == 1, "only her own")
+            #expect(try await world.pool.query("SELECT count(*) FROM api_keys WHERE user_id = \(w.vera)")[0].decode(Int.self, at: 0) == 2, "only the two seeded")
         }
     }
 
@@ -165,28 +176,29 @@ import Vault
         try await ServerWorld.with { world in
             let w = try await Self.seed(world)
             try await world.client { client in
-                func ask(_ name: String) async throws -> String {
-                    let made = try await client.send(Self.asks, method: .post, key: w.veraKey, body: Self.ask(["name": "\"\(name)\""]))
+                func ask(_ name: String, _ capabilities: String = #"["view","edit"]"#) async throws -> String {
+                    let made = try await client.send(Self.asks, method: .post, key: w.veraKey, body: Self.ask(["name": "\"\(name)\"", "capabilities": capabilities]))
                     return try #require(made.object["id"] as? String, "\(made.text)")
                 }
-                let (tightened, approvedFirst, leaver) = (try await ask("a"), try await ask("b"), try await ask("c"))
+                let (tightened, approvedFirst, leaver) = (try await ask("a"), try await ask("b"), try await ask("c", #"["view"]"#))
                 #expect(try await client.send(Self.decides + "\(approvedFirst)/approve/", method: .post, key: w.adminKey).status == .ok)
 
                 // The policy tightens: an approval of a shape beyond it is refused, and so is the
-                // collection of one approved before.
-                try await world.pool.execute("UPDATE key_policies SET max_capabilities = '{view,superuser}'")
+                // collection of one approved before (the asked-for 30 days now exceed the
+                // organisation's 7; vera's collecting key, made today, is not blocked by it).
+                try await world.pool.execute("UPDATE key_policies SET max_lifetime_days = 7")
                 world.dependencies.vault.flushCache()
                 let refused = try await client.send(Self.decides + "\(tightened)/approve/", method: .post, key: w.adminKey)
                 #expect(refused.status == .badRequest && refused.object["code"] as? String == "POLICY_VIOLATION", "\(refused.text)")
-                let blocked = try await client.send(Self.asks + "\(approvedFirst)/collect/", method: .post, key: w.veraKey)
+                let blocked = try await client.send(Self.asks + "\(approvedFirst)/collect/", method: .post, key: w.veraWriter)
                 #expect(blocked.status == .badRequest && blocked.object["code"] as? String == "POLICY_VIOLATION", "\(blocked.text)")
-                try await world.pool.execute("UPDATE key_policies SET max_capabilities = NULL")
+                try await world.pool.execute("UPDATE key_policies SET max_lifetime_days = NULL")
                 world.dependencies.vault.flushCache()
 
                 // Five collections at once: one key.
                 let replies = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                     for _ in 0..<5 {
-                        group.addTask { try await client.send(Self.asks + "\(approvedFirst)/collect/", method: .post, key: w.veraKey).status }
+                        group.addTask { try await client.send(Self.asks + "\(approvedFirst)/collect/", method: .post, key: w.veraWriter).status }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }

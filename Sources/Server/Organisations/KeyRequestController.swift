@@ -33,12 +33,7 @@ struct KeyRequestController: Sendable {
         routes.on("/api/key-requests/{request}/collect/", method: .post, .caller, documented: CoreOpenAPI.operation("collectKeyRequest")) { _, context -> Response in
             let key = try Self.requester(context)
             let id = try Self.requestID(context)
-            if let organisation = key.organisation?.id {
-                guard try await vault.keyRequests(userID: key.owner.id, organisationID: organisation).contains(where: { $0.id == id }) else {
-                    throw APIError(VaultError.keyRequestNotFound)
-                }
-            }
-            let issued = try await vault.collectKeyRequest(id, userID: key.owner.id, via: "api", ip: context.clientIP)
+            let issued = try await vault.collectKeyRequest(id, userID: key.owner.id, presenting: key.key, via: "api", ip: context.clientIP)
             var response = Response.json(KeyMetadataJSON(key: issued.record, secret: issued.secret), status: .created)
             // The new key is in the body: no cache may keep it (SPEC §7).
             response.headers[.cacheControl] = "no-store"
