@@ -106,4 +106,42 @@ import Vault
             }
         }
     }
+
+    /// An MFA change on one instance reaches a web session held by the other within a second
+    /// (issue #32): her organisation comes to require a passkey, so a session verified with a
+    /// TOTP code is sent back to MFA (only the page that adds a passkey stays open), and back
+    /// when the requirement is lifted.
+    @Test func anMFAChangeOnOneInstanceReachesTheOtherWithinASecond() async throws {
+        try await ServerWorld.twoInstances { a, b in
+            let ada = try await a.person("ada", tier: .organisation)
+            let acme = try await a.organisation("acme", members: [(ada, "admin")])
+            try await a.client(settings: ServerWorld.consoleSettings) { clientA in
+                try await b.client(settings: ServerWorld.consoleSettings) { clientB in
+                    let onA = Browser(clientA)
+                    _ = try await onA.signInWithMFA("ada", Self.password, step: -1)
+                    let onB = Browser(clientB)
+                    onB.set("lk_session", try #require(onA.cookies["lk_session"]))
+                    #expect(try await onB.get("/account/keys").status == .ok)
+                    #expect(try await onB.get("/account/keys").status == .ok, "served from B's cache")
+
+                    let tenancy = Tenancy(vault: a.dependencies.vault)
+                    var policy = try await tenancy.keyPolicy(organisationID: acme)
+                    policy.requirePasskey = true
+                    _ = try await tenancy.setKeyPolicy(policy, organisationID: acme, actor: ada, via: "test")
+                    let required = ContinuousClock.now
+                    #expect(try await onA.get("/account/keys").location == "/account/mfa", "at once on the instance that changed it")
+                    let sentBack = try await Self.stopped(onB, "/account/keys", since: required) { status, _ in status == 200 }
+                    #expect(sentBack.map { $0 <= .seconds(1) } == true, "B served the TOTP-verified session for \(String(describing: sentBack))")
+                    #expect(try await onB.get("/account/keys").location == "/account/mfa")
+                    #expect(try await onB.get("/account/security").status == .ok, "the page that adds a passkey stays open")
+
+                    policy.requirePasskey = false
+                    _ = try await tenancy.setKeyPolicy(policy, organisationID: acme, actor: ada, via: "test")
+                    let loosened = ContinuousClock.now
+                    let back = try await Self.stopped(onB, "/account/keys", since: loosened) { status, _ in status != 200 }
+                    #expect(back.map { $0 <= .seconds(1) } == true, "B still refused after the policy was loosened for \(String(describing: back))")
+                }
+            }
+        }
+    }
 }
