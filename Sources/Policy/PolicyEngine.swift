@@ -143,7 +143,11 @@ public struct PolicyEngine: Sendable {
             // one mask, never narrows: the principal is then not copied.
             if !user.capabilities.isSubset(of: granted) { mask = granted }
         }
-        let decision = if let mask { rules.decide(narrowing: user, to: mask, action, object) } else { rules.decide(principal, action, object) }
+        let decision = if let mask {
+            rules.decide(narrowing: user, to: mask, action, object)
+        } else {
+            rules.decide(principal, action, object)
+        }
         guard user.confinement != nil || selection != nil, !decision.isCredentialDenial else { return decision }
         if let confinement = user.confinement, !object.isWithin(confinement) { return .outside(confinement) }
         if let selection, Object.self != NoObject.self, let permissions = user.permissions,
