@@ -73,6 +73,18 @@ public struct KeyPermissions: Sendable, Hashable {
         }
     }
 
+    /// Whether grant `index` selects objects; never copies the selection.
+    @inlinable
+    func selects(grant index: Int) -> Bool {
+        grants.withUnsafeBufferPointer { $0[index].selection != nil }
+    }
+
+    /// The verbs grant `index` holds.
+    @inlinable
+    func capabilities(grant index: Int) -> Capabilities {
+        grants.withUnsafeBufferPointer { $0[index].capabilities }
+    }
+
     /// Whether grant `index` selects objects, and if so whether `id` is among them; never
     /// copies the selection.
     @inlinable

@@ -19,6 +19,10 @@ public struct PolicyEngine: Sendable {
         @usableFromInline let permissionKey: PermissionTypeKey?
         /// The refusal of a key whose permissions do not name ``permissionType``, made once.
         @usableFromInline let noPermission: Decision
+        /// The position of `create` in ``verbs``, if the rules handle it: the verb a selection
+        /// refuses, found by the position ``PolicyEngine/position(of:)`` gives (no string
+        /// comparison on the decision path).
+        @usableFromInline let createPosition: Int?
     }
 
     @usableFromInline
@@ -46,7 +50,8 @@ public struct PolicyEngine: Sendable {
         entries.append(Entry(
             resource: resource, verbs: ContiguousArray(actions.map(\.verb)), rules: rules,
             permissionType: permissionType, permissionKey: permissionType.map(PermissionTypeKey.init),
-            noPermission: Decision.noPermission.adding(reason: "Its permissions do not name \(permissionType ?? resource.rawValue).")))
+            noPermission: Decision.noPermission.adding(reason: "Its permissions do not name \(permissionType ?? resource.rawValue)."),
+            createPosition: actions.firstIndex { $0.verb == .create }))
     }
 
     /// The permission types of the registered rule sets (SPEC §15: `surveys`, `datasets`, …), in
@@ -88,13 +93,20 @@ public struct PolicyEngine: Sendable {
     /// The index of the entry handling `action`, if any.
     @inlinable @usableFromInline
     func entryIndex(for action: Action) -> Int? {
+        position(of: action)?.entry
+    }
+
+    /// The index of the entry handling `action` and the position of its verb in the entry's
+    /// ``Entry/verbs``, if any.
+    @inlinable @usableFromInline
+    func position(of action: Action) -> (entry: Int, verb: Int)? {
         // Compare in place: copying an entry would retain its rules and verbs.
-        entries.withUnsafeBufferPointer { buffer -> Int? in
+        entries.withUnsafeBufferPointer { buffer -> (entry: Int, verb: Int)? in
             for index in buffer.indices where buffer[index].resource == action.resource {
                 let found = buffer[index].verbs.withUnsafeBufferPointer { verbs in
-                    verbs.contains { $0 == action.verb }
+                    verbs.firstIndex { $0 == action.verb }
                 }
-                if found { return index }
+                if let found { return (index, found) }
             }
             return nil
         }
@@ -102,53 +114,44 @@ public struct PolicyEngine: Sendable {
 
     /// Decides whether `principal` may perform `action` on `object`. Never throws, never
     /// blocks, allocates nothing for the built-in rules.
+    ///
+    /// A fine-grained key (SPEC §15) takes the same path as a plain one, with three more checks
+    /// around the one call of the rules: a type the key does not name is refused
+    /// (`DENY_CAPABILITY`), and with a selection so is a create; the rules judge the principal
+    /// with its capabilities narrowed to the type's mask; an object whose id is not selected is
+    /// not visible (`DENY_NOT_SELECTED`) — after the rules, so a credential denial keeps its code
+    /// (the resource API judges credentials before the object); questions about no object
+    /// (``NoObject``) leave the selection to the list's predicate.
     @inlinable
     public func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, object: Object) -> Decision {
-        guard let index = entryIndex(for: action) else { return .unknownAction }
+        guard let (index, verb) = position(of: action) else { return .unknownAction }
         let rules = entries[index].rules
         guard case .user(let user) = principal else { return rules.decide(principal, action, object) }
         if !user.tier.hasAPIAccess, !rules.admitsFreeTier(action) { return .freeTier }
-        if user.permissions != nil, let key = entries[index].permissionKey {
-            return decide(fineGrained: principal, key, index, action, object)
+        var selection: Int?
+        var mask: Capabilities?
+        if let permissions = user.permissions, let key = entries[index].permissionKey {
+            // The type's name is read only for a name too long to pack (never for the built-in types).
+            let found = key.isExact ? permissions.index(exactly: key) : permissions.index(of: key, entries[index].permissionType ?? "")
+            guard let grant = found else { return entries[index].noPermission }
+            if permissions.selects(grant: grant) {
+                if verb == entries[index].createPosition { return .createOutsideSelection }
+                selection = grant
+            }
+            let granted = permissions.capabilities(grant: grant)
+            // A key's capabilities are the union of its masks, so a key of one type, or of
+            // one mask, never narrows: the principal is then not copied.
+            if !user.capabilities.isSubset(of: granted) { mask = granted }
         }
-        let decision = rules.decide(principal, action, object)
-        if let confinement = user.confinement, !decision.isCredentialDenial, !object.isWithin(confinement) {
-            return .outside(confinement)
-        }
-        return decision
-    }
-
-    /// The fine-grained half of ``decide(_:_:object:)`` (SPEC §15), for a key with permissions
-    /// and rules of permission type `type`: a type the key does not name is refused
-    /// (`DENY_CAPABILITY`); otherwise the rules judge the principal with its capabilities
-    /// narrowed to the type's mask, within its confinement. With a selection, a create is
-    /// refused (`DENY_CAPABILITY`) and an object whose id is not selected is not visible
-    /// (`DENY_NOT_SELECTED`) — after the rules, so a credential denial keeps its code (the
-    /// resource API judges credentials before the object); questions about no object
-    /// (``NoObject``) leave the selection to the list's predicate.
-    @inlinable @usableFromInline
-    func decide<Object: ResourceFacts>(
-        fineGrained principal: Principal, _ key: PermissionTypeKey, _ index: Int, _ action: Action, _ object: Object
-    ) -> Decision {
-        guard case .user(let user) = principal, let permissions = user.permissions else { return .denyByDefault }
-        // The type's name is read only for a name too long to pack (never for the built-in types).
-        let found = key.isExact ? permissions.index(exactly: key) : permissions.index(of: key, entries[index].permissionType ?? "")
-        guard let grant = found else { return entries[index].noPermission }
-        let (mask, selects) = permissions.grants.withUnsafeBufferPointer { ($0[grant].capabilities, $0[grant].selection != nil) }
-        if selects, action.verb == .create { return .createOutsideSelection }
-        let decision: Decision
-        if user.capabilities.isSubset(of: mask) {
-            // The common shape (a key's capabilities are the union of its masks, so a key of one
-            // type, or of one mask, never narrows): no copy of the principal.
-            decision = entries[index].rules.decide(principal, action, object)
+        let decision = if let mask {
+            rules.decide(narrowing: user, to: mask, action, object)
         } else {
-            var narrowed = user
-            narrowed.capabilities.formIntersection(mask)
-            decision = entries[index].rules.decide(.user(narrowed), action, object)
+            rules.decide(principal, action, object)
         }
-        if decision.isCredentialDenial { return decision }
+        guard user.confinement != nil || selection != nil, !decision.isCredentialDenial else { return decision }
         if let confinement = user.confinement, !object.isWithin(confinement) { return .outside(confinement) }
-        if selects, Object.self != NoObject.self, !permissions.admits(object.objectID, grant: grant) {
+        if let selection, Object.self != NoObject.self, let permissions = user.permissions,
+           !permissions.admits(object.objectID, grant: selection) {
             return .notSelected
         }
         return decision
@@ -233,5 +236,16 @@ public struct PolicyEngine: Sendable {
         if let confinement { terms.append(.within(confinement)) }
         if let selection { terms.append(.idIn(selection)) }
         return terms.count == 1 ? predicate.simplified() : VisibilityPredicate.and(terms).simplified()
+    }
+}
+
+extension PolicyRules {
+    /// What these rules decide for `user` with the key's capabilities narrowed to `mask` (a
+    /// fine-grained key's mask on their type): a copy of the principal, out of the common path.
+    @usableFromInline
+    func decide<Object: ResourceFacts>(narrowing user: UserPrincipal, to mask: Capabilities, _ action: Action, _ object: Object) -> Decision {
+        var narrowed = user
+        narrowed.capabilities.formIntersection(mask)
+        return decide(.user(narrowed), action, object)
     }
 }

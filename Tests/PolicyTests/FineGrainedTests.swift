@@ -117,6 +117,23 @@ struct FineGrainedTests {
         #expect(standardEngine.decide(unselected, .surveyRetrieve, .survey(Self.otherSurvey)).isAllowed)
     }
 
+    @Test("a selection refuses exactly its type's create, wherever the type's rules list it")
+    func selectionRefusesCreateByPosition() {
+        for action in standardEngine.actions {
+            guard let type = standardEngine.permissionType(of: action.resource) else { continue }
+            let key = Self.admin(.all, Self.permissions([type: Capabilities.all.names], [type: [12]]))
+            let refused = standardEngine.decide(key, action, .collection) == .createOutsideSelection
+            #expect(refused == (action.verb == .create), "\(action)")
+        }
+        // Rules listing `create` first, beside a verb the engine has no name for.
+        let engine = PolicyEngine(rules: [WidgetRules()])
+        let selecting = Self.admin(.all, Self.permissions(["widgets": ["view", "add"]], ["widgets": [12]]))
+        #expect(engine.decide(selecting, Action("widget.create")!, .collection) == .createOutsideSelection)
+        #expect(engine.decide(selecting, Action("widget.archive")!, .collection).isAllowed)
+        let unselected = Self.admin(.all, Self.permissions(["widgets": ["view", "add"]]))
+        #expect(engine.decide(unselected, Action("widget.create")!, .collection).isAllowed)
+    }
+
     @Test("the idIn leaf: evaluation by objectID, description, simplification")
     func idInLeaf() {
         #expect(VisibilityPredicate.idIn([3, 1]).description == "id∈[1, 3]")
@@ -220,5 +237,15 @@ extension PropertyTests {
             }
         }
         #expect(cases >= 40_000)
+    }
+}
+
+/// Rules that list `create` before their other verb (the survey rules list it fourth), and allow
+/// every question: what the engine adds for a selection shows alone.
+private struct WidgetRules: PolicyRules {
+    var actions: [Action] { [Action("widget.create")!, Action("widget.archive")!] }
+
+    func decide<Object: ResourceFacts>(_ principal: Principal, _ action: Action, _ object: Object) -> Decision {
+        principal.user == nil ? .anonymous : .allow(.allowOwner, "Any widget.")
     }
 }
