@@ -42,9 +42,11 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     /// The response for this error; `leading` is an extra first member of the body, e.g. the
     /// session endpoints' `"auth": "logged_out"`.
+    /// Every 401 carries the `WWW-Authenticate` challenge (SPEC §3), whoever threw it.
     public func response(leading: (name: StaticString, value: String)? = nil) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
+        if status == .unauthorized, fields[.wwwAuthenticate] == nil { fields[.wwwAuthenticate] = Self.challenge[.wwwAuthenticate] }
         return Response(status: status, headers: fields, body: .init(byteBuffer: body(leading: leading)))
     }
 }

@@ -110,13 +110,13 @@ public struct KeyPolicy: Sendable, Hashable {
 
 extension KeyPolicy: JSONWritable {
     /// `{"max_lifetime_days","require_expiry","require_allowed_cidrs","max_capabilities","require_approval","require_passkey"}`;
-    /// `max_capabilities` is `null` for any.
+    /// `max_capabilities` lists every capability when any is allowed (SPEC §14 shows it as a list).
     public func write(to json: inout JSONWriter) {
         json.object { json in
             json.field("max_lifetime_days", maxLifetimeDays)
             json.field("require_expiry", requireExpiry)
             json.field("require_allowed_cidrs", requireAllowedCIDRs)
-            json.field("max_capabilities", maxCapabilities?.names)
+            json.field("max_capabilities", (maxCapabilities ?? .all).names)
             json.field("require_approval", requireApproval)
             json.field("require_passkey", requirePasskey)
         }
@@ -124,8 +124,10 @@ extension KeyPolicy: JSONWritable {
 }
 
 extension KeyPolicy {
-    /// Reads a whole policy from a JSON object: every field present, nothing else, each value of
-    /// its kind and range. Throws ``VaultError/invalidInput(_:)`` naming every field at fault.
+    /// Reads a whole policy from a JSON object: known fields only, each value of its kind and
+    /// range; a field left out takes its default (a policy is stated whole, as a PUT replaces
+    /// it). `max_capabilities` null or listing all five is "any". Throws
+    /// ``VaultError/invalidInput(_:)`` naming every field at fault.
     public init(json value: JSONValue) throws {
         guard case .object(let fields) = value else { throw VaultError.invalidInput("the key policy must be a JSON object") }
         var problems: [String] = []
@@ -133,7 +135,6 @@ extension KeyPolicy {
         for name in fields.keys.sorted() where !known.contains(name) {
             problems.append("'\(String(name.unicodeScalars.filter { $0.properties.generalCategory != .control }.prefix(64)))' is not a known field")
         }
-        for name in Self.fieldNames where fields[name] == nil { problems.append("'\(name)' is required") }
         var policy = KeyPolicy()
         switch fields["max_lifetime_days"] {
         case .null, nil: break
@@ -164,7 +165,7 @@ extension KeyPolicy {
             }
             if names.count == items.count {
                 if let capabilities = Capabilities(names: names) {
-                    policy.maxCapabilities = capabilities
+                    policy.maxCapabilities = capabilities == .all ? nil : capabilities
                 } else {
                     problems.append("'max_capabilities' may hold only view, add, edit, delete and superuser")
                 }

@@ -140,8 +140,8 @@ extension Vault {
         }
         if !terms.allowedCIDRs.isEmpty { detail["allowed_cidrs"] = terms.allowedCIDRs.map(\.description).joined(separator: " ") }
         if let exchange = request.exchange {
-            detail["sso_issuer"] = exchange.issuer
-            detail["sso_subject"] = exchange.subject
+            detail["issuer"] = exchange.issuer
+            detail["sub"] = exchange.subject
         }
         let rows = try await connection.query("""
             WITH \(request.exchange.map(Self.claim) ?? "claimed AS (SELECT 1)"),

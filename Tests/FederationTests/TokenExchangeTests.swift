@@ -73,7 +73,7 @@ import Vault
                     FROM api_keys k JOIN organisations o ON o.id = k.organisation_id JOIN users u ON u.id = k.user_id
                     """)[0].decode((String, [String], Int, String, String).self)
                 #expect(row.0 == "acme" && row.1 == ["view", "add"] && (7190...7200).contains(row.2) && row.3.hasPrefix("SSO 20") && row.4 == "ada")
-                let audit = try await world.pool.query("SELECT detail->>'via', detail->>'sso_issuer', detail->>'sso_subject' FROM audit_events WHERE action = 'key.issued'")[0]
+                let audit = try await world.pool.query("SELECT detail->>'via', detail->>'issuer', detail->>'sub' FROM audit_events WHERE action = 'key.issued'")[0]
                     .decode((String?, String?, String?).self)
                 #expect(audit == ("sso", Self.issuer, "sub-ADA@Example.com"))
                 #expect(try await world.pool.query("SELECT count(*) FROM audit_events WHERE detail::text LIKE \("%" + key.suffix(16) + "%")")[0].decode(Int.self, at: 0) == 0)

@@ -12,7 +12,7 @@ struct KeyPolicyCommandTests {
         try await LatchkeyCommand.withMigrated { latchkey, pool in
             #expect(try latchkey("users", "create", "--username", "olive", "--email", "olive@example.com", "--tier", "organisation").status == 0)
             #expect(try latchkey("orgs", "create", "--slug", "acme", "--name", "Acme", "--owner", "olive").status == 0)
-            let open = #"{"max_lifetime_days":null,"require_expiry":false,"require_allowed_cidrs":false,"max_capabilities":null,"require_approval":false,"require_passkey":false}"#
+            let open = #"{"max_lifetime_days":null,"require_expiry":false,"require_allowed_cidrs":false,"max_capabilities":["view","add","edit","delete","superuser"],"require_approval":false,"require_passkey":false}"#
             let shown = try latchkey("orgs", "policy", "acme")
             #expect(shown.status == 0 && shown.lines == [open], "\(shown.stdout) \(shown.stderr)")
 

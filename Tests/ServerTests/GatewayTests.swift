@@ -217,6 +217,12 @@ import Vault
                 #expect(missing.status == .badRequest && missing.detail?.contains("X-Original-URI") == true)
                 let noMethod = try await client.send("/v1/gateway/check", key: key, headers: [GatewayHeaders.originalURI: "/x"])
                 #expect(noMethod.status == .badRequest)
+                // Without a key, a missing original request is a missing credential: 401 with
+                // its challenge (no public rule can match an unknown URI).
+                for headers: HTTPFields in [[:], [GatewayHeaders.originalMethod: "GET"], [GatewayHeaders.originalURI: "/x"]] {
+                    let anonymous = try await client.send("/v1/gateway/check", headers: headers)
+                    #expect(anonymous.status == .unauthorized && anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true, "\(headers): \(anonymous.text)")
+                }
                 let disagreeing = try await Self.check(client, "GET", "/x", key: key, headers: [GatewayHeaders.apiKey: other])
                 #expect(disagreeing.status == .badRequest && disagreeing.detail?.contains("different keys") == true)
                 var twice = HTTPFields()

@@ -108,7 +108,7 @@ struct GitHubScanner {
                 let before = try await world.tableFingerprints()
                 for (why, headers, sent) in refusals {
                     let reply = try await client.send(Self.path, method: .post, headers: headers, body: sent)
-                    #expect(reply.status == .unauthorized && reply.object["code"] as? String == "BAD_SIGNATURE", "\(why): \(reply.status)")
+                    #expect(reply.status == .unauthorized && reply.object["code"] as? String == "BAD_SIGNATURE" && reply.headers[.wwwAuthenticate] != nil, "\(why): \(reply.status)")
                 }
                 #expect(try await world.tableFingerprints() == before)
                 #expect(try await client.send("/api/surveys/", key: key).status == .ok)

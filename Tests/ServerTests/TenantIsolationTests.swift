@@ -440,7 +440,7 @@ import Vault
         // The key policy (SPEC §14): home's to its admins with superuser (an unchanged PUT writes
         // nothing); another organisation's, or a slug of none, never read nor changed, and not
         // told apart.
-        let open = #"{"max_lifetime_days":null,"require_expiry":false,"require_allowed_cidrs":false,"max_capabilities":null,"require_approval":false,"require_passkey":false}"#
+        let open = #"{"max_lifetime_days":null,"require_expiry":false,"require_allowed_cidrs":false,"max_capabilities":["view","add","edit","delete","superuser"],"require_approval":false,"require_passkey":false}"#
         let tight = #"{"max_lifetime_days":1,"require_expiry":true,"require_allowed_cidrs":true,"max_capabilities":["view"],"require_approval":true,"require_passkey":true}"#
         for (organisation, index) in place.organisationIndex {
             let path = "/api/organisations/o\(index)/key-policy/"

@@ -243,6 +243,33 @@ import Vault
         }
     }
 
+    /// `member.removed` whoever removes the member (SPEC §14): the users directory, the command
+    /// line and an operator's SQL each send one event naming the member; a deactivation is no
+    /// removal and sends none.
+    @Test func aMemberRemovedIsAnEventWhoeverRemovesThem() async throws {
+        try await ServerWorld.with { world in
+            let acme = try await Self.acme(world)
+            let (bea, cy, dee) = (try await world.user("bea", tier: .pro), try await world.user("cy", tier: .pro), try await world.user("dee", tier: .pro))
+            for user in [bea, cy, dee] {
+                try await world.pool.execute("INSERT INTO organisation_memberships (organisation_id, user_id, role) VALUES (\(acme.id), \(user), 'viewer')")
+            }
+            try await world.pool.execute("UPDATE users SET is_staff = false")
+            try await world.client(settings: Self.settings) { client in
+                _ = try await Self.endpoint(client, acme, url: "http://127.0.0.1:9/never", events: ["member.removed"])
+                #expect(try await client.send("/api/user/\(acme.ada)/", method: .delete, key: acme.admin).status == .noContent)
+            }
+            try await Tenancy(vault: world.dependencies.vault).removeMember("bea", from: .organisation("acme"))
+            try await world.pool.execute("DELETE FROM organisation_memberships WHERE user_id = \(cy)")
+            try await world.pool.execute("UPDATE users SET is_active = false WHERE id = \(dee)")
+            let rows = try await world.pool.query("SELECT type, payload FROM webhook_outbox ORDER BY id")
+                .map { (type: try $0.decode(String.self, at: 0), payload: try $0.decode(String.self, at: 1)) }
+            #expect(rows.map(\.type) == ["member.removed", "member.removed", "member.removed"], "\(rows.map(\.payload))")
+            let named = rows.map { ((try? JSONSerialization.jsonObject(with: Data($0.payload.utf8))) as? [String: Any])?["data"] as? [String: Any] ?? [:] }
+            #expect(named.map { $0["username"] as? String } == ["ada", "bea", "cy"])
+            #expect(named.allSatisfy { ($0["organisation"] as? NSNumber)?.int64Value == acme.id })
+        }
+    }
+
     /// Rolls are events, and a key confined to a team is an event of the team's organisation
     /// (its revocation is audited without one); a key of no organisation is no one's event.
     @Test func rollsAndTeamKeysAreEventsOfTheirOrganisation() async throws {

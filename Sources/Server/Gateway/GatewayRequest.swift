@@ -8,7 +8,10 @@ import Vault
 /// (`Authorization: Bearer`, or `X-API-Key`).
 ///
 /// Anything ambiguous is a 400 naming the header, never a guess: a header sent twice, an unknown
-/// method, a URI that is no path (or climbs above the root), two keys that differ.
+/// method, a URI that is no path (or climbs above the root), two keys that differ, a key without
+/// the original method or URI (judging it as the check's own GET would let a proxy that forgot
+/// the method pass a DELETE with a view key). Without a key and without them, it is 401: no
+/// public rule can match a request whose URI is unknown, so credentials are what is missing.
 struct GatewayRequest {
     let method: GatewayMethod
     /// The original path, normalised (``GatewayPath/normalise(_:)``).
@@ -18,27 +21,28 @@ struct GatewayRequest {
     let key: String?
 
     init(_ headers: HTTPFields) throws {
-        let methodText = try Self.one(GatewayHeaders.originalMethod, GatewayHeaders.forwardedMethod, in: headers)
+        key = try Self.key(in: headers)
+        let methodText = try Self.one(GatewayHeaders.originalMethod, GatewayHeaders.forwardedMethod, in: headers, keyed: key != nil)
         guard let method = GatewayMethod(methodText) else {
             throw Self.bad("X-Original-Method must be one of \(GatewayMethod.allCases.map(\.rawValue).joined(separator: ", ")), not '\(methodText.prefix(20))'.")
         }
-        let uri = try Self.one(GatewayHeaders.originalURI, GatewayHeaders.forwardedURI, in: headers)
+        let uri = try Self.one(GatewayHeaders.originalURI, GatewayHeaders.forwardedURI, in: headers, keyed: key != nil)
         guard let path = GatewayPath.normalise(uri) else {
             throw Self.bad("X-Original-URI must be a path starting with '/' that stays below the root, without control characters or bad escapes.")
         }
         self.method = method
         self.path = path
-        key = try Self.key(in: headers)
     }
 
-    /// The single value of `primary`, else of `fallback`; 400 when both are absent or either
-    /// is repeated.
-    private static func one(_ primary: HTTPFields.Element.Name, _ fallback: HTTPFields.Element.Name, in headers: HTTPFields) throws -> String {
+    /// The single value of `primary`, else of `fallback`; 400 when either is repeated, or both
+    /// are absent and a key was presented (`keyed`); 401 when both are absent and none was.
+    private static func one(_ primary: HTTPFields.Element.Name, _ fallback: HTTPFields.Element.Name, in headers: HTTPFields, keyed: Bool) throws -> String {
         for name in [primary, fallback] {
             let values = headers[values: name]
             if values.count > 1 { throw bad("\(name.rawName) must be sent once.") }
             if let value = values.first { return value }
         }
+        guard keyed else { throw APIError.notAuthenticated }
         throw bad("\(primary.rawName) (or \(fallback.rawName)) is required.")
     }
 
