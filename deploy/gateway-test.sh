@@ -5,12 +5,13 @@
 # upstream (a client's forged identity headers do not); no key or a bad key is 401 and the
 # upstream sees nothing; a method the key may not use is 403; a key over its own rate is 429
 # (with Retry-After and RateLimit); a public route passes without a key; a key revoked through the command line is refused within a second. `nginx -t` validates
-# the shipped file as it is.
+# the shipped file as it is. Then Debian's Caddy runs the shipped deploy/gateway/Caddyfile
+# (forward_auth) in front of the same upstream: allow with the identity, 401, 403, public.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source deploy/common.sh
 
-deploy/setup.sh curl nginx
+deploy/setup.sh curl nginx caddy
 nginx="$(command -v nginx || echo /usr/sbin/nginx)"
 latchkey=.build/debug/latchkey
 [ -x "$latchkey" ] || swift build --product latchkey >&2
@@ -19,6 +20,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/latchkey-gateway-XXXXXX")"
 pids=()
 cleanup() {
     [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    [ -n "${caddy_pid:-}" ] && kill "$caddy_pid" 2>/dev/null || true
     kill "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
     rm -rf "$work"
@@ -111,4 +113,53 @@ while True:
     time.sleep(0.01)
 print(f"gateway: nginx in front of an upstream: allow, 401 (none, bad), 403 (method), 429 (a key's rate), public, identity headers; "
       f"a revoked key refused after {elapsed * 1000:.0f} ms")
+PY
+
+# Caddy's forward_auth, with the shipped Caddyfile (ports moved, its admin endpoint off).
+caddy="$(command -v caddy || echo /usr/bin/caddy)"
+caddy_front="$(free_port $((front + 1)))"
+{ printf '{\n\tadmin off\n}\n'
+  sed -e "s#127.0.0.1:8080#127.0.0.1:$check#" -e "s#127.0.0.1:9000#127.0.0.1:$upstream#" -e "s#^:8000 {#:$caddy_front {#" deploy/gateway/Caddyfile
+} >"$work/Caddyfile"
+"$caddy" validate --config "$work/Caddyfile" --adapter caddyfile >/dev/null 2>"$work/caddy-validate.log" \
+    || { cat "$work/caddy-validate.log" >&2; exit 1; }
+HOME="$work" XDG_DATA_HOME="$work" XDG_CONFIG_HOME="$work" \
+    "$caddy" run --config "$work/Caddyfile" --adapter caddyfile >"$work/caddy.log" 2>&1 &
+caddy_pid=$!
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$caddy_front") 2>/dev/null && break; sleep 0.1; done
+python3 - "$caddy_front" "$work/upstream.log" "$viewer" <<'PY' || { tail -20 "$work/caddy.log" >&2; exit 1; }
+import http.client, json, sys
+front, log, viewer = sys.argv[1:]
+def request(method, path, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", int(front), timeout=10)
+    connection.request(method, path, headers=headers or {})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict((k.lower(), v) for k, v in response.getheaders()), body
+def seen():
+    with open(log) as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+def expect(condition, what):
+    if not condition:
+        sys.exit(f"gateway (Caddy) PROBLEM: {what}")
+
+status, _, body = request("GET", "/orders/7?x=1", {"Authorization": "Bearer " + viewer, "X-Latchkey-User": "forged"})
+expect(status == 200, f"a valid key: {status} {body[:200]}")
+got = seen()[-1]
+expect(got["path"] == "/orders/7?x=1" and got["method"] == "GET", f"the upstream saw {got}")
+expect(got["headers"].get("x-latchkey-organisation") == "acme" and got["headers"].get("x-latchkey-key-id"), f"identity: {got['headers']}")
+expect(got["headers"].get("x-latchkey-user") not in (None, "forged"), f"the client's forged user reached the upstream: {got['headers']}")
+expect("authorization" not in got["headers"], "the key reached the upstream")
+before = len(seen())
+status, headers, body = request("GET", "/orders/7")
+expect(status == 401 and "bearer" in headers.get("www-authenticate", "").lower(), f"no key: {status} {headers}")
+expect(json.loads(body).get("detail"), f"the 401 body: {body[:200]}")
+status, _, _ = request("DELETE", "/orders/7", {"Authorization": "Bearer " + viewer})
+expect(status == 403, f"DELETE with a view key: {status}")
+expect(len(seen()) == before, f"a refused request reached the upstream: {seen()[before:]}")
+status, _, _ = request("POST", "/public/signup", {"X-Latchkey-User": "forged"})
+expect(status == 200, f"a public route: {status}")
+expect(seen()[-1]["headers"].get("x-latchkey-user") in (None, ""), f"public: {seen()[-1]}")
+print("gateway: Caddy (forward_auth) in front of the upstream: allow with identity, 401, 403 (method), public")
 PY
