@@ -69,7 +69,7 @@ struct TenantCommandTests {
             let actions = try await pool.query("SELECT action FROM audit_events WHERE actor_id IS NULL ORDER BY id").map { try $0.decode(String.self, at: 0) }
             #expect(actions.filter { $0 != "key.issued" } == ["user.created", "user.created", "organisation.created", "organisation.created",
                                                                "member.added", "member.added", "user.tier_changed", "member.added",
-                                                               "membership_ended", "member.removed", "membership_ended", "member.removed",
+                                                               "membership_ended", "member.removed", "key.revoked", "membership_ended", "member.removed",
                                                                "user.deactivated"])
 
             // Bad input: non-zero, one line naming the problem, nothing changed.

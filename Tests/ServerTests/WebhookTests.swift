@@ -1,3 +1,4 @@
+import Accounts
 import Events
 import Foundation
 import Hummingbird
@@ -267,6 +268,34 @@ import Vault
             let named = rows.map { ((try? JSONSerialization.jsonObject(with: Data($0.payload.utf8))) as? [String: Any])?["data"] as? [String: Any] ?? [:] }
             #expect(named.map { $0["username"] as? String } == ["ada", "bea", "cy"])
             #expect(named.allSatisfy { ($0["organisation"] as? NSNumber)?.int64Value == acme.id })
+        }
+    }
+
+    /// Keys ended together are each `key.revoked` (audited and sent): a password change and an
+    /// offboarding, with the reason; a key of no organisation is no one's event.
+    @Test func keysEndedTogetherAreEachRevokedEvents() async throws {
+        try await ServerWorld.with { world in
+            let acme = try await Self.acme(world)
+            try await world.pool.execute("UPDATE users SET is_staff = false")
+            try await world.client(settings: Self.settings) { client in
+                _ = try await Self.endpoint(client, acme, url: "http://127.0.0.1:9/never", events: ["key.revoked"])
+            }
+            let vault = world.dependencies.vault
+            let first = try await vault.issue(.init(username: "ada", name: "first", organisationSlug: "acme"))
+            let second = try await vault.issue(.init(username: "ada", name: "second", organisationSlug: "acme"))
+            _ = try await vault.issue(.init(username: "ada", name: "personal"))
+            _ = try await Accounts(vault: vault).setPassword(username: "ada", password: "a brand new horse")
+            let third = try await vault.issue(.init(username: "ada", name: "third", organisationSlug: "acme"))
+            try await world.pool.execute("DELETE FROM organisation_memberships WHERE user_id = \(acme.ada)")
+            let rows = try await world.pool.query("SELECT type, payload FROM webhook_outbox ORDER BY id").map { try $0.decode(String.self, at: 1) }
+            let data = rows.map { ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any])?["data"] as? [String: Any] ?? [:] }
+            #expect(Set(data.prefix(2).compactMap { $0["id"] as? String }) == Set([first, second].map { $0.record.id.uuidString.lowercased() }))
+            #expect(data.dropFirst(2).compactMap { $0["id"] as? String } == [third.record.id.uuidString.lowercased()])
+            #expect(data.map { $0["revoke_reason"] as? String } == ["password_change", "password_change", "membership_ended"])
+            let audited = try await world.pool.query("""
+                SELECT detail->>'reason' FROM audit_events WHERE action = 'key.revoked' ORDER BY id
+                """).map { try $0.decode(String.self, at: 0) }
+            #expect(audited == ["password_change", "password_change", "password_change", "membership_ended"], "the personal key too, in no organisation")
         }
     }
 

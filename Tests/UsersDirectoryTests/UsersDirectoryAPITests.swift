@@ -217,8 +217,9 @@ import Vault
                 #expect(rename.detail?.contains("'username' cannot be changed") == true)
             }
             let actions = try await world.pool.query("SELECT action FROM audit_events WHERE action NOT LIKE 'service.%' ORDER BY id").map { try $0.decode(String.self, at: 0) }
-            // Deactivating the viewer ends their key confined to acme; removing `both` ends their membership.
-            #expect(actions == ["user.created", "membership_ended", "user.updated", "user.updated", "membership_ended", "user.removed"])
+            // Deactivating the viewer ends their key confined to acme (that key's own `key.revoked`
+            // first); removing `both` ends their membership.
+            #expect(actions == ["user.created", "key.revoked", "membership_ended", "user.updated", "user.updated", "membership_ended", "user.removed"])
         }
     }
 
