@@ -16,6 +16,17 @@ import Vault
 @Suite struct ConsoleCacheTests {
     static let password = "correct horse battery"
 
+    /// Ada signed in with MFA (enrolling) through instance A, and a browser on instance B holding
+    /// the same session cookie; with her TOTP secret.
+    static func adaSignedInOnBoth(_ clientA: any TestClientProtocol, _ clientB: any TestClientProtocol) async throws
+        -> (onA: Browser, onB: Browser, secret: [UInt8]) {
+        let onA = Browser(clientA)
+        let secret = try await onA.signInWithMFA("ada", password, step: -1)
+        let onB = Browser(clientB)
+        onB.set("lk_session", try #require(onA.cookies["lk_session"]))
+        return (onA, onB, secret)
+    }
+
     @Test func changesOnOneInstanceOrBySQLReachTheOther() async throws {
         try await ServerWorld.twoInstances { a, b in
             let pool = a.pool
@@ -23,10 +34,7 @@ import Vault
 
             try await a.client(settings: ServerWorld.consoleSettings) { clientA in
                 try await b.client(settings: ServerWorld.consoleSettings) { clientB in
-                    let onA = Browser(clientA)
-                    let secret = try await onA.signInWithMFA("ada", Self.password, step: -1)
-                    let onB = Browser(clientB)
-                    onB.set("lk_session", try #require(onA.cookies["lk_session"]))
+                    let (onA, onB, secret) = try await Self.adaSignedInOnBoth(clientA, clientB)
                     // B reads the session and the (empty) key list, and keeps them.
                     let empty = try await onB.get("/account/keys")
                     #expect(empty.status == .ok && !empty.html.contains("ct_live_"))
@@ -83,10 +91,7 @@ import Vault
             _ = try await a.organisation("acme", members: [(ada, "admin")])
             try await a.client(settings: ServerWorld.consoleSettings) { clientA in
                 try await b.client(settings: ServerWorld.consoleSettings) { clientB in
-                    let onA = Browser(clientA)
-                    _ = try await onA.signInWithMFA("ada", Self.password, step: -1)
-                    let onB = Browser(clientB)
-                    onB.set("lk_session", try #require(onA.cookies["lk_session"]))
+                    let (onA, onB, _) = try await Self.adaSignedInOnBoth(clientA, clientB)
                     #expect(try await onB.get("/org/acme/keys").status == .ok)
                     #expect(try await onB.get("/org/acme/keys").status == .ok)
 
@@ -117,10 +122,7 @@ import Vault
             let acme = try await a.organisation("acme", members: [(ada, "admin")])
             try await a.client(settings: ServerWorld.consoleSettings) { clientA in
                 try await b.client(settings: ServerWorld.consoleSettings) { clientB in
-                    let onA = Browser(clientA)
-                    _ = try await onA.signInWithMFA("ada", Self.password, step: -1)
-                    let onB = Browser(clientB)
-                    onB.set("lk_session", try #require(onA.cookies["lk_session"]))
+                    let (onA, onB, _) = try await Self.adaSignedInOnBoth(clientA, clientB)
                     #expect(try await onB.get("/account/keys").status == .ok)
                     #expect(try await onB.get("/account/keys").status == .ok, "served from B's cache")
 
