@@ -20,45 +20,55 @@ public protocol JSONWritable {
 /// }
 /// json.buffer   // {"id":17,"tags":["a","b"]}
 /// ```
+///
+/// The writing methods are `@inlinable`: a type in another module that writes its fields gets
+/// them specialised for its field types, instead of generic calls through witness tables and
+/// run-time metadata (docs/DECISIONS.md "Uncached lists (issue #32)").
 public struct JSONWriter {
     /// The document so far.
-    public private(set) var bytes: [UInt8] = []
+    public var bytes: [UInt8] { storage }
+    @usableFromInline var storage: [UInt8] = []
     /// Whether the next member of the open object or array needs a comma before it.
-    private var needsComma = false
+    @usableFromInline var needsComma = false
 
     public init(capacity: Int = 1024) {
-        bytes.reserveCapacity(capacity)
+        storage.reserveCapacity(capacity)
     }
 
     /// The document as a buffer for a response body.
-    public var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
+    public var buffer: ByteBuffer { ByteBuffer(bytes: storage) }
 
     /// An object whose members `members` writes with ``field(_:_:)``.
+    @inlinable
     public mutating func object(_ members: (inout JSONWriter) throws -> Void) rethrows {
         try container(UInt8(ascii: "{"), UInt8(ascii: "}"), members)
     }
 
     /// The object `members` writes for `value`, or `null` when there is none.
+    @inlinable
     public mutating func object<Value>(_ value: Value?, _ members: (inout JSONWriter, Value) throws -> Void) rethrows {
         guard let value else { return token("null") }
         try object { json in try members(&json, value) }
     }
 
     /// An array whose elements `elements` writes.
+    @inlinable
     public mutating func array(_ elements: (inout JSONWriter) throws -> Void) rethrows {
         try container(UInt8(ascii: "["), UInt8(ascii: "]"), elements)
     }
 
-    private mutating func container(_ open: UInt8, _ close: UInt8, _ contents: (inout JSONWriter) throws -> Void) rethrows {
+    @inlinable
+    mutating func container(_ open: UInt8, _ close: UInt8, _ contents: (inout JSONWriter) throws -> Void) rethrows {
         separate()
-        bytes.append(open)
+        storage.append(open)
         needsComma = false
         try contents(&self)
-        bytes.append(close)
+        storage.append(close)
         needsComma = true
     }
 
     /// An array of `elements`.
+    @inlinable
     public mutating func array<Elements: Sequence>(_ elements: Elements) where Elements.Element: JSONWritable {
         array { json in
             for element in elements { element.write(to: &json) }
@@ -66,64 +76,92 @@ public struct JSONWriter {
     }
 
     /// One member of the open object. `name` must need no escaping (it is a literal in code).
+    @inlinable
     public mutating func field(_ name: StaticString, _ value: some JSONWritable) {
         key(name)
         value.write(to: &self)
     }
 
     /// The name of the next member of the open object; write its value next.
+    @inlinable
     public mutating func key(_ name: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         append(name)
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        storage.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     /// A member name known only at run time, escaped.
     public mutating func key(_ name: String) {
         string(name)
-        bytes.append(UInt8(ascii: ":"))
+        storage.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     /// A string, escaped as RFC 8259 requires (plus U+2028/U+2029, for embedding in scripts).
     public mutating func string(_ text: String) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { appendEscaped($0) }
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
     /// A value that is already JSON text, e.g. a `jsonb` column as PostgreSQL prints it.
     public mutating func raw(_ json: String) {
         separate()
-        bytes.append(contentsOf: json.utf8)
+        storage.append(contentsOf: json.utf8)
         needsComma = true
     }
 
     /// Literal tokens: numbers, `true`, `false`, `null`.
+    @usableFromInline
     mutating func token(_ text: String) {
         separate()
-        bytes.append(contentsOf: text.utf8)
+        storage.append(contentsOf: text.utf8)
         needsComma = true
     }
 
+    @inlinable
     mutating func token(_ text: StaticString) {
         separate()
         append(text)
         needsComma = true
     }
 
-    private mutating func append(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    @inlinable
+    mutating func append(_ text: StaticString) {
+        storage.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    /// An integer in decimal, written digit by digit (no `String` made).
+    @usableFromInline
+    mutating func integer(_ value: Int64) {
+        separate()
+        needsComma = true
+        if value == 0 { return storage.append(UInt8(ascii: "0")) }
+        if value < 0 { storage.append(UInt8(ascii: "-")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value.magnitude
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                count += 1
+                buffer[20 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            storage.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
+    @inlinable
+    mutating func separate() {
+        if needsComma { storage.append(UInt8(ascii: ",")) }
     }
 
     /// Appends `utf8`, copying runs that need no escaping in one go.
@@ -138,12 +176,12 @@ public struct JSONWriter {
                 index += 1
                 continue
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plain..<index]))
-            bytes.append(contentsOf: escape.text.utf8)
+            storage.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plain..<index]))
+            storage.append(contentsOf: escape.text.utf8)
             index += escape.length
             plain = index
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plain..<index]))
+        storage.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plain..<index]))
     }
 
     /// The escape for the character starting at `index`, and how many bytes it replaces; `nil`
@@ -171,19 +209,23 @@ public struct JSONWriter {
 }
 
 extension String: JSONWritable {
+    @inlinable
     public func write(to json: inout JSONWriter) { json.string(self) }
 }
 
 extension Bool: JSONWritable {
+    @inlinable
     public func write(to json: inout JSONWriter) { json.token(self ? "true" : "false") }
 }
 
 extension Int: JSONWritable {
-    public func write(to json: inout JSONWriter) { json.token(String(self)) }
+    @inlinable
+    public func write(to json: inout JSONWriter) { json.integer(Int64(self)) }
 }
 
 extension Int64: JSONWritable {
-    public func write(to json: inout JSONWriter) { json.token(String(self)) }
+    @inlinable
+    public func write(to json: inout JSONWriter) { json.integer(self) }
 }
 
 /// Timestamps as ``ISOTimestamp`` strings.
@@ -192,6 +234,7 @@ extension Date: JSONWritable {
 }
 
 extension Optional: JSONWritable where Wrapped: JSONWritable {
+    @inlinable
     public func write(to json: inout JSONWriter) {
         switch self {
         case .some(let value): value.write(to: &json)
@@ -201,6 +244,7 @@ extension Optional: JSONWritable where Wrapped: JSONWritable {
 }
 
 extension Array: JSONWritable where Element: JSONWritable {
+    @inlinable
     public func write(to json: inout JSONWriter) { json.array(self) }
 }
 

@@ -22,7 +22,8 @@ public enum ListResponse {
         }
     }
 
-    /// Runs `base` (a `SELECT` without `ORDER BY`) ordered by `orderBy`, paged if asked, and
+    /// Runs `base` (a `SELECT` without `ORDER BY`) ordered by `orderBy`, paged if asked, planned
+    /// once per connection (a visibility list's plan does not depend on whose it is), and
     /// encodes each row with `decode`, which reads the row's columns from the given index on: the
     /// JSON body of the list's answer.
     public static func body<Item: JSONWritable>(
@@ -33,12 +34,12 @@ public enum ListResponse {
         decode: (PGRow, Int) throws -> Item
     ) async throws -> ByteBuffer {
         guard let page = try PageRequest(StrictQuery(request)) else {
-            let rows = try await pool.query("\(base) ORDER BY \(orderBy)")
+            let rows = try await pool.query(PGQuery("\(base) ORDER BY \(orderBy)").plannedOnce)
             return try rows.map { try decode($0, 0) }.jsonBuffer
         }
-        let rows = try await pool.query(page.query(base, orderBy: orderBy))
+        let rows = try await pool.query(page.query(base, orderBy: orderBy).plannedOnce)
         let count = try rows.first.map { try $0.decode(Int.self, at: 0) } ?? 0
-        let items = try rows.filter { $0.text(at: 1) != nil }.map { try decode($0, 2) }
+        let items = try rows.filter { !$0.isNull(at: 1) }.map { try decode($0, 2) }
         let (next, previous) = page.links(count: count, request: request)
         return Page(count: count, next: next, previous: previous, results: items).jsonBuffer
     }

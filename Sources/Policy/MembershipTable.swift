@@ -75,11 +75,11 @@ public struct MembershipTable<Role: Sendable & Hashable>: Sendable, Hashable {
     public var isEmpty: Bool { entries.isEmpty }
 
     /// All ids, ascending.
-    public var ids: [Int64] { entries.map(\.id) }
+    public var ids: [Int64] { entries.map { $0.id } }
 
     /// The ids whose role satisfies `predicate`, ascending.
     public func ids(where predicate: (Role) -> Bool) -> [Int64] {
-        entries.filter { predicate($0.role) }.map(\.id)
+        entries.compactMap { predicate($0.role) ? $0.id : nil }
     }
 }
 

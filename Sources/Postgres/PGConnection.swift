@@ -35,6 +35,12 @@ public final class PGConnection {
         try await self.query(query).affectedRows
     }
 
+    /// Opens a transaction (``PGRawConnection/begin()``).
+    func begin() async throws {
+        let raw = self.raw
+        try await threadPool.runIfActive { try raw.begin() }
+    }
+
     /// Runs trusted SQL text, possibly several statements, with no parameters.
     ///
     /// For SQL the program owns (migrations, transaction control). Never build `script` from input.

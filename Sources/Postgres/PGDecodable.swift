@@ -4,11 +4,18 @@ import Foundation
 public protocol PGDecodable {
     /// Decodes a non-NULL value.
     static func pgDecode(_ text: String, type: PGType) throws -> Self
+    /// Decodes a non-NULL value from its UTF-8 text as it lies in the rows; by default through
+    /// a `String` and ``pgDecode(_:type:)``. A type that reads the bytes directly (an integer, a
+    /// timestamp) makes no `String`.
+    static func pgDecode(utf8: UnsafeBufferPointer<UInt8>, type: PGType) throws -> Self
     /// The value for SQL `NULL`; throws for non-optional types.
     static func pgDecodeNull() throws -> Self
 }
 
 extension PGDecodable {
+    public static func pgDecode(utf8: UnsafeBufferPointer<UInt8>, type: PGType) throws -> Self {
+        try pgDecode(String(decoding: utf8, as: UTF8.self), type: type)
+    }
     public static func pgDecodeNull() throws -> Self { throw PGError.unexpectedNull(Self.self) }
 }
 
@@ -33,6 +40,9 @@ extension Optional: PGDecodable where Wrapped: PGDecodable {
     public static func pgDecode(_ text: String, type: PGType) throws -> Wrapped? {
         try Wrapped.pgDecode(text, type: type)
     }
+    public static func pgDecode(utf8: UnsafeBufferPointer<UInt8>, type: PGType) throws -> Wrapped? {
+        try Wrapped.pgDecode(utf8: utf8, type: type)
+    }
     public static func pgDecodeNull() throws -> Wrapped? { nil }
 }
 
@@ -51,27 +61,48 @@ extension Bool: PGDecodable {
     }
 }
 
-/// Integers decode from any integer column that fits.
-private func decodeInteger<T: FixedWidthInteger>(_ text: String, type: PGType) throws -> T {
-    guard type == .int2 || type == .int4 || type == .int8 || type == .oid || type == .unknown else {
-        throw PGError.typeMismatch(T.self, type)
+/// Integers decode from any integer column that fits, read from the digits' bytes.
+private protocol PGInteger: FixedWidthInteger, PGDecodable {}
+
+extension PGInteger {
+    public static func pgDecode(_ text: String, type: PGType) throws -> Self {
+        var text = text
+        return try text.withUTF8 { try pgDecode(utf8: $0, type: type) }
     }
-    guard let value = T(text) else { throw PGError.invalidText(T.self, text) }
-    return value
+
+    public static func pgDecode(utf8: UnsafeBufferPointer<UInt8>, type: PGType) throws -> Self {
+        guard type == .int2 || type == .int4 || type == .int8 || type == .oid || type == .unknown else {
+            throw PGError.typeMismatch(Self.self, type)
+        }
+        guard let value = Self(decimal: utf8) else {
+            throw PGError.invalidText(Self.self, String(decoding: utf8, as: UTF8.self))
+        }
+        return value
+    }
+
+    /// `[-+]digits`, `nil` when malformed or out of range.
+    private init?(decimal utf8: UnsafeBufferPointer<UInt8>) {
+        var digits = utf8[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative || digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        guard !digits.isEmpty else { return nil }
+        var value: Self = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Self(byte - UInt8(ascii: "0"))
+            let (shifted, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (next, carried) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !overflowed, !carried else { return nil }
+            value = next
+        }
+        self = value
+    }
 }
 
-extension Int: PGDecodable {
-    public static func pgDecode(_ text: String, type: PGType) throws -> Int { try decodeInteger(text, type: type) }
-}
-extension Int64: PGDecodable {
-    public static func pgDecode(_ text: String, type: PGType) throws -> Int64 { try decodeInteger(text, type: type) }
-}
-extension Int32: PGDecodable {
-    public static func pgDecode(_ text: String, type: PGType) throws -> Int32 { try decodeInteger(text, type: type) }
-}
-extension Int16: PGDecodable {
-    public static func pgDecode(_ text: String, type: PGType) throws -> Int16 { try decodeInteger(text, type: type) }
-}
+extension Int: PGInteger {}
+extension Int64: PGInteger {}
+extension Int32: PGInteger {}
+extension Int16: PGInteger {}
 
 extension Double: PGDecodable {
     public static func pgDecode(_ text: String, type: PGType) throws -> Double {
@@ -110,6 +141,16 @@ extension Date: PGDecodable {
             throw PGError.typeMismatch(Self.self, type)
         }
         guard let value = PGTimestamp.parse(text) else { throw PGError.invalidText(Self.self, text) }
+        return value
+    }
+
+    public static func pgDecode(utf8: UnsafeBufferPointer<UInt8>, type: PGType) throws -> Date {
+        guard type == .timestamptz || type == .timestamp || type == .date || type == .unknown else {
+            throw PGError.typeMismatch(Self.self, type)
+        }
+        guard let value = PGTimestamp.parse(utf8: utf8) else {
+            throw PGError.invalidText(Self.self, String(decoding: utf8, as: UTF8.self))
+        }
         return value
     }
 }

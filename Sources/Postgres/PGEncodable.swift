@@ -96,7 +96,7 @@ extension Data: PGArrayElement { public static var pgArrayType: PGType { .byteaA
 
 extension Array: PGEncodable where Element: PGArrayElement {
     public static var pgType: PGType { Element.pgArrayType }
-    public var pgText: String { PGArrayLiteral.format(map(\.pgText)) }
+    public var pgText: String { PGArrayLiteral.format(map { $0.pgText }) }
 }
 
 /// A `Codable` value stored as `jsonb`.

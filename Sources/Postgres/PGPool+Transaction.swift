@@ -13,7 +13,7 @@ extension PGConnection {
     /// A statement error that `body` caught still aborts the transaction: then nothing is
     /// committed and the call throws.
     public func withTransaction<Result>(_ body: (PGConnection) async throws -> Result) async throws -> Result {
-        try await run(script: "BEGIN")
+        try await begin()
         let result: Result
         do {
             result = try await body(self)

@@ -19,7 +19,8 @@ public final class PGPool: Sendable {
 
     private struct Waiter {
         var continuation: CheckedContinuation<Lease, any Error>
-        var timeout: Scheduled<Void>?
+        /// When it stops waiting (``PGConfiguration/acquireTimeout`` after it began).
+        var deadline: NIODeadline
     }
 
     /// The pool's bookkeeping (``PGPoolState``) and the continuations of its waiters. An answer
@@ -28,6 +29,10 @@ public final class PGPool: Sendable {
         var pool: PGPoolState<PGRawConnection>
         var waiting: [Int: Waiter] = [:]
         var delivered: [Int: Result<Lease, any Error>] = [:]
+        /// Whether a ``sweep()`` is scheduled: one timer serves every waiter, so waiting costs
+        /// no event-loop task of its own (a timer scheduled and cancelled per waiter was 3% of
+        /// an uncached list's CPU time at 32 clients on 8 connections).
+        var sweepScheduled = false
     }
 
     private let state: NIOLockedValueBox<Locked>
@@ -129,22 +134,44 @@ public final class PGPool: Sendable {
         case .wait(let waiter): id = waiter
         }
         let timeout = configuration.acquireTimeout
+        let deadline = NIODeadline.now() + .nanoseconds(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
-                let early: Result<Lease, any Error>? = state.withLockedValue { locked in
-                    if let answer = locked.delivered.removeValue(forKey: id) { return answer }
-                    let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-                    let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(nanoseconds)) { [weak self] () -> Void in
-                        self?.giveUp(id, with: PGError(.poolTimeout, message: "no database connection became free within \(timeout)"))
-                    }
-                    locked.waiting[id] = Waiter(continuation: continuation, timeout: timer)
-                    return nil
+                let (early, sweep): (Result<Lease, any Error>?, Bool) = state.withLockedValue { locked in
+                    if let answer = locked.delivered.removeValue(forKey: id) { return (answer, false) }
+                    locked.waiting[id] = Waiter(continuation: continuation, deadline: deadline)
+                    defer { locked.sweepScheduled = true }
+                    return (nil, !locked.sweepScheduled)
                 }
                 if let early { continuation.resume(with: early) }
+                if sweep { scheduleSweep(at: deadline) }
             }
         } onCancel: {
             giveUp(id, with: CancellationError())
         }
+    }
+
+    private func scheduleSweep(at deadline: NIODeadline) {
+        MultiThreadedEventLoopGroup.singleton.any().scheduleTask(deadline: deadline) { [weak self] () -> Void in
+            self?.sweep()
+        }
+    }
+
+    /// Fails every waiter whose deadline has passed, and schedules the next sweep for the
+    /// earliest deadline still ahead while anyone waits.
+    private func sweep() {
+        let now = NIODeadline.now()
+        let (expired, next): ([Int], NIODeadline?) = state.withLockedValue { locked in
+            let expired = locked.waiting.compactMap { $0.value.deadline <= now ? $0.key : nil }
+            let next = locked.waiting.values.lazy.map { $0.deadline }.filter { $0 > now }.min()
+            locked.sweepScheduled = next != nil
+            return (expired, next)
+        }
+        let timeout = configuration.acquireTimeout
+        for id in expired {
+            giveUp(id, with: PGError(.poolTimeout, message: "no database connection became free within \(timeout)"))
+        }
+        if let next { scheduleSweep(at: next) }
     }
 
     /// Answers waiter `id`, now if its continuation is stored, else as soon as it is.
@@ -154,7 +181,6 @@ public final class PGPool: Sendable {
             locked.delivered[id] = answer
             return nil
         }
-        waiter?.timeout?.cancel()
         waiter?.continuation.resume(with: answer)
     }
 

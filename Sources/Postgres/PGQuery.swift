@@ -10,9 +10,21 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation {
     public private(set) var sql: String
     /// The values bound to the placeholders, in order.
     public private(set) var binds: [PGBind]
-    /// Whether the statement is prepared once per connection and run from there (the default),
-    /// or sent unnamed and planned for its values every time: see ``plannedEachTime``.
-    public private(set) var reusesPlan = true
+    /// How PostgreSQL plans the statement (``Planning``); prepared once per connection unless
+    /// the query says otherwise.
+    public private(set) var planning = Planning.prepared
+
+    /// How a statement is planned.
+    public enum Planning: Sendable, Hashable {
+        /// Prepared once per connection; PostgreSQL plans it for the values of its first five
+        /// runs, then keeps a generic plan, made without the values, only if that plan is not
+        /// estimated costlier.
+        case prepared
+        /// Prepared once per connection and always run from the generic plan: planned once.
+        case generic
+        /// Sent unnamed and planned for its values every time.
+        case eachTime
+    }
 
     /// This query, planned for its values each time it runs rather than prepared once per
     /// connection. After five runs of a prepared statement PostgreSQL may keep a generic plan,
@@ -22,7 +34,18 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation {
     /// measured cost").
     public var plannedEachTime: PGQuery {
         var query = self
-        query.reusesPlan = false
+        query.planning = .eachTime
+        return query
+    }
+
+    /// This query, planned once per connection without its values and run from that plan ever
+    /// after. For a short statement whose planning costs more than its run and whose best plan
+    /// does not depend on the values: the visibility lists, whose OR of indexed conditions
+    /// PostgreSQL plans in about 0.45 ms and runs in 0.1 ms, and keeps planning when left to
+    /// choose (docs/DECISIONS.md "Uncached lists (issue #32)").
+    public var plannedOnce: PGQuery {
+        var query = self
+        query.planning = .generic
         return query
     }
 

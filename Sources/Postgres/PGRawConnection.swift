@@ -10,6 +10,8 @@ final class PGRawConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private let statementCacheSize: Int
     private var statements: [String: PreparedStatement] = [:]
+    /// Whether the session's `plan_cache_mode` is `force_generic_plan` (see ``plan(_:)``).
+    private var forcesGenericPlans = false
     /// Set once the connection is known to be unusable; the pool then discards it.
     private(set) var isBroken = false
     /// The server process serving this connection.
@@ -97,6 +99,27 @@ final class PGRawConnection: @unchecked Sendable {
         try check(result)
     }
 
+    /// Runs `BEGIN`, in PostgreSQL's own choice of plans (a list may have left the session
+    /// planning generically). Blocks.
+    func begin() throws {
+        if forcesGenericPlans {
+            try simpleQuery("RESET plan_cache_mode")
+            forcesGenericPlans = false
+        }
+        try simpleQuery("BEGIN")
+    }
+
+    /// Sets the session's `plan_cache_mode` for a statement about to run: `force_generic_plan`
+    /// for one planned once (``PGQuery/Planning/generic``), PostgreSQL's own choice for any
+    /// other. Changed only outside a transaction, where a `SET` lasts (a rollback would undo one
+    /// made inside); a transaction runs in PostgreSQL's own choice (``begin()``).
+    private func plan(_ planning: PGQuery.Planning) throws {
+        let generic = planning == .generic
+        guard generic != forcesGenericPlans, PQtransactionStatus(handle) == PQTRANS_IDLE else { return }
+        try simpleQuery(generic ? "SET plan_cache_mode TO force_generic_plan" : "RESET plan_cache_mode")
+        forcesGenericPlans = generic
+    }
+
     /// Runs a parameterised statement, preparing and caching it per connection. Blocks.
     func execute(_ query: PGQuery) throws -> PGRowSet {
         do {
@@ -115,9 +138,11 @@ final class PGRawConnection: @unchecked Sendable {
         for bind in query.binds where bind.text?.utf8.contains(0) == true {
             throw PGError(.server, sqlState: "22021", message: "a text value contains a NUL byte, which PostgreSQL cannot store")
         }
+        try plan(query.planning)
         let types = query.binds.map(\.type)
-        var statement = query.reusesPlan ? statements[query.sql] : nil
-        if query.reusesPlan, statement == nil || statement?.types != types {
+        let prepares = query.planning != .eachTime
+        var statement = prepares ? statements[query.sql] : nil
+        if prepares, statement == nil || statement?.types != types {
             statement = nil
             if statements.count < statementCacheSize, statements[query.sql] == nil {
                 let name = "lk_\(statements.count)"
@@ -174,21 +199,26 @@ final class PGRawConnection: @unchecked Sendable {
         for column in 0..<fieldCount {
             columns.append(.init(name: String(cString: PQfname(result, Int32(column))), type: PGType(rawValue: PQftype(result, Int32(column)))))
         }
-        var cells: [String?] = []
+        var cells: [PGRowSet.Cell] = []
         cells.reserveCapacity(fieldCount * rowCount)
+        var size = 0
         for row in 0..<Int32(rowCount) {
             for column in 0..<Int32(fieldCount) {
-                if PQgetisnull(result, row, column) == 1 {
-                    cells.append(nil)
-                } else {
-                    let length = Int(PQgetlength(result, row, column))
-                    let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: length)
-                    cells.append(String(decoding: bytes, as: UTF8.self))
-                }
+                let isNull = PQgetisnull(result, row, column) == 1
+                let count = isNull ? -1 : Int(PQgetlength(result, row, column))
+                cells.append(PGRowSet.Cell(start: size, count: count))
+                size += max(0, count)
             }
         }
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            for (position, cell) in cells.enumerated() where cell.count > 0 {
+                let value = PQgetvalue(result, Int32(position / fieldCount), Int32(position % fieldCount))!
+                UnsafeMutableRawPointer(buffer.baseAddress! + cell.start).copyMemory(from: value, byteCount: cell.count)
+            }
+            initialized = size
+        }
         let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
-        return PGRowSet(columns: columns, cells: cells, affectedRows: affected)
+        return PGRowSet(columns: columns, bytes: bytes, cells: cells, affectedRows: affected)
     }
 
     // MARK: LISTEN support (used by PGListener on its own thread)

@@ -1,4 +1,7 @@
 /// The rows a statement returned, copied out of libpq so they outlive the `PGresult`.
+///
+/// Every cell's text lies in one byte array: a row is read without a `String` per cell, and a
+/// value is decoded from its bytes (an integer, a timestamp) or made a `String` only when asked.
 public struct PGRowSet: Sendable, RandomAccessCollection {
     /// A result column: its name and type.
     public struct Column: Sendable, Hashable {
@@ -6,14 +9,24 @@ public struct PGRowSet: Sendable, RandomAccessCollection {
         public var type: PGType
     }
 
+    /// Where one cell's text lies in ``bytes``; a negative `count` is SQL `NULL`.
+    @usableFromInline
+    struct Cell: Sendable {
+        @usableFromInline var start: Int
+        @usableFromInline var count: Int
+    }
+
     public let columns: [Column]
-    /// Row-major cells; `nil` is SQL `NULL`.
-    let cells: [String?]
+    /// The text of every non-`NULL` cell, row-major, back to back.
+    @usableFromInline let bytes: [UInt8]
+    /// Row-major cells.
+    @usableFromInline let cells: [Cell]
     /// Rows affected, for `INSERT`/`UPDATE`/`DELETE` (0 when not reported).
     public let affectedRows: Int
 
-    init(columns: [Column], cells: [String?], affectedRows: Int) {
+    init(columns: [Column], bytes: [UInt8], cells: [Cell], affectedRows: Int) {
         self.columns = columns
+        self.bytes = bytes
         self.cells = cells
         self.affectedRows = affectedRows
     }
@@ -30,25 +43,47 @@ public struct PGRowSet: Sendable, RandomAccessCollection {
 
 /// One row of a `PGRowSet`.
 public struct PGRow: Sendable {
-    let rowSet: PGRowSet
-    let index: Int
+    @usableFromInline let rowSet: PGRowSet
+    @usableFromInline let index: Int
+
+    init(rowSet: PGRowSet, index: Int) {
+        self.rowSet = rowSet
+        self.index = index
+    }
 
     /// The raw text of a cell, `nil` for `NULL`.
     public func text(at column: Int) -> String? {
-        rowSet.cells[index * rowSet.columns.count + column]
+        withText(at: column) { $0.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// Whether the cell at `column` is SQL `NULL`.
+    public func isNull(at column: Int) -> Bool {
+        rowSet.cells[index * rowSet.columns.count + column].count < 0
+    }
+
+    /// Calls `body` with the UTF-8 text of a cell, `nil` for `NULL`.
+    @inlinable
+    func withText<Result>(at column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Result) rethrows -> Result {
+        let cell = rowSet.cells[index * rowSet.columns.count + column]
+        guard cell.count >= 0 else { return try body(nil) }
+        return try rowSet.bytes.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[cell.start..<cell.start + cell.count]))
+        }
     }
 
     /// Decodes the cell at `column`.
+    @inlinable
     public func decode<T: PGDecodable>(_ type: T.Type, at column: Int) throws -> T {
         guard column >= 0, column < rowSet.columns.count else {
             throw PGError(.decoding, message: "column \(column) is out of range (\(rowSet.columns.count) columns)")
         }
-        let info = rowSet.columns[column]
         do {
-            guard let text = text(at: column) else { return try T.pgDecodeNull() }
-            return try T.pgDecode(text, type: info.type)
+            return try withText(at: column) { text in
+                guard let text else { return try T.pgDecodeNull() }
+                return try T.pgDecode(utf8: text, type: rowSet.columns[column].type)
+            }
         } catch var error as PGError where error.kind == .decoding {
-            error.message = "column \"\(info.name)\": \(error.message)"
+            error.message = "column \"\(rowSet.columns[column].name)\": \(error.message)"
             throw error
         }
     }

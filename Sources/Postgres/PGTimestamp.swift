@@ -11,7 +11,13 @@ enum PGTimestamp {
 
     /// Parses `YYYY-MM-DD[ HH:MM:SS[.ffffff]][±HH[:MM[:SS]]]`; a missing zone is UTC.
     static func parse(_ text: String) -> Date? {
-        var bytes = Array(text.utf8)[...]
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// ``parse(_:)`` from the text's UTF-8 bytes.
+    static func parse(utf8: UnsafeBufferPointer<UInt8>) -> Date? {
+        var bytes = utf8[...]
         func number(_ width: Int) -> Int? {
             guard bytes.count >= width else { return nil }
             var value = 0

@@ -42,4 +42,11 @@ import TestSupport
         let parsed = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String]
         #expect(parsed == [value])
     }
+
+    /// Integers are written digit by digit: the limits, zero and negatives as `String(_:)` has them.
+    @Test func integersAreWrittenAsDecimal() {
+        let values: [Int64] = [0, 1, -1, 9, 10, -10, 1234567890, Int64.max, Int64.min, Int64.min + 1]
+        #expect(text { $0.array(values) } == "[" + values.map { String($0) }.joined(separator: ",") + "]")
+        #expect(text { $0.array([Int.max, Int.min, 42]) } == "[\(Int.max),\(Int.min),42]")
+    }
 }

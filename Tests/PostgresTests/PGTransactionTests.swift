@@ -38,4 +38,36 @@ struct PGTransactionTests {
             #expect(count == 1)
         }
     }
+
+    /// A query planned once runs with `plan_cache_mode = force_generic_plan`; any other query
+    /// after it on the same connection, and every statement of a transaction, runs in
+    /// PostgreSQL's own choice again (the setting is changed only outside transactions, where
+    /// a rollback cannot undo it behind the pool's back).
+    @Test func aQueryPlannedOnceLeavesNoGenericPlansBehind() async throws {
+        try await TestDatabase.withPool(maxConnections: 1) { pool in
+            let mode: PGQuery = "SELECT current_setting('plan_cache_mode')"
+            func current(_ query: PGQuery, on connection: PGConnection) async throws -> String {
+                try await connection.query(query)[0].decode(String.self, at: 0)
+            }
+            try await pool.withConnection { connection in
+                #expect(try await current(mode.plannedOnce, on: connection) == "force_generic_plan")
+                #expect(try await current(mode.plannedOnce, on: connection) == "force_generic_plan")
+                #expect(try await current(mode, on: connection) == "auto")
+                #expect(try await current(mode.plannedEachTime, on: connection) == "auto")
+                #expect(try await current(mode.plannedOnce, on: connection) == "force_generic_plan")
+                let inside = try await connection.withTransaction { connection in
+                    [try await current(mode, on: connection), try await current(mode.plannedOnce, on: connection)]
+                }
+                #expect(inside == ["auto", "auto"])
+                await #expect(throws: Boom.self) {
+                    try await connection.withTransaction { connection in
+                        _ = try await current(mode.plannedOnce, on: connection)
+                        throw Boom()
+                    }
+                }
+                #expect(try await current(mode.plannedOnce, on: connection) == "force_generic_plan")
+                #expect(try await current(mode, on: connection) == "auto")
+            }
+        }
+    }
 }

@@ -110,4 +110,27 @@ struct PGTypeRoundTripTests {
             #expect(after == 1)
         }
     }
+
+    /// Integers are read from the digits' bytes (no `String`): every width at its limits, and
+    /// text that does not fit the asked type is a decoding error, not a wrapped value.
+    @Test func integersDecodeFromTheirBytesAndOverflowIsAnError() async throws {
+        try await TestDatabase.withPool { pool in
+            let row = try await pool.query("""
+                SELECT \(Int64.max), \(Int64.min), 0::int8, -7::int4, 32767::int2, 40000::int4, '+12'::text, '1x'::text, ''::text, '-'::text
+                """)[0]
+            #expect(try row.decode(Int64.self, at: 0) == Int64.max)
+            #expect(try row.decode(Int.self, at: 1) == Int.min)
+            #expect(try row.decode(Int64.self, at: 2) == 0)
+            #expect(try row.decode(Int32.self, at: 3) == -7)
+            #expect(try row.decode(Int16.self, at: 4) == 32767)
+            #expect(throws: PGError.self) { try row.decode(Int16.self, at: 5) }
+            #expect(throws: PGError.self) { try row.decode(Int32.self, at: 0) }
+            #expect(throws: PGError.self) { try row.decode(Int64.self, at: 6) }  // a text column
+            #expect(try Int.pgDecode("+12", type: .unknown) == 12)
+            for malformed in ["1x", "", "-", "+", " 1", "１"] {
+                #expect(throws: PGError.self) { try Int.pgDecode(malformed, type: .unknown) }
+            }
+            #expect(!row.isNull(at: 7))
+        }
+    }
 }
