@@ -141,6 +141,11 @@ import Vault
                     #expect(data["name"] as? String == "ci deploy")
                     #expect(data["prefix"] as? String == issued.record.prefix)
                     #expect(data["organisation"] as? Int64 == acme.id)
+                    // Every field GET /api/keys/current/ shows (SPEC §2, §14), null ones too.
+                    for field in ["id", "name", "prefix", "last4", "organisation", "capabilities", "created_at", "expires_at",
+                                  "last_used_at", "allowed_cidrs", "rolled_to"] {
+                        #expect(data.keys.contains(field), "key.issued data lacks \(field)")
+                    }
                     #expect(data["hash"] == nil && !received[0].text.contains(issued.secret))
                     #expect(try await world.pool.query("SELECT 1 FROM webhook_outbox WHERE delivered_at IS NOT NULL").count == 1)
 

@@ -163,7 +163,13 @@ struct VaultVerificationTests {
 
             /// Caches the key, runs `sql`, and waits (at most 2 s) for the notice to evict it.
             func heard(_ sql: PGQuery, key: String) async throws -> (Duration, KeyVerification) {
-                _ = try await vault.verify(key)
+                // A late notice of the previous round's restoring statement may still evict it:
+                // cache it again until it stays (at most 2 s).
+                let caching = ContinuousClock.now
+                repeat {
+                    _ = try await vault.verify(key)
+                    if vault.cache.count == 1 { try await Task.sleep(for: .milliseconds(20)) }
+                } while vault.cache.count != 1 && ContinuousClock.now - caching < .seconds(2)
                 #expect(vault.cache.count == 1)
                 try await pool.execute(sql)
                 let start = ContinuousClock.now
