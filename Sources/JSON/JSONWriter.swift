@@ -257,8 +257,12 @@ extension JSONWritable {
     }
 
     /// This value as a complete JSON document.
-    public var jsonBuffer: ByteBuffer {
-        var json = JSONWriter()
+    public var jsonBuffer: ByteBuffer { jsonBuffer(capacity: 1024) }
+
+    /// This value as a complete JSON document, written into room for about `capacity` bytes
+    /// (a list's rows times a row's size: one allocation instead of a doubling series).
+    public func jsonBuffer(capacity: Int) -> ByteBuffer {
+        var json = JSONWriter(capacity: capacity)
         write(to: &json)
         return json.buffer
     }

@@ -35,12 +35,12 @@ public enum ListResponse {
     ) async throws -> ByteBuffer {
         guard let page = try PageRequest(StrictQuery(request)) else {
             let rows = try await pool.query(PGQuery("\(base) ORDER BY \(orderBy)").plannedOnce)
-            return try rows.map { try decode($0, 0) }.jsonBuffer
+            return try rows.map { try decode($0, 0) }.jsonBuffer(capacity: 64 + rows.count * 192)
         }
         let rows = try await pool.query(page.query(base, orderBy: orderBy).plannedOnce)
         let count = try rows.first.map { try $0.decode(Int.self, at: 0) } ?? 0
         let items = try rows.filter { !$0.isNull(at: 1) }.map { try decode($0, 2) }
         let (next, previous) = page.links(count: count, request: request)
-        return Page(count: count, next: next, previous: previous, results: items).jsonBuffer
+        return Page(count: count, next: next, previous: previous, results: items).jsonBuffer(capacity: 256 + items.count * 192)
     }
 }

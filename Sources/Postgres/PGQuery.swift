@@ -125,30 +125,40 @@ public struct PGQuery: Sendable, Hashable, ExpressibleByStringInterpolation {
         }
     }
 
-    /// Shifts every `$n` placeholder outside quotes by `offset`.
+    /// Shifts every `$n` placeholder outside quotes by `offset`, copying the text between
+    /// placeholders in runs.
     static func renumber(_ sql: String, by offset: Int) -> String {
-        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
-        var out: [UInt8] = []
-        out.reserveCapacity(sql.utf8.count + 8)
-        var bytes = Array(sql.utf8)[...]
-        var quote: UInt8? = nil
-        while let byte = bytes.popFirst() {
-            if let open = quote {
-                if byte == open { quote = nil }
-            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
-                quote = byte
-            } else if byte == UInt8(ascii: "$"), let first = bytes.first, digits.contains(first) {
-                var number = 0
-                while let digit = bytes.first, digits.contains(digit) {
-                    number = number * 10 + Int(digit - UInt8(ascii: "0"))
-                    bytes.removeFirst()
+        var sql = sql
+        return sql.withUTF8 { utf8 in
+            func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+            var out: [UInt8] = []
+            out.reserveCapacity(utf8.count + 8)
+            var copied = 0
+            var index = 0
+            var quote: UInt8? = nil
+            while index < utf8.count {
+                let byte = utf8[index]
+                index += 1
+                if let open = quote {
+                    if byte == open { quote = nil }
+                } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+                    quote = byte
+                } else if byte == UInt8(ascii: "$"), index < utf8.count, isDigit(utf8[index]) {
+                    var number = 0
+                    let dollar = index - 1
+                    while index < utf8.count, isDigit(utf8[index]) {
+                        number = number * 10 + Int(utf8[index] - UInt8(ascii: "0"))
+                        index += 1
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[copied..<dollar]))
+                    out.append(UInt8(ascii: "$"))
+                    out.append(contentsOf: String(number + offset).utf8)
+                    copied = index
                 }
-                out.append(contentsOf: "$\(number + offset)".utf8)
-                continue
             }
-            out.append(byte)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[copied...]))
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -275,7 +275,7 @@ private func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<Uns
 /// Calls `body` with one C string per bind (`nil` for `NULL`), stored in a single buffer.
 private func withParameterPointers<R>(_ binds: [PGBind], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
     if binds.isEmpty { return body([]) }
-    var buffer: [CChar] = []
+    var buffer: [UInt8] = []
     var offsets: [Int?] = []
     offsets.reserveCapacity(binds.count)
     for bind in binds {
@@ -284,10 +284,11 @@ private func withParameterPointers<R>(_ binds: [PGBind], _ body: ([UnsafePointer
             continue
         }
         offsets.append(buffer.count)
-        buffer.append(contentsOf: text.utf8.map { CChar(bitPattern: $0) })
+        buffer.append(contentsOf: text.utf8)
         buffer.append(0)
     }
-    return buffer.withUnsafeBufferPointer { storage in
-        body(offsets.map { offset in offset.map { storage.baseAddress! + $0 } })
+    return buffer.withUnsafeBytes { storage in
+        let start = storage.baseAddress!.assumingMemoryBound(to: CChar.self)
+        return body(offsets.map { offset in offset.map { UnsafePointer(start + $0) } })
     }
 }

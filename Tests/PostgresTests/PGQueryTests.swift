@@ -18,6 +18,16 @@ struct PGQueryTests {
         #expect(query.binds.map(\.text) == ["7", "a", "2", "t"])
     }
 
+    /// Renumbering shifts `$n` outside quotes only: many digits, a placeholder at either end, a
+    /// lone `$` and dollar signs in string literals and quoted identifiers stay as they are.
+    @Test func renumberingTouchesOnlyPlaceholders() {
+        #expect(PGQuery.renumber("$1", by: 9) == "$10")
+        #expect(PGQuery.renumber("$12 = x AND y = $3", by: 100) == "$112 = x AND y = $103")
+        #expect(PGQuery.renumber("price > $ AND '$1' <> \"$2\" AND $4$", by: 1) == "price > $ AND '$1' <> \"$2\" AND $5$")
+        #expect(PGQuery.renumber("ü = $1 -- é", by: 2) == "ü = $3 -- é")
+        #expect(PGQuery.renumber("", by: 3) == "")
+    }
+
     @Test func joinedRenumbersEveryPart() {
         let parts: [PGQuery] = ["a = \(1)", "b = \("x")", "c IS NULL", "d = \(Int?.none)"]
         let joined = PGQuery.joined(parts, separator: " AND ")
