@@ -137,26 +137,20 @@ public struct JSONWriter {
         storage.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// An integer in decimal, written digit by digit (no `String` made).
+    /// An integer in decimal, written digit by digit (no `String` made): least significant
+    /// first, then put in order.
     @usableFromInline
     mutating func integer(_ value: Int64) {
         separate()
         needsComma = true
-        if value == 0 { return storage.append(UInt8(ascii: "0")) }
         if value < 0 { storage.append(UInt8(ascii: "-")) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        let first = storage.endIndex
         var rest = value.magnitude
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while rest > 0 {
-                count += 1
-                buffer[20 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-            storage.append(contentsOf: buffer[(20 - count)...])
-        }
+        repeat {
+            storage.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        storage[first...].reverse()
     }
 
     @inlinable

@@ -137,13 +137,11 @@ extension UUID: PGDecodable {
 extension Date: PGDecodable {
     /// Decodes `timestamptz`, `timestamp` (taken as UTC) and `date` (UTC midnight).
     public static func pgDecode(_ text: String, type: PGType) throws -> Date {
-        guard type == .timestamptz || type == .timestamp || type == .date || type == .unknown else {
-            throw PGError.typeMismatch(Self.self, type)
-        }
-        guard let value = PGTimestamp.parse(text) else { throw PGError.invalidText(Self.self, text) }
-        return value
+        var text = text
+        return try text.withUTF8 { try pgDecode(utf8: $0, type: type) }
     }
 
+    /// The same, from the text's bytes.
     public static func pgDecode(utf8: UnsafeBufferPointer<UInt8>, type: PGType) throws -> Date {
         guard type == .timestamptz || type == .timestamp || type == .date || type == .unknown else {
             throw PGError.typeMismatch(Self.self, type)

@@ -102,10 +102,7 @@ final class PGRawConnection: @unchecked Sendable {
     /// Runs `BEGIN`, in PostgreSQL's own choice of plans (a list may have left the session
     /// planning generically). Blocks.
     func begin() throws {
-        if forcesGenericPlans {
-            try simpleQuery("RESET plan_cache_mode")
-            forcesGenericPlans = false
-        }
+        try plan(.prepared)
         try simpleQuery("BEGIN")
     }
 
@@ -287,8 +284,9 @@ private func withParameterPointers<R>(_ binds: [PGBind], _ body: ([UnsafePointer
         buffer.append(contentsOf: text.utf8)
         buffer.append(0)
     }
+    // Every bind NULL leaves the buffer empty, maybe without an address: it is asked for only
+    // when a bind has text.
     return buffer.withUnsafeBytes { storage in
-        let start = storage.baseAddress!.assumingMemoryBound(to: CChar.self)
-        return body(offsets.map { offset in offset.map { UnsafePointer(start + $0) } })
+        body(offsets.map { offset in offset.map { (storage.baseAddress! + $0).assumingMemoryBound(to: CChar.self) } })
     }
 }

@@ -73,6 +73,8 @@ struct PGTypeRoundTripTests {
             #expect(b == nil)
             #expect(c == [])
             #expect(d == nil)
+            // Every bind NULL: no parameter text at all.
+            #expect(try await pool.query("SELECT \(Int?.none) IS NULL AND \(Int64?.none) IS NULL")[0].decode(Bool.self, at: 0))
         }
     }
 
