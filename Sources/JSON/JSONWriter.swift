@@ -10,7 +10,7 @@ public protocol JSONWritable {
     func write(to json: inout JSONWriter)
 }
 
-/// Writes one JSON document into a byte array (a single copy into a `ByteBuffer` at the end).
+/// Writes one JSON document into memory of its own (a single copy into a `ByteBuffer` at the end).
 ///
 /// ```swift
 /// var json = JSONWriter()
@@ -23,20 +23,67 @@ public protocol JSONWritable {
 ///
 /// The writing methods are `@inlinable`: a type in another module that writes its fields gets
 /// them specialised for its field types, instead of generic calls through witness tables and
-/// run-time metadata (docs/DECISIONS.md "Uncached lists (issue #32)").
-public struct JSONWriter {
-    /// The document so far.
-    public var bytes: [UInt8] { storage }
-    @usableFromInline var storage: [UInt8] = []
+/// run-time metadata. The writer is not copyable and owns its bytes, so appending one is a bounds
+/// check and a store: no copy-on-write check per byte, as an `Array` or a `ByteBuffer` makes
+/// (docs/DECISIONS.md "Uncached lists (issue #32)").
+public struct JSONWriter: ~Copyable {
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var count = 0
+    @usableFromInline var capacity: Int
     /// Whether the next member of the open object or array needs a comma before it.
     @usableFromInline var needsComma = false
 
     public init(capacity: Int = 1024) {
-        storage.reserveCapacity(capacity)
+        self.capacity = Swift.max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
     }
 
+    deinit { base.deallocate() }
+
+    /// The document so far.
+    public var bytes: [UInt8] { Array(written) }
+
     /// The document as a buffer for a response body.
-    public var buffer: ByteBuffer { ByteBuffer(bytes: storage) }
+    public var buffer: ByteBuffer { ByteBuffer(bytes: written) }
+
+    var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Makes room for `more` bytes.
+    @inlinable @inline(__always)
+    mutating func reserve(_ more: Int) {
+        if count + more > capacity { grow(to: count + more) }
+    }
+
+    @usableFromInline
+    mutating func grow(to needed: Int) {
+        let grown = Swift.max(needed, capacity * 2)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        moved.initialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = grown
+    }
+
+    @inlinable @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inlinable @inline(__always)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).initialize(from: start, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inlinable
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
 
     /// An object whose members `members` writes with ``field(_:_:)``.
     @inlinable
@@ -60,10 +107,10 @@ public struct JSONWriter {
     @inlinable
     mutating func container(_ open: UInt8, _ close: UInt8, _ contents: (inout JSONWriter) throws -> Void) rethrows {
         separate()
-        storage.append(open)
+        append(open)
         needsComma = false
         try contents(&self)
-        storage.append(close)
+        append(close)
         needsComma = true
     }
 
@@ -85,35 +132,44 @@ public struct JSONWriter {
     /// The name of the next member of the open object; write its value next.
     @inlinable
     public mutating func key(_ name: StaticString) {
-        separate()
-        storage.append(UInt8(ascii: "\""))
-        append(name)
-        storage.append(UInt8(ascii: "\""))
-        storage.append(UInt8(ascii: ":"))
+        reserve(name.utf8CodeUnitCount + 4)
+        if needsComma { appendReserved(UInt8(ascii: ",")) }
+        appendReserved(UInt8(ascii: "\""))
+        (base + count).initialize(from: name.utf8Start, count: name.utf8CodeUnitCount)
+        count += name.utf8CodeUnitCount
+        appendReserved(UInt8(ascii: "\""))
+        appendReserved(UInt8(ascii: ":"))
         needsComma = false
+    }
+
+    /// Appends a byte there is already room for (``reserve(_:)``).
+    @inlinable @inline(__always)
+    mutating func appendReserved(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
     }
 
     /// A member name known only at run time, escaped.
     public mutating func key(_ name: String) {
         string(name)
-        storage.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     /// A string, escaped as RFC 8259 requires (plus U+2028/U+2029, for embedding in scripts).
     public mutating func string(_ text: String) {
         separate()
-        storage.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { appendEscaped($0) }
-        storage.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         needsComma = true
     }
 
     /// A value that is already JSON text, e.g. a `jsonb` column as PostgreSQL prints it.
     public mutating func raw(_ json: String) {
         separate()
-        storage.append(contentsOf: json.utf8)
+        append(json)
         needsComma = true
     }
 
@@ -121,7 +177,7 @@ public struct JSONWriter {
     @usableFromInline
     mutating func token(_ text: String) {
         separate()
-        storage.append(contentsOf: text.utf8)
+        append(text)
         needsComma = true
     }
 
@@ -134,28 +190,30 @@ public struct JSONWriter {
 
     @inlinable
     mutating func append(_ text: StaticString) {
-        storage.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// An integer in decimal, written digit by digit (no `String` made): least significant
     /// first, then put in order.
     @usableFromInline
     mutating func integer(_ value: Int64) {
-        separate()
+        reserve(21)
+        if needsComma { appendReserved(UInt8(ascii: ",")) }
         needsComma = true
-        if value < 0 { storage.append(UInt8(ascii: "-")) }
-        let first = storage.endIndex
+        if value < 0 { appendReserved(UInt8(ascii: "-")) }
+        let first = count
         var rest = value.magnitude
         repeat {
-            storage.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            appendReserved(UInt8(ascii: "0") + UInt8(rest % 10))
             rest /= 10
         } while rest > 0
-        storage[first...].reverse()
+        var digits = UnsafeMutableBufferPointer(start: base + first, count: count - first)
+        digits.reverse()
     }
 
     @inlinable
     mutating func separate() {
-        if needsComma { storage.append(UInt8(ascii: ",")) }
+        if needsComma { append(UInt8(ascii: ",")) }
     }
 
     /// Appends `utf8`, copying runs that need no escaping in one go.
@@ -170,12 +228,12 @@ public struct JSONWriter {
                 index += 1
                 continue
             }
-            storage.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plain..<index]))
-            storage.append(contentsOf: escape.text.utf8)
+            append(UnsafeBufferPointer(rebasing: utf8[plain..<index]))
+            append(escape.text)
             index += escape.length
             plain = index
         }
-        storage.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plain..<index]))
+        append(UnsafeBufferPointer(rebasing: utf8[plain..<index]))
     }
 
     /// The escape for the character starting at `index`, and how many bytes it replaces; `nil`

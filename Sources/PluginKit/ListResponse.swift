@@ -5,27 +5,14 @@ import Postgres
 /// Answers a list request from one SQL statement: a bare JSON array, or a page envelope when
 /// the request has `?limit=` or `?offset=`.
 public enum ListResponse {
-    /// The envelope of a paged list.
-    struct Page<Item: JSONWritable>: JSONWritable {
-        var count: Int
-        var next: String?
-        var previous: String?
-        var results: [Item]
-
-        func write(to json: inout JSONWriter) {
-            json.object { json in
-                json.field("count", count)
-                json.field("next", next)
-                json.field("previous", previous)
-                json.field("results", results)
-            }
-        }
-    }
-
     /// Runs `base` (a `SELECT` without `ORDER BY`) ordered by `orderBy`, paged if asked, planned
     /// once per connection (a visibility list's plan does not depend on whose it is), and
-    /// encodes each row with `decode`, which reads the row's columns from the given index on: the
-    /// JSON body of the list's answer.
+    /// writes each row as the item `decode` reads from it (its columns from the given index on):
+    /// the JSON body of the list's answer.
+    ///
+    /// Inlinable, so each plugin's call is specialised for its item type: rows go straight from
+    /// the result into the body, with no array of items between and no generic calls per field.
+    @inlinable
     public static func body<Item: JSONWritable>(
         for request: Request,
         base: PGQuery,
@@ -33,14 +20,46 @@ public enum ListResponse {
         pool: PGPool,
         decode: (PGRow, Int) throws -> Item
     ) async throws -> ByteBuffer {
-        guard let page = try PageRequest(StrictQuery(request)) else {
-            let rows = try await pool.query(PGQuery("\(base) ORDER BY \(orderBy)").plannedOnce)
-            return try rows.map { try decode($0, 0) }.jsonBuffer(capacity: 64 + rows.count * 192)
+        let plan = try Plan(request: request, base: base, orderBy: orderBy)
+        let rows = try await pool.query(plan.query)
+        guard let page = plan.page else {
+            var json = JSONWriter(capacity: 64 + rows.count * 192)
+            try json.array { json in
+                for row in rows { try decode(row, 0).write(to: &json) }
+            }
+            return json.buffer
         }
-        let rows = try await pool.query(page.query(base, orderBy: orderBy).plannedOnce)
         let count = try rows.first.map { try $0.decode(Int.self, at: 0) } ?? 0
-        let items = try rows.filter { !$0.isNull(at: 1) }.map { try decode($0, 2) }
-        let (next, previous) = page.links(count: count, request: request)
-        return Page(count: count, next: next, previous: previous, results: items).jsonBuffer(capacity: 256 + items.count * 192)
+        var json = JSONWriter(capacity: 256 + rows.count * 192)
+        try json.object { json in
+            plan.writeLinks(count: count, page: page, request: request, to: &json)
+            json.key("results")
+            try json.array { json in
+                for row in rows where !row.isNull(at: 1) { try decode(row, 2).write(to: &json) }
+            }
+        }
+        return json.buffer
+    }
+
+    /// The statement a list request runs, and the page it asked for (if any).
+    @usableFromInline
+    struct Plan {
+        @usableFromInline let query: PGQuery
+        @usableFromInline let page: PageRequest?
+
+        @usableFromInline
+        init(request: Request, base: PGQuery, orderBy: PGQuery) throws {
+            page = try PageRequest(StrictQuery(request))
+            query = (page?.query(base, orderBy: orderBy) ?? PGQuery("\(base) ORDER BY \(orderBy)")).plannedOnce
+        }
+
+        /// A page envelope's members before `results`: `count`, `next`, `previous`.
+        @usableFromInline
+        func writeLinks(count: Int, page: PageRequest, request: Request, to json: inout JSONWriter) {
+            let (next, previous) = page.links(count: count, request: request)
+            json.field("count", count)
+            json.field("next", next)
+            json.field("previous", previous)
+        }
     }
 }

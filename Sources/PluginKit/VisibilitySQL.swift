@@ -1,5 +1,6 @@
 import Policy
 import Postgres
+import Synchronization
 
 /// Translates a ``VisibilityPredicate`` into a SQL boolean expression for one table.
 ///
@@ -13,30 +14,32 @@ import Postgres
 /// ```
 public struct VisibilitySQL: Sendable {
     /// The owner column (`ownerIs`), e.g. `s.owner_id`.
-    public var owner: PGQuery?
+    public let owner: PGQuery?
     /// The organisation column (`organisationIn`; also `organisationOwnerIs` and `personalTo`),
     /// e.g. `s.organisation_id`.
-    public var organisation: PGQuery?
+    public let organisation: PGQuery?
     /// The team column (`teamIn`; also `personalTo`), e.g. `s.team_id`.
-    public var team: PGQuery?
+    public let team: PGQuery?
     /// A boolean expression for `isGlobal`, e.g. `d.is_global`.
-    public var isGlobal: PGQuery?
+    public let isGlobal: PGQuery?
     /// A boolean expression for `isActive`, e.g. `d.is_active`.
-    public var isActive: PGQuery?
+    public let isActive: PGQuery?
     /// The creator column (`personalTo`), e.g. `d.created_by`.
-    public var createdBy: PGQuery?
+    public let createdBy: PGQuery?
     /// The integer id column (`idIn`, a fine-grained key's selection), e.g. `s.id`; without one
     /// no object is selected (`FALSE`, as ``ResourceFacts/objectID`` `nil` in memory).
-    public var id: PGQuery?
+    public let id: PGQuery?
     /// The SQL for `memberIs(user)`: the user holds a role on the object itself, given the
     /// user's id. Write it as `<id column> = ANY(ARRAY(SELECT <object id> FROM <memberships>
     /// WHERE user_id = …))`, not as a correlated `EXISTS`: the array is computed once, and every
     /// leaf of the predicate then matches an index, so PostgreSQL combines them (`BitmapOr`)
     /// instead of testing each row of the table (see ``condition(for:)``).
-    public var membership: (@Sendable (Int64) -> PGQuery)?
+    public let membership: (@Sendable (Int64) -> PGQuery)?
     /// Consulted first for every leaf: return SQL to override the standard translation, or
     /// `nil` to keep it (e.g. the user directory, whose `organisationIn` means "belongs to").
-    public var custom: (@Sendable (VisibilityPredicate) -> PGQuery?)?
+    public let custom: (@Sendable (VisibilityPredicate) -> PGQuery?)?
+    /// The conditions already written, by predicate (``condition(for:)``).
+    private let written = WrittenConditions()
 
     public init(
         owner: PGQuery? = nil,
@@ -67,7 +70,19 @@ public struct VisibilitySQL: Sendable {
     /// reads the rows it returns, not the table. With 11,000 surveys, a key seeing 50 of them:
     /// 2.5 ms (a sequential scan testing each row) → 0.1 ms (docs/DECISIONS.md "Lists read
     /// what they return").
+    ///
+    /// A caller's predicate is the same on each of its requests, and its SQL a pure function of
+    /// it: the last ``WrittenConditions/limit`` conditions are kept, so a list does not build its
+    /// SQL text again (a fifth of the uncached list's own work before; docs/DECISIONS.md
+    /// "Uncached lists (issue #32)").
     public func condition(for predicate: VisibilityPredicate) -> PGQuery {
+        if let condition = written.condition(for: predicate) { return condition }
+        let condition = write(predicate)
+        written.keep(condition, for: predicate)
+        return condition
+    }
+
+    private func write(_ predicate: VisibilityPredicate) -> PGQuery {
         switch predicate {
         case .all: return "TRUE"
         case .none: return "FALSE"
@@ -78,7 +93,7 @@ public struct VisibilitySQL: Sendable {
     }
 
     private func combine(_ terms: [VisibilityPredicate], _ connective: String) -> PGQuery {
-        "(\(PGQuery.joined(terms.map(condition(for:)), separator: " \(connective) ")))"
+        "(\(PGQuery.joined(terms.map(write), separator: " \(connective) ")))"
     }
 
     /// The standard translation of one leaf, or `nil` when its fact is not mapped.
@@ -105,6 +120,24 @@ public struct VisibilitySQL: Sendable {
             return id.map { "(\($0) = ANY(\(Array(ids.ids))))" }
         case .all, .none, .and, .or:
             return nil
+        }
+    }
+}
+
+/// The SQL conditions a ``VisibilitySQL`` has written, by predicate: at most ``limit``, all
+/// dropped when full (a predicate names users and organisations, so the set is unbounded).
+private final class WrittenConditions: Sendable {
+    static let limit = 4096
+    private let conditions = Mutex<[VisibilityPredicate: PGQuery]>([:])
+
+    func condition(for predicate: VisibilityPredicate) -> PGQuery? {
+        conditions.withLock { $0[predicate] }
+    }
+
+    func keep(_ condition: PGQuery, for predicate: VisibilityPredicate) {
+        conditions.withLock { conditions in
+            if conditions.count >= Self.limit { conditions.removeAll(keepingCapacity: true) }
+            conditions[predicate] = condition
         }
     }
 }

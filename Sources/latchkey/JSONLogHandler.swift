@@ -74,7 +74,7 @@ extension LogFormat {
     func bootstrap(level: Logger.Level) {
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = switch self {
-            case .text: StreamLogHandler.standardError(label: label)
+            case .text: TextLogHandler(label: label)
             case .json: JSONLogHandler(label: label)
             }
             handler.logLevel = level

@@ -49,4 +49,29 @@ import TestSupport
         #expect(text { $0.array(values) } == "[" + values.map { String($0) }.joined(separator: ",") + "]")
         #expect(text { $0.array([Int.max, Int.min, 42]) } == "[\(Int.max),\(Int.min),42]")
     }
+
+    /// The writer owns its memory and grows it: a document many times its first capacity comes
+    /// out whole, byte for byte as written from a large one.
+    @Test func aDocumentLargerThanItsCapacityIsWrittenWhole() {
+        func write(_ json: inout JSONWriter) {
+            json.array { json in
+                for index in 0..<500 {
+                    json.object { json in
+                        json.field("index", index)
+                        json.field("name", String(repeating: "né\"", count: index % 7))
+                        json.key("raw")
+                        json.raw("[1,2]")
+                        json.field("none", String?.none)
+                    }
+                }
+            }
+        }
+        var small = JSONWriter(capacity: 1)
+        write(&small)
+        var large = JSONWriter(capacity: 1 << 20)
+        write(&large)
+        #expect(small.bytes == large.bytes)
+        #expect(small.bytes.count > 20_000)
+        #expect(String(buffer: small.buffer).hasPrefix(#"[{"index":0,"name":"","raw":[1,2],"none":null},{"index":1,"name":"né\"","#))
+    }
 }
