@@ -32,7 +32,7 @@ struct AuthenticationMiddleware<Context: PluginRequestContext>: RouterMiddleware
 
     /// Whether the request presents a key or a session (anything else is anonymous).
     static func carriesCredentials(_ request: Request) -> Bool {
-        request.headers[.authorization] != nil || request.headers[HeaderName.authToken] != nil
+        request.headers.contains(.authorization) || request.headers.contains(HeaderName.authToken)
     }
 
     /// The credential `request` presents, as ``authenticate(_:vault:)`` reads it: the Bearer
