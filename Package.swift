@@ -187,7 +187,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "TestSupport", nioLocks],
+            dependencies: ["Postgres", "TestSupport", nioLocks, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,20 +24,24 @@ public struct KeyNoticeScanner: Service {
     let pool: PGPool
     let interval: Duration
     let logger: Logger
+    /// A database away fails every round: logged once per outage.
+    let scanFailures: OutageLog
 
     public init(pool: PGPool, interval: Duration = Self.standardInterval, logger: Logger = Logger(label: "latchkey.key-notices")) {
         self.pool = pool
         self.interval = interval
         self.logger = logger
+        self.scanFailures = OutageLog("could not scan for key notices; trying again next round", logger: logger)
     }
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let given = try await scan()
+                scanFailures.succeeded()
                 if given > 0 { logger.info("key notices given", metadata: ["count": "\(given)"]) }
             } catch {
-                logger.warning("could not scan for key notices; trying again next round", metadata: ["error": "\(error)"])
+                scanFailures.failed(error)
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }

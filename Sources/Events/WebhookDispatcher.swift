@@ -28,6 +28,8 @@ public struct WebhookDispatcher: Service {
     let timeout: TimeInterval
     let batchSize: Int
     let logger: Logger
+    /// A database away fails every round's claim: logged once per outage.
+    let claimFailures: OutageLog
 
     private static let attempts = Counter(label: "latchkey_webhook_attempts_total")
     private static let delivered = Counter(label: "latchkey_webhook_delivered_total")
@@ -44,6 +46,7 @@ public struct WebhookDispatcher: Service {
         self.timeout = timeout
         self.batchSize = batchSize
         self.logger = logger
+        self.claimFailures = OutageLog("could not claim webhook deliveries", logger: logger)
     }
 
     public func run() async throws {
@@ -76,9 +79,10 @@ public struct WebhookDispatcher: Service {
         do {
             claimed = try await claim()
         } catch {
-            logger.warning("could not claim webhook deliveries", metadata: ["error": "\(error)"])
+            claimFailures.failed(error)
             return 0
         }
+        claimFailures.succeeded()
         await withTaskGroup(of: Void.self) { group in
             for row in claimed { group.addTask { await deliver(row) } }
         }

@@ -26,6 +26,8 @@ public final class PGListener: Sendable {
     private let continuation: AsyncStream<Event>.Continuation
     private let configuration: PGConfiguration
     private let logger: Logger
+    /// A database away fails every reconnect: logged once per outage.
+    private let reconnectFailures: OutageLog
     private let wakePipe: (read: Int32, write: Int32)
     private let stopped = NIOLockedValueBox(false)
     private let connected = NIOLockedValueBox(false)
@@ -48,6 +50,7 @@ public final class PGListener: Sendable {
         self.configuration = configuration
         self.channels = channels
         self.logger = logger
+        self.reconnectFailures = OutageLog("LISTEN connection lost; reconnecting", logger: logger)
         heartbeatMilliseconds = Int32(clamping: heartbeat.components.seconds * 1000 + heartbeat.components.attoseconds / 1_000_000_000_000_000)
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
         var fds: [Int32] = [0, 0]
@@ -103,6 +106,7 @@ public final class PGListener: Sendable {
                 let connection = try PGRawConnection.connect(configuration)
                 try connection.simpleQuery(channels.map { "LISTEN \($0)" }.joined(separator: "; "))
                 backoff = 0.05
+                reconnectFailures.succeeded()
                 connected.withLockedValue { $0 = true }
                 continuation.yield(.connected)
                 try receive(on: connection)
@@ -110,7 +114,7 @@ public final class PGListener: Sendable {
             } catch {
                 connected.withLockedValue { $0 = false }
                 if isStopped { return }
-                logger.warning("LISTEN connection lost; reconnecting", metadata: ["error": "\(error)"])
+                reconnectFailures.failed(error)
                 waitForWake(seconds: backoff)
                 backoff = min(backoff * 2, 2)
             }

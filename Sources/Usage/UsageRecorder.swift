@@ -17,6 +17,8 @@ public struct UsageRecorder: Service {
     let interval: Duration
     let retentionDays: Int
     let logger: Logger
+    /// A database away fails every flush: logged once per outage.
+    let writeFailures: OutageLog
 
     private static let flushedRows = Counter(label: "latchkey_usage_flushed_rows_total")
     private static let flushLatency = Timer(label: "latchkey_usage_flush_seconds", preferredDisplayUnit: .seconds)
@@ -32,6 +34,7 @@ public struct UsageRecorder: Service {
         self.interval = interval
         self.retentionDays = retentionDays
         self.logger = logger
+        self.writeFailures = OutageLog("could not record key usage; kept for the next flush", logger: logger)
     }
 
     public func run() async throws {
@@ -67,10 +70,11 @@ public struct UsageRecorder: Service {
             let rows = try await Self.write(batch, to: pool)
             Self.flushedRows.increment(by: rows)
             Self.flushLatency.recordInterval(since: started)
+            writeFailures.succeeded()
         } catch {
             counter.restore(batch)
             Self.flushFailures.increment()
-            logger.warning("could not record key usage; kept for the next flush", metadata: ["error": "\(error)", "rows": "\(batch.counts.count)"])
+            writeFailures.failed(error, metadata: ["rows": "\(batch.counts.count)"])
         }
     }
 
