@@ -181,13 +181,13 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Accounts", "Federation", "Vault"],
+            dependencies: ["Postgres", "Accounts", "Federation", "Vault", logging],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "TestSupport", nioLocks, logging],
+            dependencies: ["Postgres", "TestSupport", nioLocks],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -338,9 +338,8 @@ struct VaultVerificationTests {
 
     @Test func noSecretReachesTheDatabaseOrTheLogs() async throws {
         try await VaultWorld.withWorld { world in
-            let lines = NIOLockedValueBox([String]())
-            let logger = Logger(label: "capture") { _ in CapturingLogHandler(lines: lines) }
-            let vault = world.vault(logger: logger)
+            let logs = CapturedLogs()
+            let vault = world.vault(logger: logs.logger)
             try await world.user("pro", tier: .pro)
             let orgUser = try await world.user("orguser", tier: .enterprise)
             try await world.organisation("acme", owner: orgUser)
@@ -365,7 +364,7 @@ struct VaultVerificationTests {
                 }
             }
             #expect(dump.contains("orguser"))  // the dump is real
-            let logText = lines.withLockedValue { $0.joined(separator: "\n") }
+            let logText = logs.all.map(\.text).joined(separator: "\n")
             #expect(logText.contains("issued key"))
             for secret in secrets {
                 let hexOfSecret = Data(secret.utf8).map { String(format: "%02x", $0) }.joined()

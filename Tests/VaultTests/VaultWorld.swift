@@ -57,20 +57,3 @@ struct VaultWorld {
         try await TestDatabase.withMigratedPool { pool in try await body(VaultWorld(pool: pool)) }
     }
 }
-
-/// A log handler that keeps every rendered line, to check that no secret reaches the logs.
-struct CapturingLogHandler: LogHandler {
-    let lines: NIOLockedValueBox<[String]>
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let merged = self.metadata.merging(metadata ?? [:]) { $1 }
-        lines.withLockedValue { $0.append("\(level) \(message) \(merged)") }
-    }
-}
