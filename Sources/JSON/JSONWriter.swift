@@ -67,6 +67,12 @@ public struct JSONWriter: ~Copyable {
     @inlinable @inline(__always)
     mutating func append(_ byte: UInt8) {
         reserve(1)
+        appendReserved(byte)
+    }
+
+    /// Appends a byte there is already room for (``reserve(_:)``).
+    @inlinable @inline(__always)
+    mutating func appendReserved(_ byte: UInt8) {
         base[count] = byte
         count += 1
     }
@@ -132,21 +138,12 @@ public struct JSONWriter: ~Copyable {
     /// The name of the next member of the open object; write its value next.
     @inlinable
     public mutating func key(_ name: StaticString) {
-        reserve(name.utf8CodeUnitCount + 4)
-        if needsComma { appendReserved(UInt8(ascii: ",")) }
-        appendReserved(UInt8(ascii: "\""))
-        (base + count).initialize(from: name.utf8Start, count: name.utf8CodeUnitCount)
-        count += name.utf8CodeUnitCount
-        appendReserved(UInt8(ascii: "\""))
-        appendReserved(UInt8(ascii: ":"))
+        separate()
+        append(UInt8(ascii: "\""))
+        append(name)
+        append(UInt8(ascii: "\""))
+        append(UInt8(ascii: ":"))
         needsComma = false
-    }
-
-    /// Appends a byte there is already room for (``reserve(_:)``).
-    @inlinable @inline(__always)
-    mutating func appendReserved(_ byte: UInt8) {
-        base[count] = byte
-        count += 1
     }
 
     /// A member name known only at run time, escaped.

@@ -32,7 +32,7 @@ public enum ListResponse {
         let count = try rows.first.map { try $0.decode(Int.self, at: 0) } ?? 0
         var json = JSONWriter(capacity: 256 + rows.count * 192)
         try json.object { json in
-            plan.writeLinks(count: count, page: page, request: request, to: &json)
+            page.writeCountAndLinks(count: count, request: request, to: &json)
             json.key("results")
             try json.array { json in
                 for row in rows where !row.isNull(at: 1) { try decode(row, 2).write(to: &json) }
@@ -51,15 +51,6 @@ public enum ListResponse {
         init(request: Request, base: PGQuery, orderBy: PGQuery) throws {
             page = try PageRequest(StrictQuery(request))
             query = (page?.query(base, orderBy: orderBy) ?? PGQuery("\(base) ORDER BY \(orderBy)")).plannedOnce
-        }
-
-        /// A page envelope's members before `results`: `count`, `next`, `previous`.
-        @usableFromInline
-        func writeLinks(count: Int, page: PageRequest, request: Request, to json: inout JSONWriter) {
-            let (next, previous) = page.links(count: count, request: request)
-            json.field("count", count)
-            json.field("next", next)
-            json.field("previous", previous)
         }
     }
 }

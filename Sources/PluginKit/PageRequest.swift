@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 import Postgres
 
 /// `?limit=&offset=` on a list: when either is given the list answers a page
@@ -42,6 +43,15 @@ public struct PageRequest: Sendable, Hashable {
         ) AS lk_page ON true
         ORDER BY lk_page.lk_position
         """
+    }
+
+    /// A page envelope's members before `results`: `count`, `next`, `previous`.
+    @usableFromInline
+    func writeCountAndLinks(count: Int, request: Request, to json: inout JSONWriter) {
+        let (next, previous) = links(count: count, request: request)
+        json.field("count", count)
+        json.field("next", next)
+        json.field("previous", previous)
     }
 
     /// The `next` and `previous` links for a page of `count` rows, as Django REST Framework's

@@ -25,7 +25,6 @@ public final class PGListener: Sendable {
     public let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
     private let configuration: PGConfiguration
-    private let logger: Logger
     /// A database away fails every reconnect: logged once per outage.
     private let reconnectFailures: OutageLog
     private let wakePipe: (read: Int32, write: Int32)
@@ -49,7 +48,6 @@ public final class PGListener: Sendable {
         }
         self.configuration = configuration
         self.channels = channels
-        self.logger = logger
         self.reconnectFailures = OutageLog("LISTEN connection lost; reconnecting", logger: logger)
         heartbeatMilliseconds = Int32(clamping: heartbeat.components.seconds * 1000 + heartbeat.components.attoseconds / 1_000_000_000_000_000)
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
